@@ -1,0 +1,46 @@
+package io.amberio.core;
+
+import java.util.Objects;
+
+/**
+ * A page request for {@link BlobStore#list(ListRequest)}.
+ *
+ * @param prefix only paths that start with it ("" for all)
+ * @param limit at most this many items, 1 to {@value #MAX_LIMIT}
+ * @param cursor the {@link ListPage#nextCursor()} of the previous page, or {@code null} for the first
+ * @param allVersions list every version (markers and tombstones included) instead of current versions
+ */
+public record ListRequest(String prefix, int limit, String cursor, boolean allVersions) {
+
+  /** The default page size. */
+  public static final int DEFAULT_LIMIT = 1000;
+  /** The largest page size. */
+  public static final int MAX_LIMIT = 10_000;
+
+  public ListRequest {
+    Objects.requireNonNull(prefix, "prefix");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", was " + limit);
+    }
+  }
+
+  /** The first page of current versions under {@code prefix}, {@value #DEFAULT_LIMIT} items. */
+  public static ListRequest prefix(String prefix) {
+    return new ListRequest(prefix, DEFAULT_LIMIT, null, false);
+  }
+
+  /** This request with another limit. */
+  public ListRequest withLimit(int n) {
+    return new ListRequest(prefix, n, cursor, allVersions);
+  }
+
+  /** This request continuing after {@code next}. */
+  public ListRequest withCursor(String next) {
+    return new ListRequest(prefix, limit, next, allVersions);
+  }
+
+  /** This request listing every version. */
+  public ListRequest withAllVersions(boolean all) {
+    return new ListRequest(prefix, limit, cursor, all);
+  }
+}
