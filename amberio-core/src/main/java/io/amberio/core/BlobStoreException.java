@@ -34,6 +34,8 @@ public final class BlobStoreException extends RuntimeException {
     CLOSED,
     /** The data directory holds a store made with other settings or a newer format. */
     INCOMPATIBLE_STORE,
+    /** Reading the caller's data stream failed (for example, an HTTP client went away mid-upload). */
+    INPUT_FAILED,
     /** The disk or database failed for another reason; the cause says which. */
     IO_ERROR
   }

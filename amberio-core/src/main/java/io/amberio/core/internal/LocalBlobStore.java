@@ -1,10 +1,336 @@
 package io.amberio.core.internal;
 
+import com.github.f4b6a3.ulid.UlidFactory;
+import io.amberio.core.BlobContent;
+import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
+import io.amberio.core.BlobStoreException;
+import io.amberio.core.BlobStoreException.Reason;
+import io.amberio.core.GcReport;
+import io.amberio.core.GetOptions;
+import io.amberio.core.ListPage;
+import io.amberio.core.ListRequest;
+import io.amberio.core.PutOptions;
+import io.amberio.core.SlotStats;
+import io.amberio.core.internal.slot.ReadBuffers;
+import io.amberio.core.internal.slot.Slot;
+import io.amberio.core.internal.slot.SlotManager;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Temporary: replaced by the real implementation in the next step. */
-public abstract class LocalBlobStore implements BlobStore {
+/**
+ * The {@link BlobStore} over local data directories. Paths are validated here, mapped to slots, and each
+ * operation runs on one {@link Slot} held through the {@link SlotManager}; listing merges every slot.
+ *
+ * <p>Lifecycle: {@code open} locks the directories, checks what they record, and, after an unclean
+ * shutdown, opens every slot once so each reclaims what unfinished writes left; {@code close} refuses new
+ * operations, waits for running ones, closes the slots and records a clean shutdown.
+ */
+public final class LocalBlobStore implements BlobStore {
+  private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final StoreSettings settings;
+  private final StoreLayout layout;
+  private final SlotManager slots;
+  private final Context context;
+  private final ScheduledExecutorService ownScheduler;
+  private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+  private volatile boolean closed;
+
+  private LocalBlobStore(StoreSettings settings, StoreLayout layout) {
+    this.settings = settings;
+    this.layout = layout;
+    this.context = new Context();
+    this.slots =
+        new SlotManager(
+            (n, create) -> Slot.open(n, layout.slotDir(n), layout.fileStore(n), create, context),
+            layout.existingSlots(),
+            settings.maxOpenSlots(),
+            settings.idleSlotTimeout(),
+            settings.clock());
+    ScheduledExecutorService scheduler = settings.scheduler();
+    if (scheduler == null) {
+      scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "amberio-maintenance");
+                t.setDaemon(true);
+                return t;
+              });
+      ownScheduler = scheduler;
+    } else {
+      ownScheduler = null;
+    }
+    long idleMillis = Math.max(1000, settings.idleSlotTimeout().toMillis() / 2);
+    tasks.add(scheduler.scheduleWithFixedDelay(this::closeIdleSlots, idleMillis, idleMillis, TimeUnit.MILLISECONDS));
+    if (!settings.gcInterval().isZero()) {
+      long gc = settings.gcInterval().toMillis();
+      tasks.add(scheduler.scheduleWithFixedDelay(this::backgroundGc, gc, gc, TimeUnit.MILLISECONDS));
+    }
+  }
+
+  /** Opens the store described by {@code settings}; see {@code BlobStoreBuilder.build()}. */
   public static BlobStore open(StoreSettings settings) {
-    throw new IllegalStateException("under construction");
+    StoreLayout layout = StoreLayout.open(settings.dataDirs(), settings.slotCount());
+    LocalBlobStore store;
+    try {
+      store = new LocalBlobStore(settings, layout);
+    } catch (RuntimeException e) {
+      layout.close();
+      throw e;
+    }
+    if (!layout.wasCleanlyShutDown()) {
+      try {
+        store.recover();
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+    }
+    return store;
+  }
+
+  /** Opens every existing slot once: opening a slot reclaims the bytes of writes that never committed. */
+  private void recover() {
+    BitSet existing = slots.existing();
+    log.info("recovering after an unclean shutdown: checking {} slots", existing.cardinality());
+    for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
+      withSlot(s, false, slot -> null);
+    }
+  }
+
+  // ------------------------------------------------------------------ operations
+
+  @Override
+  public BlobInfo put(String path, InputStream data, PutOptions options) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
+    BlobPaths.validate(path);
+    return withSlot(slotOf(path), true, slot -> slot.put(path, data, options));
+  }
+
+  @Override
+  public BlobContent get(String path, GetOptions options) {
+    Objects.requireNonNull(options, "options");
+    BlobPaths.validate(path);
+    return withExisting(path, slot -> slot.get(path, options.version(), options.range()));
+  }
+
+  @Override
+  public BlobInfo head(String path) {
+    BlobPaths.validate(path);
+    return withExisting(path, slot -> slot.head(path, OptionalLong.empty()));
+  }
+
+  @Override
+  public BlobInfo head(String path, long version) {
+    requireVersion(version);
+    BlobPaths.validate(path);
+    return withExisting(path, slot -> slot.head(path, OptionalLong.of(version)));
+  }
+
+  @Override
+  public BlobInfo delete(String path) {
+    BlobPaths.validate(path);
+    return withExisting(path, slot -> slot.delete(path));
+  }
+
+  @Override
+  public BlobInfo deleteVersion(String path, long version) {
+    requireVersion(version);
+    BlobPaths.validate(path);
+    return withExisting(path, slot -> slot.deleteVersion(path, version));
+  }
+
+  @Override
+  public ListPage list(ListRequest request) {
+    Objects.requireNonNull(request, "request");
+    ensureOpen();
+    return new Listing(request, this).run();
+  }
+
+  @Override
+  public int slotCount() {
+    return settings.slotCount();
+  }
+
+  @Override
+  public int slotOf(String path) {
+    return BlobPaths.slotOf(path, settings.slotCount());
+  }
+
+  @Override
+  public SlotStats slotStats(int slot) {
+    Objects.checkIndex(slot, settings.slotCount());
+    SlotStats stats = withSlot(slot, false, Slot::stats);
+    return stats == null ? new SlotStats(slot, 0, 0, 0) : stats;
+  }
+
+  @Override
+  public GcReport collectGarbage() {
+    ensureOpen();
+    long cutoff = settings.clock().millis() - settings.retention().toMillis();
+    GcReport total = new GcReport(0, 0);
+    BitSet existing = slots.existing();
+    for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
+      GcReport r = withSlot(s, false, slot -> slot.collectGarbage(cutoff));
+      if (r != null) {
+        total = total.plus(r);
+      }
+    }
+    return total;
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /** The slots that exist on disk, for listing. */
+  BitSet existingSlots() {
+    return slots.existing();
+  }
+
+  /** Runs {@code fn} on slot {@code n}; returns null without calling it when the slot does not exist. */
+  <T> T withSlot(int n, boolean create, Function<Slot, T> fn) {
+    ensureOpen();
+    Slot slot = slots.acquire(n, create);
+    if (slot == null) {
+      return null;
+    }
+    try {
+      return fn.apply(slot);
+    } finally {
+      slots.release(slot);
+    }
+  }
+
+  private <T> T withExisting(String path, Function<Slot, T> fn) {
+    ensureOpen();
+    Slot slot = slots.acquire(slotOf(path), false);
+    if (slot == null) {
+      throw BlobStoreException.of(Reason.NOT_FOUND, "'" + path + "' was never written");
+    }
+    try {
+      return fn.apply(slot);
+    } finally {
+      slots.release(slot);
+    }
+  }
+
+  private static void requireVersion(long version) {
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be >= 1, was " + version);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw BlobStoreException.of(Reason.CLOSED, "the store is closed");
+    }
+  }
+
+  private void closeIdleSlots() {
+    try {
+      slots.closeIdle();
+    } catch (RuntimeException e) {
+      log.warn("closing idle slots failed", e);
+    }
+  }
+
+  private void backgroundGc() {
+    try {
+      GcReport r = collectGarbage();
+      if (r.versionsRemoved() > 0) {
+        log.info("garbage collection removed {} versions, {} bytes", r.versionsRemoved(), r.bytesReclaimed());
+      }
+    } catch (BlobStoreException e) {
+      if (e.reason() != Reason.CLOSED) {
+        log.warn("garbage collection failed", e);
+      }
+    } catch (RuntimeException e) {
+      log.warn("garbage collection failed", e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    tasks.forEach(t -> t.cancel(false));
+    boolean drained = slots.shutdown(CLOSE_TIMEOUT);
+    if (ownScheduler != null) {
+      ownScheduler.shutdownNow();
+    }
+    if (drained) {
+      layout.closeCleanly();
+    } else {
+      log.warn("operations still running after {}; the next open will run recovery", CLOSE_TIMEOUT);
+      layout.close();
+    }
+  }
+
+  /** What slots need from the store. */
+  private final class Context implements Slot.SlotContext {
+    private final UlidFactory ids = UlidFactory.newMonotonicInstance(new SecureRandom(), settings.clock()::millis);
+    private final ReadBuffers readBuffers = new ReadBuffers(Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+
+    @Override
+    public InstantSource clock() {
+      return settings.clock();
+    }
+
+    @Override
+    public int inlineThreshold() {
+      return settings.inlineThreshold();
+    }
+
+    @Override
+    public int chunkSize() {
+      return settings.chunkSize();
+    }
+
+    @Override
+    public long maxBlobSize() {
+      return settings.maxBlobSize();
+    }
+
+    @Override
+    public long minFreeBytes() {
+      return settings.minFreeBytes();
+    }
+
+    @Override
+    public ReadBuffers readBuffers() {
+      return readBuffers;
+    }
+
+    @Override
+    public String newBlobId() {
+      return ids.create().toString();
+    }
+
+    @Override
+    public boolean stillCommitted(int slot, String blobId) {
+      if (closed) {
+        return true;
+      }
+      Boolean has = withSlot(slot, false, s -> s.hasBlob(blobId));
+      return has != null && has;
+    }
   }
 }

@@ -1,12 +1,108 @@
 package io.amberio.examples.bench;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** TEMPORARY skeleton: the bench helper replaces this file. */
-@Command(name = "bench", description = "Measures the store against the disk's own limits.")
-public final class BenchCommand implements Runnable {
+/**
+ * {@code amberio bench}: PUT and GET of blobs of several sizes with several thread counts, against the
+ * embedded store, the node over HTTP on loopback, and two baselines of the same disk (one file per blob,
+ * and the fsync limit), in one process. See docs/benchmarks.md.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measures PUT and GET against the embedded store, the node over HTTP on loopback, one file per blob"
+          + " (create, write, fsync, fsync the directory; open, read, close), and the disk's fsync limit"
+          + " (4 KiB overwrites + fdatasync per op). Prints ops/s, MiB/s, p50/p99 latency and ratios to the"
+          + " baselines, then checks the performance targets.",
+      "A cell stops at whichever comes first: --duration, --ops, or --max-cell-bytes (PUT)."
+    },
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:every cell ran (missed targets are reported, not failed)", "1:a cell failed", "2:bad options"})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "Where to create the bench's working directory (default: the working directory). The bench only deletes what it created.")
+  Path dir;
+
+  @Option(names = "--keep", description = "Keep the working directory afterwards.")
+  boolean keep;
+
+  @Option(names = "--duration", paramLabel = "TIME", description = "Measured time per cell (default 3s; --quick: 200ms). Examples: 3s, 500ms.")
+  String duration;
+
+  @Option(names = "--warmup", paramLabel = "TIME", description = "Warm-up per cell, not recorded (default 1s; --quick: 0).")
+  String warmup;
+
+  @Option(names = "--ops", paramLabel = "N", description = "At most N measured ops per cell, all threads together (default: no cap).")
+  Long ops;
+
+  @Option(names = "--max-cell-bytes", paramLabel = "SIZE", description = "At most SIZE bytes written per PUT cell; bounds disk use and the time of big blobs (default 2GiB; --quick: 256MiB).")
+  String maxCellBytes;
+
+  @Option(names = "--sizes", paramLabel = "SIZE", split = ",", description = "Blob sizes (default 4KiB,1MiB,64MiB).")
+  List<String> sizes;
+
+  @Option(names = "--threads", paramLabel = "N", split = ",", description = "Thread counts (default 1,8).")
+  List<Integer> threads;
+
+  @Option(names = "--subjects", paramLabel = "NAME", split = ",", description = "What to measure (default all, in this order: ${DEFAULT-VALUE}).", defaultValue = "fsync-limit,file-per-blob,embedded,http")
+  List<String> subjects;
+
+  @Option(names = "--quick", description = "A fast smoke run: short cells, no warm-up. The numbers are not meaningful.")
+  boolean quick;
+
+  @Option(names = "--markdown", description = "Print the tables as Markdown too.")
+  boolean markdown;
+
+  @Option(names = "--slot-count", paramLabel = "N", description = "Slot count of the stores under test (default: the store's default).")
+  int slotCount;
+
+  @Option(names = "--max-open-slots", paramLabel = "N", description = "Open-slot limit of the stores under test (default: the store's default).")
+  int maxOpenSlots;
+
   @Override
-  public void run() {
-    throw new IllegalStateException("under construction");
+  public Integer call() {
+    BenchOptions options = options();
+    BenchReport report = new Bench(options, System.out, System.err).run();
+    return report.anyFailed() ? 1 : 0;
+  }
+
+  /** Resolves the options: an explicit value wins over --quick's, which wins over the default. */
+  BenchOptions options() {
+    try {
+      List<Long> sizeList = new ArrayList<>();
+      for (String s : sizes == null ? List.of("4KiB", "1MiB", "64MiB") : sizes) {
+        sizeList.add(Units.parseSize(s));
+      }
+      return new BenchOptions(
+          dir == null ? Path.of("").toAbsolutePath() : dir.toAbsolutePath(),
+          keep,
+          duration != null ? Units.parseDuration(duration) : quick ? Duration.ofMillis(200) : Duration.ofSeconds(3),
+          warmup != null ? Units.parseDuration(warmup) : quick ? Duration.ZERO : Duration.ofSeconds(1),
+          ops == null ? 0 : ops,
+          maxCellBytes != null ? Units.parseSize(maxCellBytes) : quick ? 256L << 20 : 2L << 30,
+          sizeList,
+          threads == null ? List.of(1, 8) : threads,
+          subjects,
+          markdown,
+          slotCount,
+          maxOpenSlots);
+    } catch (IllegalArgumentException e) {
+      if (spec == null) {
+        throw e;
+      }
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 }

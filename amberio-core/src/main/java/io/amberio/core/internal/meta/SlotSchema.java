@@ -1,0 +1,119 @@
+package io.amberio.core.internal.meta;
+
+import io.amberio.core.BlobStoreException;
+import io.amberio.core.BlobStoreException.Reason;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The schema of a slot's {@code meta.sqlite3} and its forward-only migrations. The schema version lives in
+ * {@code PRAGMA user_version}: migration {@code i} (0-based) takes a database from version {@code i} to
+ * {@code i + 1}. A database with a version newer than this code knows is refused, never touched.
+ *
+ * <p>Tables (version 1):
+ *
+ * <ul>
+ *   <li>{@code paths}: one row per path ever written: its highest version (never decreases, so numbers are
+ *       never reused, even after garbage collection) and its current version (null when none).
+ *   <li>{@code blobs}: one row per version: state (0 live, 1 tombstoned, 2 marker), size, content type,
+ *       times, the chunk layout and one CRC32C per chunk (4 bytes each, big-endian), and the bytes
+ *       themselves for small blobs ({@code inline_data}).
+ *   <li>{@code blob_chunk_archives}: where archived chunks live in an archive store (tiering).
+ *   <li>{@code reclaim}: blob directories that may exist on disk without a committed version (a write in
+ *       progress, or bytes of a version being garbage-collected). Recorded durably before the directory is
+ *       created; on open, every directory listed here whose version is not committed is deleted.
+ * </ul>
+ */
+public final class SlotSchema {
+  /** State code of a live version. */
+  public static final int LIVE = 0;
+  /** State code of a tombstoned version. */
+  public static final int TOMBSTONED = 1;
+  /** State code of a delete marker. */
+  public static final int MARKER = 2;
+
+  private static final List<List<String>> MIGRATIONS =
+      List.of(
+          List.of(
+              "CREATE TABLE paths ("
+                  + " path TEXT PRIMARY KEY,"
+                  + " max_version INTEGER NOT NULL,"
+                  + " current_version INTEGER"
+                  + ") WITHOUT ROWID",
+              "CREATE TABLE blobs ("
+                  + " path TEXT NOT NULL,"
+                  + " version INTEGER NOT NULL,"
+                  + " blob_id TEXT NOT NULL,"
+                  + " state INTEGER NOT NULL,"
+                  + " size INTEGER NOT NULL,"
+                  + " content_type TEXT,"
+                  + " created_at INTEGER NOT NULL,"
+                  + " state_changed_at INTEGER NOT NULL,"
+                  + " chunk_size INTEGER NOT NULL,"
+                  + " chunk_count INTEGER NOT NULL,"
+                  + " checksums BLOB NOT NULL,"
+                  + " inline_data BLOB,"
+                  + " PRIMARY KEY (path, version))",
+              "CREATE UNIQUE INDEX blobs_by_id ON blobs (blob_id)",
+              "CREATE INDEX blobs_expiring ON blobs (state_changed_at) WHERE state <> 0",
+              "CREATE TABLE blob_chunk_archives ("
+                  + " blob_id TEXT NOT NULL,"
+                  + " chunk_id INTEGER NOT NULL,"
+                  + " archive_key TEXT NOT NULL,"
+                  + " size INTEGER NOT NULL,"
+                  + " checksum INTEGER NOT NULL,"
+                  + " archived_at INTEGER NOT NULL,"
+                  + " PRIMARY KEY (blob_id, chunk_id)"
+                  + ") WITHOUT ROWID",
+              "CREATE TABLE reclaim ("
+                  + " blob_id TEXT PRIMARY KEY,"
+                  + " since INTEGER NOT NULL"
+                  + ") WITHOUT ROWID"));
+
+  /** The schema version this code writes. */
+  public static final int LATEST = MIGRATIONS.size();
+
+  private SlotSchema() {}
+
+  /**
+   * Brings the database of {@code conn} (in auto-commit mode) to {@link #LATEST}, each migration in its own
+   * transaction.
+   *
+   * @throws BlobStoreException with reason INCOMPATIBLE_STORE if the database is newer than this code
+   */
+  public static void migrate(Connection conn, String where) throws SQLException {
+    int version = userVersion(conn);
+    if (version > LATEST) {
+      throw BlobStoreException.of(
+          Reason.INCOMPATIBLE_STORE,
+          where + " has schema version " + version + " but this Amberio knows versions up to " + LATEST
+              + "; use a newer Amberio");
+    }
+    for (int v = version; v < LATEST; v++) {
+      conn.setAutoCommit(false);
+      try (Statement st = conn.createStatement()) {
+        for (String sql : MIGRATIONS.get(v)) {
+          st.executeUpdate(sql);
+        }
+        st.executeUpdate("PRAGMA user_version = " + (v + 1));
+        conn.commit();
+      } catch (SQLException | RuntimeException e) {
+        conn.rollback();
+        throw e;
+      } finally {
+        conn.setAutoCommit(true);
+      }
+    }
+  }
+
+  /** Reads {@code PRAGMA user_version}. */
+  public static int userVersion(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+}

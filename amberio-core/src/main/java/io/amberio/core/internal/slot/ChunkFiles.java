@@ -1,0 +1,199 @@
+package io.amberio.core.internal.slot;
+
+import io.amberio.core.BlobStoreException;
+import io.amberio.core.BlobStoreException.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The chunk files of a slot: {@code blobs/<blob_id>/chunks/<chunk_index>}. Writing makes every file and
+ * every directory entry durable (fdatasync of each chunk, fsync of the chunks, blob and blobs
+ * directories) before it returns; nothing here makes a version visible, the metadata commit does.
+ */
+final class ChunkFiles {
+  private static final int TRANSFER = 128 << 10;
+
+  private final Path blobsDir;
+  private final FileStore fileStore;
+  private final long minFreeBytes;
+
+  ChunkFiles(Path blobsDir, FileStore fileStore, long minFreeBytes) {
+    this.blobsDir = blobsDir;
+    this.fileStore = fileStore;
+    this.minFreeBytes = minFreeBytes;
+  }
+
+  /** The directory of a blob's chunks. */
+  Path chunksDir(String blobId) {
+    return blobsDir.resolve(blobId).resolve("chunks");
+  }
+
+  /** What a chunked write produced. */
+  record Written(long size, int chunkCount, int[] crcs) {}
+
+  /**
+   * Writes {@code head[0, headLength)} followed by the rest of {@code in} as chunks of {@code chunkSize}
+   * bytes, failing with TOO_LARGE past {@code maxSize} and NO_SPACE when the disk would drop below its
+   * reserve. On failure the caller deletes the blob directory.
+   */
+  Written write(String blobId, byte[] head, int headLength, InputStream in, int chunkSize, long maxSize) {
+    Path blobDir = blobsDir.resolve(blobId);
+    Path chunks = blobDir.resolve("chunks");
+    try {
+      Files.createDirectory(blobDir);
+      Files.createDirectory(chunks);
+    } catch (IOException e) {
+      throw failure("creating " + chunks, e);
+    }
+    List<Integer> crcs = new ArrayList<>();
+    byte[] buf = head.length >= TRANSFER ? head : new byte[TRANSFER];
+    long total = 0;
+    FileChannel out = null;
+    CRC32C crc = new CRC32C();
+    long inChunk = 0;
+    byte[] pending = head;
+    int pendingLength = headLength;
+    try {
+      while (true) {
+        int n;
+        byte[] src;
+        if (pending != null) {
+          src = pending;
+          n = pendingLength;
+          pending = null;
+        } else {
+          src = buf;
+          n = readSome(in, buf);
+          if (n < 0) {
+            break;
+          }
+        }
+        int off = 0;
+        while (off < n) {
+          if (out == null) {
+            ensureSpace(chunkSize);
+            out = FileChannel.open(chunks.resolve(Integer.toString(crcs.size())),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            crc.reset();
+            inChunk = 0;
+          }
+          int take = (int) Math.min(n - off, chunkSize - inChunk);
+          total += take;
+          if (total > maxSize) {
+            throw BlobStoreException.of(Reason.TOO_LARGE, "the blob is larger than the maximum of " + maxSize + " bytes");
+          }
+          ByteBuffer bb = ByteBuffer.wrap(src, off, take);
+          while (bb.hasRemaining()) {
+            out.write(bb);
+          }
+          crc.update(src, off, take);
+          off += take;
+          inChunk += take;
+          if (inChunk == chunkSize) {
+            out.force(false);
+            out.close();
+            out = null;
+            crcs.add((int) crc.getValue());
+          }
+        }
+      }
+      if (out != null) {
+        out.force(false);
+        out.close();
+        out = null;
+        crcs.add((int) crc.getValue());
+      }
+      fsyncDirectory(chunks);
+      fsyncDirectory(blobDir);
+      fsyncDirectory(blobsDir);
+    } catch (IOException e) {
+      throw failure("writing chunks of " + blobId, e);
+    } finally {
+      if (out != null) {
+        try {
+          out.close();
+        } catch (IOException ignored) {
+          // The directory is deleted by the caller.
+        }
+      }
+    }
+    return new Written(total, crcs.size(), crcs.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /** Reads from the caller's stream; its failures are the caller's, not the disk's. */
+  static int readSome(InputStream in, byte[] buf) {
+    try {
+      int n = in.readNBytes(buf, 0, buf.length);
+      return n == 0 ? -1 : n;
+    } catch (IOException e) {
+      throw BlobStoreException.of(Reason.INPUT_FAILED, "reading the data to store failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void ensureSpace(long bytes) throws IOException {
+    if (fileStore.getUsableSpace() - bytes < minFreeBytes) {
+      throw BlobStoreException.of(Reason.NO_SPACE,
+          "the disk " + fileStore + " has " + fileStore.getUsableSpace() + " bytes free, and keeps " + minFreeBytes);
+    }
+  }
+
+  /** Checks that a write of {@code bytes} leaves the reserve free. */
+  void requireSpace(long bytes) {
+    try {
+      ensureSpace(bytes);
+    } catch (IOException e) {
+      throw BlobStoreException.io("checking free space on " + fileStore, e);
+    }
+  }
+
+  private BlobStoreException failure(String what, IOException e) {
+    try {
+      if (fileStore.getUsableSpace() < minFreeBytes + TRANSFER) {
+        return BlobStoreException.of(Reason.NO_SPACE, what + ": the disk is full", e);
+      }
+    } catch (IOException ignored) {
+      // Fall through to the plain I/O error.
+    }
+    return BlobStoreException.io(what, e);
+  }
+
+  /** Deletes a blob's directory and everything in it; a missing directory is fine. */
+  void deleteBlob(String blobId) throws IOException {
+    Path blobDir = blobsDir.resolve(blobId);
+    if (!Files.exists(blobDir)) {
+      return;
+    }
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(blobDir)) {
+      all = walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    for (Path p : all) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (DirectoryNotEmptyException e) {
+        throw new IOException("cannot delete " + p + ": not empty", e);
+      }
+    }
+  }
+
+  /** Makes the entries of {@code dir} durable. */
+  static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.amberio.examples.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The settings of one bench run, resolved from the command line.
+ *
+ * @param parentDir where the bench creates its own working directory
+ * @param keep whether to leave the working directory behind
+ * @param duration measured window per cell
+ * @param warmup warm-up per cell (not recorded); zero for none
+ * @param ops at most this many measured ops per cell (all threads together); 0 for no cap
+ * @param maxCellBytes at most this many bytes written per PUT cell (each worker still does one op);
+ *     the warm-up writes at most a quarter of it
+ * @param sizes blob sizes
+ * @param threads thread counts
+ * @param subjects which subjects to run, in order
+ * @param markdown whether to print the tables as Markdown too
+ * @param slotCount slot count of the stores under test; 0 for the default
+ * @param maxOpenSlots open-slot limit of the stores under test; 0 for the default
+ */
+record BenchOptions(
+    Path parentDir,
+    boolean keep,
+    Duration duration,
+    Duration warmup,
+    long ops,
+    long maxCellBytes,
+    List<Long> sizes,
+    List<Integer> threads,
+    List<String> subjects,
+    boolean markdown,
+    int slotCount,
+    int maxOpenSlots) {
+
+  /** Every subject, in the order they run. */
+  static final List<String> ALL_SUBJECTS = List.of("fsync-limit", "file-per-blob", "embedded", "http");
+
+  BenchOptions {
+    Objects.requireNonNull(parentDir, "parentDir");
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(warmup, "warmup");
+    sizes = List.copyOf(sizes);
+    threads = List.copyOf(threads);
+    subjects = List.copyOf(subjects);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("--duration must be positive, was " + duration);
+    }
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("--warmup must not be negative, was " + warmup);
+    }
+    if (ops < 0) {
+      throw new IllegalArgumentException("--ops must not be negative, was " + ops);
+    }
+    if (maxCellBytes <= 0) {
+      throw new IllegalArgumentException("--max-cell-bytes must be positive, was " + maxCellBytes);
+    }
+    if (sizes.isEmpty() || sizes.stream().anyMatch(s -> s <= 0)) {
+      throw new IllegalArgumentException("--sizes needs one or more positive sizes, was " + sizes);
+    }
+    if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1 || t > 1024)) {
+      throw new IllegalArgumentException("--threads needs one or more counts from 1 to 1024, was " + threads);
+    }
+    for (String s : subjects) {
+      if (!ALL_SUBJECTS.contains(s)) {
+        throw new IllegalArgumentException("unknown subject '" + s + "'; known: " + String.join(", ", ALL_SUBJECTS));
+      }
+    }
+    if (subjects.isEmpty()) {
+      throw new IllegalArgumentException("--subjects needs at least one of " + String.join(", ", ALL_SUBJECTS));
+    }
+  }
+}

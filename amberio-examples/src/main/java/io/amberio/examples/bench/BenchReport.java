@@ -1,0 +1,128 @@
+package io.amberio.examples.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The result of a run: where and how it ran, one row per cell, and the target checks. Prints itself as
+ * plain text, and as Markdown on request.
+ */
+record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck> checks) {
+
+  private static final List<String> ORDER = List.of("embedded", "http", "file-per-blob", "fsync-limit");
+
+  static final List<String> LEGEND =
+      List.of(
+          "embedded:      BlobStore.put from a generated stream / BlobStore.get read to the end into a 1 MiB buffer, in-process.",
+          "http:          the node (AmberioServer) on 127.0.0.1 over its own store; one keep-alive HTTP/1.1 connection per",
+          "               thread; PUT /objects/{path} with Content-Length, body streamed; GET read to the end into a 1 MiB buffer.",
+          "file-per-blob: PUT = create a new file in one of 256 fan-out directories, write, FileChannel.force(true) (fsync),",
+          "               close, fsync the directory; GET = open, read to the end into a 1 MiB buffer, close.",
+          "fsync-limit:   4 KiB overwrite at the next offset of a preallocated 32 MiB file per thread + force(false)",
+          "               (fdatasync): the most durable small writes per second this disk takes at that concurrency.",
+          "ops: measured ops; ops/s and MiB/s over the measured window; p50/p99: latency of one op in milliseconds.",
+          "vs file / vs fsync / vs embedded: ops/s of the row divided by ops/s of that baseline at the same op, size and",
+          "threads (vs fsync: 4 KiB PUT rows only). GETs read blobs written by the PUT cell just before: hot in the page cache.");
+
+  BenchReport {
+    setup = List.copyOf(setup);
+    rows = rows.stream().sorted(order()).toList();
+    checks = List.copyOf(checks);
+  }
+
+  private static Comparator<Measurement> order() {
+    return Comparator.comparing(Measurement::op)
+        .thenComparingLong(Measurement::size)
+        .thenComparingInt(Measurement::threads)
+        .thenComparingInt(m -> ORDER.indexOf(m.subject()));
+  }
+
+  boolean anyFailed() {
+    return rows.stream().anyMatch(m -> m.error() != null);
+  }
+
+  /** The table of measurements. */
+  Table table() {
+    Table t = new Table(1, "workload", "size", "threads", "ops", "ops/s", "MiB/s", "p50 ms", "p99 ms", "vs file", "vs fsync", "vs embedded");
+    for (Measurement m : rows) {
+      if (!m.ok()) {
+        t.add(m.workload(), Units.size(m.size()), String.valueOf(m.threads()), "FAILED", "-", "-", "-", "-", "-", "-", "-");
+        continue;
+      }
+      t.add(
+          m.workload(),
+          Units.size(m.size()),
+          String.valueOf(m.threads()),
+          String.valueOf(m.ops()),
+          Units.rate(m.opsPerSecond()),
+          Units.rate(m.mibPerSecond()),
+          Units.millis(m.p50Nanos()),
+          Units.millis(m.p99Nanos()),
+          ratio(m, isStore(m) ? "file-per-blob" : null, m.op()),
+          ratio(m, m.op() == Op.PUT && m.size() == 4 << 10 && !m.subject().equals("fsync-limit") ? "fsync-limit" : null, Op.PUT),
+          ratio(m, m.subject().equals("http") ? "embedded" : null, m.op()));
+    }
+    return t;
+  }
+
+  private static boolean isStore(Measurement m) {
+    return m.subject().equals("embedded") || m.subject().equals("http");
+  }
+
+  private String ratio(Measurement m, String baseline, Op op) {
+    if (baseline == null) {
+      return "";
+    }
+    Optional<Measurement> b = TargetCheck.find(rows, baseline, op, m.size(), m.threads());
+    return b.map(x -> Units.ratio(m.opsPerSecond() / x.opsPerSecond())).orElse("n/a");
+  }
+
+  /** The table of target checks. */
+  Table targetTable() {
+    Table t = new Table(1, "target", "needs", "measured", "status");
+    for (TargetCheck c : checks) {
+      t.add(c.target(), ">= " + Units.ratio(c.threshold()), c.ratio() == null ? "-" : Units.ratio(c.ratio()), c.status());
+    }
+    return t;
+  }
+
+  void print(PrintStream out, boolean markdown) {
+    out.println();
+    out.println("== Amberio bench");
+    setup.forEach(l -> out.println("  " + l));
+    out.println();
+    out.print(table().text());
+    out.println();
+    LEGEND.forEach(l -> out.println("  " + l));
+    List<String> errors = new ArrayList<>();
+    for (Measurement m : rows) {
+      if (m.error() != null) {
+        errors.add(m.workload() + " " + Units.size(m.size()) + " x" + m.threads() + ": " + m.error());
+      }
+    }
+    if (!errors.isEmpty()) {
+      out.println();
+      out.println("== Failed cells");
+      errors.forEach(e -> out.println("  " + e));
+    }
+    out.println();
+    out.println("== Targets");
+    out.print(targetTable().text());
+    long missed = checks.stream().filter(TargetCheck::missed).count();
+    long unmeasured = checks.stream().filter(c -> c.ratio() == null).count();
+    out.println(
+        (checks.size() - missed - unmeasured) + " met, " + missed + " missed, " + unmeasured + " not measured.");
+    if (markdown) {
+      out.println();
+      out.println("== Markdown");
+      out.println();
+      out.print(table().markdown());
+      out.println();
+      out.print(targetTable().markdown());
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,46 @@
+package io.amberio.examples.bench;
+
+import java.util.Objects;
+
+/**
+ * One row of the table: what one cell measured.
+ *
+ * @param subject {@code embedded}, {@code http}, {@code file-per-blob} or {@code fsync-limit}
+ * @param op PUT or GET
+ * @param size bytes per op
+ * @param threads concurrent workers
+ * @param ops ops completed in the measured window
+ * @param elapsedNanos from the start of the window until the last op ended
+ * @param p50Nanos median latency of one op
+ * @param p99Nanos 99th percentile latency of one op
+ * @param error why the cell failed, or {@code null}
+ */
+record Measurement(
+    String subject, Op op, long size, int threads, long ops, long elapsedNanos, long p50Nanos, long p99Nanos, String error) {
+
+  Measurement {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(op, "op");
+  }
+
+  static Measurement failed(String subject, Op op, long size, int threads, String error) {
+    return new Measurement(subject, op, size, threads, 0, 0, 0, 0, Objects.requireNonNull(error, "error"));
+  }
+
+  boolean ok() {
+    return error == null && ops > 0 && elapsedNanos > 0;
+  }
+
+  double opsPerSecond() {
+    return ok() ? ops * 1e9 / elapsedNanos : 0;
+  }
+
+  double mibPerSecond() {
+    return opsPerSecond() * size / Units.MIB;
+  }
+
+  /** The workload column: {@code embedded PUT}. */
+  String workload() {
+    return subject + " " + op;
+  }
+}

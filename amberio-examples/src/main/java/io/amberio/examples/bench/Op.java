@@ -1,0 +1,7 @@
+package io.amberio.examples.bench;
+
+/** What a cell does. */
+enum Op {
+  PUT,
+  GET
+}

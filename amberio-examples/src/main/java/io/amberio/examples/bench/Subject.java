@@ -1,0 +1,42 @@
+package io.amberio.examples.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * One thing the bench measures: the embedded store, the node over HTTP, or a baseline. Each worker thread
+ * of a cell opens its own {@link Session} (a connection, buffers, a file), so a session needs no locking.
+ */
+interface Subject extends AutoCloseable {
+
+  /** The name in the table: {@code embedded}, {@code http}, {@code file-per-blob}, {@code fsync-limit}. */
+  String name();
+
+  /** Whether this subject reads blobs back (the fsync limit only writes). */
+  default boolean reads() {
+    return true;
+  }
+
+  /** Opens a session for one worker thread; called on that thread, outside the timed part. */
+  Session open(int worker) throws IOException;
+
+  /** Removes blobs a cell wrote so the next cells have the disk space; not timed. */
+  void reclaim(List<String> keys) throws IOException;
+
+  @Override
+  void close() throws IOException;
+
+  /** One worker's handle: not thread-safe, used by one thread at a time. */
+  interface Session extends AutoCloseable {
+
+    /** Writes {@code size} bytes read from {@code data} under {@code key}, durably, then returns. */
+    void put(String key, InputStream data, long size) throws IOException;
+
+    /** Reads all bytes of {@code key} into a reusable buffer and returns how many there were. */
+    long get(String key) throws IOException;
+
+    @Override
+    void close() throws IOException;
+  }
+}

@@ -1,0 +1,78 @@
+package io.amberio.examples.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One performance target of the issue, checked against the measurements.
+ *
+ * @param target what is compared with what, for people
+ * @param threshold the least ratio that meets the target
+ * @param ratio the measured ratio, or {@code null} when one side was not measured (or failed)
+ */
+record TargetCheck(String target, double threshold, Double ratio) {
+
+  String status() {
+    return ratio == null ? "not measured" : ratio >= threshold ? "met" : "MISSED";
+  }
+
+  boolean missed() {
+    return ratio != null && ratio < threshold;
+  }
+
+  /** The targets of the issue, over the thread counts that were run. */
+  static List<TargetCheck> evaluate(List<Measurement> rows, List<Integer> threads) {
+    List<TargetCheck> checks = new ArrayList<>();
+    long k4 = 4 << 10;
+    long m1 = 1 << 20;
+    long m64 = 64 << 20;
+    checks.add(
+        check(
+            "embedded PUT 4 KiB, 8 threads vs fsync-limit, 8 threads",
+            0.4,
+            find(rows, "embedded", Op.PUT, k4, 8),
+            find(rows, "fsync-limit", Op.PUT, k4, 8)));
+    for (long size : List.of(m1, m64)) {
+      for (int t : threads) {
+        checks.add(
+            check(
+                "embedded PUT " + Units.size(size) + ", " + t + " thread" + (t == 1 ? "" : "s") + " vs file-per-blob",
+                0.8,
+                find(rows, "embedded", Op.PUT, size, t),
+                find(rows, "file-per-blob", Op.PUT, size, t)));
+      }
+    }
+    for (long size : List.of(k4, m1)) {
+      for (int t : threads) {
+        checks.add(
+            check(
+                "embedded GET " + Units.size(size) + ", " + t + " thread" + (t == 1 ? "" : "s") + " vs file-per-blob",
+                size == k4 ? 1.0 : 0.7,
+                find(rows, "embedded", Op.GET, size, t),
+                find(rows, "file-per-blob", Op.GET, size, t)));
+      }
+    }
+    for (int t : threads) {
+      checks.add(
+          check(
+              "http PUT 4 KiB, " + t + " thread" + (t == 1 ? "" : "s") + " vs embedded",
+              0.5,
+              find(rows, "http", Op.PUT, k4, t),
+              find(rows, "embedded", Op.PUT, k4, t)));
+    }
+    return checks;
+  }
+
+  private static TargetCheck check(String target, double threshold, Optional<Measurement> a, Optional<Measurement> b) {
+    Double ratio = a.isPresent() && b.isPresent() ? a.get().opsPerSecond() / b.get().opsPerSecond() : null;
+    return new TargetCheck(target, threshold, ratio);
+  }
+
+  /** The successful row of that subject, op, size and thread count. */
+  static Optional<Measurement> find(List<Measurement> rows, String subject, Op op, long size, int threads) {
+    return rows.stream()
+        .filter(m -> m.ok() && m.subject().equals(subject) && m.op() == op && m.size() == size && m.threads() == threads)
+        .findFirst();
+  }
+}
