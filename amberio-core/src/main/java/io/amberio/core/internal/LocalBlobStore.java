@@ -12,6 +12,8 @@ import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
 import io.amberio.core.SlotStats;
+import io.amberio.core.internal.journal.Journal;
+import io.amberio.core.internal.journal.JournalRecord;
 import io.amberio.core.internal.slot.ReadBuffers;
 import io.amberio.core.internal.slot.Slot;
 import io.amberio.core.internal.slot.SlotManager;
@@ -43,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final long JOURNAL_SEGMENT_SIZE = 64L << 20;
 
   private final StoreSettings settings;
   private final StoreLayout layout;
@@ -50,6 +53,8 @@ public final class LocalBlobStore implements BlobStore {
   private final Context context;
   private final ScheduledExecutorService ownScheduler;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+  private final List<Journal> journals = new ArrayList<>();
+  private volatile boolean recovered;
   private volatile boolean closed;
 
   private LocalBlobStore(StoreSettings settings, StoreLayout layout) {
@@ -58,7 +63,7 @@ public final class LocalBlobStore implements BlobStore {
     this.context = new Context();
     this.slots =
         new SlotManager(
-            (n, create) -> Slot.open(n, layout.slotDir(n), layout.fileStore(n), create, context),
+            this::openSlot,
             layout.existingSlots(),
             settings.maxOpenSlots(),
             settings.idleSlotTimeout(),
@@ -94,23 +99,69 @@ public final class LocalBlobStore implements BlobStore {
       layout.close();
       throw e;
     }
-    if (!layout.wasCleanlyShutDown()) {
-      try {
-        store.recover();
-      } catch (RuntimeException e) {
-        store.close();
-        throw e;
-      }
+    try {
+      store.recover();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     }
     return store;
   }
 
-  /** Opens every existing slot once: opening a slot reclaims the bytes of writes that never committed. */
+  /**
+   * Replays each disk's journal into its slots (making them durable), then, after an unclean shutdown,
+   * opens every slot once to reclaim the bytes of writes that never committed.
+   */
   private void recover() {
+    for (int d = 0; d < settings.dataDirs().size(); d++) {
+      journals.add(Journal.open(layout.journalDir(d), JOURNAL_SEGMENT_SIZE, settings.minFreeBytes(), this::syncSlots, this::replay));
+    }
     BitSet existing = slots.existing();
-    log.info("recovering after an unclean shutdown: checking {} slots", existing.cardinality());
-    for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
-      withSlot(s, false, slot -> null);
+    if (!layout.wasCleanlyShutDown()) {
+      log.info("recovering after an unclean shutdown: checking {} slots", existing.cardinality());
+      for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
+        withSlot(s, false, slot -> {
+          slot.reclaimOrphans();
+          return null;
+        });
+      }
+    }
+    recovered = true;
+  }
+
+  private Slot openSlot(int n, boolean create) {
+    Slot slot = Slot.open(n, layout.slotDir(n), layout.fileStore(n), create, context);
+    if (slot != null && recovered) {
+      try {
+        slot.reclaimOrphans();
+      } catch (RuntimeException e) {
+        slot.close();
+        throw e;
+      }
+    }
+    return slot;
+  }
+
+  private void replay(JournalRecord record) {
+    Slot slot = slots.acquire(record.slot(), true);
+    try {
+      slot.replay(record);
+    } finally {
+      slots.release(slot);
+    }
+  }
+
+  /** The journal's sealer: makes the databases of open slots durable (closed ones were synced on close). */
+  private void syncSlots(BitSet which) {
+    for (int s = which.nextSetBit(0); s >= 0; s = which.nextSetBit(s + 1)) {
+      Slot slot = slots.acquireIfOpen(s);
+      if (slot != null) {
+        try {
+          slot.sync();
+        } finally {
+          slots.release(slot);
+        }
+      }
     }
   }
 
@@ -277,6 +328,10 @@ public final class LocalBlobStore implements BlobStore {
       ownScheduler.shutdownNow();
     }
     if (drained) {
+      // Every slot was synced as it closed, so the journals hold nothing that is not in a database.
+      journals.forEach(Journal::close);
+    }
+    if (drained) {
       layout.closeCleanly();
     } else {
       log.warn("operations still running after {}; the next open will run recovery", CLOSE_TIMEOUT);
@@ -322,6 +377,11 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public String newBlobId() {
       return ids.create().toString();
+    }
+
+    @Override
+    public Journal journal(int slot) {
+      return journals.get(slot % journals.size());
     }
 
     @Override

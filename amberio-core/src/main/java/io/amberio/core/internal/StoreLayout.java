@@ -186,6 +186,10 @@ final class StoreLayout implements AutoCloseable {
     return disk(slot).slotsDir().resolve(Integer.toString(slot));
   }
 
+  Path journalDir(int disk) {
+    return disks.get(disk).root().resolve("journal");
+  }
+
   FileStore fileStore(int slot) {
     return disk(slot).fileStore();
   }

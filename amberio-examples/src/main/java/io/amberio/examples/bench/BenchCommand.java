@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--ops", paramLabel = "N", description = "At most N measured ops per cell, all threads together (default: no cap).")
   Long ops;
 
-  @Option(names = "--max-cell-bytes", paramLabel = "SIZE", description = "At most SIZE bytes written per PUT cell; bounds disk use and the time of big blobs (default 2GiB; --quick: 256MiB).")
+  @Option(names = "--max-cell-bytes", paramLabel = "SIZE", description = "At most SIZE bytes written per PUT cell; bounds disk use and the time of big blobs (default 4GiB; --quick: 256MiB).")
   String maxCellBytes;
 
   @Option(names = "--sizes", paramLabel = "SIZE", split = ",", description = "Blob sizes (default 4KiB,1MiB,64MiB).")
@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--subjects", paramLabel = "NAME", split = ",", description = "What to measure (default all, in this order: ${DEFAULT-VALUE}).", defaultValue = "fsync-limit,file-per-blob,embedded,http")
   List<String> subjects;
 
-  @Option(names = "--quick", description = "A fast smoke run: short cells, no warm-up. The numbers are not meaningful.")
+  @Option(names = "--quick", description = "A fast smoke run: short cells, no warm-up, no prefill. The numbers are not meaningful.")
   boolean quick;
 
   @Option(names = "--markdown", description = "Print the tables as Markdown too.")
@@ -71,11 +71,25 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--max-open-slots", paramLabel = "N", description = "Open-slot limit of the stores under test (default: the store's default).")
   int maxOpenSlots;
 
+  @Option(names = "--inline-threshold", paramLabel = "SIZE", description = "Inline threshold of the stores under test (default: the store's default).")
+  String inlineThreshold;
+
+  @Option(names = "--chunk-size", paramLabel = "SIZE", description = "Chunk size of the stores under test (default: the store's default).")
+  String chunkSize;
+
+  @Option(names = "--no-prefill", description = "Do not write one 1-byte blob into each slot of a store before its cells: the first cells then also measure the one-time creation of slots.")
+  boolean noPrefill;
+
   @Override
   public Integer call() {
     BenchOptions options = options();
-    BenchReport report = new Bench(options, System.out, System.err).run();
-    return report.anyFailed() ? 1 : 0;
+    try {
+      BenchReport report = new Bench(options, System.out, System.err).run();
+      return report.anyFailed() ? 1 : 0;
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      System.err.println("bench: " + e.getMessage());
+      return 1;
+    }
   }
 
   /** Resolves the options: an explicit value wins over --quick's, which wins over the default. */
@@ -91,14 +105,17 @@ public final class BenchCommand implements Callable<Integer> {
           duration != null ? Units.parseDuration(duration) : quick ? Duration.ofMillis(200) : Duration.ofSeconds(3),
           warmup != null ? Units.parseDuration(warmup) : quick ? Duration.ZERO : Duration.ofSeconds(1),
           ops == null ? 0 : ops,
-          maxCellBytes != null ? Units.parseSize(maxCellBytes) : quick ? 256L << 20 : 2L << 30,
+          maxCellBytes != null ? Units.parseSize(maxCellBytes) : quick ? 256L << 20 : 4L << 30,
           sizeList,
           threads == null ? List.of(1, 8) : threads,
           subjects,
           markdown,
           slotCount,
-          maxOpenSlots);
-    } catch (IllegalArgumentException e) {
+          maxOpenSlots,
+          inlineThreshold == null ? -1 : inlineThreshold.equals("0") ? 0 : Math.toIntExact(Units.parseSize(inlineThreshold)),
+          chunkSize == null ? 0 : Math.toIntExact(Units.parseSize(chunkSize)),
+          !noPrefill && !quick);
+    } catch (IllegalArgumentException | ArithmeticException e) {
       if (spec == null) {
         throw e;
       }

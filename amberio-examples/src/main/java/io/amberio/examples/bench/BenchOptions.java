@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param markdown whether to print the tables as Markdown too
  * @param slotCount slot count of the stores under test; 0 for the default
  * @param maxOpenSlots open-slot limit of the stores under test; 0 for the default
+ * @param inlineThreshold inline threshold of the stores under test; -1 for the default
+ * @param chunkSize chunk size of the stores under test; 0 for the default
+ * @param prefill whether to write one small blob into every slot of a store before its cells
  */
 record BenchOptions(
     Path parentDir,
@@ -34,7 +37,10 @@ record BenchOptions(
     List<String> subjects,
     boolean markdown,
     int slotCount,
-    int maxOpenSlots) {
+    int maxOpenSlots,
+    int inlineThreshold,
+    int chunkSize,
+    boolean prefill) {
 
   /** Every subject, in the order they run. */
   static final List<String> ALL_SUBJECTS = List.of("fsync-limit", "file-per-blob", "embedded", "http");

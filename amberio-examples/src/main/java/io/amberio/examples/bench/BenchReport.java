@@ -10,7 +10,7 @@ import java.util.Optional;
  * The result of a run: where and how it ran, one row per cell, and the target checks. Prints itself as
  * plain text, and as Markdown on request.
  */
-record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck> checks) {
+record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck> checks, List<String> notes) {
 
   private static final List<String> ORDER = List.of("embedded", "http", "file-per-blob", "fsync-limit");
 
@@ -23,7 +23,8 @@ record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck>
           "               close, fsync the directory; GET = open, read to the end into a 1 MiB buffer, close.",
           "fsync-limit:   4 KiB overwrite at the next offset of a preallocated 32 MiB file per thread + force(false)",
           "               (fdatasync): the most durable small writes per second this disk takes at that concurrency.",
-          "ops: measured ops; ops/s and MiB/s over the measured window; p50/p99: latency of one op in milliseconds.",
+          "ops: measured ops; ops/s and MiB/s over the measured window; p50/p99: latency of one op in milliseconds",
+          "(with fewer than 100 ops, p99 is the slowest op). Per size and thread count, the subjects ran back to back.",
           "vs file / vs fsync / vs embedded: ops/s of the row divided by ops/s of that baseline at the same op, size and",
           "threads (vs fsync: 4 KiB PUT rows only). GETs read blobs written by the PUT cell just before: hot in the page cache.");
 
@@ -31,6 +32,7 @@ record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck>
     setup = List.copyOf(setup);
     rows = rows.stream().sorted(order()).toList();
     checks = List.copyOf(checks);
+    notes = List.copyOf(notes);
   }
 
   private static Comparator<Measurement> order() {
@@ -97,6 +99,7 @@ record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck>
     out.print(table().text());
     out.println();
     LEGEND.forEach(l -> out.println("  " + l));
+    notes.forEach(n -> out.println("  " + n));
     List<String> errors = new ArrayList<>();
     for (Measurement m : rows) {
       if (m.error() != null) {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which disk a directory is on, as far as the JVM and Linux tell: the {@link FileStore}, the matching
@@ -99,7 +101,8 @@ record DiskInfo(Path dir, String fileStore, String mount, String df, String devi
       }
       String scheduler = read(disk.resolve("queue/scheduler"));
       if (scheduler != null) {
-        facts.add("scheduler=" + scheduler);
+        Matcher m = Pattern.compile("\\[(.+?)]").matcher(scheduler);
+        facts.add("I/O scheduler=" + (m.find() ? m.group(1) : scheduler));
       }
       String sectors = read(disk.resolve("size"));
       if (sectors != null) {

@@ -53,6 +53,11 @@ final class EmbeddedSubject implements Subject {
   }
 
   @Override
+  public String prepare() {
+    return Stores.prefill(name(), store);
+  }
+
+  @Override
   public void reclaim(List<String> keys) {
     Stores.reclaim(store, keys);
   }

@@ -39,6 +39,21 @@ final class Fs {
     }
   }
 
+  /** The total size of the regular files under {@code root}; files that vanish while walking count 0. */
+  static long treeSize(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      return paths.mapToLong(p -> {
+        try {
+          return Files.isRegularFile(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+          return 0;
+        }
+      }).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return -1;
+    }
+  }
+
   /**
    * Runs {@code sync} so that what one cell left in the page cache (deletions, metadata) is written back
    * before the next cell starts, not during it. Best effort: skipped when there is no sync command.

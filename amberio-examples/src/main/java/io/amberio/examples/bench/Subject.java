@@ -18,6 +18,14 @@ interface Subject extends AutoCloseable {
     return true;
   }
 
+  /**
+   * Brings the subject to a steady state before its cells (not timed); returns a note for the report, or
+   * null when there is nothing to prepare.
+   */
+  default String prepare() {
+    return null;
+  }
+
   /** Opens a session for one worker thread; called on that thread, outside the timed part. */
   Session open(int worker) throws IOException;
 

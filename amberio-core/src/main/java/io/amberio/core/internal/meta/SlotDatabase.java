@@ -2,8 +2,12 @@ package io.amberio.core.internal.meta;
 
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.GcReport;
+import io.amberio.core.internal.journal.JournalRecord;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,13 +22,13 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * The metadata of one slot: a SQLite database in WAL mode with {@code synchronous=FULL}, so a commit is
- * durable when it returns. It has exactly one writer connection and one reader connection, each guarded by
- * its own lock (readers never wait for writers in WAL mode). Every method is one transaction; callers never
- * see a connection.
+ * The metadata of one slot: a SQLite database in WAL mode. It has exactly one writer connection and one
+ * reader connection, each guarded by its own lock (readers never wait for writers in WAL mode). Every method
+ * is one transaction; callers never see a connection.
  *
- * <p>The linearization point of a write is its COMMIT: the version check (compare-and-set) and the insert
- * happen inside one {@code BEGIN IMMEDIATE} transaction on the single writer connection.
+ * <p>Changes arrive as {@link JournalRecord}s that the store's journal has already made durable, so commits
+ * run with {@code synchronous=NORMAL} and {@link #sync()} makes them durable here when the journal wants to
+ * reuse its space.
  */
 public final class SlotDatabase implements AutoCloseable {
   private static final String ROW_COLUMNS =
@@ -32,6 +36,7 @@ public final class SlotDatabase implements AutoCloseable {
           + " b.chunk_size, b.chunk_count, b.checksums, b.inline_data IS NOT NULL";
 
   private final String where;
+  private final Path walFile;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock readLock = new ReentrantLock();
   // @GuardedBy("writeLock")
@@ -39,8 +44,9 @@ public final class SlotDatabase implements AutoCloseable {
   // @GuardedBy("readLock")
   private final Connection reader;
 
-  private SlotDatabase(String where, Connection writer, Connection reader) {
-    this.where = where;
+  private SlotDatabase(Path file, Connection writer, Connection reader) {
+    this.where = file.toString();
+    this.walFile = file.resolveSibling(file.getFileName() + "-wal");
     this.writer = writer;
     this.reader = reader;
   }
@@ -54,7 +60,7 @@ public final class SlotDatabase implements AutoCloseable {
       writer = config().createConnection("jdbc:sqlite:" + file);
       SlotSchema.migrate(writer, where);
       reader = config().createConnection("jdbc:sqlite:" + file);
-      return new SlotDatabase(where, writer, reader);
+      return new SlotDatabase(file, writer, reader);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(reader);
       closeQuietly(writer);
@@ -68,10 +74,12 @@ public final class SlotDatabase implements AutoCloseable {
   private static SQLiteConfig config() {
     SQLiteConfig c = new SQLiteConfig();
     c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     c.setBusyTimeout(30_000);
     c.setCacheSize(-512); // KiB: memory stays small with many open slots
     c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // Keep each slot's WAL small: checkpoint at 256 pages and truncate the file back to 1 MiB after.
+    c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Integer.toString(1 << 20));
     return c;
   }
 
@@ -95,7 +103,8 @@ public final class SlotDatabase implements AutoCloseable {
             + " FROM paths p LEFT JOIN blobs b ON b.path = p.path AND b.version = IFNULL(?, p.current_version)"
             + " WHERE p.path = ?";
     readLock.lock();
-    try (PreparedStatement ps = reader.prepareStatement(sql)) {
+    try {
+      PreparedStatement ps = prepared(reader, sql);
       if (version.isPresent()) {
         ps.setLong(1, version.getAsLong());
       } else {
@@ -121,7 +130,8 @@ public final class SlotDatabase implements AutoCloseable {
   /** Whether a version with this blob id is committed. */
   public boolean hasBlob(String blobId) {
     readLock.lock();
-    try (PreparedStatement ps = reader.prepareStatement("SELECT 1 FROM blobs WHERE blob_id = ?")) {
+    try {
+      PreparedStatement ps = prepared(reader, "SELECT 1 FROM blobs WHERE blob_id = ?");
       ps.setString(1, blobId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
@@ -163,7 +173,8 @@ public final class SlotDatabase implements AutoCloseable {
 
   private List<VersionRow> list(String sql, String prefix, String upper, String after, OptionalLong afterVersion, int limit) {
     readLock.lock();
-    try (PreparedStatement ps = reader.prepareStatement(sql)) {
+    try {
+      PreparedStatement ps = prepared(reader, sql);
       int i = 1;
       ps.setString(i++, prefix);
       if (upper != null) {
@@ -230,119 +241,142 @@ public final class SlotDatabase implements AutoCloseable {
 
   // ---------------------------------------------------------------- writes
 
-  /**
-   * Commits a new version of {@code row.path()} numbered {@code max + 1}, or fails with VERSION_CONFLICT
-   * when {@code expected} is present and is not {@code max + 1}. {@code row.version()} is ignored. When
-   * the row is chunked, its reclaim record is removed in the same transaction. With {@code requireExisting}
-   * (delete markers) a path that was never written fails with NOT_FOUND.
-   *
-   * @return the version number written
-   */
-  public long commitVersion(VersionRow row, byte[] inlineData, OptionalLong expected, boolean requireExisting) {
+  /** The state of {@code path} as the writer sees it, or null if it was never written. */
+  public PathState pathStateForWrite(String path) {
     writeLock.lock();
     try {
-      begin();
-      try {
-        PathState state = pathState(row.path());
-        if (state == null && requireExisting) {
-          throw BlobStoreException.of(Reason.NOT_FOUND, "'" + row.path() + "' was never written");
-        }
-        long max = state == null ? 0 : state.maxVersion();
-        if (expected.isPresent() && expected.getAsLong() != max + 1) {
-          throw BlobStoreException.versionConflict(row.path(), expected.getAsLong(), max);
-        }
-        long version = max + 1;
-        insertRow(row, version, inlineData);
-        long current;
-        if (row.state() == SlotSchema.LIVE) {
-          current = version;
-        } else {
-          current = 0; // a marker hides everything below it
-        }
-        upsertPath(row.path(), version, current);
-        if (!row.inline()) {
-          try (PreparedStatement ps = writer.prepareStatement("DELETE FROM reclaim WHERE blob_id = ?")) {
-            ps.setString(1, row.blobId());
-            ps.executeUpdate();
-          }
-        }
-        commit();
-        return version;
-      } catch (SQLException | RuntimeException e) {
-        rollback();
-        throw e;
-      }
+      return pathState(path);
     } catch (SQLException e) {
-      throw translate("writing " + where, e);
+      throw translate("reading " + where, e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** One version as the writer sees it, or null. */
+  public VersionRow versionForWrite(String path, long version) {
+    writeLock.lock();
+    try {
+      return rowForWrite(path, version);
+    } catch (SQLException e) {
+      throw translate("reading " + where, e);
     } finally {
       writeLock.unlock();
     }
   }
 
   /**
-   * Tombstones version {@code version} of {@code path} at time {@code now} and recomputes the current
-   * version. Tombstoning a tombstone changes nothing.
-   *
-   * @return the row after the change
-   * @throws BlobStoreException NOT_FOUND if the version never existed, DELETED if it was collected
+   * The versions that garbage collection removes at {@code cutoff}: tombstones and markers whose state
+   * changed at or before it, and with each such marker every version below it.
    */
-  public VersionRow tombstone(String path, long version, long now) {
+  public List<VersionRow> expired(long cutoff) {
+    writeLock.lock();
+    try {
+      List<VersionRow> expired = new ArrayList<>();
+      {
+      PreparedStatement ps = prepared(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.state <> 0 AND b.state_changed_at <= ?"
+              + " ORDER BY b.path, b.version");
+        ps.setLong(1, cutoff);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            expired.add(readRow(rs, 1, false));
+          }
+        }
+      }
+      List<VersionRow> doomed = new ArrayList<>(expired);
+      for (VersionRow r : expired) {
+        if (r.state() == SlotSchema.MARKER) {
+          {
+      PreparedStatement ps = prepared(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version < ?"
+                  + " AND NOT (b.state <> 0 AND b.state_changed_at <= ?)");
+            ps.setString(1, r.path());
+            ps.setLong(2, r.version());
+            ps.setLong(3, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                doomed.add(readRow(rs, 1, false));
+              }
+            }
+          }
+        }
+      }
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      doomed.removeIf(r -> !seen.add(r.blobId()));
+      return doomed;
+    } catch (SQLException e) {
+      throw translate("reading " + where, e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Applies one journal record in one transaction. Idempotent: applying a record the database already
+   * reflects (as replay after a crash may) leaves the same state.
+   */
+  public void apply(JournalRecord record) {
     writeLock.lock();
     try {
       begin();
       try {
-        PathState state = pathState(path);
-        if (state == null || version > state.maxVersion()) {
-          throw BlobStoreException.of(Reason.NOT_FOUND, "'" + path + "' has no version " + version);
-        }
-        VersionRow row = rowForWrite(path, version);
-        if (row == null) {
-          throw BlobStoreException.of(Reason.DELETED, "version " + version + " of '" + path + "' was garbage-collected");
-        }
-        if (row.state() != SlotSchema.TOMBSTONED) {
-          try (PreparedStatement ps =
-              writer.prepareStatement("UPDATE blobs SET state = 1, state_changed_at = ? WHERE path = ? AND version = ?")) {
-            ps.setLong(1, now);
-            ps.setString(2, path);
-            ps.setLong(3, version);
+        if (record instanceof JournalRecord.PutVersion p) {
+          VersionRow row = p.row();
+          PathState state = pathState(row.path());
+          boolean inserted = insertRow(row, p.inlineData());
+          if (!row.inline()) {
+            deleteReclaim(row.blobId());
+          }
+          long max = state == null ? 0 : state.maxVersion();
+          long current;
+          if (inserted && row.version() > max) {
+            // The newest version: it is current if live, and a marker leaves no current version.
+            current = row.state() == SlotSchema.LIVE ? row.version() : 0;
+          } else {
+            current = recomputeCurrent(row.path()); // replay of a record already applied
+          }
+          upsertPath(row.path(), Math.max(max, row.version()), current);
+        } else if (record instanceof JournalRecord.Tombstone t) {
+          {
+      PreparedStatement ps = prepared(writer, 
+              "UPDATE blobs SET state = 1, state_changed_at = ? WHERE path = ? AND version = ? AND state <> 1");
+            ps.setLong(1, t.at());
+            ps.setString(2, t.path());
+            ps.setLong(3, t.version());
             ps.executeUpdate();
           }
-          upsertPath(path, state.maxVersion(), recomputeCurrent(path));
-          row = rowForWrite(path, version);
+          PathState state = pathState(t.path());
+          if (state != null) {
+            upsertPath(t.path(), state.maxVersion(), recomputeCurrent(t.path()));
+          }
+        } else if (record instanceof JournalRecord.AddReclaim a) {
+          addReclaim(a.blobId(), a.at());
+        } else if (record instanceof JournalRecord.RemoveReclaim r) {
+          deleteReclaim(r.blobId());
+        } else if (record instanceof JournalRecord.Collect c) {
+          {
+      PreparedStatement del = prepared(writer, "DELETE FROM blobs WHERE path = ? AND version = ?");
+            for (JournalRecord.Removed x : c.removed()) {
+              del.setString(1, x.path());
+              del.setLong(2, x.version());
+              del.executeUpdate();
+              if (x.chunked()) {
+                addReclaim(x.blobId(), c.at());
+              }
+            }
+            // Collection never changes a current version; recomputing keeps replays exact all the same.
+            for (String path : c.removed().stream().map(JournalRecord.Removed::path).distinct().toList()) {
+              PathState state = pathState(path);
+              if (state != null) {
+                upsertPath(path, state.maxVersion(), recomputeCurrent(path));
+              }
+            }
+          }
         }
         commit();
-        return row;
       } catch (SQLException | RuntimeException e) {
         rollback();
         throw e;
       }
-    } catch (SQLException e) {
-      throw translate("writing " + where, e);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /** Durably records that the directory of {@code blobId} may exist and must go unless committed. */
-  public void addReclaim(String blobId, long now) {
-    writeLock.lock();
-    try (PreparedStatement ps = writer.prepareStatement("INSERT OR REPLACE INTO reclaim (blob_id, since) VALUES (?, ?)")) {
-      ps.setString(1, blobId);
-      ps.setLong(2, now);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw translate("writing " + where, e);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /** Forgets a reclaim record once its directory is gone. */
-  public void removeReclaim(String blobId) {
-    writeLock.lock();
-    try (PreparedStatement ps = writer.prepareStatement("DELETE FROM reclaim WHERE blob_id = ?")) {
-      ps.setString(1, blobId);
-      ps.executeUpdate();
     } catch (SQLException e) {
       throw translate("writing " + where, e);
     } finally {
@@ -369,76 +403,22 @@ public final class SlotDatabase implements AutoCloseable {
     }
   }
 
-  /** What garbage collection removed: the report and the blob ids whose directories must be deleted. */
-  public record Collected(GcReport report, List<String> chunkedBlobIds) {}
-
   /**
-   * Removes tombstones and markers whose state changed at or before {@code cutoff}, and with each expired
-   * marker every version below it. Directories of removed chunked blobs get reclaim records in the same
-   * transaction, so a crash before they are deleted cannot leak them.
+   * Makes every applied change durable by syncing the WAL file, as a commit with {@code synchronous=FULL}
+   * would, but once for many commits. Commits themselves do not sync ({@code synchronous=NORMAL}): the
+   * journal made them durable first. Checkpoints (SQLite's own, and the one on close) sync the database file
+   * before the WAL is reused or deleted, so the WAL plus the database always hold every synced commit.
    */
-  public Collected collect(long cutoff, long now) {
+  public void sync() {
     writeLock.lock();
     try {
-      begin();
-      try {
-        List<VersionRow> expired = new ArrayList<>();
-        try (PreparedStatement ps =
-            writer.prepareStatement("SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.state <> 0 AND b.state_changed_at <= ?"
-                + " ORDER BY b.path, b.version")) {
-          ps.setLong(1, cutoff);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              expired.add(readRow(rs, 1, false));
-            }
-          }
+      if (Files.exists(walFile)) {
+        try (FileChannel ch = FileChannel.open(walFile, StandardOpenOption.WRITE)) {
+          ch.force(false);
         }
-        List<VersionRow> doomed = new ArrayList<>(expired);
-        for (VersionRow r : expired) {
-          if (r.state() == SlotSchema.MARKER) {
-            try (PreparedStatement ps =
-                writer.prepareStatement("SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version < ?"
-                    + " AND NOT (b.state <> 0 AND b.state_changed_at <= ?)")) {
-              ps.setString(1, r.path());
-              ps.setLong(2, r.version());
-              ps.setLong(3, cutoff);
-              try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  doomed.add(readRow(rs, 1, false));
-                }
-              }
-            }
-          }
-        }
-        long bytes = 0;
-        List<String> dirs = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        try (PreparedStatement del = writer.prepareStatement("DELETE FROM blobs WHERE path = ? AND version = ?");
-            PreparedStatement rec = writer.prepareStatement("INSERT OR REPLACE INTO reclaim (blob_id, since) VALUES (?, ?)")) {
-          for (VersionRow r : doomed) {
-            if (!seen.add(r.blobId())) {
-              continue;
-            }
-            del.setString(1, r.path());
-            del.setLong(2, r.version());
-            del.executeUpdate();
-            bytes += r.size();
-            if (!r.inline() && r.chunkCount() > 0) {
-              rec.setString(1, r.blobId());
-              rec.setLong(2, now);
-              rec.executeUpdate();
-              dirs.add(r.blobId());
-            }
-          }
-        }
-        commit();
-        return new Collected(new GcReport(seen.size(), bytes), dirs);
-      } catch (SQLException | RuntimeException e) {
-        rollback();
-        throw e;
       }
-    } catch (SQLException e) {
-      throw translate("collecting garbage in " + where, e);
+    } catch (IOException e) {
+      throw BlobStoreException.io("syncing " + walFile, e);
     } finally {
       writeLock.unlock();
     }
@@ -447,8 +427,8 @@ public final class SlotDatabase implements AutoCloseable {
   // ---------------------------------------------------------------- helpers (writer, lock held)
 
   private PathState pathState(String path) throws SQLException {
-    try (PreparedStatement ps =
-        writer.prepareStatement("SELECT max_version, IFNULL(current_version, 0) FROM paths WHERE path = ?")) {
+    {
+      PreparedStatement ps = prepared(writer, "SELECT max_version, IFNULL(current_version, 0) FROM paths WHERE path = ?");
       ps.setString(1, path);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? new PathState(rs.getLong(1), rs.getLong(2)) : null;
@@ -457,8 +437,8 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private VersionRow rowForWrite(String path, long version) throws SQLException {
-    try (PreparedStatement ps =
-        writer.prepareStatement("SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version = ?")) {
+    {
+      PreparedStatement ps = prepared(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version = ?");
       ps.setString(1, path);
       ps.setLong(2, version);
       try (ResultSet rs = ps.executeQuery()) {
@@ -469,10 +449,10 @@ public final class SlotDatabase implements AutoCloseable {
 
   /** The current version by the rule: the newest live version newer than every marker; 0 if none. */
   private long recomputeCurrent(String path) throws SQLException {
-    try (PreparedStatement ps =
-        writer.prepareStatement(
+    {
+      PreparedStatement ps = prepared(writer, 
             "SELECT IFNULL(MAX(version), 0) FROM blobs WHERE path = ? AND state = 0 AND version >"
-                + " (SELECT IFNULL(MAX(version), 0) FROM blobs WHERE path = ? AND state = 2)")) {
+                + " (SELECT IFNULL(MAX(version), 0) FROM blobs WHERE path = ? AND state = 2)");
       ps.setString(1, path);
       ps.setString(2, path);
       try (ResultSet rs = ps.executeQuery()) {
@@ -482,13 +462,13 @@ public final class SlotDatabase implements AutoCloseable {
     }
   }
 
-  private void insertRow(VersionRow row, long version, byte[] inlineData) throws SQLException {
-    try (PreparedStatement ps =
-        writer.prepareStatement(
-            "INSERT INTO blobs (path, version, blob_id, state, size, content_type, created_at, state_changed_at,"
-                + " chunk_size, chunk_count, checksums, inline_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+  private boolean insertRow(VersionRow row, byte[] inlineData) throws SQLException {
+    {
+      PreparedStatement ps = prepared(writer, 
+            "INSERT OR IGNORE INTO blobs (path, version, blob_id, state, size, content_type, created_at, state_changed_at,"
+                + " chunk_size, chunk_count, checksums, inline_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       ps.setString(1, row.path());
-      ps.setLong(2, version);
+      ps.setLong(2, row.version());
       ps.setString(3, row.blobId());
       ps.setInt(4, row.state());
       ps.setLong(5, row.size());
@@ -503,16 +483,16 @@ public final class SlotDatabase implements AutoCloseable {
       } else {
         ps.setNull(12, java.sql.Types.BLOB);
       }
-      ps.executeUpdate();
+      return ps.executeUpdate() == 1;
     }
   }
 
   private void upsertPath(String path, long max, long current) throws SQLException {
-    try (PreparedStatement ps =
-        writer.prepareStatement(
+    {
+      PreparedStatement ps = prepared(writer, 
             "INSERT INTO paths (path, max_version, current_version) VALUES (?, ?, ?)"
                 + " ON CONFLICT (path) DO UPDATE SET max_version = excluded.max_version,"
-                + " current_version = excluded.current_version")) {
+                + " current_version = excluded.current_version");
       ps.setString(1, path);
       ps.setLong(2, max);
       if (current > 0) {
@@ -524,21 +504,47 @@ public final class SlotDatabase implements AutoCloseable {
     }
   }
 
-  private void begin() throws SQLException {
-    try (Statement st = writer.createStatement()) {
-      st.executeUpdate("BEGIN IMMEDIATE");
+  private void addReclaim(String blobId, long at) throws SQLException {
+    {
+      PreparedStatement ps = prepared(writer, "INSERT OR REPLACE INTO reclaim (blob_id, since) VALUES (?, ?)");
+      ps.setString(1, blobId);
+      ps.setLong(2, at);
+      ps.executeUpdate();
     }
+  }
+
+  private void deleteReclaim(String blobId) throws SQLException {
+    {
+      PreparedStatement ps = prepared(writer, "DELETE FROM reclaim WHERE blob_id = ?");
+      ps.setString(1, blobId);
+      ps.executeUpdate();
+    }
+  }
+
+  // Prepared statements are cached per connection (under that connection's lock) and closed with it.
+  private final java.util.Map<String, PreparedStatement> statements = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private PreparedStatement prepared(Connection conn, String sql) throws SQLException {
+    String key = (conn == writer ? "w:" : "r:") + sql;
+    PreparedStatement ps = statements.get(key);
+    if (ps == null) {
+      ps = conn.prepareStatement(sql);
+      statements.put(key, ps);
+    }
+    return ps;
+  }
+
+  private void begin() throws SQLException {
+    prepared(writer, "BEGIN IMMEDIATE").executeUpdate();
   }
 
   private void commit() throws SQLException {
-    try (Statement st = writer.createStatement()) {
-      st.executeUpdate("COMMIT");
-    }
+    prepared(writer, "COMMIT").executeUpdate();
   }
 
   private void rollback() {
-    try (Statement st = writer.createStatement()) {
-      st.executeUpdate("ROLLBACK");
+    try {
+      prepared(writer, "ROLLBACK").executeUpdate();
     } catch (SQLException ignored) {
       // No transaction was open (BEGIN failed) or SQLite already rolled it back.
     }
@@ -567,6 +573,14 @@ public final class SlotDatabase implements AutoCloseable {
     writeLock.lock();
     readLock.lock();
     try {
+      for (PreparedStatement ps : statements.values()) {
+        try {
+          ps.close();
+        } catch (SQLException ignored) {
+          // Closing the connection releases it anyway.
+        }
+      }
+      statements.clear();
       closeQuietly(reader);
       closeQuietly(writer);
     } finally {

@@ -8,6 +8,8 @@ import io.amberio.core.ByteRange;
 import io.amberio.core.GcReport;
 import io.amberio.core.PutOptions;
 import io.amberio.core.SlotStats;
+import io.amberio.core.internal.journal.Journal;
+import io.amberio.core.internal.journal.JournalRecord;
 import io.amberio.core.internal.meta.SlotDatabase;
 import io.amberio.core.internal.meta.SlotDatabase.Lookup;
 import io.amberio.core.internal.meta.SlotSchema;
@@ -44,6 +46,9 @@ public final class Slot implements AutoCloseable {
   private final SlotDatabase db;
   private final ChunkFiles files;
   private final SlotContext ctx;
+  private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
+  // Set when a journaled change could not be applied: the slot then refuses writes until reopened.
+  private volatile RuntimeException failed;
 
   private Slot(int number, SlotDatabase db, ChunkFiles files, SlotContext ctx) {
     this.number = number;
@@ -53,45 +58,46 @@ public final class Slot implements AutoCloseable {
   }
 
   /**
-   * Opens the slot in {@code dir}, creating it when {@code create} is set, and reclaims the directories of
-   * writes that never committed.
+   * Opens the slot in {@code dir}, creating it when {@code create} is set. The caller then runs
+   * {@link #reclaimOrphans()} once the journal has been replayed.
    *
    * @return the slot, or null if it does not exist and {@code create} is not set
    */
   public static Slot open(int number, Path dir, FileStore fileStore, boolean create, SlotContext ctx) {
     Path meta = dir.resolve("meta.sqlite3");
     Path blobs = dir.resolve("blobs");
+    boolean isNew = !Files.exists(meta);
+    if (isNew && !create) {
+      return null;
+    }
     try {
-      if (!Files.exists(meta)) {
-        if (!create) {
-          return null;
-        }
-        Files.createDirectories(blobs);
-        ChunkFiles.fsyncDirectory(dir);
-        ChunkFiles.fsyncDirectory(dir.getParent());
-      } else {
-        Files.createDirectories(blobs);
-      }
+      Files.createDirectories(blobs);
     } catch (IOException e) {
       throw BlobStoreException.io("creating slot directory " + dir, e);
     }
     SlotDatabase db = SlotDatabase.open(meta);
-    Slot slot = new Slot(number, db, new ChunkFiles(blobs, fileStore, ctx.minFreeBytes()), ctx);
-    try {
-      slot.reclaimOrphans();
-    } catch (RuntimeException e) {
-      db.close();
-      throw e;
+    if (isNew) {
+      try {
+        // The new database file and the slot directory must survive a crash like the data they will hold.
+        ChunkFiles.fsyncDirectory(dir);
+        ChunkFiles.fsyncDirectory(dir.getParent());
+      } catch (IOException e) {
+        db.close();
+        throw BlobStoreException.io("creating slot directory " + dir, e);
+      }
     }
-    return slot;
+    return new Slot(number, db, new ChunkFiles(blobs, fileStore, ctx.minFreeBytes()), ctx);
   }
 
-  /** Deletes the directories of writes that never committed (after a crash or a failed delete). */
-  private void reclaimOrphans() {
+  /**
+   * Deletes the directories of writes that never committed (after a crash or a failed delete). Run it only
+   * when no write of this slot is in progress and the journal has been replayed.
+   */
+  public void reclaimOrphans() {
     for (String blobId : db.orphanedReclaims()) {
       try {
         files.deleteBlob(blobId);
-        db.removeReclaim(blobId);
+        journaled(new JournalRecord.RemoveReclaim(number, blobId), false);
         log.debug("slot {}: reclaimed uncommitted blob {}", number, blobId);
       } catch (IOException e) {
         log.warn("slot {}: could not reclaim blob {} yet: {}", number, blobId, e.toString());
@@ -106,7 +112,6 @@ public final class Slot implements AutoCloseable {
   /** Writes a new version; see {@code BlobStore.put}. */
   public BlobInfo put(String path, InputStream in, PutOptions options) {
     int threshold = ctx.inlineThreshold();
-    long now = ctx.clock().millis();
     byte[] head = new byte[threshold + 1];
     int n;
     try {
@@ -122,47 +127,113 @@ public final class Slot implements AutoCloseable {
       files.requireSpace(n);
       CRC32C crc = new CRC32C();
       crc.update(head, 0, n);
-      byte[] data = n == head.length ? head : java.util.Arrays.copyOf(head, n);
-      VersionRow row = new VersionRow(path, 0, blobId, SlotSchema.LIVE, n, options.contentType(), now, now,
-          ctx.chunkSize(), 0, VersionRow.packChecksums(new int[] {(int) crc.getValue()}), true, null);
-      long version = db.commitVersion(row, data, options.expectedVersion(), false);
-      return withVersion(row, version).toInfo();
+      byte[] data = java.util.Arrays.copyOf(head, n);
+      byte[] checksums = VersionRow.packChecksums(new int[] {(int) crc.getValue()});
+      return commitVersion(path, blobId, SlotSchema.LIVE, n, options, 0, checksums, true, data);
     }
-    db.addReclaim(blobId, now);
+    writeLock.lock();
+    try {
+      journaled(new JournalRecord.AddReclaim(number, blobId, ctx.clock().millis()), true);
+    } finally {
+      writeLock.unlock();
+    }
     try {
       ChunkFiles.Written w = files.write(blobId, head, n, in, ctx.chunkSize(), ctx.maxBlobSize());
-      VersionRow row = new VersionRow(path, 0, blobId, SlotSchema.LIVE, w.size(), options.contentType(), now, now,
-          ctx.chunkSize(), w.chunkCount(), VersionRow.packChecksums(w.crcs()), false, null);
-      long version = db.commitVersion(row, null, options.expectedVersion(), false);
-      return withVersion(row, version).toInfo();
+      return commitVersion(path, blobId, SlotSchema.LIVE, w.size(), options, w.chunkCount(),
+          VersionRow.packChecksums(w.crcs()), false, null);
     } catch (RuntimeException e) {
       discard(blobId);
       throw e;
     }
   }
 
+  /**
+   * The linearization point of a write: under the slot's write lock, check the version (compare-and-set),
+   * make the decided row durable in the journal, then apply it to the database.
+   */
+  private BlobInfo commitVersion(String path, String blobId, int state, long size, PutOptions options,
+      int chunkCount, byte[] checksums, boolean inline, byte[] data) {
+    writeLock.lock();
+    try {
+      SlotDatabase.PathState ps = db.pathStateForWrite(path);
+      if (ps == null && state == SlotSchema.MARKER) {
+        throw BlobStoreException.of(Reason.NOT_FOUND, "'" + path + "' was never written");
+      }
+      long max = ps == null ? 0 : ps.maxVersion();
+      OptionalLong expected = options == null ? OptionalLong.empty() : options.expectedVersion();
+      if (expected.isPresent() && expected.getAsLong() != max + 1) {
+        throw BlobStoreException.versionConflict(path, expected.getAsLong(), max);
+      }
+      long now = ctx.clock().millis();
+      VersionRow row = new VersionRow(path, max + 1, blobId, state, size,
+          options == null ? null : options.contentType(), now, now, ctx.chunkSize(), chunkCount, checksums, inline, null);
+      journaled(new JournalRecord.PutVersion(number, row, data), true);
+      return row.toInfo();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Appends a record to the journal, then applies it; a failed apply fences the slot (see {@link #failed}). */
+  private void journaled(JournalRecord record, boolean sync) {
+    if (failed != null) {
+      throw BlobStoreException.of(Reason.IO_ERROR,
+          "slot " + number + " stopped taking writes after an earlier failure; reopen the store", failed);
+    }
+    Journal journal = ctx.journal(number);
+    Journal.Ticket ticket = journal.append(record, sync);
+    try {
+      db.apply(record);
+    } catch (RuntimeException e) {
+      // The record is durable but not applied: numbering from the database would now be wrong. Only a
+      // replay (reopening the store) can bring the database level, so refuse writes until then.
+      failed = e;
+      throw e;
+    } finally {
+      journal.applied(ticket);
+    }
+  }
+
   private void discard(String blobId) {
     try {
       files.deleteBlob(blobId);
-      db.removeReclaim(blobId);
+      writeLock.lock();
+      try {
+        journaled(new JournalRecord.RemoveReclaim(number, blobId), false);
+      } finally {
+        writeLock.unlock();
+      }
     } catch (IOException | RuntimeException e) {
-      log.warn("slot {}: could not delete the bytes of failed write {} yet; they are reclaimed on next open: {}",
+      log.warn("slot {}: could not delete the bytes of blob {} yet; they are reclaimed on next open: {}",
           number, blobId, e.toString());
     }
   }
 
   /** Writes a delete marker; see {@code BlobStore.delete}. */
   public BlobInfo delete(String path) {
-    long now = ctx.clock().millis();
-    VersionRow row = new VersionRow(path, 0, ctx.newBlobId(), SlotSchema.MARKER, 0, null, now, now,
-        ctx.chunkSize(), 0, new byte[0], true, null);
-    long version = db.commitVersion(row, new byte[0], OptionalLong.empty(), true);
-    return withVersion(row, version).toInfo();
+    return commitVersion(path, ctx.newBlobId(), SlotSchema.MARKER, 0, null, 0, new byte[0], true, new byte[0]);
   }
 
   /** Tombstones one version; see {@code BlobStore.deleteVersion}. */
   public BlobInfo deleteVersion(String path, long version) {
-    return db.tombstone(path, version, ctx.clock().millis()).toInfo();
+    writeLock.lock();
+    try {
+      SlotDatabase.PathState ps = db.pathStateForWrite(path);
+      if (ps == null || version > ps.maxVersion()) {
+        throw BlobStoreException.of(Reason.NOT_FOUND, "'" + path + "' has no version " + version);
+      }
+      VersionRow row = db.versionForWrite(path, version);
+      if (row == null) {
+        throw BlobStoreException.of(Reason.DELETED, "version " + version + " of '" + path + "' was garbage-collected");
+      }
+      if (row.state() != SlotSchema.TOMBSTONED) {
+        journaled(new JournalRecord.Tombstone(number, path, version, ctx.clock().millis()), true);
+        row = db.versionForWrite(path, version);
+      }
+      return row.toInfo();
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** The live version asked for, or NOT_FOUND / DELETED. */
@@ -233,21 +304,50 @@ public final class Slot implements AutoCloseable {
 
   /** Removes what has passed retention, metadata first, then bytes. */
   public GcReport collectGarbage(long cutoff) {
-    SlotDatabase.Collected c = db.collect(cutoff, ctx.clock().millis());
-    for (String blobId : c.chunkedBlobIds()) {
-      discard(blobId);
+    List<JournalRecord.Removed> removed = new java.util.ArrayList<>();
+    long bytes = 0;
+    writeLock.lock();
+    try {
+      for (VersionRow r : db.expired(cutoff)) {
+        boolean chunked = !r.inline() && r.chunkCount() > 0;
+        removed.add(new JournalRecord.Removed(r.path(), r.version(), r.blobId(), chunked));
+        bytes += r.size();
+      }
+      if (removed.isEmpty()) {
+        return new GcReport(0, 0);
+      }
+      journaled(new JournalRecord.Collect(number, removed, ctx.clock().millis()), true);
+    } finally {
+      writeLock.unlock();
     }
-    return c.report();
+    for (JournalRecord.Removed x : removed) {
+      if (x.chunked()) {
+        discard(x.blobId());
+      }
+    }
+    return new GcReport(removed.size(), bytes);
   }
 
-  private static VersionRow withVersion(VersionRow r, long version) {
-    return new VersionRow(r.path(), version, r.blobId(), r.state(), r.size(), r.contentType(), r.createdAt(),
-        r.stateChangedAt(), r.chunkSize(), r.chunkCount(), r.checksums(), r.inline(), null);
+  /** Makes this slot's database durable; see {@link SlotDatabase#sync()}. */
+  public void sync() {
+    db.sync();
   }
 
+  /** Applies a replayed journal record. */
+  public void replay(JournalRecord record) {
+    db.apply(record);
+  }
+
+  /** Makes the database durable and closes it. */
   @Override
   public void close() {
-    db.close();
+    try {
+      if (failed == null) {
+        db.sync();
+      }
+    } finally {
+      db.close();
+    }
   }
 
   /** What a slot needs from its store. */
@@ -265,6 +365,9 @@ public final class Slot implements AutoCloseable {
     ReadBuffers readBuffers();
 
     String newBlobId();
+
+    /** The journal of the disk that holds slot {@code slot}. */
+    Journal journal(int slot);
 
     /** Whether blob {@code blobId} of slot {@code slot} is still committed (for reads racing a delete). */
     boolean stillCommitted(int slot, String blobId);

@@ -102,6 +102,29 @@ public final class SlotManager {
     }
   }
 
+  /**
+   * Returns the slot if it is open (waiting while it opens or closes), without opening it; null otherwise.
+   * A non-null result must be released. Works after {@link #shutdown} too, returning null.
+   */
+  public Slot acquireIfOpen(int number) {
+    lock.lock();
+    try {
+      while (true) {
+        Entry e = entries.get(number);
+        if (e == null) {
+          return null;
+        }
+        if (e.state == State.OPEN) {
+          e.refs++;
+          return e.slot;
+        }
+        changed.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   // Called and returns with the lock held.
   private Slot openOutsideLock(int number, Entry e, boolean create) {
     Slot slot = null;

@@ -1,0 +1,183 @@
+package io.amberio.core;
+
+import static io.amberio.core.TestSupport.blobDirectories;
+import static io.amberio.core.TestSupport.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The contract, bound to the local store on one data directory, plus facts of its on-disk layout. */
+class LocalBlobStoreTest extends BlobStoreContract {
+
+  @Override
+  protected BlobStore openStore(Path dir, StoreConfig c) {
+    return builder(c).dataDir(dir).build();
+  }
+
+  static BlobStoreBuilder builder(StoreConfig c) {
+    return BlobStore.builder()
+        .slotCount(c.slotCount())
+        .chunkSize(c.chunkSize())
+        .inlineThreshold(c.inlineThreshold())
+        .maxBlobSize(c.maxBlobSize())
+        .retention(c.retention())
+        .clock(c.clock())
+        .gcInterval(Duration.ZERO)
+        .minFreeBytes(0);
+  }
+
+  @Override
+  protected Optional<Set<String>> blobIdsOnDisk(Path dir) {
+    return Optional.of(onDisk(List.of(dir)));
+  }
+
+  static Set<String> onDisk(List<Path> dataDirs) {
+    return dataDirs.stream()
+        .flatMap(d -> blobDirectories(d).stream())
+        .map(p -> p.getFileName().toString())
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void inlineBlobsHaveNoDirectoryAndChunkedBlobsHaveNumberedChunkFiles() throws IOException {
+    BlobInfo small = put("small", bytes(K, 1));
+    assertThat(blobIdsOnDisk(storeDir).orElseThrow()).doesNotContain(small.blobId().toString());
+    BlobInfo empty = put("empty", new byte[0]);
+    assertThat(blobIdsOnDisk(storeDir).orElseThrow()).doesNotContain(empty.blobId().toString());
+
+    BlobInfo big = put("big", bytes(3 * K + 17, 2));
+    Path dir = TestSupport.blobDirectory(List.of(storeDir), big.blobId());
+    assertThat(dir.getParent().getParent().getFileName().toString())
+        .as("the blob lives in its path's slot")
+        .isEqualTo(Integer.toString(store.slotOf("big")));
+    try (Stream<Path> chunks = Files.list(dir.resolve("chunks"))) {
+      assertThat(chunks.map(p -> p.getFileName().toString()).sorted()).containsExactly("0", "1", "2", "3");
+    }
+    assertThat(Files.size(dir.resolve("chunks/3"))).as("the last chunk holds the remainder").isEqualTo(17);
+    assertThat(Files.size(dir.resolve("chunks/0"))).isEqualTo(K);
+    assertThat(Files.isRegularFile(dir.getParent().getParent().resolve("meta.sqlite3"))).isTrue();
+  }
+
+  @Test
+  void chunkedStoreWritesEveryNonEmptyBlobToChunks() {
+    BlobStore s = openOther("chunked", config.withInlineThreshold(0));
+    BlobInfo one = put(s, "one", bytes(1, 1));
+    Path dir = TestSupport.blobDirectory(List.of(tmp.resolve("chunked")), one.blobId());
+    assertThat(Arrays.asList(dir.resolve("chunks").toFile().list())).containsExactly("0");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void oneOpenSlotServesEverySlotAndStreamsOutliveEviction() throws Exception {
+    BlobStore s = LocalBlobStoreTest.builder(config).maxOpenSlots(1).dataDir(Files.createDirectories(tmp.resolve("one-open"))).build();
+    try {
+      java.util.Map<String, byte[]> data = new java.util.HashMap<>();
+      for (int i = 0; i < 40; i++) {
+        byte[] b = bytes(i % 2 == 0 ? 100 + i : 2 * K + i, i);
+        data.put("e/" + i, b);
+        s.put("e/" + i, b);
+      }
+      // streams opened on many slots at once, read interleaved while other slots open and close
+      List<BlobContent> open = new java.util.ArrayList<>();
+      List<java.io.ByteArrayOutputStream> got = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        open.add(s.get("e/" + i));
+        got.add(new java.io.ByteArrayOutputStream());
+      }
+      byte[] buf = new byte[K / 3];
+      boolean progress = true;
+      while (progress) {
+        progress = false;
+        for (int i = 0; i < 40; i++) {
+          int n = open.get(i).stream().read(buf);
+          if (n > 0) {
+            got.get(i).write(buf, 0, n);
+            progress = true;
+          }
+          s.head("e/" + ((i * 7) % 40)); // touch another slot
+        }
+      }
+      for (int i = 0; i < 40; i++) {
+        open.get(i).close();
+        assertThat(got.get(i).toByteArray()).as("e/" + i).isEqualTo(data.get("e/" + i));
+      }
+      assertThat(TestSupport.listAll(s, ListRequest.prefix("e/").withLimit(3))).hasSize(40);
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
+  void aSecondOpenOfTheSameDirectoryFailsAndHarmsNothing() {
+    put("p", bytes(K + 1, 1));
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> openStore(storeDir, config).close());
+    assertThat(t).as("a second store on the same directory").isInstanceOf(BlobStoreException.class);
+    assertThat(TestSupport.readCurrent(store, "p")).isEqualTo(bytes(K + 1, 1));
+    assertThat(put("p", bytes(3, 2)).version()).isEqualTo(2);
+  }
+
+  @Test
+  void writesThatWouldEatIntoTheFreeSpaceReserveFailWithNoSpace() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("full"));
+    long usable = Files.getFileStore(dir).getUsableSpace();
+    BlobStoreBuilder b =
+        BlobStore.builder()
+            .dataDir(dir)
+            .slotCount(4)
+            .chunkSize(K)
+            .gcInterval(Duration.ZERO)
+            .minFreeBytes(usable + (1L << 40));
+    try (BlobStore s = b.build()) {
+      for (int size : new int[] {2 * K + 5, K + 1, 10}) {
+        BlobStoreException e = TestSupport.failure(() -> s.put("p", bytes(size, 1)));
+        assertThat(e.reason()).as("a put of %d bytes", size).isEqualTo(BlobStoreException.Reason.NO_SPACE);
+      }
+      assertThat(TestSupport.listAllVersions(s)).isEmpty();
+      s.collectGarbage();
+      assertThat(blobIdsOnDisk(dir).orElseThrow()).as("partial chunks are reclaimed").isEmpty();
+    }
+  }
+
+  @Test
+  void backgroundGarbageCollectionRunsOnTheGivenSchedulerAndStopsAtClose() throws Exception {
+    java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+    try {
+      BlobStore s =
+          BlobStore.builder()
+              .dataDir(Files.createDirectories(tmp.resolve("bg")))
+              .slotCount(4)
+              .retention(RETENTION)
+              .gcInterval(Duration.ofHours(1))
+              .clock(clock)
+              .scheduler(scheduler)
+              .minFreeBytes(0)
+              .build();
+      s.put("p", bytes(10, 1));
+      s.put("p", bytes(K + 10, 2));
+      s.deleteVersion("p", 2);
+      clock.advance(RETENTION.plusMinutes(1));
+      // run what the store scheduled, now, on this thread (the real delays are an hour)
+      List<Runnable> scheduled = new java.util.ArrayList<>(scheduler.getQueue());
+      assertThat(scheduled).as("background tasks scheduled").isNotEmpty();
+      scheduled.forEach(Runnable::run);
+      assertThat(TestSupport.listAllVersions(s)).extracting(BlobInfo::version).containsExactly(1L);
+      s.close();
+      assertThat(scheduler.isShutdown()).as("the store does not shut down a scheduler it was given").isFalse();
+      assertThat(scheduler.getQueue())
+          .as("no background work is left scheduled after close")
+          .allSatisfy(r -> assertThat(((java.util.concurrent.Future<?>) r).isCancelled()).isTrue());
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+}

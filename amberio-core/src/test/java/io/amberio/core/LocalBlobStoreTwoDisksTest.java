@@ -1,0 +1,72 @@
+package io.amberio.core;
+
+import static io.amberio.core.TestSupport.bytes;
+import static io.amberio.core.TestSupport.failure;
+import static io.amberio.core.TestSupport.readCurrent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The contract, bound to the local store spread over two data directories. */
+class LocalBlobStoreTwoDisksTest extends BlobStoreContract {
+
+  private static List<Path> disks(Path dir) {
+    try {
+      return List.of(Files.createDirectories(dir.resolve("disk0")), Files.createDirectories(dir.resolve("disk1")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  protected BlobStore openStore(Path dir, StoreConfig c) {
+    return LocalBlobStoreTest.builder(c).dataDirs(disks(dir)).build();
+  }
+
+  @Override
+  protected Optional<Set<String>> blobIdsOnDisk(Path dir) {
+    return Optional.of(LocalBlobStoreTest.onDisk(disks(dir)));
+  }
+
+  private static long slotDirs(Path disk) throws IOException {
+    Path slots = disk.resolve("slots");
+    if (!Files.isDirectory(slots)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(slots)) {
+      return s.filter(p -> Files.exists(p.resolve("meta.sqlite3"))).count();
+    }
+  }
+
+  @Test
+  void slotsAreSpreadOverBothDisks() throws IOException {
+    for (int i = 0; i < 40; i++) {
+      put("spread/" + i, bytes(K + 1, i));
+    }
+    List<Path> disks = disks(storeDir);
+    assertThat(slotDirs(disks.get(0))).as("slots on disk0").isPositive();
+    assertThat(slotDirs(disks.get(1))).as("slots on disk1").isPositive();
+    for (int i = 0; i < 40; i++) {
+      assertThat(readCurrent(store, "spread/" + i)).isEqualTo(bytes(K + 1, i));
+    }
+  }
+
+  @Test
+  void reopeningWithoutOneOfTheDisksIsRejected() {
+    put("p", bytes(10, 1));
+    store.close();
+    List<Path> disks = disks(storeDir);
+    BlobStoreException e = failure(() -> LocalBlobStoreTest.builder(config).dataDir(disks.get(0)).build().close());
+    assertThat(e.reason()).isEqualTo(BlobStoreException.Reason.INCOMPATIBLE_STORE);
+    store = open(storeDir, config);
+    assertThat(readCurrent(store, "p")).isEqualTo(bytes(10, 1));
+  }
+}

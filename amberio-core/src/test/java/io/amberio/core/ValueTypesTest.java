@@ -1,0 +1,74 @@
+package io.amberio.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+import java.time.Instant;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** The public records validate their arguments. */
+class ValueTypesTest {
+
+  @Test
+  void byteRangesRejectImpossibleBounds() {
+    assertThatThrownBy(() -> ByteRange.closed(5, 4)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ByteRange.closed(-1, 4)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ByteRange.from(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ByteRange.suffix(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ByteRange(-1, 5, 3)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ByteRange(0, -1, 3)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ByteRange.Resolved(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(ByteRange.all().isAll()).isTrue();
+    assertThat(ByteRange.from(0).isAll()).isTrue();
+    assertThat(ByteRange.closed(0, 10).isAll()).isFalse();
+  }
+
+  @Test
+  void requestAndOptionRecordsValidate() {
+    assertThatThrownBy(() -> ListRequest.prefix("").withLimit(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListRequest.prefix("").withLimit(ListRequest.MAX_LIMIT + 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListRequest.prefix(null)).isInstanceOf(NullPointerException.class);
+    assertThat(ListRequest.prefix("a")).isEqualTo(new ListRequest("a", ListRequest.DEFAULT_LIMIT, null, false));
+
+    assertThatThrownBy(() -> PutOptions.defaults().withExpectedVersion(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PutOptions.defaults().withContentType("")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PutOptions.defaults().withContentType("x".repeat(256))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PutOptions.defaults().withContentType("text/é")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PutOptions.defaults().withContentType("text/plain\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(PutOptions.defaults().contentType()).isEqualTo("application/octet-stream");
+    assertThat(PutOptions.defaults().withContentType("x".repeat(255)).contentType()).hasSize(255);
+
+    assertThatThrownBy(() -> GetOptions.version(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(GetOptions.current()).isEqualTo(new GetOptions(OptionalLong.empty(), ByteRange.all()));
+  }
+
+  @Test
+  void blobInfoAndBlobIdValidate() {
+    BlobId id = new BlobId(UlidCreator.getUlid());
+    assertThat(BlobId.parse(id.toString())).isEqualTo(id);
+    assertThatThrownBy(() -> BlobId.parse("not-a-ulid")).isInstanceOf(IllegalArgumentException.class);
+    Instant t = Instant.parse("2030-01-01T00:00:00Z");
+    assertThatThrownBy(() -> new BlobInfo("p", 0, id, VersionState.LIVE, 1, "e", "x/y", t)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BlobInfo("p", 1, id, VersionState.LIVE, -1, "e", "x/y", t)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new BlobInfo("p", 1, id, VersionState.MARKER, 0, "e", null, t).isLive()).isFalse();
+    assertThat(VersionState.TOMBSTONED.wireName()).isEqualTo("tombstoned");
+    assertThat(new GcReport(1, 2).plus(new GcReport(3, 4))).isEqualTo(new GcReport(4, 6));
+  }
+
+  @Test
+  void exceptionsCarryTheirFields() {
+    BlobStoreException c = BlobStoreException.versionConflict("p", 5, 3);
+    assertThat(c.reason()).isEqualTo(BlobStoreException.Reason.VERSION_CONFLICT);
+    assertThat(c.latestVersion()).hasValue(3);
+    assertThat(c.size()).isEmpty();
+    BlobStoreException r = BlobStoreException.rangeNotSatisfiable(0);
+    assertThat(r.size()).hasValue(0);
+    assertThat(r.latestVersion()).isEmpty();
+    Exception cause = new java.io.IOException("disk");
+    BlobStoreException io = BlobStoreException.io("writing", cause);
+    assertThat(io.reason()).isEqualTo(BlobStoreException.Reason.IO_ERROR);
+    assertThat(io.getCause()).isSameAs(cause);
+  }
+}

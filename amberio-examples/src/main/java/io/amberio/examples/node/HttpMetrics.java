@@ -1,0 +1,82 @@
+package io.amberio.examples.node;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
+
+/**
+ * The node's metrics in a Prometheus registry: JVM and process metrics, one timer per request tagged by
+ * method, status and route ({@code amberio_http_requests_seconds}), and the bytes Jetty read and wrote.
+ */
+final class HttpMetrics implements AutoCloseable {
+  /** The media type of the Prometheus text format, version 0.0.4. */
+  static final String MEDIA_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "PUT", "DELETE", "POST", "OPTIONS", "PATCH");
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+  HttpMetrics() {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /** Publishes the byte and in-flight counts of {@code stats}. */
+  void bind(StatisticsHandler stats) {
+    FunctionCounter.builder("amberio.http.received", stats, StatisticsHandler::getBytesRead)
+        .baseUnit("bytes")
+        .description("Request bytes read")
+        .register(registry);
+    FunctionCounter.builder("amberio.http.sent", stats, StatisticsHandler::getBytesWritten)
+        .baseUnit("bytes")
+        .description("Response bytes written")
+        .register(registry);
+    Gauge.builder("amberio.http.requests.active", stats, StatisticsHandler::getRequestsActive)
+        .description("Requests being served")
+        .register(registry);
+  }
+
+  /**
+   * Records one finished request; {@code status} is the status code, or {@code aborted} when the exchange
+   * failed after the response started. Unusual methods are tagged {@code OTHER} to bound the tag values.
+   */
+  void record(String method, String status, String route, long nanos) {
+    Timer.builder("amberio.http.requests")
+        .description("HTTP requests by method, status and route")
+        .tag("method", KNOWN_METHODS.contains(method) ? method : "OTHER")
+        .tag("status", status)
+        .tag("route", route)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The current values in the Prometheus text format. */
+  byte[] scrape() {
+    return registry.scrape().getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,51 @@
+package io.amberio.examples.node;
+
+import io.amberio.core.BlobInfo;
+import io.amberio.core.BlobStore;
+import io.amberio.core.ListPage;
+import io.amberio.core.ListRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code GET /objects?prefix=P&limit=N[&cursor=C][&versions=true]}: one page of paths (or of every version
+ * of them), in ascending byte order of path. An empty {@code cursor} is the same as none (the first page).
+ */
+final class ListObjects implements Endpoint {
+  private static final Set<String> PARAMETERS = Set.of("prefix", "limit", "cursor", "versions");
+
+  private final BlobStore store;
+
+  ListObjects(BlobStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public void handle(Exchange ex) {
+    QueryParams query = ex.query().allowOnly(PARAMETERS);
+    String prefix = query.get("prefix", "invalid_prefix");
+    int limit = query.intInRange("limit", "invalid_limit", 1, ListRequest.MAX_LIMIT, ListRequest.DEFAULT_LIMIT);
+    String cursor = query.get("cursor", "invalid_cursor");
+    boolean versions = query.bool("versions", "invalid_versions", false);
+
+    ListRequest request =
+        new ListRequest(prefix == null ? "" : prefix, limit, cursor == null || cursor.isEmpty() ? null : cursor, versions);
+    ListPage page = store.list(request);
+
+    List<Map<String, Object>> items = new ArrayList<>(page.items().size());
+    for (BlobInfo info : page.items()) {
+      Map<String, Object> item = Json.version(info);
+      if (versions) {
+        item.put("state", info.state().wireName());
+      }
+      items.add(item);
+    }
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("items", items);
+    reply.put("nextCursor", page.nextCursor());
+    ex.json(200, reply);
+  }
+}

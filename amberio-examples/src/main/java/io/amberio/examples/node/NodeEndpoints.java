@@ -1,0 +1,82 @@
+package io.amberio.examples.node;
+
+import io.amberio.core.BlobStore;
+import io.amberio.core.SlotStats;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * The cluster and operations endpoints of a single node: {@code /health}, {@code /nodes} and
+ * {@code /slots/{id}}. A single node is the whole topology: it is the only replica of every slot, and every
+ * slot's epoch is 1.
+ */
+final class NodeEndpoints {
+  /** The epoch of every slot of a single node, whose topology never changes. */
+  static final long SINGLE_NODE_EPOCH = 1;
+
+  private final BlobStore store;
+  private final NodeStatus node;
+
+  NodeEndpoints(BlobStore store, NodeStatus node) {
+    this.store = store;
+    this.node = node;
+  }
+
+  /** {@code GET /health}: 200 {@code {"status": "ok", "node": id}}, or 503 with the reason. */
+  void health(Exchange ex) {
+    ex.query().allowOnly(Set.of());
+    NodeStatus.State state = node.state();
+    if (state != NodeStatus.State.UP) {
+      throw new HttpError(503, "unavailable", "the node is " + state.wireName())
+          .with("status", state.wireName())
+          .with("node", node.id());
+    }
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("status", "ok");
+    reply.put("node", node.id());
+    ex.json(200, reply);
+  }
+
+  /** {@code GET /nodes}: this node, up, holding every slot. */
+  void nodes(Exchange ex) {
+    ex.query().allowOnly(Set.of());
+    Map<String, Object> self = new LinkedHashMap<>();
+    self.put("id", node.id());
+    self.put("address", node.address());
+    self.put("state", "up");
+    self.put("slots", IntStream.range(0, store.slotCount()).boxed().toList());
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("slotCount", store.slotCount());
+    reply.put("nodes", List.of(self));
+    ex.json(200, reply);
+  }
+
+  /**
+   * {@code GET /slots/{id}}: the slot's replicas, epoch, blob count and bytes. An id that is not decimal
+   * digits is a 400 {@code invalid_slot}; a number that is not a slot of this store is a 404
+   * {@code slot_not_found}.
+   */
+  void slot(Exchange ex) {
+    ex.query().allowOnly(Set.of());
+    String text = ex.pathParam();
+    if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw HttpError.badRequest("invalid_slot", "a slot id is a decimal number, was '" + text + "'");
+    }
+    long slot = QueryParams.parseDecimal(text);
+    if (slot < 0 || slot >= store.slotCount()) {
+      throw new HttpError(404, "slot_not_found", "slots are numbered 0 to " + (store.slotCount() - 1) + ", was " + text);
+    }
+    SlotStats stats = store.slotStats((int) slot);
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("slot", stats.slot());
+    reply.put("epoch", SINGLE_NODE_EPOCH);
+    reply.put("replicas", List.of(node.id()));
+    reply.put("blobCount", stats.liveBlobs());
+    reply.put("versionCount", stats.versions());
+    reply.put("bytes", stats.bytes());
+    ex.json(200, reply);
+  }
+}

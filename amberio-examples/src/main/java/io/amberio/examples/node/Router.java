@@ -1,0 +1,122 @@
+package io.amberio.examples.node;
+
+import io.amberio.core.BlobStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes requests by their raw path, exactly as the client sent it ({@link
+ * org.eclipse.jetty.http.HttpURI#getPath()}: not decoded, not normalized), so {@code //}, {@code ..},
+ * {@code ;} and {@code %2F} reach the object endpoints untouched. Unknown paths get 404
+ * {@code unknown_endpoint}; a known path with another method gets 405 {@code method_not_allowed} with
+ * {@code Allow}. Every request is timed into the metrics and logged at DEBUG.
+ *
+ * <pre>
+ *   /objects            GET HEAD              list
+ *   /objects/{path}     GET HEAD PUT DELETE   object
+ *   /health /nodes /metrics   GET HEAD
+ *   /slots/{id}         GET HEAD
+ * </pre>
+ */
+final class Router extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  private static final String OBJECTS = "/objects";
+  private static final String SLOTS = "/slots/";
+
+  private final HttpMetrics metrics;
+  private final Route list;
+  private final Route object;
+  private final Route health;
+  private final Route nodes;
+  private final Route slot;
+  private final Route metricsRoute;
+
+  Router(BlobStore store, NodeStatus node, HttpMetrics metrics, long maxBlobSize) {
+    this.metrics = metrics;
+    GetObject get = new GetObject(store);
+    ListObjects listObjects = new ListObjects(store);
+    NodeEndpoints ops = new NodeEndpoints(store, node);
+    Endpoint scrape = ex -> ex.send(200, HttpMetrics.MEDIA_TYPE, metrics.scrape());
+    this.list = Route.readOnly("list", listObjects);
+    this.object =
+        new Route("object", Map.of("GET", get, "HEAD", get, "PUT", new PutObject(store, maxBlobSize), "DELETE", new DeleteObject(store)));
+    this.health = Route.readOnly("health", ops::health);
+    this.nodes = Route.readOnly("nodes", ops::nodes);
+    this.slot = Route.readOnly("slot", ops::slot);
+    this.metricsRoute = Route.readOnly("metrics", scrape);
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
+    String path = request.getHttpURI().getPath() == null ? "" : request.getHttpURI().getPath();
+    String method = request.getMethod();
+    Route route = route(path);
+    String param = route == object ? path.substring(OBJECTS.length() + 1) : route == slot ? path.substring(SLOTS.length()) : "";
+    String routeName = route == null ? "unknown" : route.name();
+    Request.addCompletionListener(
+        request,
+        failure -> {
+          long nanos = System.nanoTime() - start;
+          String status = failure == null ? Integer.toString(response.getStatus()) : "aborted";
+          metrics.record(method, status, routeName, nanos);
+          if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} -> {} in {} ms", method, path, status, nanos / 1_000_000);
+          }
+        });
+
+    Exchange exchange = new Exchange(request, response, callback, param);
+    try {
+      if (route == null) {
+        throw new HttpError(404, "unknown_endpoint", "no endpoint at " + path);
+      }
+      Endpoint endpoint = route.endpoints().get(method);
+      if (endpoint == null) {
+        throw new HttpError(405, "method_not_allowed", method + " is not allowed on " + path + "; use " + route.allow())
+            .withHeader("Allow", route.allow());
+      }
+      endpoint.handle(exchange);
+    } catch (Exception e) {
+      // Errors (out of memory, ...) are left to Jetty, which answers 500 through JsonErrorHandler.
+      exchange.fail(e);
+    }
+    return true;
+  }
+
+  private Route route(String path) {
+    if (path.startsWith(OBJECTS + "/")) {
+      return object;
+    }
+    if (path.startsWith(SLOTS)) {
+      return slot;
+    }
+    return switch (path) {
+      case OBJECTS -> list;
+      case "/health" -> health;
+      case "/nodes" -> nodes;
+      case "/metrics" -> metricsRoute;
+      default -> null;
+    };
+  }
+
+  /** A path's endpoints by method. */
+  private record Route(String name, Map<String, Endpoint> endpoints) {
+    static Route readOnly(String name, Endpoint get) {
+      Map<String, Endpoint> methods = new LinkedHashMap<>();
+      methods.put("GET", get);
+      methods.put("HEAD", get);
+      return new Route(name, methods);
+    }
+
+    /** The {@code Allow} header value. */
+    String allow() {
+      return String.join(", ", endpoints.keySet().stream().sorted().toList());
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.amberio.examples.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads the node's own Prometheus metrics, to wait for server-side events without sleeping blindly. */
+final class Metrics {
+  private static final Pattern REQUESTS =
+      Pattern.compile("amberio_http_requests_seconds_count\\{method=\"(\\w+)\",route=\"(\\w+)\",status=\"(\\w+)\"} (\\d+)");
+  private static final Pattern ACTIVE = Pattern.compile("(?m)^amberio_http_requests_active (\\S+)$");
+
+  private Metrics() {}
+
+  /** Waits (up to 30 s) until a request of {@code method} to {@code route} finished with a status accepted by {@code status}. */
+  static void awaitRequest(TestNode node, String method, String route, Predicate<String> status) throws InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      Matcher m = REQUESTS.matcher(node.get("/metrics").body().length == 0 ? "" : new String(node.get("/metrics").body(), java.nio.charset.StandardCharsets.UTF_8));
+      while (m.find()) {
+        if (m.group(1).equals(method) && m.group(2).equals(route) && status.test(m.group(3))) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no " + method + " to " + route + " finished in time");
+  }
+
+  /** The number of requests being served, the metrics request itself included. */
+  static int active(String metricsText) {
+    Matcher m = ACTIVE.matcher(metricsText);
+    assertThat(m.find()).as("active requests gauge in %s", metricsText).isTrue();
+    return (int) Double.parseDouble(m.group(1));
+  }
+}

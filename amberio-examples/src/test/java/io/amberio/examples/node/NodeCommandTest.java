@@ -1,0 +1,76 @@
+package io.amberio.examples.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.amberio.examples.AmberioMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** The {@code node} command line: help and usage errors (no server is started by these tests). */
+class NodeCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void helpExplainsEveryOption() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new AmberioMain());
+    cli.setOut(new PrintWriter(out));
+    assertThat(cli.execute("node", "--help")).isZero();
+    assertThat(out.toString())
+        .contains("--data-dir", "--port", "--bind", "--node-id", "--slots", "--chunk-size", "--max-blob-size", "--retention",
+            "--gc-interval", "--min-free", "--max-header-size", "--idle-timeout", "--min-request-rate", "--drain-timeout",
+            "--max-threads", "--max-connections")
+        .contains("Default: 7480", "Default: 127.0.0.1", "amberio-data", "Default: 5GiB", "Default: 24h");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--port|abc|--port",
+        "--port|70000|--port",
+        "--port|-1|--port",
+        "--slots|0|--slots",
+        "--slots|65537|--slots",
+        "--slots|many|--slots",
+        "--chunk-size|1KiB|--chunk-size",
+        "--chunk-size|1GiB|--chunk-size",
+        "--chunk-size|4XB|--chunk-size",
+        "--max-blob-size|-5|--max-blob-size",
+        "--max-blob-size|99999999999TiB|--max-blob-size",
+        "--retention|forever|--retention",
+        "--retention|-1h|--retention",
+        "--retention|PT-1H|--retention",
+        "--idle-timeout|0s|--idle-timeout",
+        "--max-header-size|100|--max-header-size",
+        "--node-id|has space|--node-id",
+        "--max-threads|1|--max-threads",
+        "--min-request-rate|fast|--min-request-rate",
+      })
+  void badValuesAreUsageErrorsNamingTheOption(String option, String value, String named) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AmberioMain());
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute("node", "--data-dir", dir.resolve("data").toString(), option, value);
+    assertThat(exit).as(err.toString()).isEqualTo(2);
+    assertThat(err.toString()).contains(named);
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void aDataDirThatIsAFileIsAUsageError() throws Exception {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AmberioMain());
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("node", "--data-dir", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--data-dir");
+  }
+}
