@@ -33,8 +33,12 @@ public final class BlobStoreBuilder {
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
   /** Default interval between garbage collections. */
   public static final Duration DEFAULT_GC_INTERVAL = Duration.ofHours(1);
-  /** Default number of slots kept open at once. */
-  public static final int DEFAULT_MAX_OPEN_SLOTS = 256;
+  /**
+   * Default number of slots kept open at once: all of them, since hashing spreads any busy workload over
+   * every slot and reopening a slot costs several file operations. Each open slot costs about 200 KiB of
+   * native memory (one SQLite connection); lower this on small machines with many slots.
+   */
+  public static final int DEFAULT_MAX_OPEN_SLOTS = 4096;
   /** Default time after which an unused slot is closed. */
   public static final Duration DEFAULT_IDLE_SLOT_TIMEOUT = Duration.ofSeconds(60);
   /** Default free space each disk keeps: writes that would eat into it fail with NO_SPACE. */
@@ -118,7 +122,7 @@ public final class BlobStoreBuilder {
     return this;
   }
 
-  /** How many slots may be open at once (at least 1). Default {@value #DEFAULT_MAX_OPEN_SLOTS}. */
+  /** How many slots may be open at once (at least 1). Default {@value #DEFAULT_MAX_OPEN_SLOTS}; see there. */
   public BlobStoreBuilder maxOpenSlots(int count) {
     requireUnset("maxOpenSlots", maxOpenSlots);
     requireRange("maxOpenSlots", count, 1, 65_536);

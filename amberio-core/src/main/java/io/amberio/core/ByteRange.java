@@ -1,82 +1,97 @@
 package io.amberio.core;
 
+import java.util.Objects;
+
 /**
- * A byte range as a client asks for it, before the blob's size is known: {@code first-last}, {@code first-}
- * or a suffix {@code -n}. {@link #resolve(long)} turns it into an offset and a length.
+ * Which bytes of a blob to read, as a client asks for them before the blob's size is known: the whole
+ * blob, {@code first-last}, {@code first-} or the last {@code n} bytes. {@link #resolve(long)} turns it
+ * into an offset and a length.
  *
- * @param first the first byte, or -1 for a suffix range
- * @param last the last byte (inclusive), or -1 for "to the end"
- * @param suffixLength for a suffix range, how many bytes from the end; otherwise -1
+ * <p>{@link #all()} (no range asked for) differs from {@code from(0)} (the range {@code bytes=0-}) only for
+ * an empty blob: the whole of an empty blob is the empty read, while every byte range of it is
+ * unsatisfiable (RFC 9110).
+ *
+ * @param kind the form of the range
+ * @param first the first byte (CLOSED, FROM), or the suffix length (SUFFIX); 0 for ALL
+ * @param last the last byte, inclusive (CLOSED); -1 otherwise
  */
-public record ByteRange(long first, long last, long suffixLength) {
+public record ByteRange(Kind kind, long first, long last) {
+
+  /** The forms of a range. */
+  public enum Kind {
+    /** The whole blob: no range was asked for. */
+    ALL,
+    /** Bytes {@code first} to {@code last}, both inclusive. */
+    CLOSED,
+    /** Bytes from {@code first} to the end. */
+    FROM,
+    /** The last {@code first} bytes. */
+    SUFFIX
+  }
+
+  private static final ByteRange ALL = new ByteRange(Kind.ALL, 0, -1);
 
   public ByteRange {
-    if (first < 0) {
-      if (first != -1 || last != -1 || suffixLength < 0) {
-        throw new IllegalArgumentException("a suffix range needs first = last = -1 and suffixLength >= 0");
-      }
-    } else if (suffixLength != -1 || (last != -1 && last < first)) {
-      throw new IllegalArgumentException("invalid range " + first + "-" + last);
+    Objects.requireNonNull(kind, "kind");
+    boolean ok =
+        switch (kind) {
+          case ALL -> first == 0 && last == -1;
+          case CLOSED -> first >= 0 && last >= first;
+          case FROM, SUFFIX -> first >= 0 && last == -1;
+        };
+    if (!ok) {
+      throw new IllegalArgumentException("invalid " + kind + " range " + first + "-" + last);
     }
   }
 
   /** Bytes {@code first} to {@code last}, both inclusive. */
   public static ByteRange closed(long first, long last) {
-    if (first < 0 || last < first) {
-      throw new IllegalArgumentException("invalid range " + first + "-" + last);
-    }
-    return new ByteRange(first, last, -1);
+    return new ByteRange(Kind.CLOSED, first, last);
   }
 
   /** Bytes from {@code first} to the end. */
   public static ByteRange from(long first) {
-    if (first < 0) {
-      throw new IllegalArgumentException("first must be >= 0, was " + first);
-    }
-    return new ByteRange(first, -1, -1);
+    return new ByteRange(Kind.FROM, first, -1);
   }
 
   /** The last {@code length} bytes. */
   public static ByteRange suffix(long length) {
-    if (length < 0) {
-      throw new IllegalArgumentException("suffix length must be >= 0, was " + length);
-    }
-    return new ByteRange(-1, -1, length);
+    return new ByteRange(Kind.SUFFIX, length, -1);
   }
 
-  /** The whole blob. */
+  /** The whole blob (no range). */
   public static ByteRange all() {
-    return new ByteRange(0, -1, -1);
+    return ALL;
   }
 
-  /** Whether this range asks for the whole blob. */
+  /** Whether this is {@link #all()}: no range was asked for. */
   public boolean isAll() {
-    return first == 0 && last == -1;
+    return kind == Kind.ALL;
   }
 
   /**
    * Resolves this range against a blob of {@code size} bytes, following RFC 9110: a last byte past the end
-   * is clamped; a range that starts at or past the end, or an empty suffix, is unsatisfiable (except that
-   * {@link #all()} of an empty blob is the empty range).
+   * is clamped; a range that starts at or past the end, or an empty suffix, is unsatisfiable.
    *
    * @throws BlobStoreException with reason RANGE_NOT_SATISFIABLE
    */
   public Resolved resolve(long size) {
-    if (isAll()) {
-      return new Resolved(0, size);
+    switch (kind) {
+      case ALL:
+        return new Resolved(0, size);
+      case SUFFIX:
+        if (first == 0 || size == 0) {
+          throw BlobStoreException.rangeNotSatisfiable(size);
+        }
+        long length = Math.min(first, size);
+        return new Resolved(size - length, length);
+      default:
+        if (first >= size) {
+          throw BlobStoreException.rangeNotSatisfiable(size);
+        }
+        long end = kind == Kind.FROM ? size - 1 : Math.min(last, size - 1);
+        return new Resolved(first, end - first + 1);
     }
-    if (first < 0) {
-      if (suffixLength == 0 || size == 0) {
-        throw BlobStoreException.rangeNotSatisfiable(size);
-      }
-      long length = Math.min(suffixLength, size);
-      return new Resolved(size - length, length);
-    }
-    if (first >= size) {
-      throw BlobStoreException.rangeNotSatisfiable(size);
-    }
-    long end = last == -1 ? size - 1 : Math.min(last, size - 1);
-    return new Resolved(first, end - first + 1);
   }
 
   /** A satisfiable range: {@code length} bytes starting at {@code offset}. */

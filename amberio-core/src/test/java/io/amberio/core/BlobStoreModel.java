@@ -243,11 +243,11 @@ final class BlobStoreModel {
 
   /** RFC 9110 range resolution, written independently of {@link ByteRange#resolve(long)}. Null: unsatisfiable. */
   static long[] resolve(ByteRange r, long size) {
-    if (r.first() == 0 && r.last() == -1) {
+    if (r.kind() == ByteRange.Kind.ALL) {
       return new long[] {0, size};
     }
-    if (r.first() == -1) {
-      long n = r.suffixLength();
+    if (r.kind() == ByteRange.Kind.SUFFIX) {
+      long n = r.first();
       if (n == 0 || size == 0) {
         return null;
       }
@@ -257,7 +257,7 @@ final class BlobStoreModel {
     if (r.first() >= size) {
       return null;
     }
-    long last = r.last() == -1 || r.last() >= size ? size - 1 : r.last();
+    long last = r.kind() == ByteRange.Kind.FROM || r.last() >= size ? size - 1 : r.last();
     return new long[] {r.first(), last - r.first() + 1};
   }
 }

@@ -4,17 +4,21 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * The child process of {@link CrashRecoveryTest}: opens a store and writes from several threads until it
- * is killed. After each put returns it prints {@code ACK <path> <version> <sha256> <size> END}; after
- * each delete, {@code MARK <path> <version> END}. A line is printed, and flushed, only after the call
- * returned, so every line names a write the store acknowledged.
+ * is killed. A line is printed, and flushed, only after the call it reports returned:
+ * {@code ACK <path> <version> <sha256> <size> END} after a put, {@code MARK <path> <version> END} after a
+ * delete and {@code TOMB <path> <version> END} after a deleteVersion.
  *
  * <p>Arguments: data directories (comma-separated), slot count, chunk size, inline threshold, threads,
- * seed.
+ * seed, mode. Mode {@code plain} writes and deletes paths; mode {@code gc} also tombstones versions and
+ * collects garbage all the time (retention zero, background collection every few milliseconds), so that
+ * kills land in the middle of collections.
  */
 public final class CrashWriter {
   private CrashWriter() {}
@@ -29,13 +33,28 @@ public final class CrashWriter {
     int inlineThreshold = Integer.parseInt(args[3]);
     int threads = Integer.parseInt(args[4]);
     long seed = Long.parseLong(args[5]);
+    boolean gc = args[6].equals("gc");
 
-    BlobStore store = open(dirs, slotCount, chunkSize, inlineThreshold);
+    BlobStoreBuilder builder = builder(dirs, slotCount, chunkSize, inlineThreshold);
+    BlobStore store =
+        gc ? builder.retention(Duration.ZERO).gcInterval(Duration.ofMillis(5)).build()
+            : builder.gcInterval(Duration.ZERO).build();
     say("READY");
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      Thread w = new Thread(() -> write(store, id, new Random(seed * 1_000 + id), chunkSize, inlineThreshold), "writer-" + t);
+      Thread w =
+          new Thread(
+              () -> {
+                try {
+                  write(store, id, new Random(seed * 1_000 + id), chunkSize, inlineThreshold, gc);
+                } catch (Throwable e) {
+                  // any failure of a writer is a failure of the test: die visibly, the parent reports stderr
+                  e.printStackTrace();
+                  Runtime.getRuntime().halt(3);
+                }
+              },
+              "writer-" + t);
       workers.add(w);
       w.start();
     }
@@ -44,29 +63,51 @@ public final class CrashWriter {
     }
   }
 
-  static BlobStore open(List<Path> dirs, int slotCount, int chunkSize, int inlineThreshold) {
+  static BlobStoreBuilder builder(List<Path> dirs, int slotCount, int chunkSize, int inlineThreshold) {
     return BlobStore.builder()
         .dataDirs(dirs)
         .slotCount(slotCount)
         .chunkSize(chunkSize)
         .inlineThreshold(inlineThreshold)
-        .gcInterval(Duration.ZERO)
-        .minFreeBytes(0)
-        .build();
+        .minFreeBytes(0);
   }
 
-  private static void write(BlobStore store, int id, Random r, int chunkSize, int inlineThreshold) {
+  /** The store as the parent opens it to check: no background collection. */
+  static BlobStore open(List<Path> dirs, int slotCount, int chunkSize, int inlineThreshold) {
+    return builder(dirs, slotCount, chunkSize, inlineThreshold).gcInterval(Duration.ZERO).build();
+  }
+
+  private static void write(BlobStore store, int id, Random r, int chunkSize, int inlineThreshold, boolean gc) {
+    Map<String, Long> seen = new HashMap<>(); // the highest version this thread got per path
     while (true) {
       String path = r.nextInt(3) == 0 ? "shared/" + r.nextInt(4) : "t" + id + "/" + r.nextInt(8);
-      if (r.nextInt(12) == 0) {
+      int op = r.nextInt(gc ? 10 : 12);
+      if (op == 0 || (gc && op == 1)) {
         try {
           BlobInfo marker = store.delete(path);
+          seen.merge(path, marker.version(), Math::max);
           say("MARK " + path + " " + marker.version() + " END");
         } catch (BlobStoreException e) {
           if (e.reason() != BlobStoreException.Reason.NOT_FOUND) {
             throw e;
           }
         }
+        continue;
+      }
+      if (gc && op <= 4 && seen.containsKey(path)) {
+        long v = 1 + r.nextInt(seen.get(path).intValue());
+        try {
+          store.deleteVersion(path, v);
+          say("TOMB " + path + " " + v + " END");
+        } catch (BlobStoreException e) {
+          if (e.reason() != BlobStoreException.Reason.DELETED) {
+            throw e; // collected already is fine; anything else is not
+          }
+        }
+        continue;
+      }
+      if (gc && op == 5 && r.nextInt(4) == 0) {
+        store.collectGarbage();
         continue;
       }
       int size =
@@ -78,6 +119,7 @@ public final class CrashWriter {
       byte[] data = new byte[size];
       r.nextBytes(data);
       BlobInfo info = store.put(path, new ByteArrayInputStream(data), PutOptions.defaults());
+      seen.merge(path, info.version(), Math::max);
       say("ACK " + path + " " + info.version() + " " + TestSupport.sha256(data) + " " + size + " END");
     }
   }

@@ -6,59 +6,72 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.zip.CRC32C;
 
 /**
- * The position after which a listing continues: a path and, when listing every version, a version.
- * Encoded as {@code c<base64url(path)>} or {@code v<version>.<base64url(path)>}: opaque to clients, valid on
- * any node (it names a position in the global path order, not a slot or a node).
+ * The position after which a listing continues: a path and, when listing every version, a version. It
+ * names a position in the global path order, not a slot or a node, so it stays valid on any node and
+ * across restarts.
+ *
+ * <p>Encoded as base64url of {@code [kind byte][version, 8 bytes][UTF-8 path][CRC32C of the rest, 4
+ * bytes]}. The checksum makes a cursor that was cut, edited or invented fail with INVALID_CURSOR instead
+ * of silently listing from somewhere else (a one-character edit changes at most 6 bits: always caught).
  */
 record ListCursor(String path, long version) {
+  private static final byte CURRENT = 'c';
+  private static final byte ALL_VERSIONS = 'v';
 
   static ListCursor decode(String text, boolean allVersions) {
     if (text == null) {
       return null;
     }
     try {
-      if (!allVersions && text.startsWith("c")) {
-        return new ListCursor(decodePath(text.substring(1)), 0);
-      }
-      if (allVersions && text.startsWith("v")) {
-        int dot = text.indexOf('.');
-        if (dot > 1) {
-          long version = Long.parseLong(text.substring(1, dot));
-          if (version >= 1) {
-            return new ListCursor(decodePath(text.substring(dot + 1)), version);
+      byte[] raw = Base64.getUrlDecoder().decode(text);
+      if (raw.length >= 1 + 8 + 1 + 4) {
+        ByteBuffer b = ByteBuffer.wrap(raw);
+        int body = raw.length - 4;
+        CRC32C crc = new CRC32C();
+        crc.update(raw, 0, body);
+        byte kind = b.get();
+        long version = b.getLong();
+        if ((int) crc.getValue() == b.getInt(body) && kind == (allVersions ? ALL_VERSIONS : CURRENT)
+            && (allVersions ? version >= 1 : version == 0)) {
+          String path =
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT)
+                  .decode(ByteBuffer.wrap(Arrays.copyOfRange(raw, 9, body)))
+                  .toString();
+          BlobPaths.validate(path);
+          ListCursor cursor = new ListCursor(path, version);
+          if (cursor.encode(allVersions).equals(text)) { // only the canonical spelling
+            return cursor;
           }
         }
       }
     } catch (IllegalArgumentException | CharacterCodingException | BlobStoreException e) {
-      throw invalid(text, e);
+      throw invalid(text, allVersions, e);
     }
-    throw invalid(text, null);
+    throw invalid(text, allVersions, null);
   }
 
-  private static String decodePath(String b64) throws CharacterCodingException {
-    byte[] bytes = Base64.getUrlDecoder().decode(b64);
-    String path =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes))
-            .toString();
-    BlobPaths.validate(path);
-    return path;
-  }
-
-  private static BlobStoreException invalid(String text, Throwable cause) {
+  private static BlobStoreException invalid(String text, boolean allVersions, Throwable cause) {
     String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
     return BlobStoreException.of(Reason.INVALID_CURSOR,
-        "'" + shown + "' is not a cursor of this kind of listing; pass back nextCursor exactly as returned", cause);
+        "'" + shown + "' is not a cursor of a " + (allVersions ? "versions=true" : "plain")
+            + " listing; pass back nextCursor exactly as it was returned", cause);
   }
 
   String encode(boolean allVersions) {
-    String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(path.getBytes(StandardCharsets.UTF_8));
-    return allVersions ? "v" + version + "." + b64 : "c" + b64;
+    byte[] path = this.path.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(1 + 8 + path.length + 4);
+    b.put(allVersions ? ALL_VERSIONS : CURRENT).putLong(allVersions ? version : 0).put(path);
+    CRC32C crc = new CRC32C();
+    crc.update(b.array(), 0, b.position());
+    b.putInt((int) crc.getValue());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
   }
 }

@@ -227,7 +227,9 @@ public final class LocalBlobStore implements BlobStore {
 
   @Override
   public SlotStats slotStats(int slot) {
-    Objects.checkIndex(slot, settings.slotCount());
+    if (slot < 0 || slot >= settings.slotCount()) {
+      throw new IllegalArgumentException("slot must be 0 to " + (settings.slotCount() - 1) + ", was " + slot);
+    }
     SlotStats stats = withSlot(slot, false, Slot::stats);
     return stats == null ? new SlotStats(slot, 0, 0, 0) : stats;
   }

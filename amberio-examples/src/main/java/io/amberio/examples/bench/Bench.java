@@ -3,7 +3,6 @@ package io.amberio.examples.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,9 +60,8 @@ final class Bench {
       Runtime.getRuntime().addShutdownHook(cleanup);
     }
     try {
-      DiskInfo disk = DiskInfo.of(work);
-      List<String> setup = setup(disk, work);
-      setup.forEach(l -> err.println(l));
+      List<String> setup = RunSetup.describe(options, DiskInfo.of(work));
+      setup.forEach(err::println);
       long needed = neededBytes();
       long usable = usableBytes(work);
       if (usable < needed) {
@@ -73,7 +71,7 @@ final class Bench {
       }
       List<String> notes = new ArrayList<>();
       List<Measurement> rows = runAll(work, notes);
-      notes.add("load average at the end (1, 5, 15 min): " + loadAverage());
+      notes.add("load average at the end (1, 5, 15 min): " + RunSetup.loadAverage());
       BenchReport report = new BenchReport(setup, rows, TargetCheck.evaluate(rows, options.threads()), notes);
       report.print(out, options.markdown());
       return report;
@@ -89,74 +87,6 @@ final class Bench {
         err.println("kept " + work);
       }
     }
-  }
-
-  private List<String> setup(DiskInfo disk, Path work) {
-    Runtime rt = Runtime.getRuntime();
-    List<String> lines = new ArrayList<>();
-    lines.add(
-        "java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-            + ", max heap " + Units.bytes(rt.maxMemory()) + ", " + rt.availableProcessors() + " CPUs"
-            + jvmArguments());
-    lines.add("os: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")
-        + ", memory " + totalMemory());
-    lines.add("load average at start (1, 5, 15 min): " + loadAverage() + " (other processes share the CPUs and the disk)");
-    lines.addAll(disk.lines());
-    lines.add(
-        "cells: " + Units.duration(options.duration()) + " measured after " + Units.duration(options.warmup()) + " warm-up"
-            + (options.ops() > 0 ? ", at most " + options.ops() + " ops" : "")
-            + ", PUT cells write at most " + Units.bytes(options.maxCellBytes())
-            + "; sizes " + String.join(", ", options.sizes().stream().map(Units::size).toList())
-            + "; threads " + options.threads().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
-            + storeSettings()
-            + (options.keep() ? "; directory kept" : "; directory deleted afterwards"));
-    return lines;
-  }
-
-  private String storeSettings() {
-    List<String> s = new ArrayList<>();
-    if (options.slotCount() > 0) {
-      s.add("slot count " + options.slotCount());
-    }
-    if (options.maxOpenSlots() > 0) {
-      s.add("max open slots " + options.maxOpenSlots());
-    }
-    if (options.inlineThreshold() >= 0) {
-      s.add("inline threshold " + Units.bytes(options.inlineThreshold()));
-    }
-    if (options.chunkSize() > 0) {
-      s.add("chunk size " + Units.bytes(options.chunkSize()));
-    }
-    return "; stores: " + (s.isEmpty() ? "default settings" : String.join(", ", s))
-        + ", no background GC" + (options.prefill() ? ", every slot prefilled" : ", not prefilled");
-  }
-
-  /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}. */
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
-  private static String jvmArguments() {
-    List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    return args.isEmpty() ? "" : ", JVM options: " + String.join(" ", args);
-  }
-
-  private static String totalMemory() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-        if (line.startsWith("MemTotal:")) {
-          return Units.bytes(Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux
-    }
-    return "unknown";
   }
 
   private long neededBytes() {

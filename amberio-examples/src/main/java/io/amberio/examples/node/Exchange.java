@@ -3,6 +3,7 @@ package io.amberio.examples.node;
 import io.amberio.core.BlobStoreException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpFields;
@@ -102,6 +103,11 @@ final class Exchange {
   void sendWithoutBody(int status) {
     response.setStatus(status);
     response.write(true, null, completion());
+  }
+
+  /** Writes the whole body (status and headers set before) and completes the exchange. */
+  void sendBody(byte[] body) {
+    response.write(true, ByteBuffer.wrap(body), completion());
   }
 
   /** A blocking stream over the response body; call {@link #succeed()} after closing it. */

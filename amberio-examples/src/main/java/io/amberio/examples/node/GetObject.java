@@ -91,17 +91,32 @@ final class GetObject implements Endpoint {
       ex.sendWithoutBody(status);
       return;
     }
-    if (content == null) {
-      // Pinned to the version the headers describe, even if a newer one lands meanwhile.
-      GetOptions pinned = GetOptions.version(info.version()).withRange(range == null ? ByteRange.all() : range);
-      try (BlobContent opened = store.get(path, pinned)) {
-        ex.response().setStatus(status);
-        stream(opened.stream(), ex.bodyStream());
-      }
-    } else {
+    // Without open bytes, open them pinned to the version the headers describe, even if a newer one lands.
+    BlobContent bytes =
+        content != null ? content : store.get(path, GetOptions.version(info.version()).withRange(range == null ? ByteRange.all() : range));
+    try {
       ex.response().setStatus(status);
-      stream(content.stream(), ex.bodyStream());
+      sendBody(ex, bytes.stream(), part.length());
+    } finally {
+      if (bytes != content) {
+        bytes.close();
+      }
     }
+  }
+
+  /** Sends {@code length} bytes of {@code in}: a small body in one write, a large one streamed in buffers. */
+  private static void sendBody(Exchange ex, InputStream in, long length) throws Exception {
+    if (length <= BUFFER_SIZE) {
+      ex.sendBody(in.readNBytes((int) length));
+      return;
+    }
+    byte[] buffer = new byte[BUFFER_SIZE];
+    OutputStream out = ex.bodyStream();
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      out.write(buffer, 0, n);
+    }
+    // Closed only on success: after a failure nothing more is written and the exchange aborts the connection.
+    out.close();
     ex.succeed();
   }
 
@@ -119,13 +134,5 @@ final class GetObject implements Endpoint {
       throw StoreErrors.rangeNotSatisfiable(
           info.size(), "the range does not overlap the " + info.size() + " bytes of version " + info.version());
     }
-  }
-
-  private static void stream(InputStream in, OutputStream out) throws Exception {
-    byte[] buffer = new byte[BUFFER_SIZE];
-    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-      out.write(buffer, 0, n);
-    }
-    out.close();
   }
 }

@@ -21,7 +21,13 @@ class DrainTest {
   void closeWaitsForAnUploadInFlightThenStopsListening() throws Exception {
     try (TestNode node = TestNode.start(dir)) {
       int port = node.server.port();
-      try (Socket upload = new Socket("127.0.0.1", port)) {
+      try (Socket upload = new Socket("127.0.0.1", port);
+          Socket keepAlive = new Socket("127.0.0.1", port)) {
+        keepAlive.setSoTimeout(30_000);
+        String health = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+        keepAlive.getOutputStream().write(health.getBytes(StandardCharsets.US_ASCII));
+        assertThat(TestNode.Raw.parse(readUntilClosedOrComplete(keepAlive)).status()).isEqualTo(200);
+
         upload.setSoTimeout(30_000);
         OutputStream out = upload.getOutputStream();
         out.write("PUT /objects/drain/a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234".getBytes(StandardCharsets.US_ASCII));
@@ -31,6 +37,15 @@ class DrainTest {
         CompletableFuture<Void> closing = CompletableFuture.runAsync(node.server::close);
         awaitRefused(port);
         assertThat(closing).isNotDone();
+
+        // A connection opened before the stop may still ask, and learns that the node is going away.
+        keepAlive.getOutputStream().write(health.getBytes(StandardCharsets.US_ASCII));
+        byte[] answer = readUntilClosedOrComplete(keepAlive);
+        if (answer.length > 0) {
+          TestNode.Raw draining = TestNode.Raw.parse(answer);
+          assertThat(draining.status()).isEqualTo(503);
+          assertThat(draining.errorCode()).isEqualTo("unavailable");
+        }
 
         out.write("56789".getBytes(StandardCharsets.US_ASCII));
         out.flush();

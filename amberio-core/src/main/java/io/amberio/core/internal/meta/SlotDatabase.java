@@ -22,9 +22,10 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * The metadata of one slot: a SQLite database in WAL mode. It has exactly one writer connection and one
- * reader connection, each guarded by its own lock (readers never wait for writers in WAL mode). Every method
- * is one transaction; callers never see a connection.
+ * The metadata of one slot: a SQLite database in WAL mode behind one connection and one lock. (A second
+ * connection for readers would let reads skip the writer's lock, but each SQLite connection costs about
+ * 170 KiB of native memory, and a busy node keeps every slot open: one connection per slot halves that.)
+ * Every method is one transaction; callers never see a connection.
  *
  * <p>Changes arrive as {@link JournalRecord}s that the store's journal has already made durable, so commits
  * run with {@code synchronous=NORMAL} and {@link #sync()} makes them durable here when the journal wants to
@@ -38,10 +39,9 @@ public final class SlotDatabase implements AutoCloseable {
   private final String where;
   private final Path walFile;
   private final ReentrantLock writeLock = new ReentrantLock();
-  private final ReentrantLock readLock = new ReentrantLock();
+  private final ReentrantLock readLock = writeLock;
   // @GuardedBy("writeLock")
   private final Connection writer;
-  // @GuardedBy("readLock")
   private final Connection reader;
 
   private SlotDatabase(Path file, Connection writer, Connection reader) {
@@ -55,14 +55,11 @@ public final class SlotDatabase implements AutoCloseable {
   public static SlotDatabase open(Path file) {
     String where = file.toString();
     Connection writer = null;
-    Connection reader = null;
     try {
       writer = config().createConnection("jdbc:sqlite:" + file);
       SlotSchema.migrate(writer, where);
-      reader = config().createConnection("jdbc:sqlite:" + file);
-      return new SlotDatabase(file, writer, reader);
+      return new SlotDatabase(file, writer, writer);
     } catch (SQLException | RuntimeException e) {
-      closeQuietly(reader);
       closeQuietly(writer);
       if (e instanceof BlobStoreException bse) {
         throw bse;
@@ -76,7 +73,7 @@ public final class SlotDatabase implements AutoCloseable {
     c.setJournalMode(SQLiteConfig.JournalMode.WAL);
     c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     c.setBusyTimeout(30_000);
-    c.setCacheSize(-512); // KiB: memory stays small with many open slots
+    c.setCacheSize(-64); // KiB: memory stays small with many open slots
     c.setTempStore(SQLiteConfig.TempStore.MEMORY);
     // Keep each slot's WAL small: checkpoint at 256 pages and truncate the file back to 1 MiB after.
     c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Integer.toString(1 << 20));
@@ -525,7 +522,7 @@ public final class SlotDatabase implements AutoCloseable {
   private final java.util.Map<String, PreparedStatement> statements = new java.util.concurrent.ConcurrentHashMap<>();
 
   private PreparedStatement prepared(Connection conn, String sql) throws SQLException {
-    String key = (conn == writer ? "w:" : "r:") + sql;
+    String key = sql;
     PreparedStatement ps = statements.get(key);
     if (ps == null) {
       ps = conn.prepareStatement(sql);
@@ -571,7 +568,6 @@ public final class SlotDatabase implements AutoCloseable {
   @Override
   public void close() {
     writeLock.lock();
-    readLock.lock();
     try {
       for (PreparedStatement ps : statements.values()) {
         try {
@@ -581,10 +577,8 @@ public final class SlotDatabase implements AutoCloseable {
         }
       }
       statements.clear();
-      closeQuietly(reader);
       closeQuietly(writer);
     } finally {
-      readLock.unlock();
       writeLock.unlock();
     }
   }
