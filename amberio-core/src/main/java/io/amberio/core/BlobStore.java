@@ -28,8 +28,9 @@ public interface BlobStore extends Closeable {
    * not closed). Without an expected version the new version is {@code max + 1}; with one, the write
    * succeeds only if it equals {@code max + 1} and fails with {@code VERSION_CONFLICT} otherwise.
    *
-   * @throws BlobStoreException with reason INVALID_PATH, VERSION_CONFLICT, TOO_LARGE, NO_SPACE, IO_ERROR or
-   *     CLOSED; nothing is visible after a failure and partial bytes are reclaimed
+   * @throws BlobStoreException with reason INVALID_PATH, VERSION_CONFLICT, TOO_LARGE, NO_SPACE, INPUT_FAILED
+   *     (reading {@code data} threw; the cause is chained), IO_ERROR or CLOSED; nothing is visible after a
+   *     failure and partial bytes are reclaimed
    */
   BlobInfo put(String path, InputStream data, PutOptions options);
 

@@ -85,7 +85,7 @@ class BlobStoreModelProperties {
             Tuple.of(2, Arbitraries.integers().between(K - 2, K + 2)),
             Tuple.of(2, Arbitraries.integers().between(INLINE + 1, (int) MAX_BLOB)),
             Tuple.of(1, Arbitraries.integers().between((int) MAX_BLOB - 1, (int) MAX_BLOB + 2)));
-    Arbitrary<Integer> versionPick = Arbitraries.integers().between(0, 9);
+    Arbitrary<Integer> versionPick = Arbitraries.integers().between(0, 11);
     Arbitrary<Action> put =
         Combinators.combine(
                 path,
@@ -252,9 +252,22 @@ class BlobStoreModelProperties {
       events.add(reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
     }
 
-    /** Half the picks hit one of the three newest versions; the rest any number up to max + 1. */
+    /**
+     * Picks 10 and 11 hit the newest delete marker (an "undelete"), when there is one; picks 0 to 4 one of
+     * the three newest versions; the rest any number up to max + 1.
+     */
     long pickVersion(String path, int pick) {
       long max = model.max(path);
+      if (pick >= 10) {
+        BlobStoreModel.PathState s = model.paths().get(path);
+        if (s != null) {
+          for (Version v : s.versions.descendingMap().values()) {
+            if (v.state == VersionState.MARKER) {
+              return v.number;
+            }
+          }
+        }
+      }
       if (pick < 5 && max - pick % 3 >= 1) {
         return max - pick % 3;
       }
