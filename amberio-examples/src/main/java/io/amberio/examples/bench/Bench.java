@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -16,9 +17,11 @@ import java.util.TreeSet;
  * One bench run: creates a working directory, opens every subject, runs the cells, prints progress to
  * {@code err} and the report to {@code out}, and deletes what it created.
  *
- * <p>Cells are grouped by size and thread count; in each group every subject runs a PUT cell, then a GET
- * cell over the keys that PUT cell wrote. Between cells, {@code sync} writes back whatever the previous
- * cell left dirty, so that it is not measured in the next one.
+ * <p>Cells are grouped by size and thread count. A group runs in rounds (default 3); in each round every
+ * subject runs a PUT cell, then a GET cell over the keys its PUT cells wrote; a row adds up its rounds.
+ * So the rows compared in a ratio are measured in alternation, seconds apart, and a disk whose speed
+ * drifts (a virtual disk flushing its host cache) weighs on all of them alike. Between cells, {@code sync}
+ * writes back whatever the previous cell left dirty, so that it is not measured in the next one.
  *
  * <p>Disk use. Once a subject's cells have written more than 4 GiB, those blobs are deleted (for the stores
  * through their own delete and garbage collection) unless no cells are left; each subject's directory is
@@ -49,8 +52,10 @@ final class Bench {
   /** Runs the bench, prints the report and returns it. */
   BenchReport run() {
     Path work;
+    if (!Files.isDirectory(options.parentDir())) {
+      throw new IllegalStateException("--dir " + options.parentDir() + " is not a directory");
+    }
     try {
-      Files.createDirectories(options.parentDir());
       work = Files.createTempDirectory(options.parentDir(), "amberio-bench-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the bench directory in " + options.parentDir(), e);
@@ -97,11 +102,7 @@ final class Bench {
     return stores * (RECLAIM_BYTES + perCell + perCell / 4) + (long) maxThreads * FsyncLimitSubject.FILE_SIZE + SPARE_BYTES;
   }
 
-  /**
-   * Opens every subject (and prefills the stores), then runs the cells grouped by size and thread count:
-   * within a group the subjects run back to back, so that the rows compared in a ratio are measured
-   * seconds apart, not minutes, on a disk whose speed drifts.
-   */
+  /** Opens every subject (and prefills the stores), then runs the groups of cells; see the class comment. */
   private List<Measurement> runAll(Path work, List<String> notes) {
     List<Measurement> rows = new ArrayList<>();
     Map<String, Subject> open = new LinkedHashMap<>();
@@ -136,29 +137,45 @@ final class Bench {
         for (int threads : options.threads()) {
           groups.add(new long[] {size, threads});
           for (String name : options.subjects()) {
-            total += runs(name, size) ? (name.equals("fsync-limit") ? 1 : 2) : 0;
+            total += runs(name, size) ? (name.equals("fsync-limit") ? 1 : 2) * options.rounds() : 0;
           }
         }
       }
-      Progress progress = new Progress(total, work);
+      Progress progress = new Progress(total, options.rounds(), work);
       for (int g = 0; g < groups.size(); g++) {
         long size = groups.get(g)[0];
         int threads = (int) groups.get(g)[1];
+        Map<String, Group> results = new LinkedHashMap<>();
         for (String name : options.subjects()) {
-          if (!runs(name, size)) {
-            continue;
+          if (runs(name, size)) {
+            results.put(name, new Group());
           }
-          Subject subject = open.get(name);
-          if (subject == null) {
-            rows.add(Measurement.failed(name, Op.PUT, size, threads, "could not start"));
-            progress.done(rows.get(rows.size() - 1));
-            if (!name.equals("fsync-limit")) {
-              rows.add(Measurement.failed(name, Op.GET, size, threads, "could not start"));
-              progress.done(rows.get(rows.size() - 1));
+        }
+        for (int round = 0; round < options.rounds(); round++) {
+          for (Map.Entry<String, Group> r : results.entrySet()) {
+            Subject subject = open.get(r.getKey());
+            if (subject == null) {
+              r.getValue().failure = "could not start";
             }
-            continue;
+            if (r.getValue().failure == null) {
+              runRound(subject, size, threads, round, r.getValue(), progress);
+            } else {
+              progress.skip(r.getKey().equals("fsync-limit") ? 1 : 2);
+            }
           }
-          runPair(subject, size, threads, rows, progress, pending.get(name));
+        }
+        for (Map.Entry<String, Group> r : results.entrySet()) {
+          String name = r.getKey();
+          Group group = r.getValue();
+          rows.add(combine(name, Op.PUT, size, threads, group.puts, group.failure));
+          if (!name.equals("fsync-limit")) {
+            rows.add(combine(name, Op.GET, size, threads, group.gets, group.failure));
+          }
+          Pending p = pending.get(name);
+          if (p != null) {
+            p.keys.addAll(group.keys);
+            p.bytes += size * group.keys.size();
+          }
         }
         boolean last = g == groups.size() - 1;
         for (Map.Entry<String, Subject> e : open.entrySet()) {
@@ -199,29 +216,83 @@ final class Bench {
     long bytes;
   }
 
-  private void runPair(Subject subject, long size, int threads, List<Measurement> rows, Progress progress, Pending pending) {
+  /** The rounds of one subject in one group: their outcomes, the keys written, or why it stopped. */
+  private static final class Group {
+    final List<Cell.Outcome> puts = new ArrayList<>();
+    final List<Cell.Outcome> gets = new ArrayList<>();
+    final List<String> keys = new ArrayList<>();
+    String failure;
+  }
+
+  /**
+   * One round of a subject in a group: a PUT cell, then a GET cell over every key the group's PUT cells
+   * wrote so far. Only the first round warms up; each round gets an equal share of the duration, the op
+   * cap and the byte cap.
+   */
+  private void runRound(Subject subject, long size, int threads, int round, Group group, Progress progress) {
     String full = progress.lowSpace();
     if (full != null) {
-      rows.add(Measurement.failed(subject.name(), Op.PUT, size, threads, full));
-      progress.done(rows.get(rows.size() - 1));
-      if (subject.reads()) {
-        rows.add(Measurement.failed(subject.name(), Op.GET, size, threads, full));
-        progress.done(rows.get(rows.size() - 1));
-      }
+      group.failure = full;
+      progress.skip(subject.reads() ? 2 : 1);
       return;
     }
+    int rounds = options.rounds();
+    Cell.Plan plan =
+        new Cell.Plan(
+            round == 0 ? options.warmup() : Duration.ZERO,
+            options.duration().dividedBy(rounds),
+            options.ops() == 0 ? 0 : Math.max(1, (options.ops() + rounds - 1) / rounds),
+            Math.max(1, options.maxCellBytes() / rounds));
     Fs.syncAll();
-    Cell.Outcome put = Cell.put(subject, size, threads, options, data);
-    rows.add(put.measurement());
-    progress.done(put.measurement());
-    if (subject.reads()) {
-      Fs.syncAll();
-      Cell.Outcome get = Cell.get(subject, size, threads, options, put.written());
-      rows.add(get.measurement());
-      progress.done(get.measurement());
+    Cell.Outcome put = Cell.put(subject, size, threads, round, plan, data);
+    group.puts.add(put);
+    group.keys.addAll(put.written());
+    progress.done(put.measurement(), round);
+    if (!put.measurement().ok()) {
+      group.failure = put.measurement().error();
     }
-    pending.keys.addAll(put.written());
-    pending.bytes += size * put.written().size();
+    if (subject.reads()) {
+      if (group.failure != null) {
+        progress.skip(1);
+        return;
+      }
+      Fs.syncAll();
+      Cell.Outcome get = Cell.get(subject, size, threads, plan, group.keys);
+      group.gets.add(get);
+      progress.done(get.measurement(), round);
+      if (!get.measurement().ok()) {
+        group.failure = get.measurement().error();
+      }
+    }
+  }
+
+  /** One row from the rounds of a cell: ops and windows add up, latencies are pooled. */
+  static Measurement combine(String subject, Op op, long size, int threads, List<Cell.Outcome> rounds, String failure) {
+    for (Cell.Outcome o : rounds) {
+      if (o.measurement().error() != null) {
+        return o.measurement();
+      }
+    }
+    if (failure != null || rounds.isEmpty()) {
+      return Measurement.failed(subject, op, size, threads, failure == null ? "not run" : failure);
+    }
+    long ops = 0;
+    long elapsed = 0;
+    int count = 0;
+    for (Cell.Outcome o : rounds) {
+      ops += o.measurement().ops();
+      elapsed += o.measurement().elapsedNanos();
+      count += o.latencies().length;
+    }
+    long[] all = new long[count];
+    int at = 0;
+    for (Cell.Outcome o : rounds) {
+      System.arraycopy(o.latencies(), 0, all, at, o.latencies().length);
+      at += o.latencies().length;
+    }
+    java.util.Arrays.sort(all);
+    return new Measurement(
+        subject, op, size, threads, ops, elapsed, Latencies.percentile(all, 0.50), Latencies.percentile(all, 0.99), null);
   }
 
   private void reclaim(Subject subject, Pending pending, Progress progress) {
@@ -266,15 +337,21 @@ final class Bench {
   /** Progress lines on stderr, and the guard against filling the disk. */
   private final class Progress {
     private final int total;
+    private final int rounds;
     final Path work;
     private int done;
 
-    Progress(int total, Path work) {
+    Progress(int total, int rounds, Path work) {
       this.total = total;
+      this.rounds = rounds;
       this.work = work;
     }
 
-    void done(Measurement m) {
+    void skip(int cells) {
+      done += cells;
+    }
+
+    void done(Measurement m, int round) {
       done++;
       String what =
           m.ok()
@@ -290,12 +367,13 @@ final class Bench {
               : "FAILED: " + m.error();
       err.printf(
           Locale.ROOT,
-          "[%2d/%d] %-18s %7s x%-2d %s; bench files now %s%n",
+          "[%3d/%d] %-18s %7s x%-2d%s %s; bench files now %s%n",
           done,
           total,
           m.workload(),
           Units.size(m.size()),
           m.threads(),
+          rounds > 1 ? " round " + (round + 1) + "/" + rounds + ":" : "",
           what,
           Units.bytes(Fs.treeSize(work)));
     }

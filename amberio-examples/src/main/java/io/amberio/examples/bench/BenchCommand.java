@@ -32,22 +32,46 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Where to create the bench's working directory (default: the working directory). The bench only deletes what it created.")
+  @Option(
+      names = "--dir", paramLabel = "DIR",
+      description =
+          "Where to create the bench's working directory (default: the working directory). The bench "
+          + "only deletes what it created.")
   Path dir;
 
   @Option(names = "--keep", description = "Keep the working directory afterwards.")
   boolean keep;
 
-  @Option(names = "--duration", paramLabel = "TIME", description = "Measured time per cell (default 3s; --quick: 200ms). Examples: 3s, 500ms.")
+  @Option(
+      names = "--duration", paramLabel = "TIME",
+      description =
+          "Measured time per cell, all rounds together (default 3s; --quick: 200ms). Examples: 3s, "
+          + "500ms.")
   String duration;
 
-  @Option(names = "--warmup", paramLabel = "TIME", description = "Warm-up per cell, not recorded (default 1s; --quick: 0).")
+  @Option(
+      names = "--warmup", paramLabel = "TIME",
+      description = "Warm-up per cell before its first round, not recorded (default 1s; --quick: 0).")
   String warmup;
 
-  @Option(names = "--ops", paramLabel = "N", description = "At most N measured ops per cell, all threads together (default: no cap).")
+  @Option(
+      names = "--rounds", paramLabel = "N",
+      description =
+          "Runs each group of cells (one size, one thread count) in N rounds that alternate the "
+          + "subjects, each round a share of --duration; a row adds up its rounds (default 3; --quick: "
+          + "1).")
+  Integer rounds;
+
+  @Option(
+      names = "--ops", paramLabel = "N",
+      description = "At most N measured ops per cell, all threads and rounds together (default: no cap).")
   Long ops;
 
-  @Option(names = "--max-cell-bytes", paramLabel = "SIZE", description = "At most SIZE bytes written per PUT cell; bounds disk use and the time of big blobs (default 4GiB; --quick: 256MiB).")
+  @Option(
+      names = "--max-cell-bytes", paramLabel = "SIZE",
+      description =
+          "At most SIZE bytes written per PUT cell; bounds disk use and the time of big blobs "
+          + "(default 2GiB; --quick: 256MiB).")
   String maxCellBytes;
 
   @Option(names = "--sizes", paramLabel = "SIZE", split = ",", description = "Blob sizes (default 4KiB,1MiB,64MiB).")
@@ -56,28 +80,45 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", split = ",", description = "Thread counts (default 1,8).")
   List<Integer> threads;
 
-  @Option(names = "--subjects", paramLabel = "NAME", split = ",", description = "What to measure (default all, in this order: ${DEFAULT-VALUE}).", defaultValue = "fsync-limit,file-per-blob,embedded,http")
+  @Option(
+      names = "--subjects", paramLabel = "NAME", split = ",",
+      defaultValue = "fsync-limit,file-per-blob,embedded,http",
+      description = "What to measure (default all, in this order: ${DEFAULT-VALUE}).")
   List<String> subjects;
 
-  @Option(names = "--quick", description = "A fast smoke run: short cells, no warm-up, no prefill. The numbers are not meaningful.")
+  @Option(
+      names = "--quick",
+      description = "A fast smoke run: short cells, no warm-up, no prefill. The numbers are not meaningful.")
   boolean quick;
 
   @Option(names = "--markdown", description = "Print the tables as Markdown too.")
   boolean markdown;
 
-  @Option(names = "--slot-count", paramLabel = "N", description = "Slot count of the stores under test (default: the store's default).")
+  @Option(
+      names = "--slot-count", paramLabel = "N",
+      description = "Slot count of the stores under test (default: the store's default).")
   int slotCount;
 
-  @Option(names = "--max-open-slots", paramLabel = "N", description = "Open-slot limit of the stores under test (default: the store's default).")
+  @Option(
+      names = "--max-open-slots", paramLabel = "N",
+      description = "Open-slot limit of the stores under test (default: the store's default).")
   int maxOpenSlots;
 
-  @Option(names = "--inline-threshold", paramLabel = "SIZE", description = "Inline threshold of the stores under test (default: the store's default).")
+  @Option(
+      names = "--inline-threshold", paramLabel = "SIZE",
+      description = "Inline threshold of the stores under test (default: the store's default).")
   String inlineThreshold;
 
-  @Option(names = "--chunk-size", paramLabel = "SIZE", description = "Chunk size of the stores under test (default: the store's default).")
+  @Option(
+      names = "--chunk-size", paramLabel = "SIZE",
+      description = "Chunk size of the stores under test (default: the store's default).")
   String chunkSize;
 
-  @Option(names = "--no-prefill", description = "Do not write one 1-byte blob into each slot of a store before its cells: the first cells then also measure the one-time creation of slots.")
+  @Option(
+      names = "--no-prefill",
+      description =
+          "Do not write one 1-byte blob into each slot of a store before its cells: the first cells "
+          + "then also measure the one-time creation of slots.")
   boolean noPrefill;
 
   @Override
@@ -92,6 +133,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private static int intSize(String option, String text) {
+    long size = Units.parseSize(text);
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(option + " is too large: " + text);
+    }
+    return (int) size;
+  }
+
   /** Resolves the options: an explicit value wins over --quick's, which wins over the default. */
   BenchOptions options() {
     try {
@@ -104,18 +153,19 @@ public final class BenchCommand implements Callable<Integer> {
           keep,
           duration != null ? Units.parseDuration(duration) : quick ? Duration.ofMillis(200) : Duration.ofSeconds(3),
           warmup != null ? Units.parseDuration(warmup) : quick ? Duration.ZERO : Duration.ofSeconds(1),
+          rounds != null ? rounds : quick ? 1 : 3,
           ops == null ? 0 : ops,
-          maxCellBytes != null ? Units.parseSize(maxCellBytes) : quick ? 256L << 20 : 4L << 30,
+          maxCellBytes != null ? Units.parseSize(maxCellBytes) : quick ? 256L << 20 : 2L << 30,
           sizeList,
           threads == null ? List.of(1, 8) : threads,
           subjects,
           markdown,
           slotCount,
           maxOpenSlots,
-          inlineThreshold == null ? -1 : inlineThreshold.equals("0") ? 0 : Math.toIntExact(Units.parseSize(inlineThreshold)),
-          chunkSize == null ? 0 : Math.toIntExact(Units.parseSize(chunkSize)),
+          inlineThreshold == null ? -1 : inlineThreshold.equals("0") ? 0 : intSize("--inline-threshold", inlineThreshold),
+          chunkSize == null ? 0 : intSize("--chunk-size", chunkSize),
           !noPrefill && !quick);
-    } catch (IllegalArgumentException | ArithmeticException e) {
+    } catch (IllegalArgumentException e) {
       if (spec == null) {
         throw e;
       }

@@ -10,8 +10,9 @@ import java.util.Objects;
  *
  * @param parentDir where the bench creates its own working directory
  * @param keep whether to leave the working directory behind
- * @param duration measured window per cell
- * @param warmup warm-up per cell (not recorded); zero for none
+ * @param duration measured time per cell, split evenly over the rounds
+ * @param warmup warm-up per cell before its first round (not recorded); zero for none
+ * @param rounds how many times each group of cells runs, alternating the subjects
  * @param ops at most this many measured ops per cell (all threads together); 0 for no cap
  * @param maxCellBytes at most this many bytes written per PUT cell (each worker still does one op);
  *     the warm-up writes at most a quarter of it
@@ -30,6 +31,7 @@ record BenchOptions(
     boolean keep,
     Duration duration,
     Duration warmup,
+    int rounds,
     long ops,
     long maxCellBytes,
     List<Long> sizes,
@@ -57,6 +59,9 @@ record BenchOptions(
     }
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("--warmup must not be negative, was " + warmup);
+    }
+    if (rounds < 1 || rounds > 100) {
+      throw new IllegalArgumentException("--rounds must be 1 to 100, was " + rounds);
     }
     if (ops < 0) {
       throw new IllegalArgumentException("--ops must not be negative, was " + ops);

@@ -24,7 +24,7 @@ record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck>
           "fsync-limit:   4 KiB overwrite at the next offset of a preallocated 32 MiB file per thread + force(false)",
           "               (fdatasync): the most durable small writes per second this disk takes at that concurrency.",
           "ops: measured ops; ops/s and MiB/s over the measured window; p50/p99: latency of one op in milliseconds",
-          "(with fewer than 100 ops, p99 is the slowest op). Per size and thread count, the subjects ran back to back.",
+          "(with fewer than 100 ops, p99 is the slowest op). Per size and thread count, the subjects ran in alternating rounds.",
           "vs file / vs fsync / vs embedded: ops/s of the row divided by ops/s of that baseline at the same op, size and",
           "threads (vs fsync: 4 KiB PUT rows only). GETs read blobs written by the PUT cell just before: hot in the page cache.");
 

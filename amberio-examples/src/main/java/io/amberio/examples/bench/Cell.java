@@ -1,5 +1,6 @@
 package io.amberio.examples.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -17,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * when every worker has reached a barrier. In the measured window a worker starts ops until the duration
  * has passed, the op cap or the byte cap (PUT only) is reached; each worker does at least one op, so all
  * {@code threads} load the subject together. The window ends when the last op ends; ops/s is ops divided
- * by that window. PUT keys are distinct ({@code bench/<subject>/<size>/t<threads>/w<worker>/<n>}), so writes
- * spread over the store's slots; GET reads keys drawn at random from those a PUT cell wrote.
+ * by that window. PUT keys are distinct ({@code bench/<subject>/<size>/t<threads>/r<round>/w<worker>/<n>}),
+ * so writes spread over the store's slots; GET reads keys drawn at random from those given to it.
  */
 final class Cell {
   /** How long a cell may run past its planned time before the bench gives up on it. */
@@ -28,9 +29,10 @@ final class Cell {
   private final Op op;
   private final long size;
   private final int threads;
-  private final BenchOptions options;
+  private final Plan plan;
   private final PatternData data;
   private final List<String> readKeys;
+  private final String keyPrefix;
 
   private final AtomicLong opsStarted = new AtomicLong();
   private final AtomicLong bytesStarted = new AtomicLong();
@@ -39,34 +41,51 @@ final class Cell {
   private volatile long windowStart;
   private volatile long windowDeadline;
 
-  /** What a cell produced: the row, and the keys it wrote (for GET cells and for reclaiming space). */
-  record Outcome(Measurement measurement, List<String> written) {}
+  /**
+   * How long a cell runs and when it stops early.
+   *
+   * @param warmup warm-up before the window, not recorded; zero for none
+   * @param window the measured window
+   * @param opCap at most this many measured ops, all workers together; 0 for no cap
+   * @param byteCap at most this many bytes written in the window (PUT only; a quarter of it in the warm-up)
+   */
+  record Plan(Duration warmup, Duration window, long opCap, long byteCap) {}
 
-  private Cell(Subject subject, Op op, long size, int threads, BenchOptions options, PatternData data, List<String> readKeys) {
+  /**
+   * What a cell produced: the row, the sorted latencies of its measured ops, and the keys it wrote (for GET
+   * cells and for reclaiming space).
+   */
+  record Outcome(Measurement measurement, long[] latencies, List<String> written) {}
+
+  private Cell(
+      Subject subject, Op op, long size, int threads, Plan plan, PatternData data, List<String> readKeys, String keyPrefix) {
     this.subject = subject;
     this.op = op;
     this.size = size;
     this.threads = threads;
-    this.options = options;
+    this.plan = plan;
     this.data = data;
     this.readKeys = readKeys;
+    this.keyPrefix = keyPrefix;
   }
 
   /** Runs a PUT cell. */
-  static Outcome put(Subject subject, long size, int threads, BenchOptions options, PatternData data) {
-    return new Cell(subject, Op.PUT, size, threads, options, data, List.of()).run();
+  static Outcome put(Subject subject, long size, int threads, int round, Plan plan, PatternData data) {
+    String prefix = "bench/" + subject.name() + "/" + Units.size(size).replace(" ", "") + "/t" + threads + "/r" + round;
+    return new Cell(subject, Op.PUT, size, threads, plan, data, List.of(), prefix).run();
   }
 
   /** Runs a GET cell over {@code keys}, each holding {@code size} bytes. */
-  static Outcome get(Subject subject, long size, int threads, BenchOptions options, List<String> keys) {
+  static Outcome get(Subject subject, long size, int threads, Plan plan, List<String> keys) {
     if (keys.isEmpty()) {
-      return new Outcome(Measurement.failed(subject.name(), Op.GET, size, threads, "no blobs to read (the PUT cell failed)"), List.of());
+      return new Outcome(
+          Measurement.failed(subject.name(), Op.GET, size, threads, "no blobs to read (the PUT cell failed)"), new long[0], List.of());
     }
-    return new Cell(subject, Op.GET, size, threads, options, null, List.copyOf(keys)).run();
+    return new Cell(subject, Op.GET, size, threads, plan, null, List.copyOf(keys), null).run();
   }
 
   private Outcome run() {
-    CyclicBarrier warmupStart = new CyclicBarrier(threads, () -> warmupDeadline = System.nanoTime() + options.warmup().toNanos());
+    CyclicBarrier warmupStart = new CyclicBarrier(threads, () -> warmupDeadline = System.nanoTime() + plan.warmup().toNanos());
     CyclicBarrier windowOpen =
         new CyclicBarrier(
             threads,
@@ -74,7 +93,7 @@ final class Cell {
               opsStarted.set(0);
               bytesStarted.set(0);
               windowStart = System.nanoTime();
-              windowDeadline = windowStart + options.duration().toNanos();
+              windowDeadline = windowStart + plan.window().toNanos();
             });
     List<Worker> workers = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
@@ -85,7 +104,7 @@ final class Cell {
       workers.add(w);
     }
     workers.forEach(w -> w.thread.start());
-    long planned = options.warmup().toNanos() + options.duration().toNanos();
+    long planned = plan.warmup().toNanos() + plan.window().toNanos();
     long giveUp = System.nanoTime() + planned + GRACE_NANOS;
     for (Worker w : workers) {
       try {
@@ -95,7 +114,8 @@ final class Cell {
         failure.compareAndSet(null, e);
       }
       if (w.thread.isAlive()) {
-        failure.compareAndSet(null, new IllegalStateException("the cell did not finish within " + Units.duration(options.duration()) + " + 5 minutes"));
+        failure.compareAndSet(
+            null, new IllegalStateException("the cell did not finish within " + Units.duration(plan.window()) + " + 5 minutes"));
         workers.forEach(x -> x.thread.interrupt());
         break;
       }
@@ -114,7 +134,7 @@ final class Cell {
     }
     Throwable error = failure.get();
     if (error != null) {
-      return new Outcome(Measurement.failed(subject.name(), op, size, threads, describe(error)), written);
+      return new Outcome(Measurement.failed(subject.name(), op, size, threads, describe(error)), new long[0], written);
     }
     long[] sorted = Latencies.mergeSorted(latencies);
     Measurement m =
@@ -128,7 +148,7 @@ final class Cell {
             Latencies.percentile(sorted, 0.50),
             Latencies.percentile(sorted, 0.99),
             null);
-    return new Outcome(m, written);
+    return new Outcome(m, sorted, written);
   }
 
   private static String describe(Throwable t) {
@@ -165,7 +185,7 @@ final class Cell {
         failure.compareAndSet(null, t);
       }
       // Every worker reaches both barriers, failed or not, so that none waits for ever.
-      if (await(warmupStart) && !options.warmup().isZero()) {
+      if (await(warmupStart) && !plan.warmup().isZero()) {
         phase(session, false);
       }
       if (await(windowOpen)) {
@@ -202,8 +222,8 @@ final class Cell {
 
     private void loop(Subject.Session session, boolean measured) throws Exception {
       long deadline = measured ? windowDeadline : warmupDeadline;
-      long byteCap = measured ? options.maxCellBytes() : options.maxCellBytes() / 4;
-      long opCap = measured ? options.ops() : 0;
+      long byteCap = measured ? plan.byteCap() : plan.byteCap() / 4;
+      long opCap = measured ? plan.opCap() : 0;
       boolean first = true;
       while (failure.get() == null) {
         if (opCap > 0 && opsStarted.getAndIncrement() >= opCap) {
@@ -214,7 +234,7 @@ final class Cell {
         }
         long start = System.nanoTime();
         if (op == Op.PUT) {
-          String key = "bench/" + subject.name() + "/" + Units.size(size).replace(" ", "") + "/t" + threads + "/w" + id + "/" + sequence++;
+          String key = keyPrefix + "/w" + id + "/" + sequence++;
           session.put(key, data.stream(size, random.nextInt()), size);
           synchronized (this) {
             written.add(key);

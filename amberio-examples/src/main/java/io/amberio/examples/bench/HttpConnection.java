@@ -69,21 +69,26 @@ final class HttpConnection implements Closeable {
       buffer[n++] = '\n';
       // Headers and body share the buffer, so a small request is one write.
       long sent = 0;
-      while (true) {
-        int r = n == buffer.length ? 0 : body.read(buffer, n, buffer.length - n);
-        if (r > 0) {
-          n += r;
-          sent += r;
-        }
-        if (r < 0 || n == buffer.length) {
-          out.write(buffer, 0, n);
-          n = 0;
-          if (r < 0) {
-            break;
+      try {
+        while (true) {
+          int r = n == buffer.length ? 0 : body.read(buffer, n, buffer.length - n);
+          if (r > 0) {
+            n += r;
+            sent += r;
+          }
+          if (r < 0 || n == buffer.length) {
+            out.write(buffer, 0, n);
+            n = 0;
+            if (r < 0) {
+              break;
+            }
           }
         }
+        out.flush();
+      } catch (IOException e) {
+        throw new IOException("sending the body of PUT " + target + " failed after " + sent + " of " + length + " bytes ("
+            + e.getMessage() + "); " + earlyAnswer(), e);
       }
-      out.flush();
       if (sent != length) {
         throw new IOException("the body had " + sent + " bytes, Content-Length said " + length);
       }
@@ -130,6 +135,18 @@ final class HttpConnection implements Closeable {
       if (!ok) {
         close();
       }
+    }
+  }
+
+  /** What the server answered before it stopped reading the request, if anything (it may explain why). */
+  private String earlyAnswer() {
+    try {
+      socket.setSoTimeout(2000);
+      Response response = readHead();
+      long got = readBody(response);
+      return "the server answered " + response.status + ": " + snippet(got);
+    } catch (IOException | RuntimeException e) {
+      return "no answer from the server (" + e.getMessage() + ")";
     }
   }
 

@@ -24,7 +24,8 @@ final class RunSetup {
     lines.add("load average at start (1, 5, 15 min): " + loadAverage() + " (other processes share the CPUs and the disk)");
     lines.addAll(disk.lines());
     lines.add(
-        "cells: " + Units.duration(options.duration()) + " measured after " + Units.duration(options.warmup()) + " warm-up"
+        "cells: " + Units.duration(options.duration()) + " measured in " + options.rounds() + " round" + (options.rounds() == 1 ? "" : "s")
+            + " after " + Units.duration(options.warmup()) + " warm-up"
             + (options.ops() > 0 ? ", at most " + options.ops() + " ops" : "")
             + ", PUT cells write at most " + Units.bytes(options.maxCellBytes())
             + "; sizes " + String.join(", ", options.sizes().stream().map(Units::size).toList())

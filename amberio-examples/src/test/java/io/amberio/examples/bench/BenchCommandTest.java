@@ -59,6 +59,28 @@ class BenchCommandTest {
     }
   }
 
+  @Test
+  void roundsAddUpAndWriteDistinctKeys(@TempDir Path dir) {
+    BenchCommand command = new BenchCommand();
+    new CommandLine(command)
+        .parseArgs("--quick", "--rounds", "3", "--sizes", "4KiB", "--threads", "2", "--subjects", "file-per-blob,embedded", "--dir", dir.toString());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    BenchReport report =
+        new Bench(command.options(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8)).run();
+
+    String log = err.toString(StandardCharsets.UTF_8);
+    assertThat(report.anyFailed()).as(log).isFalse();
+    assertThat(log).contains("round 3/3");
+    assertThat(report.rows()).hasSize(4);
+    for (String subject : List.of("file-per-blob", "embedded")) {
+      for (Op op : Op.values()) {
+        assertPositive(report, subject, op, 4 << 10, 2);
+      }
+    }
+  }
+
   private static void assertPositive(BenchReport report, String subject, Op op, long size, int threads) {
     String row = subject + " " + op + " " + Units.size(size) + " x" + threads;
     assertThat(TargetCheck.find(report.rows(), subject, op, size, threads))
