@@ -35,7 +35,7 @@ final class ChunkStream extends InputStream {
   private int chunk = -1;
   private long chunkStart;
   private int chunkLength;
-  private byte[] buffer; // holds the verified chunk (buffered mode), or null
+  private ByteBuffer buffer; // holds the verified chunk (buffered mode), or null
   private FileChannel channel; // serves the verified chunk (two-pass mode), or null
   private final byte[] one = new byte[1];
   private boolean closed;
@@ -86,7 +86,7 @@ final class ChunkStream extends InputStream {
     int inChunk = (int) (position - chunkStart);
     int n = (int) Math.min(Math.min(len, chunkLength - inChunk), end - position);
     if (buffer != null) {
-      System.arraycopy(buffer, inChunk, b, off, n);
+      buffer.get(inChunk, b, off, n);
     } else {
       ByteBuffer bb = ByteBuffer.wrap(b, off, n);
       while (bb.hasRemaining()) {
@@ -120,7 +120,7 @@ final class ChunkStream extends InputStream {
     long start = (long) c * row.chunkSize();
     int length = (int) Math.min(row.chunkSize(), row.size() - start);
     Path file = chunksDir.resolve(Integer.toString(c));
-    byte[] buf = buffers.tryAcquire(length);
+    ByteBuffer buf = buffers.tryAcquire(length);
     try {
       FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
       try {
@@ -129,13 +129,14 @@ final class ChunkStream extends InputStream {
         }
         CRC32C crc = new CRC32C();
         if (buf != null) {
-          ByteBuffer bb = ByteBuffer.wrap(buf, 0, length);
-          while (bb.hasRemaining()) {
-            if (ch.read(bb, bb.position()) < 0) {
+          buf.limit(length);
+          while (buf.hasRemaining()) {
+            if (ch.read(buf, buf.position()) < 0) {
               throw corrupt(c, "it ended early");
             }
           }
-          crc.update(buf, 0, length);
+          buf.flip();
+          crc.update(buf.duplicate());
         } else {
           ByteBuffer bb = ByteBuffer.allocate(SMALL);
           long pos = 0;

@@ -1,31 +1,47 @@
 package io.amberio.core.internal.slot;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
 /**
- * A budget for whole-chunk read buffers, shared by every read of a store, so heap use does not grow with
+ * A bounded pool of direct chunk buffers shared by every read of a store, so heap use does not grow with
  * the number of concurrent reads: past the budget, reads verify and serve chunks in two passes through a
- * small buffer instead.
+ * small buffer instead. Buffers are direct so that a file read lands in them without the JDK's temporary
+ * copy, and they are reused, so a read allocates nothing.
  */
 public final class ReadBuffers {
-  private final long budget;
+  private final int capacity;
+  private final int max;
   // @GuardedBy("this")
-  private long inUse;
+  private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+  // @GuardedBy("this")
+  private int created;
 
-  /** A budget of {@code budget} bytes. */
-  public ReadBuffers(long budget) {
-    this.budget = budget;
+  /** A pool of at most {@code budget / capacity} buffers of {@code capacity} bytes each. */
+  public ReadBuffers(long budget, int capacity) {
+    this.capacity = capacity;
+    this.max = (int) Math.min(Integer.MAX_VALUE, budget / capacity);
   }
 
-  /** A buffer of exactly {@code size} bytes, or null when the budget is spent. */
-  synchronized byte[] tryAcquire(int size) {
-    if (inUse + size > budget) {
+  /** A cleared buffer with room for {@code size} bytes, or null when the pool is spent. */
+  synchronized ByteBuffer tryAcquire(int size) {
+    if (size > capacity) {
       return null;
     }
-    inUse += size;
-    return new byte[size];
+    ByteBuffer b = free.pollFirst();
+    if (b == null) {
+      if (created >= max) {
+        return null;
+      }
+      created++;
+      b = ByteBuffer.allocateDirect(capacity);
+    }
+    b.clear();
+    return b;
   }
 
-  /** Returns a buffer's bytes to the budget. */
-  synchronized void release(byte[] buffer) {
-    inUse -= buffer.length;
+  /** Returns a buffer to the pool. */
+  synchronized void release(ByteBuffer buffer) {
+    free.addFirst(buffer);
   }
 }

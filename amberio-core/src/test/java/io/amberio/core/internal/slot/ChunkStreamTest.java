@@ -57,7 +57,7 @@ class ChunkStreamTest {
   }
 
   ChunkStream stream(long budget, long offset, long length, boolean stillCommitted) {
-    return new ChunkStream(chunks, row, offset, length, new ReadBuffers(budget), () -> stillCommitted).open();
+    return new ChunkStream(chunks, row, offset, length, new ReadBuffers(budget, K), () -> stillCommitted).open();
   }
 
   static byte[] drain(InputStream in, int bufferSize) throws IOException {
