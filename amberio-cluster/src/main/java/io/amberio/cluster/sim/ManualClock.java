@@ -1,0 +1,63 @@
+package io.amberio.cluster.sim;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * A clock that moves only when told to, for testing a component that takes an {@link InstantSource} without
+ * running a whole {@link SimScheduler}. It never goes back. Thread-safe.
+ */
+public final class ManualClock implements InstantSource {
+
+  private Instant now; // @GuardedBy("this")
+
+  /** A clock showing {@code start}. */
+  public ManualClock(Instant start) {
+    this.now = Objects.requireNonNull(start, "start");
+  }
+
+  /** A clock showing {@link SimScheduler#DEFAULT_START}. */
+  public ManualClock() {
+    this(SimScheduler.DEFAULT_START);
+  }
+
+  @Override
+  public synchronized Instant instant() {
+    return now;
+  }
+
+  /**
+   * Moves the clock forward by {@code duration}.
+   *
+   * @return the new time
+   * @throws IllegalArgumentException if {@code duration} is negative
+   */
+  public synchronized Instant advance(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("a clock does not go back; the duration was " + duration);
+    }
+    now = now.plus(duration);
+    return now;
+  }
+
+  /**
+   * Sets the clock to {@code instant}.
+   *
+   * @throws IllegalArgumentException if {@code instant} is before the current time
+   */
+  public synchronized void set(Instant instant) {
+    Objects.requireNonNull(instant, "instant");
+    if (instant.isBefore(now)) {
+      throw new IllegalArgumentException("a clock does not go back: it shows " + now + ", asked for " + instant);
+    }
+    now = instant;
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "ManualClock[" + now + "]";
+  }
+}

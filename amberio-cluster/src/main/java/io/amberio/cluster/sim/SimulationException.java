@@ -1,0 +1,32 @@
+package io.amberio.cluster.sim;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A simulation run failed: a task threw, or the run could not finish. The message names the seed, so the
+ * run can be replayed exactly with {@code SimScheduler.create(seed)}.
+ */
+public final class SimulationException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final long seed;
+  private final transient Instant simulatedTime;
+
+  /** A failure of the run with {@code seed} at {@code simulatedTime}, caused by {@code cause} (may be null). */
+  public SimulationException(long seed, Instant simulatedTime, String message, Throwable cause) {
+    super(message + " (seed " + seed + ", simulated time " + simulatedTime + "; replay with this seed)", cause);
+    this.seed = seed;
+    this.simulatedTime = Objects.requireNonNull(simulatedTime, "simulatedTime");
+  }
+
+  /** The seed of the failed run. */
+  public long seed() {
+    return seed;
+  }
+
+  /** The simulated time at which the run failed. */
+  public Instant simulatedTime() {
+    return simulatedTime;
+  }
+}
