@@ -1,0 +1,46 @@
+package io.amberio.cluster.transport;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Mapping between local failures and what crosses to the other side of an exchange. */
+final class Failures {
+
+  /** The longest remote message kept, in characters. */
+  static final int MAX_MESSAGE_LENGTH = 1000;
+
+  private Failures() {}
+
+  /** The cause of a {@link CompletionException} or {@link ExecutionException}, else {@code t}. */
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The code sent to the caller for a handler failure. */
+  static String code(Throwable failure) {
+    Throwable t = unwrap(failure);
+    if (t instanceof HandlerException) {
+      return ((HandlerException) t).code();
+    }
+    if (t instanceof TransportException) {
+      TransportException te = (TransportException) t;
+      return te.remoteCode().orElse("transport." + te.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
+    return TransportException.INTERNAL;
+  }
+
+  /** The message sent to the caller for a handler failure, bounded in length. */
+  static String message(Throwable failure) {
+    Throwable t = unwrap(failure);
+    String m = t instanceof HandlerException ? String.valueOf(t.getMessage()) : t.toString();
+    return m.length() <= MAX_MESSAGE_LENGTH ? m : m.substring(0, MAX_MESSAGE_LENGTH);
+  }
+
+  /** The failure a caller sees for a handler failure that happened in the same process. */
+  static TransportException remote(Throwable handlerFailure) {
+    return TransportException.remote(code(handlerFailure), message(handlerFailure));
+  }
+}

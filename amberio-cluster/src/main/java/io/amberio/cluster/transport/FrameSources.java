@@ -1,0 +1,110 @@
+package io.amberio.cluster.transport;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** The implementations behind the static and default methods of {@link FrameSource}. */
+final class FrameSources {
+
+  static final FrameSource EMPTY = new FrameSource() {
+    @Override
+    public CompletableFuture<Optional<ByteBuffer>> next() {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return "FrameSource.empty()";
+    }
+  };
+
+  private FrameSources() {}
+
+  /** A source over frames already in memory. */
+  static final class ListSource implements FrameSource {
+    private final ArrayDeque<ByteBuffer> frames = new ArrayDeque<>();
+
+    ListSource(ByteBuffer... frames) {
+      for (ByteBuffer f : frames) {
+        this.frames.add(Objects.requireNonNull(f, "frame").duplicate());
+      }
+    }
+
+    @Override
+    public synchronized CompletableFuture<Optional<ByteBuffer>> next() {
+      return CompletableFuture.completedFuture(Optional.ofNullable(frames.poll()));
+    }
+
+    @Override
+    public synchronized void close() {
+      frames.clear();
+    }
+  }
+
+  /** Drains {@code source} in a loop rather than by recursion, so ready frames cannot overflow the stack. */
+  static CompletableFuture<Long> forEach(FrameSource source, Consumer<? super ByteBuffer> action) {
+    Objects.requireNonNull(action, "action");
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    new Object() {
+      long bytes;
+
+      void loop() {
+        while (true) {
+          CompletableFuture<Optional<ByteBuffer>> next;
+          try {
+            next = source.next();
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+            return;
+          }
+          if (!next.isDone()) {
+            next.whenComplete((frame, failure) -> {
+              if (accept(frame, failure)) {
+                loop();
+              }
+            });
+            return;
+          }
+          Optional<ByteBuffer> frame = null;
+          Throwable failure = null;
+          try {
+            frame = next.join();
+          } catch (RuntimeException e) {
+            failure = e.getCause() != null ? e.getCause() : e;
+          }
+          if (!accept(frame, failure)) {
+            return;
+          }
+        }
+      }
+
+      boolean accept(Optional<ByteBuffer> frame, Throwable failure) {
+        if (failure != null) {
+          done.completeExceptionally(Failures.unwrap(failure));
+          return false;
+        }
+        if (frame.isEmpty()) {
+          done.complete(bytes);
+          return false;
+        }
+        bytes += frame.get().remaining();
+        try {
+          action.accept(frame.get());
+        } catch (RuntimeException | Error e) {
+          source.close();
+          done.completeExceptionally(e);
+          return false;
+        }
+        return true;
+      }
+    }.loop();
+    return done;
+  }
+}

@@ -1,0 +1,28 @@
+package io.amberio.cluster.transport;
+
+import io.amberio.cluster.NodeId;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Serves the requests addressed to one node. Called on the transport's scheduler; must not block.
+ *
+ * <p>The handler consumes {@link Request#body()} at its own pace (or closes it) and completes the
+ * returned future with the response. Failing the future with a {@link HandlerException} sends its code to
+ * the caller, which sees {@link TransportException.Reason#REMOTE_ERROR}; any other failure is reported
+ * with code {@value TransportException#INTERNAL}. Once the response is sent, whatever the handler did not
+ * read of the request body is discarded.
+ *
+ * <p>If the exchange ends early (the caller cancelled or timed out, the connection was lost, the
+ * transport closed), the request body fails with the matching {@link TransportException} and the future
+ * the handler returned is cancelled; the handler should release what it holds when it sees either.
+ */
+@FunctionalInterface
+public interface RequestHandler {
+
+  /**
+   * Handles {@code request}, sent by {@code from}.
+   *
+   * @return the response; a {@code null} future counts as a failure of the handler
+   */
+  CompletableFuture<Response> handle(NodeId from, Request request);
+}

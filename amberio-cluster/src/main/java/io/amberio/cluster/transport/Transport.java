@@ -1,0 +1,60 @@
+package io.amberio.cluster.transport;
+
+import io.amberio.cluster.NodeId;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Moves requests between cluster nodes: one instance per node, which sends requests to other nodes and
+ * serves the requests addressed to its own node.
+ *
+ * <p>A request is addressed to a {@link NodeId} and carries a type, the slot epoch it was sent under, a
+ * small header and an optional {@linkplain FrameSource body} streamed frame by frame; the reply has the
+ * same shape. Bodies are pulled by their consumer, and a sender never runs ahead of its receiver by more
+ * than the transport's window of frames, so a blob of any size crosses without being whole in memory on
+ * either side.
+ *
+ * <p>Every future returned here fails with a {@link TransportException}; its {@link
+ * TransportException.Reason reason} says what is known about delivery. Futures complete and handlers run
+ * on the transport's {@link io.amberio.cluster.Scheduler Scheduler}, never on a thread that does I/O.
+ *
+ * <p>Implementations: {@link InMemoryTransport} (one per node of an {@link InMemoryNetwork}, for tests and
+ * simulation) and {@link NetworkTransport} (TCP, authenticated frames). Both pass {@code
+ * TransportContract}.
+ */
+public interface Transport extends AutoCloseable {
+
+  /** The node this transport sends from and serves for. */
+  NodeId self();
+
+  /**
+   * Serves requests addressed to this node with {@code handler}; may be called once, before or after
+   * other nodes start sending (until then, their requests fail with {@link
+   * TransportException.Reason#REMOTE_ERROR} code {@value TransportException#NO_HANDLER}).
+   *
+   * @throws IllegalStateException if a handler was already set
+   */
+  void serve(RequestHandler handler);
+
+  /**
+   * Sends {@code request} to {@code to} and returns its response.
+   *
+   * <p>The request's body, if any, is pulled as the receiver makes room for it and is closed when the
+   * exchange ends, whatever the outcome. The response's body must be consumed or {@linkplain
+   * FrameSource#close() closed} by the caller. The whole exchange, bodies included, must end within
+   * {@link SendOptions#timeout()}: what remains then fails with {@link
+   * TransportException.Reason#TIMEOUT} on both sides.
+   *
+   * <p>Cancelling the returned future abandons the exchange: the receiver's handler sees its body fail
+   * with {@link TransportException.Reason#CANCELLED} and the future it returned cancelled.
+   *
+   * @return the response, or a failure with a {@link TransportException}
+   */
+  CompletableFuture<Response> send(NodeId to, Request request, SendOptions options);
+
+  /**
+   * Closes this transport: later sends fail with {@link TransportException.Reason#CLOSED}, exchanges in
+   * progress on either side end with that reason, and resources are released. Idempotent.
+   */
+  @Override
+  void close();
+}
