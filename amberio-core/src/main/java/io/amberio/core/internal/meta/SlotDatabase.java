@@ -75,6 +75,9 @@ public final class SlotDatabase implements AutoCloseable {
     c.setBusyTimeout(30_000);
     c.setCacheSize(-64); // KiB: memory stays small with many open slots
     c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // One connection per database and one process per store (amberio.lock): exclusive locking keeps the
+    // WAL index in heap memory and skips the file locks SQLite otherwise takes on every transaction.
+    c.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
     // Keep each slot's WAL small: checkpoint at 256 pages and truncate the file back to 1 MiB after.
     c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Integer.toString(1 << 20));
     return c;
