@@ -334,10 +334,17 @@ public final class LocalBlobStore implements BlobStore {
     }
     closed = true;
     tasks.forEach(t -> t.cancel(false));
-    boolean drained = slots.shutdown(CLOSE_TIMEOUT);
     if (ownScheduler != null) {
-      ownScheduler.shutdownNow();
+      // Let a running collection finish rather than interrupt it: an interrupt closes the FileChannel
+      // it is using, which for the journal would stop every later write.
+      ownScheduler.shutdown();
+      try {
+        ownScheduler.awaitTermination(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+    boolean drained = slots.shutdown(CLOSE_TIMEOUT);
     if (drained) {
       // Every slot was synced as it closed, so the journals hold nothing that is not in a database.
       journals.forEach(Journal::close);
