@@ -4,6 +4,7 @@ import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ public final class Journal implements AutoCloseable {
   private static final class Segment {
     final long seq;
     final Path file;
-    final FileChannel channel;
+    volatile FileChannel channel; // replaced when an interrupt closes it; see reopen
     long writePos;
     long allocated;
     final BitSet dirty = new BitSet();
@@ -261,9 +262,7 @@ public final class Journal implements AutoCloseable {
           grow(seg);
         }
         long pos = seg.writePos;
-        while (frame.hasRemaining()) {
-          seg.channel.write(frame, pos + frame.position());
-        }
+        writeFully(seg, frame, pos);
       } catch (IOException e) {
         failure = e;
         throw journalFailure(e);
@@ -297,9 +296,7 @@ public final class Journal implements AutoCloseable {
   private void grow(Segment seg) throws IOException {
     long target = Math.min(segmentSize, seg.allocated + GROW);
     ByteBuffer zeros = ByteBuffer.allocate((int) (target - seg.allocated));
-    while (zeros.hasRemaining()) {
-      seg.channel.write(zeros, seg.allocated + zeros.position());
-    }
+    writeFully(seg, zeros, seg.allocated);
     seg.allocated = target;
   }
 
@@ -311,7 +308,7 @@ public final class Journal implements AutoCloseable {
     checkUsable();
     Segment old = current;
     try {
-      old.channel.force(false);
+      force(old);
       current = newSegment(old.seq + 1);
     } catch (IOException e) {
       failure = e;
@@ -333,11 +330,11 @@ public final class Journal implements AutoCloseable {
         }
         syncing = true;
         long target = written;
-        FileChannel ch = current.channel;
+        Segment seg = current;
         lock.unlock();
         IOException error = null;
         try {
-          ch.force(false);
+          force(seg);
         } catch (IOException e) {
           error = e;
         } finally {
@@ -353,6 +350,72 @@ public final class Journal implements AutoCloseable {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  // A FileChannel is closed for every user when a thread blocked in it is interrupted (JDK semantics). The
+  // journal's channel is shared by all writers, so an interrupted caller must not stop the store: the
+  // channel is reopened on the same file and the operation repeated (writes are positional and forces
+  // cover the whole file, so repeating is exact). The caller's interrupt status is restored afterwards.
+  private static final int REOPEN_ATTEMPTS = 8;
+
+  private void writeFully(Segment seg, ByteBuffer data, long pos) throws IOException {
+    int start = data.position();
+    boolean interrupted = false;
+    try {
+      for (int attempt = 0; ; attempt++) {
+        FileChannel ch = seg.channel;
+        try {
+          data.position(start);
+          while (data.hasRemaining()) {
+            ch.write(data, pos + data.position() - start);
+          }
+          return;
+        } catch (ClosedChannelException e) {
+          interrupted |= Thread.interrupted();
+          if (closed || attempt >= REOPEN_ATTEMPTS) {
+            throw e;
+          }
+          reopen(seg, ch);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void force(Segment seg) throws IOException {
+    boolean interrupted = false;
+    try {
+      for (int attempt = 0; ; attempt++) {
+        FileChannel ch = seg.channel;
+        try {
+          ch.force(false);
+          return;
+        } catch (ClosedChannelException e) {
+          interrupted |= Thread.interrupted();
+          if (closed || attempt >= REOPEN_ATTEMPTS) {
+            throw e;
+          }
+          reopen(seg, ch);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Replaces {@code seg}'s channel if it is still {@code failed} (another thread may have done it). */
+  private void reopen(Segment seg, FileChannel failed) throws IOException {
+    synchronized (seg) {
+      if (seg.channel == failed) {
+        seg.channel = FileChannel.open(seg.file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        log.warn("journal segment {} was closed by an interrupted thread; reopened it", seg.file);
+      }
     }
   }
 

@@ -151,6 +151,37 @@ class JournalTest {
   }
 
   @Test
+  void interruptedAppendersNeitherStopTheJournalNorLoseRecords() throws Exception {
+    Journal j = open(1 << 20, new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread writer = new Thread(() -> {
+      try {
+        for (int i = 0; i < 300; i++) {
+          appendApplied(j, reclaim(1, i));
+          acked.incrementAndGet();
+          Thread.interrupted(); // the journal restores the caller's interrupt; clear it for the next round
+        }
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    });
+    writer.start();
+    // Interrupt it again and again: an interrupt closes a FileChannel for every thread that shares it.
+    while (writer.isAlive()) {
+      writer.interrupt();
+      Thread.sleep(0, 200_000);
+    }
+    writer.join();
+    assertThat(failed.get()).isNull();
+    assertThat(acked).hasValue(300);
+    appendApplied(j, reclaim(2, 999)); // and it still serves everyone else
+    List<JournalRecord> replayed = new ArrayList<>();
+    open(1 << 20, replayed).close();
+    assertThat(replayed).hasSize(301);
+  }
+
+  @Test
   void everyRecordTypeRoundTrips() throws IOException {
     var row = new io.amberio.core.internal.meta.VersionRow("a/é/😀", 7, "01ARZ3NDEKTSV4RRFFQ69G5FAV", 0, 3, "text/plain",
         11, 12, 4096, 0, new byte[] {1, 2, 3, 4}, true, null);
