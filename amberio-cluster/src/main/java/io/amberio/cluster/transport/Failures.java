@@ -1,5 +1,6 @@
 package io.amberio.cluster.transport;
 
+import io.amberio.cluster.NodeId;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -42,5 +43,26 @@ final class Failures {
   /** The failure a caller sees for a handler failure that happened in the same process. */
   static TransportException remote(Throwable handlerFailure) {
     return TransportException.remote(code(handlerFailure), message(handlerFailure));
+  }
+
+  /** Checks the arguments of {@link Transport#send}; a closed transport closes the body and fails. */
+  static TransportException checkSend(NodeId self, boolean closed, NodeId to, Request request, SendOptions options) {
+    java.util.Objects.requireNonNull(to, "to");
+    java.util.Objects.requireNonNull(request, "request");
+    java.util.Objects.requireNonNull(options, "options");
+    if (!closed) {
+      return null;
+    }
+    request.body().close();
+    return new TransportException(TransportException.Reason.CLOSED, "the transport of " + self + " is closed");
+  }
+
+  /** The handler for {@link Transport#serve}, refusing a second one. */
+  static RequestHandler checkServe(NodeId self, RequestHandler current, RequestHandler handler) {
+    java.util.Objects.requireNonNull(handler, "handler");
+    if (current != null) {
+      throw new IllegalStateException("node " + self + " already has a handler: " + current);
+    }
+    return handler;
   }
 }

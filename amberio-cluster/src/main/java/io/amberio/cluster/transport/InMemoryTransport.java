@@ -4,7 +4,6 @@ import io.amberio.cluster.NodeId;
 import io.amberio.cluster.transport.TransportException.Reason;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -40,24 +39,16 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public synchronized void serve(RequestHandler handler) {
-    Objects.requireNonNull(handler, "handler");
-    if (this.handler != null) {
-      throw new IllegalStateException("node " + self + " already has a handler: " + this.handler);
-    }
-    this.handler = handler;
+    this.handler = Failures.checkServe(self, this.handler, handler);
   }
 
   @Override
   public CompletableFuture<Response> send(NodeId to, Request request, SendOptions options) {
-    Objects.requireNonNull(to, "to");
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(options, "options");
-    CompletableFuture<Response> future = new CompletableFuture<>();
-    if (closed) {
-      request.body().close();
-      future.completeExceptionally(new TransportException(Reason.CLOSED, "the transport of " + self + " is closed"));
-      return future;
+    TransportException refused = Failures.checkSend(self, closed, to, request, options);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
     }
+    CompletableFuture<Response> future = new CompletableFuture<>();
     InMemoryExchange exchange = new InMemoryExchange(network, this, to, request, options.timeout(), future);
     future.whenComplete((r, t) -> {
       if (future.isCancelled()) {
