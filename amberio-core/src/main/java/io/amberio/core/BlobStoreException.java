@@ -37,7 +37,19 @@ public final class BlobStoreException extends RuntimeException {
     /** Reading the caller's data stream failed (for example, an HTTP client went away mid-upload). */
     INPUT_FAILED,
     /** The disk or database failed for another reason; the cause says which. */
-    IO_ERROR
+    IO_ERROR,
+    /**
+     * The path is held by a prepared (undecided) two-phase-commit transaction; nothing was written. Retry
+     * later.
+     */
+    BUSY,
+    /** Too few replicas could take part (cluster); nothing was written. */
+    UNAVAILABLE,
+    /**
+     * The write may or may not have taken effect: the node lost contact with the cluster while committing.
+     * Reading the path tells.
+     */
+    OUTCOME_UNKNOWN
   }
 
   private final Reason reason;

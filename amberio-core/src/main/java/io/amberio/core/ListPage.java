@@ -13,4 +13,13 @@ public record ListPage(List<BlobInfo> items, String nextCursor) {
   public ListPage {
     items = List.copyOf(items);
   }
+
+  /**
+   * The cursor that continues a listing right after {@code item}: what {@link #nextCursor()} would be on a
+   * page that ended with it. Lets a caller that merges pages (a cluster node merging replicas) hand out
+   * cursors every node accepts.
+   */
+  public static String cursorAfter(BlobInfo item, boolean allVersions) {
+    return io.amberio.core.internal.Cursors.after(item.path(), item.version(), allVersions);
+  }
 }

@@ -2,6 +2,7 @@ package io.amberio.core.internal;
 
 import com.github.f4b6a3.ulid.UlidFactory;
 import io.amberio.core.BlobContent;
+import io.amberio.core.BlobId;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreException;
@@ -11,9 +12,11 @@ import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
+import io.amberio.core.ReplicaStore;
 import io.amberio.core.SlotStats;
 import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
+import io.amberio.core.internal.slot.PendingWrite;
 import io.amberio.core.internal.slot.ReadBuffers;
 import io.amberio.core.internal.slot.Slot;
 import io.amberio.core.internal.slot.SlotManager;
@@ -23,9 +26,14 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -38,11 +46,17 @@ import org.slf4j.LoggerFactory;
  * The {@link BlobStore} over local data directories. Paths are validated here, mapped to slots, and each
  * operation runs on one {@link Slot} held through the {@link SlotManager}; listing merges every slot.
  *
+ * <p>As a {@link ReplicaStore}, a prepared write keeps its slot acquired (so it is never closed under the
+ * write) until the write is finished or abandoned. Commit and abort name only the transaction, so the store
+ * keeps an index of which slot holds which undecided transaction: filled as slots open (each reports its
+ * prepared rows), by journal replay and by {@code prepare}; a transaction it does not find is looked for in
+ * the slots not opened yet, once per process.
+ *
  * <p>Lifecycle: {@code open} locks the directories, checks what they record, and, after an unclean
  * shutdown, opens every slot once so each reclaims what unfinished writes left; {@code close} refuses new
  * operations, waits for running ones, closes the slots and records a clean shutdown.
  */
-public final class LocalBlobStore implements BlobStore {
+public final class LocalBlobStore implements ReplicaStore {
   private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final long JOURNAL_SEGMENT_SIZE = 32L << 20;
@@ -62,6 +76,21 @@ public final class LocalBlobStore implements BlobStore {
   private final List<Journal> journals = new ArrayList<>();
   private volatile boolean recovered;
   private volatile boolean closed;
+
+  // Two-phase commit: the slot of every undecided transaction (prepared, or receiving bytes) of the slots in
+  // txnsIndexed, and of recently decided ones (so that a repeated commit finds its answer quickly).
+  private static final int RESOLVED_TXNS_KEPT = 4096;
+  private final Map<String, Integer> pendingTxns = new ConcurrentHashMap<>();
+  private final Map<String, Integer> resolvedTxns =
+      Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+          return size() > RESOLVED_TXNS_KEPT;
+        }
+      });
+  // @GuardedBy("itself")
+  private final BitSet txnsIndexed = new BitSet();
+  private final Map<String, PendingWrite> receiving = new ConcurrentHashMap<>();
 
   private LocalBlobStore(StoreSettings settings, StoreLayout layout) {
     this.settings = settings;
@@ -96,7 +125,7 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   /** Opens the store described by {@code settings}; see {@code BlobStoreBuilder.build()}. */
-  public static BlobStore open(StoreSettings settings) {
+  public static LocalBlobStore open(StoreSettings settings) {
     StoreLayout layout = StoreLayout.open(settings.dataDirs(), settings.slotCount());
     LocalBlobStore store;
     try {
@@ -140,18 +169,30 @@ public final class LocalBlobStore implements BlobStore {
 
   private Slot openSlot(int n, boolean create) {
     Slot slot = Slot.open(n, layout.slotDir(n), layout.fileStore(n), create, context);
-    if (slot != null && recovered) {
+    if (slot != null) {
       try {
-        slot.reclaimOrphans();
+        if (recovered) {
+          slot.reclaimOrphans();
+        }
+        for (String txn : slot.heldTxns()) {
+          pendingTxns.put(txn, n);
+        }
       } catch (RuntimeException e) {
         slot.close();
         throw e;
+      }
+      synchronized (txnsIndexed) {
+        txnsIndexed.set(n);
       }
     }
     return slot;
   }
 
   private void replay(JournalRecord record) {
+    if (record instanceof JournalRecord.Prepare p) {
+      // An opening slot reports the rows already in its table; the replay may add more.
+      pendingTxns.put(p.row().txn(), record.slot());
+    }
     Slot slot = slots.acquire(record.slot(), true);
     try {
       slot.replay(record);
@@ -236,9 +277,7 @@ public final class LocalBlobStore implements BlobStore {
 
   @Override
   public SlotStats slotStats(int slot) {
-    if (slot < 0 || slot >= settings.slotCount()) {
-      throw new IllegalArgumentException("slot must be 0 to " + (settings.slotCount() - 1) + ", was " + slot);
-    }
+    requireSlot(slot);
     SlotStats stats = withSlot(slot, false, Slot::stats);
     return stats == null ? new SlotStats(slot, 0, 0, 0) : stats;
   }
@@ -256,6 +295,171 @@ public final class LocalBlobStore implements BlobStore {
       }
     }
     return total;
+  }
+
+  // ------------------------------------------------------------------ two-phase commit
+
+  @Override
+  public PreparedWrite prepare(PrepareSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    BlobPaths.validate(spec.path());
+    if (spec.kind() == TxnKind.PUT && spec.contentType() != null) {
+      new PutOptions(OptionalLong.empty(), spec.contentType()); // the same rules as a put's content type
+    }
+    ensureOpen();
+    String txn = spec.txn().toString();
+    int n = slotOf(spec.path());
+    Integer elsewhere = pendingTxns.get(txn);
+    if (elsewhere == null) {
+      elsewhere = resolvedTxns.get(txn);
+    }
+    if (elsewhere != null && elsewhere != n && Boolean.TRUE.equals(withSlot(elsewhere, false, s -> s.knowsTxn(txn)))) {
+      throw new IllegalArgumentException("transaction " + txn + " is already known to this store (in slot "
+          + elsewhere + ", not the slot of '" + spec.path() + "')");
+    }
+    Slot slot = slots.acquire(n, true);
+    PendingWrite w;
+    try {
+      w = slot.prepare(spec, prepared -> {
+        receiving.remove(txn);
+        if (!prepared) {
+          pendingTxns.remove(txn);
+        }
+        slots.release(slot);
+      });
+    } catch (RuntimeException e) {
+      slots.release(slot);
+      throw e;
+    }
+    pendingTxns.put(txn, n);
+    receiving.put(txn, w);
+    if (closed) {
+      // close() may have looked for writes to abandon before this one was registered
+      w.abandon();
+      throw BlobStoreException.of(Reason.CLOSED, "the store is closed");
+    }
+    return w;
+  }
+
+  @Override
+  public BlobInfo commitPrepared(BlobId txn, long version) {
+    Objects.requireNonNull(txn, "txn");
+    ensureOpen();
+    String id = txn.toString();
+    int n = locate(id);
+    if (n < 0) {
+      // Not undecided here: committed before this process started, or unknown.
+      BitSet existing = slots.existing();
+      for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
+        Optional<BlobInfo> done = withSlot(s, false, slot -> slot.committedTxn(id));
+        if (done != null && done.isPresent()) {
+          resolvedTxns.put(id, s);
+          return done.get();
+        }
+      }
+      throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here (never prepared,"
+          + " or aborted)");
+    }
+    BlobInfo info = withSlot(n, false, slot -> slot.commitPrepared(id, version));
+    if (info == null) {
+      throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here");
+    }
+    pendingTxns.remove(id);
+    resolvedTxns.put(id, n);
+    return info;
+  }
+
+  @Override
+  public boolean abortPrepared(BlobId txn) {
+    Objects.requireNonNull(txn, "txn");
+    ensureOpen();
+    String id = txn.toString();
+    int n = locate(id);
+    if (n < 0) {
+      return false;
+    }
+    Boolean aborted = withSlot(n, false, slot -> slot.abortPrepared(id));
+    pendingTxns.remove(id);
+    resolvedTxns.put(id, n);
+    return aborted != null && aborted;
+  }
+
+  /**
+   * The slot of a transaction that is undecided or was decided recently, or -1. Slots that have not been
+   * opened since the store opened are opened first (once per process), since only an open slot has reported
+   * its prepared transactions.
+   */
+  private int locate(String txn) {
+    Integer n = pendingTxns.get(txn);
+    if (n == null) {
+      n = resolvedTxns.get(txn);
+    }
+    if (n != null) {
+      return n;
+    }
+    BitSet missing = slots.existing();
+    synchronized (txnsIndexed) {
+      missing.andNot(txnsIndexed);
+    }
+    for (int s = missing.nextSetBit(0); s >= 0; s = missing.nextSetBit(s + 1)) {
+      withSlot(s, false, slot -> null); // opening it indexes it
+    }
+    n = pendingTxns.get(txn);
+    return n == null ? -1 : n;
+  }
+
+  @Override
+  public List<PreparedTxn> preparedTxns() {
+    ensureOpen();
+    List<PreparedTxn> all = new ArrayList<>();
+    BitSet existing = slots.existing();
+    for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
+      List<PreparedTxn> some = withSlot(s, false, Slot::preparedTxns);
+      if (some != null) {
+        all.addAll(some);
+      }
+    }
+    return all;
+  }
+
+  @Override
+  public List<PreparedTxn> preparedTxns(int slot) {
+    requireSlot(slot);
+    List<PreparedTxn> some = withSlot(slot, false, Slot::preparedTxns);
+    return some == null ? List.of() : some;
+  }
+
+  @Override
+  public Optional<PreparedTxn> preparedOn(String path) {
+    BlobPaths.validate(path);
+    Optional<PreparedTxn> found = withSlot(slotOf(path), false, slot -> slot.preparedOn(path));
+    return found == null ? Optional.empty() : found;
+  }
+
+  @Override
+  public long maxVersion(String path) {
+    BlobPaths.validate(path);
+    Long max = withSlot(slotOf(path), false, slot -> slot.maxVersion(path));
+    return max == null ? 0 : max;
+  }
+
+  @Override
+  public List<BlobInfo> versionsAfter(int slot, BlobId after, int limit) {
+    requireSlot(slot);
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+    }
+    String from = after == null ? null : after.toString();
+    List<BlobInfo> found = withSlot(slot, false, s -> s.versionsAfter(from, limit));
+    return found == null ? List.of() : found;
+  }
+
+  @Override
+  public BlobInfo importVersion(BlobInfo version, InputStream data) {
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(data, "data");
+    BlobPaths.validate(version.path());
+    return withSlot(slotOf(version.path()), true, slot -> slot.importVersion(version, data));
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -289,6 +493,12 @@ public final class LocalBlobStore implements BlobStore {
       return fn.apply(slot);
     } finally {
       slots.release(slot);
+    }
+  }
+
+  private void requireSlot(int slot) {
+    if (slot < 0 || slot >= settings.slotCount()) {
+      throw new IllegalArgumentException("slot must be 0 to " + (settings.slotCount() - 1) + ", was " + slot);
     }
   }
 
@@ -342,6 +552,15 @@ public final class LocalBlobStore implements BlobStore {
         ownScheduler.awaitTermination(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+    // A write being prepared keeps its slot acquired: abandon it (its writer's next call fails with CLOSED),
+    // so the slots can close. Its bytes are deleted now, or by the next open.
+    for (PendingWrite w : List.copyOf(receiving.values())) {
+      try {
+        w.abortFromOutside(BlobStoreException.of(Reason.CLOSED, "the store is closed"));
+      } catch (RuntimeException e) {
+        log.warn("abandoning a prepared write at close failed", e);
       }
     }
     boolean drained = slots.shutdown(CLOSE_TIMEOUT);

@@ -1,5 +1,6 @@
 package io.amberio.core.internal.journal;
 
+import io.amberio.core.internal.meta.PreparedRow;
 import io.amberio.core.internal.meta.VersionRow;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -41,29 +42,77 @@ public sealed interface JournalRecord {
   /** One version removed by garbage collection. */
   record Removed(String path, long version, String blobId, boolean chunked) {}
 
+  /**
+   * A two-phase-commit transaction becomes durably prepared: its row (with the inline bytes of a small PUT;
+   * a chunked PUT's reclaim record stays until the transaction is decided).
+   */
+  record Prepare(int slot, PreparedRow row, byte[] inlineData) implements JournalRecord {}
+
+  /**
+   * A prepared PUT or MARKER is committed as this version: like {@link PutVersion}, and the prepared row of
+   * the transaction ({@code row.blobId()}) goes.
+   */
+  record CommitPrepared(int slot, VersionRow row, byte[] inlineData) implements JournalRecord {}
+
+  /**
+   * A prepared tombstone is committed: version {@code version} of {@code path} becomes tombstoned at
+   * {@code at} (as {@link Tombstone}), the transaction is remembered for that version, and its prepared row
+   * goes.
+   */
+  record CommitTombstone(int slot, String txn, String path, long version, long at) implements JournalRecord {}
+
+  /** A prepared transaction is dropped; the reclaim record of a chunked PUT stays, for the bytes. */
+  record AbortPrepared(int slot, String txn) implements JournalRecord {}
+
   // ------------------------------------------------------------------ encoding
 
   /** Serializes a record (without the journal's framing). */
   static byte[] encode(JournalRecord r) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (r instanceof PutVersion p && p.inlineData() != null ? p.inlineData().length : 0));
+    byte[] inline =
+        r instanceof PutVersion p ? p.inlineData()
+            : r instanceof CommitPrepared c ? c.inlineData()
+            : r instanceof Prepare q ? q.inlineData()
+            : null;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (inline != null ? inline.length : 0));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       if (r instanceof PutVersion p) {
         out.writeByte(1);
         out.writeInt(p.slot());
-        VersionRow v = p.row();
+        writeVersion(out, p.row(), p.inlineData());
+      } else if (r instanceof CommitPrepared c) {
+        out.writeByte(7);
+        out.writeInt(c.slot());
+        writeVersion(out, c.row(), c.inlineData());
+      } else if (r instanceof Prepare q) {
+        out.writeByte(6);
+        out.writeInt(q.slot());
+        PreparedRow v = q.row();
+        out.writeUTF(v.txn());
         out.writeUTF(v.path());
-        out.writeLong(v.version());
-        out.writeUTF(v.blobId());
-        out.writeByte(v.state());
-        out.writeLong(v.size());
+        out.writeByte(v.kind());
+        out.writeLong(v.tombstoneVersion());
         writeNullable(out, v.contentType());
         out.writeLong(v.createdAt());
-        out.writeLong(v.stateChangedAt());
+        writeBytes(out, v.context());
+        out.writeLong(v.maxVersion());
+        out.writeLong(v.size());
         out.writeInt(v.chunkSize());
         out.writeInt(v.chunkCount());
         writeBytes(out, v.checksums());
         out.writeBoolean(v.inline());
-        writeBytes(out, p.inlineData() == null ? new byte[0] : p.inlineData());
+        writeBytes(out, q.inlineData() == null ? new byte[0] : q.inlineData());
+        out.writeLong(v.preparedAt());
+      } else if (r instanceof CommitTombstone t) {
+        out.writeByte(8);
+        out.writeInt(t.slot());
+        out.writeUTF(t.txn());
+        out.writeUTF(t.path());
+        out.writeLong(t.version());
+        out.writeLong(t.at());
+      } else if (r instanceof AbortPrepared a) {
+        out.writeByte(9);
+        out.writeInt(a.slot());
+        out.writeUTF(a.txn());
       } else if (r instanceof Tombstone t) {
         out.writeByte(2);
         out.writeInt(t.slot());
@@ -104,23 +153,37 @@ public sealed interface JournalRecord {
     int slot = in.readInt();
     return switch (type) {
       case 1 -> {
+        VersionRow row = readVersion(in);
+        byte[] inlineData = readBytes(in);
+        yield new PutVersion(slot, row, row.inline() ? inlineData : null);
+      }
+      case 7 -> {
+        VersionRow row = readVersion(in);
+        byte[] inlineData = readBytes(in);
+        yield new CommitPrepared(slot, row, row.inline() ? inlineData : null);
+      }
+      case 6 -> {
+        String txn = in.readUTF();
         String path = in.readUTF();
-        long version = in.readLong();
-        String blobId = in.readUTF();
-        int state = in.readUnsignedByte();
-        long size = in.readLong();
+        int kind = in.readUnsignedByte();
+        long tombstoneVersion = in.readLong();
         String contentType = readNullable(in);
         long createdAt = in.readLong();
-        long changedAt = in.readLong();
+        byte[] context = readBytes(in);
+        long maxVersion = in.readLong();
+        long size = in.readLong();
         int chunkSize = in.readInt();
         int chunkCount = in.readInt();
         byte[] checksums = readBytes(in);
         boolean inline = in.readBoolean();
         byte[] inlineData = readBytes(in);
-        VersionRow row = new VersionRow(path, version, blobId, state, size, contentType, createdAt, changedAt,
-            chunkSize, chunkCount, checksums, inline, null);
-        yield new PutVersion(slot, row, inline ? inlineData : null);
+        long preparedAt = in.readLong();
+        PreparedRow row = new PreparedRow(txn, path, kind, tombstoneVersion, contentType, createdAt, context,
+            maxVersion, size, chunkSize, chunkCount, checksums, inline, null, preparedAt);
+        yield new Prepare(slot, row, inline ? inlineData : null);
       }
+      case 8 -> new CommitTombstone(slot, in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
+      case 9 -> new AbortPrepared(slot, in.readUTF());
       case 2 -> new Tombstone(slot, in.readUTF(), in.readLong(), in.readLong());
       case 3 -> new AddReclaim(slot, in.readUTF(), in.readLong());
       case 4 -> new RemoveReclaim(slot, in.readUTF());
@@ -135,6 +198,40 @@ public sealed interface JournalRecord {
       }
       default -> throw new IOException("unknown journal record type " + type);
     };
+  }
+
+  // The body of a PutVersion and of a CommitPrepared: the decided row, then the inline bytes.
+  private static void writeVersion(DataOutputStream out, VersionRow v, byte[] inlineData) throws IOException {
+    out.writeUTF(v.path());
+    out.writeLong(v.version());
+    out.writeUTF(v.blobId());
+    out.writeByte(v.state());
+    out.writeLong(v.size());
+    writeNullable(out, v.contentType());
+    out.writeLong(v.createdAt());
+    out.writeLong(v.stateChangedAt());
+    out.writeInt(v.chunkSize());
+    out.writeInt(v.chunkCount());
+    writeBytes(out, v.checksums());
+    out.writeBoolean(v.inline());
+    writeBytes(out, inlineData == null ? new byte[0] : inlineData);
+  }
+
+  private static VersionRow readVersion(DataInputStream in) throws IOException {
+    String path = in.readUTF();
+    long version = in.readLong();
+    String blobId = in.readUTF();
+    int state = in.readUnsignedByte();
+    long size = in.readLong();
+    String contentType = readNullable(in);
+    long createdAt = in.readLong();
+    long changedAt = in.readLong();
+    int chunkSize = in.readInt();
+    int chunkCount = in.readInt();
+    byte[] checksums = readBytes(in);
+    boolean inline = in.readBoolean();
+    return new VersionRow(path, version, blobId, state, size, contentType, createdAt, changedAt, chunkSize,
+        chunkCount, checksums, inline, null);
   }
 
   private static void writeNullable(DataOutputStream out, String s) throws IOException {

@@ -143,6 +143,157 @@ public final class SlotDatabase implements AutoCloseable {
     }
   }
 
+  /** The version whose blob id is {@code blobId}, or null. */
+  public VersionRow versionByBlobId(String blobId) {
+    return oneRow("SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.blob_id = ?", blobId);
+  }
+
+  /** The version that the committed tombstone transaction {@code txn} tombstoned, or null. */
+  public VersionRow tombstonedBy(String txn) {
+    return oneRow("SELECT " + ROW_COLUMNS + " FROM tombstone_txns t JOIN blobs b ON b.path = t.path"
+        + " AND b.version = t.version WHERE t.txn = ?", txn);
+  }
+
+  private VersionRow oneRow(String sql, String key) {
+    readLock.lock();
+    try {
+      PreparedStatement ps = prepared(reader, sql);
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? readRow(rs, 1, false) : null;
+      }
+    } catch (SQLException e) {
+      throw translate("reading " + where, e);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /**
+   * Whether {@code txn} is known here: a prepared transaction, the blob id of a version, or a committed
+   * tombstone transaction.
+   */
+  public boolean knowsTxn(String txn) {
+    readLock.lock();
+    try {
+      PreparedStatement ps = prepared(reader, "SELECT EXISTS (SELECT 1 FROM prepared WHERE txn = ?)"
+          + " OR EXISTS (SELECT 1 FROM blobs WHERE blob_id = ?) OR EXISTS (SELECT 1 FROM tombstone_txns WHERE txn = ?)");
+      ps.setString(1, txn);
+      ps.setString(2, txn);
+      ps.setString(3, txn);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      throw translate("reading " + where, e);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /**
+   * Up to {@code limit} versions of any state whose blob id is greater than {@code after} (null: from the
+   * first), in blob-id order. Blob ids are stored in the canonical upper-case form of a ULID, whose string
+   * order is id order, so the {@code blobs_by_id} index serves this.
+   */
+  public List<VersionRow> versionsAfter(String after, int limit) {
+    readLock.lock();
+    try {
+      PreparedStatement ps = prepared(reader, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.blob_id > ?"
+          + " ORDER BY b.blob_id LIMIT ?");
+      ps.setString(1, after == null ? "" : after);
+      ps.setInt(2, limit);
+      List<VersionRow> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(readRow(rs, 1, false));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw translate("listing " + where, e);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private static final String PREPARED_COLUMNS =
+      "txn, path, kind, tombstone_version, content_type, created_at, context, max_version, size, chunk_size,"
+          + " chunk_count, checksums, inline_data IS NOT NULL, prepared_at";
+
+  /** Every prepared transaction of this slot, in txn order, without inline bytes. */
+  public List<PreparedRow> preparedRows() {
+    readLock.lock();
+    try {
+      PreparedStatement ps = prepared(reader, "SELECT " + PREPARED_COLUMNS + " FROM prepared ORDER BY txn");
+      List<PreparedRow> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(readPrepared(rs, false));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw translate("reading " + where, e);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** The prepared transaction {@code txn} (with its inline bytes when asked), or null. */
+  public PreparedRow prepared(String txn, boolean withData) {
+    return onePrepared("SELECT " + PREPARED_COLUMNS + (withData ? ", inline_data" : "") + " FROM prepared WHERE txn = ?",
+        txn, withData);
+  }
+
+  /** The prepared transaction holding {@code path}, or null. */
+  public PreparedRow preparedOn(String path) {
+    return onePrepared("SELECT " + PREPARED_COLUMNS + " FROM prepared WHERE path = ? ORDER BY txn LIMIT 1", path, false);
+  }
+
+  private PreparedRow onePrepared(String sql, String key, boolean withData) {
+    readLock.lock();
+    try {
+      PreparedStatement ps = prepared(reader, sql);
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? readPrepared(rs, withData) : null;
+      }
+    } catch (SQLException e) {
+      throw translate("reading " + where, e);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private static PreparedRow readPrepared(ResultSet rs, boolean withData) throws SQLException {
+    int c = 1;
+    String txn = rs.getString(c++);
+    String path = rs.getString(c++);
+    int kind = rs.getInt(c++);
+    long tombstoneVersion = rs.getLong(c++);
+    String contentType = rs.getString(c++);
+    long createdAt = rs.getLong(c++);
+    byte[] context = rs.getBytes(c++);
+    long maxVersion = rs.getLong(c++);
+    long size = rs.getLong(c++);
+    int chunkSize = rs.getInt(c++);
+    int chunkCount = rs.getInt(c++);
+    byte[] checksums = rs.getBytes(c++);
+    boolean inline = rs.getBoolean(c++);
+    long preparedAt = rs.getLong(c++);
+    byte[] data = null;
+    if (withData && inline) {
+      data = rs.getBytes(c);
+      if (data == null) {
+        data = new byte[0];
+      }
+    }
+    return new PreparedRow(txn, path, kind, tombstoneVersion, contentType, createdAt,
+        context == null ? new byte[0] : context, maxVersion, size, chunkSize, chunkCount,
+        checksums == null ? new byte[0] : checksums, inline, data, preparedAt);
+  }
+
   /**
    * Up to {@code limit} current versions with {@code prefix <= path < upper} (upper may be null) and
    * {@code path > after} (after may be null), in path order.
@@ -274,7 +425,10 @@ public final class SlotDatabase implements AutoCloseable {
     try {
       List<VersionRow> expired = new ArrayList<>();
       {
+      // A path with a prepared transaction keeps its versions until the transaction is decided: a prepared
+      // tombstone must find its version at commit.
       PreparedStatement ps = prepared(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.state <> 0 AND b.state_changed_at <= ?"
+              + " AND NOT EXISTS (SELECT 1 FROM prepared p WHERE p.path = b.path)"
               + " ORDER BY b.path, b.version");
         ps.setLong(1, cutoff);
         try (ResultSet rs = ps.executeQuery()) {
@@ -320,45 +474,39 @@ public final class SlotDatabase implements AutoCloseable {
       begin();
       try {
         if (record instanceof JournalRecord.PutVersion p) {
-          VersionRow row = p.row();
-          PathState state = pathState(row.path());
-          boolean inserted = insertRow(row, p.inlineData());
-          if (!row.inline()) {
-            deleteReclaim(row.blobId());
-          }
-          long max = state == null ? 0 : state.maxVersion();
-          long current;
-          if (inserted && row.version() > max) {
-            // The newest version: it is current if live, and a marker leaves no current version.
-            current = row.state() == SlotSchema.LIVE ? row.version() : 0;
-          } else {
-            current = recomputeCurrent(row.path()); // replay of a record already applied
-          }
-          upsertPath(row.path(), Math.max(max, row.version()), current);
+          putVersion(p.row(), p.inlineData());
+        } else if (record instanceof JournalRecord.CommitPrepared c) {
+          putVersion(c.row(), c.inlineData());
+          deletePrepared(c.row().blobId());
         } else if (record instanceof JournalRecord.Tombstone t) {
-          {
-      PreparedStatement ps = prepared(writer, 
-              "UPDATE blobs SET state = 1, state_changed_at = ? WHERE path = ? AND version = ? AND state <> 1");
-            ps.setLong(1, t.at());
-            ps.setString(2, t.path());
-            ps.setLong(3, t.version());
-            ps.executeUpdate();
-          }
-          PathState state = pathState(t.path());
-          if (state != null) {
-            upsertPath(t.path(), state.maxVersion(), recomputeCurrent(t.path()));
-          }
+          tombstone(t.path(), t.version(), t.at());
+        } else if (record instanceof JournalRecord.CommitTombstone t) {
+          tombstone(t.path(), t.version(), t.at());
+          PreparedStatement ps = prepared(writer, "INSERT OR IGNORE INTO tombstone_txns (txn, path, version) VALUES (?, ?, ?)");
+          ps.setString(1, t.txn());
+          ps.setString(2, t.path());
+          ps.setLong(3, t.version());
+          ps.executeUpdate();
+          deletePrepared(t.txn());
+        } else if (record instanceof JournalRecord.Prepare p) {
+          insertPrepared(p.row(), p.inlineData());
+        } else if (record instanceof JournalRecord.AbortPrepared a) {
+          deletePrepared(a.txn());
         } else if (record instanceof JournalRecord.AddReclaim a) {
           addReclaim(a.blobId(), a.at());
         } else if (record instanceof JournalRecord.RemoveReclaim r) {
           deleteReclaim(r.blobId());
         } else if (record instanceof JournalRecord.Collect c) {
           {
-      PreparedStatement del = prepared(writer, "DELETE FROM blobs WHERE path = ? AND version = ?");
+            PreparedStatement del = prepared(writer, "DELETE FROM blobs WHERE path = ? AND version = ?");
+            PreparedStatement delTxns = prepared(writer, "DELETE FROM tombstone_txns WHERE path = ? AND version = ?");
             for (JournalRecord.Removed x : c.removed()) {
               del.setString(1, x.path());
               del.setLong(2, x.version());
               del.executeUpdate();
+              delTxns.setString(1, x.path());
+              delTxns.setLong(2, x.version());
+              delTxns.executeUpdate();
               if (x.chunked()) {
                 addReclaim(x.blobId(), c.at());
               }
@@ -384,13 +532,17 @@ public final class SlotDatabase implements AutoCloseable {
     }
   }
 
-  /** The blob ids of every reclaim record whose version is not committed. */
+  /**
+   * The blob ids of every reclaim record whose version is not committed and that are not the bytes of a
+   * prepared transaction (those stay until it is decided).
+   */
   public List<String> orphanedReclaims() {
     writeLock.lock();
     try (Statement st = writer.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT r.blob_id FROM reclaim r WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.blob_id = r.blob_id)")) {
+                "SELECT r.blob_id FROM reclaim r WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.blob_id = r.blob_id)"
+                    + " AND NOT EXISTS (SELECT 1 FROM prepared p WHERE p.txn = r.blob_id)")) {
       List<String> ids = new ArrayList<>();
       while (rs.next()) {
         ids.add(rs.getString(1));
@@ -460,6 +612,73 @@ public final class SlotDatabase implements AutoCloseable {
         return rs.getLong(1);
       }
     }
+  }
+
+  /**
+   * Inserts a version (unless it is there already) and brings its path level. Versions may arrive out of
+   * order (copied from a peer), so only a new highest version that is live or a marker decides the current
+   * version by itself; anything else recomputes it.
+   */
+  private void putVersion(VersionRow row, byte[] inlineData) throws SQLException {
+    PathState state = pathState(row.path());
+    boolean inserted = insertRow(row, inlineData);
+    if (!row.inline()) {
+      deleteReclaim(row.blobId());
+    }
+    long max = state == null ? 0 : state.maxVersion();
+    long current;
+    if (inserted && row.version() > max && row.state() != SlotSchema.TOMBSTONED) {
+      // The newest version: it is current if live, and a marker leaves no current version.
+      current = row.state() == SlotSchema.LIVE ? row.version() : 0;
+    } else {
+      current = recomputeCurrent(row.path()); // an older or tombstoned version, or a replay
+    }
+    upsertPath(row.path(), Math.max(max, row.version()), current);
+  }
+
+  private void tombstone(String path, long version, long at) throws SQLException {
+    PreparedStatement ps = prepared(writer,
+        "UPDATE blobs SET state = 1, state_changed_at = ? WHERE path = ? AND version = ? AND state <> 1");
+    ps.setLong(1, at);
+    ps.setString(2, path);
+    ps.setLong(3, version);
+    ps.executeUpdate();
+    PathState state = pathState(path);
+    if (state != null) {
+      upsertPath(path, state.maxVersion(), recomputeCurrent(path));
+    }
+  }
+
+  private void insertPrepared(PreparedRow row, byte[] inlineData) throws SQLException {
+    PreparedStatement ps = prepared(writer,
+        "INSERT OR IGNORE INTO prepared (txn, path, kind, tombstone_version, content_type, created_at, context,"
+            + " max_version, size, chunk_size, chunk_count, checksums, inline_data, prepared_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ps.setString(1, row.txn());
+    ps.setString(2, row.path());
+    ps.setInt(3, row.kind());
+    ps.setLong(4, row.tombstoneVersion());
+    ps.setString(5, row.contentType());
+    ps.setLong(6, row.createdAt());
+    ps.setBytes(7, row.context());
+    ps.setLong(8, row.maxVersion());
+    ps.setLong(9, row.size());
+    ps.setInt(10, row.chunkSize());
+    ps.setInt(11, row.chunkCount());
+    ps.setBytes(12, row.checksums());
+    if (row.inline()) {
+      ps.setBytes(13, inlineData == null ? new byte[0] : inlineData);
+    } else {
+      ps.setNull(13, java.sql.Types.BLOB);
+    }
+    ps.setLong(14, row.preparedAt());
+    ps.executeUpdate();
+  }
+
+  private void deletePrepared(String txn) throws SQLException {
+    PreparedStatement ps = prepared(writer, "DELETE FROM prepared WHERE txn = ?");
+    ps.setString(1, txn);
+    ps.executeUpdate();
   }
 
   private boolean insertRow(VersionRow row, byte[] inlineData) throws SQLException {

@@ -24,7 +24,19 @@ import java.util.List;
  *   <li>{@code blob_chunk_archives}: where archived chunks live in an archive store (tiering).
  *   <li>{@code reclaim}: blob directories that may exist on disk without a committed version (a write in
  *       progress, or bytes of a version being garbage-collected). Recorded durably before the directory is
- *       created; on open, every directory listed here whose version is not committed is deleted.
+ *       created; on open, every directory listed here whose version is not committed, and that is not the
+ *       blob of a prepared transaction, is deleted.
+ * </ul>
+ *
+ * <p>Added in version 2 (two-phase commit, see {@code ReplicaStore}):
+ *
+ * <ul>
+ *   <li>{@code prepared}: one row per durable, undecided transaction: what it writes (kind, path, the
+ *       version to tombstone, content type, the coordinator's time, the caller's context), the path's
+ *       highest version when it was prepared, and for a PUT its bytes' layout like a {@code blobs} row
+ *       (inline bytes, or chunk checksums of {@code blobs/<txn>/chunks/}). A path has at most one row.
+ *   <li>{@code tombstone_txns}: which transaction tombstoned which version, so that committing a tombstone
+ *       again can answer as the first commit did. Removed with the version by garbage collection.
  * </ul>
  */
 public final class SlotSchema {
@@ -34,6 +46,13 @@ public final class SlotSchema {
   public static final int TOMBSTONED = 1;
   /** State code of a delete marker. */
   public static final int MARKER = 2;
+
+  /** Kind code of a prepared transaction that writes a live version with bytes. */
+  public static final int TXN_PUT = 0;
+  /** Kind code of a prepared transaction that writes a delete marker. */
+  public static final int TXN_MARKER = 1;
+  /** Kind code of a prepared transaction that tombstones a version. */
+  public static final int TXN_TOMBSTONE = 2;
 
   private static final List<List<String>> MIGRATIONS =
       List.of(
@@ -71,7 +90,31 @@ public final class SlotSchema {
               "CREATE TABLE reclaim ("
                   + " blob_id TEXT PRIMARY KEY,"
                   + " since INTEGER NOT NULL"
-                  + ") WITHOUT ROWID"));
+                  + ") WITHOUT ROWID"),
+          List.of(
+              // A rowid table (unlike the small ones above): rows may hold up to the inline threshold of bytes.
+              "CREATE TABLE prepared ("
+                  + " txn TEXT PRIMARY KEY,"
+                  + " path TEXT NOT NULL,"
+                  + " kind INTEGER NOT NULL,"
+                  + " tombstone_version INTEGER NOT NULL,"
+                  + " content_type TEXT,"
+                  + " created_at INTEGER NOT NULL,"
+                  + " context BLOB NOT NULL,"
+                  + " max_version INTEGER NOT NULL,"
+                  + " size INTEGER NOT NULL,"
+                  + " chunk_size INTEGER NOT NULL,"
+                  + " chunk_count INTEGER NOT NULL,"
+                  + " checksums BLOB NOT NULL,"
+                  + " inline_data BLOB,"
+                  + " prepared_at INTEGER NOT NULL)",
+              "CREATE INDEX prepared_by_path ON prepared (path)",
+              "CREATE TABLE tombstone_txns ("
+                  + " txn TEXT PRIMARY KEY,"
+                  + " path TEXT NOT NULL,"
+                  + " version INTEGER NOT NULL"
+                  + ") WITHOUT ROWID",
+              "CREATE INDEX tombstone_txns_by_version ON tombstone_txns (path, version)"));
 
   /** The schema version this code writes. */
   public static final int LATEST = MIGRATIONS.size();

@@ -132,6 +132,52 @@ final class ChunkFiles {
     return new Written(total, crcs.size(), crcs.stream().mapToInt(Integer::intValue).toArray());
   }
 
+  // ---- a blob whose bytes are pushed to it a chunk at a time (a prepared write): create, chunk..., seal.
+  // The same layout and durability as write(); the caller has recorded the reclaim record first.
+
+  /** Creates the directories of a blob whose chunks follow. On failure the caller deletes the blob. */
+  void create(String blobId) {
+    Path chunks = chunksDir(blobId);
+    try {
+      Files.createDirectory(chunks.getParent());
+      Files.createDirectory(chunks);
+    } catch (IOException e) {
+      throw failure("creating " + chunks, e);
+    }
+  }
+
+  /** Writes chunk {@code index} from {@code data[0, length)} and makes it durable; returns its CRC32C. */
+  int writeChunk(String blobId, int index, byte[] data, int length) {
+    Path file = chunksDir(blobId).resolve(Integer.toString(index));
+    try {
+      ensureSpace(length);
+      try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer bb = ByteBuffer.wrap(data, 0, length);
+        while (bb.hasRemaining()) {
+          out.write(bb);
+        }
+        out.force(false);
+      }
+    } catch (IOException e) {
+      throw failure("writing chunk " + index + " of " + blobId, e);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(data, 0, length);
+    return (int) crc.getValue();
+  }
+
+  /** Makes the directory entries of a blob written by {@link #writeChunk} durable. */
+  void seal(String blobId) {
+    Path chunks = chunksDir(blobId);
+    try {
+      fsyncDirectory(chunks);
+      fsyncDirectory(chunks.getParent());
+      fsyncDirectory(blobsDir);
+    } catch (IOException e) {
+      throw failure("syncing the directories of " + blobId, e);
+    }
+  }
+
   /** Reads from the caller's stream; its failures are the caller's, not the disk's. */
   static int readSome(InputStream in, byte[] buf) {
     try {

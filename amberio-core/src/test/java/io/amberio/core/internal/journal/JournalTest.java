@@ -190,7 +190,12 @@ class JournalTest {
         new JournalRecord.Tombstone(5, "p", 3, 99),
         new JournalRecord.AddReclaim(6, "b", 1),
         new JournalRecord.RemoveReclaim(6, "b"),
-        new JournalRecord.Collect(7, List.of(new JournalRecord.Removed("x", 1, "id", true)), 5));
+        new JournalRecord.Collect(7, List.of(new JournalRecord.Removed("x", 1, "id", true)), 5),
+        new JournalRecord.CommitPrepared(8, row, new byte[] {6, 5}),
+        new JournalRecord.Prepare(9, prepared(true), new byte[] {4, 3, 2}),
+        new JournalRecord.Prepare(9, prepared(false), null),
+        new JournalRecord.CommitTombstone(10, "01ARZ3NDEKTSV4RRFFQ69G5FAW", "q/r", 4, 77),
+        new JournalRecord.AbortPrepared(11, "01ARZ3NDEKTSV4RRFFQ69G5FAX"));
     for (JournalRecord r : all) {
       JournalRecord back = JournalRecord.decode(JournalRecord.encode(r));
       if (r instanceof JournalRecord.PutVersion p) {
@@ -199,10 +204,18 @@ class JournalTest {
         assertThat(q.row().path()).isEqualTo(p.row().path());
         assertThat(q.row().checksums()).containsExactly(p.row().checksums());
         assertThat(q.row().contentType()).isEqualTo("text/plain");
+      } else if (r instanceof JournalRecord.CommitPrepared || r instanceof JournalRecord.Prepare) {
+        assertThat(back).usingRecursiveComparison().isEqualTo(r);
       } else {
         assertThat(back).isEqualTo(r);
       }
     }
+  }
+
+  private static io.amberio.core.internal.meta.PreparedRow prepared(boolean inline) {
+    return new io.amberio.core.internal.meta.PreparedRow("01ARZ3NDEKTSV4RRFFQ69G5FAV", "a/é", inline ? 0 : 1, 0,
+        inline ? "text/x" : null, 123, new byte[] {1, 2}, 9, inline ? 3 : 0, 65536, inline ? 0 : 2,
+        new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, inline, null, 456);
   }
 
   private List<Path> liveSegments() throws IOException {

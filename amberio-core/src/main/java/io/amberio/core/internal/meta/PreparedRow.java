@@ -1,0 +1,40 @@
+package io.amberio.core.internal.meta;
+
+/**
+ * One row of the {@code prepared} table: a durable, undecided two-phase-commit transaction.
+ *
+ * @param txn the transaction id (for a PUT or MARKER, also the blob id of the version it writes)
+ * @param kind {@link SlotSchema#TXN_PUT}, {@link SlotSchema#TXN_MARKER} or {@link SlotSchema#TXN_TOMBSTONE}
+ * @param tombstoneVersion for a tombstone, the version it tombstones; 0 otherwise
+ * @param contentType the content type as the coordinator gave it (may be null)
+ * @param createdAt the coordinator's time, stamped on the version (or the tombstone) at commit
+ * @param context the caller's opaque bytes
+ * @param maxVersion the path's highest version when the transaction was prepared
+ * @param size the number of bytes (PUT), else 0
+ * @param checksums as in {@link VersionRow#checksums()}
+ * @param inline whether the bytes are in the row (always for MARKER and TOMBSTONE: none)
+ * @param inlineData the bytes of an inline PUT when they were asked for, else {@code null}
+ * @param preparedAt the local time the transaction was prepared
+ */
+public record PreparedRow(
+    String txn,
+    String path,
+    int kind,
+    long tombstoneVersion,
+    String contentType,
+    long createdAt,
+    byte[] context,
+    long maxVersion,
+    long size,
+    int chunkSize,
+    int chunkCount,
+    byte[] checksums,
+    boolean inline,
+    byte[] inlineData,
+    long preparedAt) {
+
+  /** Whether the transaction has chunk files under {@code blobs/<txn>/}. */
+  public boolean chunked() {
+    return !inline;
+  }
+}

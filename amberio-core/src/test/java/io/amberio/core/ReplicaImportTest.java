@@ -1,0 +1,314 @@
+package io.amberio.core;
+
+import static io.amberio.core.TestSupport.bytes;
+import static io.amberio.core.TestSupport.reasonOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.amberio.core.BlobStoreException.Reason;
+import io.amberio.core.TestSupport.MutableClock;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Copying between replicas: {@link ReplicaStore#versionsAfter} pages a slot's versions in blob-id order,
+ * and {@link ReplicaStore#importVersion} stores them on another replica so that both answer alike.
+ */
+class ReplicaImportTest {
+  static final int K = 64 * 1024;
+  static final int INLINE = 4096;
+  static final int SLOTS = 4;
+  static final Duration RETENTION = Duration.ofHours(1);
+
+  @TempDir Path tmp;
+  MutableClock clock;
+  ReplicaStore source;
+  ReplicaStore replica;
+  Path replicaDir;
+
+  @BeforeEach
+  void open() throws IOException {
+    clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    source = open(Files.createDirectories(tmp.resolve("source")));
+    replicaDir = Files.createDirectories(tmp.resolve("replica"));
+    replica = open(replicaDir);
+  }
+
+  ReplicaStore open(Path dir) {
+    return BlobStore.builder()
+        .dataDir(dir)
+        .slotCount(SLOTS)
+        .chunkSize(K)
+        .inlineThreshold(INLINE)
+        .retention(RETENTION)
+        .gcInterval(Duration.ZERO)
+        .clock(clock)
+        .minFreeBytes(0)
+        .buildReplica();
+  }
+
+  @AfterEach
+  void close() {
+    source.close();
+    replica.close();
+  }
+
+  /** The bytes of a version on {@code from}, or none for a version without readable bytes. */
+  static InputStream bytesOf(BlobStore from, BlobInfo v) {
+    return new ByteArrayInputStream(v.isLive() ? TestSupport.readVersion(from, v.path(), v.version()) : new byte[0]);
+  }
+
+  /** A stream that fails the test if it is read. */
+  static final InputStream UNREAD = new InputStream() {
+    @Override
+    public int read() {
+      throw new AssertionError("the bytes were read");
+    }
+  };
+
+  /** Paths that all live in slot {@code slot}. */
+  static List<String> pathsInSlot(BlobStore s, int slot, int count) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; out.size() < count; i++) {
+      if (s.slotOf("p/" + i) == slot) {
+        out.add("p/" + i);
+      }
+    }
+    return out;
+  }
+
+  /** Writes live (inline, chunked, empty), tombstoned and marker versions over a few paths. */
+  void writeHistory() {
+    clock.advance(Duration.ofSeconds(1));
+    source.put("live/small", bytes(100, 1));
+    source.put("live/small", new java.io.ByteArrayInputStream(bytes(200, 2)),
+        PutOptions.defaults().withContentType("text/plain"));
+    source.put("live/big", bytes(2 * K + 5, 3));
+    source.put("live/empty", new byte[0]);
+    source.put("tomb", bytes(3 * K, 4));
+    source.put("tomb", bytes(10, 5));
+    source.deleteVersion("tomb", 2); // the newest version is tombstoned
+    source.put("marked", bytes(10, 6));
+    source.delete("marked");
+    source.put("marked", bytes(K + 1, 7));
+    source.deleteVersion("marked", 2); // a lifted marker
+    source.put("gone", bytes(10, 8));
+    source.delete("gone");
+  }
+
+  List<BlobInfo> allVersionsAfter(ReplicaStore s, int slot, int limit) {
+    List<BlobInfo> all = new ArrayList<>();
+    BlobId after = null;
+    while (true) {
+      List<BlobInfo> page = s.versionsAfter(slot, after, limit);
+      assertThat(page.size()).isLessThanOrEqualTo(limit);
+      if (page.isEmpty()) {
+        return all;
+      }
+      all.addAll(page);
+      after = page.get(page.size() - 1).blobId();
+    }
+  }
+
+  // ------------------------------------------------------------------ versionsAfter
+
+  @Test
+  void versionsAfterPagesEverySlotsVersionsInBlobIdOrder() {
+    writeHistory();
+    for (String p : pathsInSlot(source, 2, 6)) {
+      for (int v = 0; v < 3; v++) {
+        source.put(p, bytes(v * 1000, v));
+      }
+    }
+    List<BlobInfo> everything = TestSupport.listAllVersions(source);
+    int total = 0;
+    for (int slot = 0; slot < SLOTS; slot++) {
+      int s = slot;
+      List<BlobInfo> expected = new ArrayList<>(everything.stream().filter(i -> source.slotOf(i.path()) == s).toList());
+      expected.sort(Comparator.comparing(BlobInfo::blobId));
+      for (int limit : new int[] {1, 2, 5, 1000}) {
+        List<BlobInfo> paged = allVersionsAfter(source, slot, limit);
+        assertThat(paged).as("slot %d in pages of %d", slot, limit).containsExactlyElementsOf(expected);
+      }
+      total += expected.size();
+      if (!expected.isEmpty()) {
+        BlobInfo last = expected.get(expected.size() - 1);
+        assertThat(source.versionsAfter(slot, last.blobId(), 10)).isEmpty();
+        BlobInfo first = expected.get(0);
+        assertThat(source.versionsAfter(slot, first.blobId(), 1000)).containsExactlyElementsOf(expected.subList(1, expected.size()));
+      }
+    }
+    assertThat(total).isEqualTo(everything.size()).isGreaterThan(20);
+    assertThat(everything).extracting(BlobInfo::state).contains(VersionState.LIVE, VersionState.TOMBSTONED, VersionState.MARKER);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.versionsAfter(SLOTS, null, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.versionsAfter(0, null, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // ------------------------------------------------------------------ importVersion
+
+  @Test
+  void importedVersionsInAnyOrderMakeTheReplicaAnswerAsTheSource() {
+    writeHistory();
+    List<BlobInfo> all = new ArrayList<>();
+    for (int slot = 0; slot < SLOTS; slot++) {
+      all.addAll(allVersionsAfter(source, slot, 3));
+    }
+    Collections.shuffle(all, new Random(7)); // versions of a path arrive out of order
+    for (BlobInfo v : all) {
+      BlobInfo imported = replica.importVersion(v, bytesOf(source, v));
+      assertThat(imported).isEqualTo(v);
+    }
+    assertSameAnswers();
+    assertThat(TestSupport.blobDirectories(replicaDir)).extracting(p -> p.getFileName().toString())
+        .as("chunked live versions have chunk files; tombstoned ones keep no bytes")
+        .containsExactlyInAnyOrderElementsOf(all.stream()
+            .filter(v -> v.isLive() && v.size() > INLINE).map(v -> v.blobId().toString()).toList());
+
+    // again: nothing changes, nothing is read
+    for (BlobInfo v : all) {
+      assertThat(replica.importVersion(v, UNREAD)).isEqualTo(v);
+    }
+    assertSameAnswers();
+  }
+
+  private void assertSameAnswers() {
+    List<BlobInfo> expected = TestSupport.listAllVersions(source);
+    assertThat(TestSupport.listAllVersions(replica)).containsExactlyElementsOf(expected);
+    Set<String> paths = new HashSet<>(TestSupport.paths(expected));
+    for (String p : paths) {
+      assertThat(replica.maxVersion(p)).as("max of " + p).isEqualTo(source.maxVersion(p));
+      Reason sourceReason = null;
+      BlobInfo current = null;
+      try {
+        current = source.head(p);
+      } catch (BlobStoreException e) {
+        sourceReason = e.reason();
+      }
+      if (current != null) {
+        assertThat(replica.head(p)).as("current of " + p).isEqualTo(current);
+        assertThat(TestSupport.readCurrent(replica, p)).isEqualTo(TestSupport.readCurrent(source, p));
+      } else {
+        assertThat(reasonOf(() -> replica.head(p))).as("current of " + p).isEqualTo(sourceReason);
+      }
+    }
+    for (BlobInfo v : expected) {
+      if (v.isLive()) {
+        assertThat(TestSupport.readVersion(replica, v.path(), v.version()))
+            .isEqualTo(TestSupport.readVersion(source, v.path(), v.version()));
+      }
+    }
+  }
+
+  @Test
+  void aVersionImportedBelowTheMaximumLeavesTheNewerOneCurrent() {
+    for (int v = 1; v <= 5; v++) {
+      source.put("o", bytes(v, v));
+    }
+    BlobInfo v5 = source.head("o", 5);
+    BlobInfo v3 = source.head("o", 3);
+    replica.importVersion(v5, bytesOf(source, v5));
+    assertThat(replica.maxVersion("o")).isEqualTo(5);
+    assertThat(replica.head("o")).isEqualTo(v5);
+    assertThat(reasonOf(() -> replica.head("o", 4))).isEqualTo(Reason.DELETED);
+    replica.importVersion(v3, bytesOf(source, v3));
+    assertThat(replica.head("o")).as("the older version does not become current").isEqualTo(v5);
+    assertThat(replica.maxVersion("o")).isEqualTo(5);
+    assertThat(replica.head("o", 3)).isEqualTo(v3);
+    assertThat(replica.put("o", bytes(1, 1)).version()).as("numbering continues after the maximum").isEqualTo(6);
+  }
+
+  @Test
+  void aTombstoneOnTheSourceIsBroughtLevelWithoutReadingBytes() {
+    BlobInfo v1 = source.put("lv", bytes(2 * K, 1));
+    replica.importVersion(v1, bytesOf(source, v1));
+    BlobInfo tombstoned = source.deleteVersion("lv", 1);
+    BlobInfo leveled = replica.importVersion(tombstoned, UNREAD);
+    assertThat(leveled.state()).isEqualTo(VersionState.TOMBSTONED);
+    assertThat(leveled).isEqualTo(tombstoned);
+    assertThat(reasonOf(() -> replica.head("lv"))).isEqualTo(Reason.DELETED);
+    assertThat(replica.importVersion(v1, UNREAD).state()).as("a local tombstone is never lifted")
+        .isEqualTo(VersionState.TOMBSTONED);
+  }
+
+  @Test
+  void anotherBlobAtTheSameVersionIsAConflict() {
+    BlobInfo theirs = source.put("c", bytes(10, 1));
+    BlobInfo ours = replica.put("c", bytes(10, 2));
+    assertThat(reasonOf(() -> replica.importVersion(theirs, bytesOf(source, theirs)))).isEqualTo(Reason.VERSION_CONFLICT);
+    assertThat(replica.head("c")).isEqualTo(ours);
+    // the same blob id under another version is a conflict too
+    BlobInfo moved = new BlobInfo("c", 7, ours.blobId(), VersionState.LIVE, 10, ours.etag(), null, ours.lastModified());
+    assertThat(reasonOf(() -> replica.importVersion(moved, new ByteArrayInputStream(bytes(10, 2)))))
+        .isEqualTo(Reason.VERSION_CONFLICT);
+    assertThat(replica.maxVersion("c")).isEqualTo(1);
+  }
+
+  @Test
+  void bytesOfTheWrongSizeAreCorruptAndLeaveNothing() {
+    BlobInfo small = source.put("w/small", bytes(100, 1));
+    BlobInfo big = source.put("w/big", bytes(2 * K + 1, 2));
+    byte[] bigBytes = bytes(2 * K + 1, 2);
+    List<InputStream> wrongSmall = List.of(new ByteArrayInputStream(bytes(99, 1)), new ByteArrayInputStream(bytes(101, 1)),
+        new ByteArrayInputStream(bytes(INLINE + 10, 1)));
+    for (InputStream in : wrongSmall) {
+      assertThat(reasonOf(() -> replica.importVersion(small, in))).isEqualTo(Reason.CORRUPT);
+    }
+    List<InputStream> wrongBig = List.of(new ByteArrayInputStream(java.util.Arrays.copyOf(bigBytes, 2 * K)),
+        new ByteArrayInputStream(java.util.Arrays.copyOf(bigBytes, 2 * K + 2)), new ByteArrayInputStream(bytes(50, 1)));
+    for (InputStream in : wrongBig) {
+      assertThat(reasonOf(() -> replica.importVersion(big, in))).isEqualTo(Reason.CORRUPT);
+    }
+    assertThat(TestSupport.listAllVersions(replica)).isEmpty();
+    assertThat(replica.maxVersion("w/big")).isZero();
+    assertThat(TestSupport.blobDirectories(replicaDir)).as("partial chunks are deleted").isEmpty();
+    assertThat(replica.importVersion(big, new ByteArrayInputStream(bigBytes))).isEqualTo(big);
+    assertThat(TestSupport.readCurrent(replica, "w/big")).isEqualTo(bigBytes);
+  }
+
+  @Test
+  void aBlobIdPreparedHereIsNotImported() {
+    BlobId txn = new BlobId(com.github.f4b6a3.ulid.UlidCreator.getMonotonicUlid());
+    replica.prepare(new ReplicaStore.PrepareSpec(txn, "pp", ReplicaStore.TxnKind.PUT, 0, null, 5, null)).finish();
+    BlobInfo same = new BlobInfo("pp", 1, txn, VersionState.LIVE, 0, txn.toString().toLowerCase(),
+        PutOptions.DEFAULT_CONTENT_TYPE, Instant.ofEpochMilli(5));
+    assertThat(reasonOf(() -> replica.importVersion(same, new ByteArrayInputStream(new byte[0])))).isEqualTo(Reason.BUSY);
+    // an import of another version is not held up by the path's lock, and the commit must then follow it
+    BlobInfo other = source.put("pp", bytes(3, 1));
+    replica.importVersion(other, bytesOf(source, other));
+    assertThat(reasonOf(() -> replica.commitPrepared(txn, 1))).isEqualTo(Reason.VERSION_CONFLICT);
+    assertThat(replica.commitPrepared(txn, 2)).isEqualTo(new BlobInfo("pp", 2, txn, VersionState.LIVE, 0,
+        txn.toString().toLowerCase(), PutOptions.DEFAULT_CONTENT_TYPE, Instant.ofEpochMilli(5)));
+  }
+
+  @Test
+  void importedVersionsSurviveReopen() {
+    writeHistory();
+    List<BlobInfo> all = new ArrayList<>();
+    for (int slot = 0; slot < SLOTS; slot++) {
+      all.addAll(allVersionsAfter(source, slot, 100));
+    }
+    for (BlobInfo v : all) {
+      replica.importVersion(v, bytesOf(source, v));
+    }
+    replica.close();
+    replica = open(replicaDir);
+    assertSameAnswers();
+  }
+}
