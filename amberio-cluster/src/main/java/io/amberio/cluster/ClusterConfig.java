@@ -1,0 +1,66 @@
+package io.amberio.cluster;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The timing of a cluster member. Every node of a cluster should use the same values.
+ *
+ * @param leaseTtl how long a node's liveness lease lives without a keep-alive; a replica that stops
+ *     answering leaves the in-sync sets this long after its last keep-alive
+ * @param rpcTimeout how long one request to another node may take (bodies included)
+ * @param lockRetry how long a write keeps retrying when a path is locked by another write in flight
+ * @param decisionWait how long a read waits for the coordinator of a prepared write on its path before
+ *     resolving the transaction itself
+ * @param requestTimeout the longest a client operation takes; past it a write answers OUTCOME_UNKNOWN
+ *     once its decision is written, UNAVAILABLE before
+ * @param catchUpBatch versions copied per page when a replica catches up
+ */
+public record ClusterConfig(
+    Duration leaseTtl,
+    Duration rpcTimeout,
+    Duration lockRetry,
+    Duration decisionWait,
+    Duration requestTimeout,
+    int catchUpBatch) {
+
+  /** Defaults for machines on one network: 5 s leases, 5 s requests, 30 s per client operation. */
+  public static final ClusterConfig DEFAULTS = new ClusterConfig(Duration.ofSeconds(5), Duration.ofSeconds(5),
+      Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30), 256);
+
+  public ClusterConfig {
+    positive(leaseTtl, "leaseTtl");
+    positive(rpcTimeout, "rpcTimeout");
+    positive(lockRetry, "lockRetry");
+    positive(decisionWait, "decisionWait");
+    positive(requestTimeout, "requestTimeout");
+    if (catchUpBatch < 1 || catchUpBatch > 10_000) {
+      throw new IllegalArgumentException("catchUpBatch is 1 to 10000, was " + catchUpBatch);
+    }
+    if (leaseTtl.toMillis() < 100) {
+      throw new IllegalArgumentException("leaseTtl is at least 100 ms, was " + leaseTtl);
+    }
+  }
+
+  private static void positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + d);
+    }
+  }
+
+  /** This configuration with another lease TTL. */
+  public ClusterConfig withLeaseTtl(Duration ttl) {
+    return new ClusterConfig(ttl, rpcTimeout, lockRetry, decisionWait, requestTimeout, catchUpBatch);
+  }
+
+  /** This configuration with another request timeout. */
+  public ClusterConfig withRequestTimeout(Duration timeout) {
+    return new ClusterConfig(leaseTtl, rpcTimeout, lockRetry, decisionWait, timeout, catchUpBatch);
+  }
+
+  /** This configuration with another RPC timeout. */
+  public ClusterConfig withRpcTimeout(Duration timeout) {
+    return new ClusterConfig(leaseTtl, timeout, lockRetry, decisionWait, requestTimeout, catchUpBatch);
+  }
+}

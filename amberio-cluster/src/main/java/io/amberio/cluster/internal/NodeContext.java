@@ -1,0 +1,97 @@
+package io.amberio.cluster.internal;
+
+import com.github.f4b6a3.ulid.Ulid;
+import io.amberio.cluster.ClusterConfig;
+import io.amberio.cluster.NodeId;
+import io.amberio.cluster.Scheduler;
+import io.amberio.cluster.registry.Registry;
+import io.amberio.cluster.topology.Placement;
+import io.amberio.cluster.transport.Transport;
+import io.amberio.core.BlobId;
+import io.amberio.core.ReplicaStore;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * What every part of a cluster node shares: its identity, the injected parts (store, transport, registry,
+ * scheduler, disk executor, random source) and the placement.
+ *
+ * <p>{@code disk} runs the store's blocking calls: a thread pool on real machines, the simulation's one
+ * thread in simulation. Everything else runs on {@code scheduler} and never blocks.
+ */
+public final class NodeContext {
+  public static final String PREFIX = "amberio/";
+  public static final String CLUSTER_KEY = PREFIX + "cluster";
+  public static final String NODES = PREFIX + "nodes/";
+  public static final String SLOTS = PREFIX + "slots/";
+  public static final String TXNS = PREFIX + "txn/";
+
+  public final NodeId self;
+  public final ReplicaStore store;
+  public final Transport transport;
+  public final Registry registry;
+  public final Scheduler scheduler;
+  public final Executor disk;
+  public final ClusterConfig config;
+  public final Placement placement;
+  private final Random random;
+
+  public NodeContext(NodeId self, ReplicaStore store, Transport transport, Registry registry, Scheduler scheduler,
+      Executor disk, ClusterConfig config, Placement placement, Random random) {
+    this.self = self;
+    this.store = store;
+    this.transport = transport;
+    this.registry = registry;
+    this.scheduler = scheduler;
+    this.disk = disk;
+    this.config = config;
+    this.placement = placement;
+    this.random = random;
+  }
+
+  public long now() {
+    return scheduler.clock().millis();
+  }
+
+  /** A new blob (and transaction) id: the current time and 80 random bits. */
+  public BlobId newId() {
+    byte[] r = new byte[10];
+    synchronized (random) {
+      random.nextBytes(r);
+    }
+    return new BlobId(new Ulid(now(), r));
+  }
+
+  /** A random number in [0, bound). */
+  public long random(long bound) {
+    synchronized (random) {
+      return (long) (random.nextDouble() * bound);
+    }
+  }
+
+  public static String slotKey(int slot) {
+    return SLOTS + String.format("%07d", slot);
+  }
+
+  public static String nodeKey(NodeId n) {
+    return NODES + n.value();
+  }
+
+  public static String txnKey(BlobId txn) {
+    return TXNS + txn;
+  }
+
+  /** A future completed with null after {@code delay}, on the scheduler. */
+  public CompletableFuture<Void> sleep(Duration delay) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    scheduler.schedule(delay, () -> f.complete(null));
+    return f;
+  }
+
+  /** Runs {@code work} on the disk executor. */
+  public <T> CompletableFuture<T> onDisk(java.util.function.Supplier<T> work) {
+    return CompletableFuture.supplyAsync(work, disk);
+  }
+}

@@ -1,0 +1,170 @@
+package io.amberio.cluster.sim;
+
+import io.amberio.cluster.registry.CasOptions;
+import io.amberio.cluster.registry.CasResult;
+import io.amberio.cluster.registry.DeleteOptions;
+import io.amberio.cluster.registry.KeyValue;
+import io.amberio.cluster.registry.Lease;
+import io.amberio.cluster.registry.Leases;
+import io.amberio.cluster.registry.ListOptions;
+import io.amberio.cluster.registry.ListResult;
+import io.amberio.cluster.registry.Registry;
+import io.amberio.cluster.registry.RegistryException;
+import io.amberio.cluster.registry.Watch;
+import io.amberio.cluster.registry.WatchListener;
+import io.amberio.cluster.registry.WatchOptions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * One node's view of a shared {@link Registry}, with seeded faults: a write may time out before or after it
+ * was applied (the outcome-unknown case a coordinator must not report as failure), any call may fail as
+ * unavailable, and the node can be cut off from the registry entirely. Watches and leases pass through,
+ * except that a cut-off node cannot keep its lease alive.
+ */
+public final class FaultyRegistry implements Registry {
+  private final Registry inner;
+  private final Random random;
+  private volatile double failureRate;
+  private volatile boolean cutOff;
+  private volatile boolean closed;
+  private long injected;
+
+  /**
+   * @param failureRate the probability that a call fails (half of failed writes are applied anyway)
+   */
+  public FaultyRegistry(Registry inner, Random random, double failureRate) {
+    this.inner = inner;
+    this.random = random;
+    this.failureRate = failureRate;
+  }
+
+  /** Cuts this node off from the registry (every call fails) or reconnects it. */
+  public void cutOff(boolean cut) {
+    this.cutOff = cut;
+  }
+
+  public void failureRate(double rate) {
+    this.failureRate = rate;
+  }
+
+  /** How many faults were injected. */
+  public synchronized long injected() {
+    return injected;
+  }
+
+  private synchronized boolean fail() {
+    if (cutOff) {
+      injected++;
+      return true;
+    }
+    if (failureRate > 0 && random.nextDouble() < failureRate) {
+      injected++;
+      return true;
+    }
+    return false;
+  }
+
+  private synchronized boolean coin() {
+    return random.nextBoolean();
+  }
+
+  private <T> CompletableFuture<T> read(Supplier<CompletableFuture<T>> call) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new RegistryException(RegistryException.Reason.CLOSED, "closed"));
+    }
+    if (fail()) {
+      return CompletableFuture.failedFuture(new RegistryException(RegistryException.Reason.UNAVAILABLE, "injected fault"));
+    }
+    return call.get();
+  }
+
+  private <T> CompletableFuture<T> write(Supplier<CompletableFuture<T>> call) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new RegistryException(RegistryException.Reason.CLOSED, "closed"));
+    }
+    if (!fail()) {
+      return call.get();
+    }
+    RegistryException timeout = new RegistryException(RegistryException.Reason.TIMEOUT, "injected timeout");
+    if (!cutOff && coin()) {
+      // Applied, but the answer is lost.
+      return call.get().handle((r, t) -> {
+        throw new java.util.concurrent.CompletionException(timeout);
+      });
+    }
+    return CompletableFuture.failedFuture(timeout);
+  }
+
+  @Override
+  public CompletableFuture<Optional<KeyValue>> get(String key) {
+    return read(() -> inner.get(key));
+  }
+
+  @Override
+  public CompletableFuture<ListResult> list(String prefix, ListOptions options) {
+    return read(() -> inner.list(prefix, options));
+  }
+
+  @Override
+  public CompletableFuture<CasResult> compareAndSet(String key, byte[] value, CasOptions options) {
+    return write(() -> inner.compareAndSet(key, value, options));
+  }
+
+  @Override
+  public CompletableFuture<CasResult> delete(String key, DeleteOptions options) {
+    return write(() -> inner.delete(key, options));
+  }
+
+  @Override
+  public CompletableFuture<Watch> watch(String prefix, WatchOptions options, WatchListener listener) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new RegistryException(RegistryException.Reason.CLOSED, "closed"));
+    }
+    return inner.watch(prefix, options, new WatchListener() {
+      @Override
+      public void onEvent(io.amberio.cluster.registry.WatchEvent event) {
+        if (!closed) {
+          listener.onEvent(event);
+        }
+      }
+
+      @Override
+      public void onError(RegistryException error) {
+        if (!closed) {
+          listener.onError(error);
+        }
+      }
+    });
+  }
+
+  @Override
+  public Leases leases() {
+    Leases l = inner.leases();
+    return new Leases() {
+      @Override
+      public CompletableFuture<Lease> grant(Duration ttl) {
+        return write(() -> l.grant(ttl));
+      }
+
+      @Override
+      public CompletableFuture<Lease> keepAlive(long leaseId) {
+        return write(() -> l.keepAlive(leaseId));
+      }
+
+      @Override
+      public CompletableFuture<Void> revoke(long leaseId) {
+        return write(() -> l.revoke(leaseId));
+      }
+    };
+  }
+
+  /** Closes this view only (a crashed node's): the shared registry stays up; its watches go quiet. */
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

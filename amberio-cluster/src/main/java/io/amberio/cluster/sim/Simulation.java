@@ -1,0 +1,533 @@
+package io.amberio.cluster.sim;
+
+import io.amberio.cluster.ClusterConfig;
+import io.amberio.cluster.ClusterNode;
+import io.amberio.cluster.NodeId;
+import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.topology.Topology;
+import io.amberio.cluster.transport.InMemoryNetwork;
+import io.amberio.cluster.transport.InMemoryTransport;
+import io.amberio.core.BlobInfo;
+import io.amberio.core.BlobStore;
+import io.amberio.core.BlobStoreException;
+import io.amberio.core.GetOptions;
+import io.amberio.core.PutOptions;
+import io.amberio.core.ReplicaStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A whole cluster in one JVM on one seeded thread: N {@link ClusterNode}s over real {@link ReplicaStore}s
+ * in their own directories, an {@link InMemoryNetwork} with message faults, one {@link InMemoryRegistry}
+ * seen by each node through a {@link FaultyRegistry}, and random clients whose history is checked for
+ * linearizability. Nodes crash (their store is closed, their lease left to run out) and restart from their
+ * directories; nodes are partitioned and healed; registry writes time out. The same seed gives the same
+ * run: every choice comes from one {@link Random} and every task runs on one {@link SimScheduler}.
+ *
+ * <p>Integrators use it from property tests: {@code Simulation.builder(seed).directory(dir).build().run()}
+ * returns a {@link Result} whose {@link Result#problems()} must be empty. {@link Result#replayCommand()}
+ * says how to run one seed again.
+ */
+public final class Simulation implements AutoCloseable {
+  private final Builder b;
+  private final SimScheduler scheduler;
+  private final Random random;
+  private final InMemoryNetwork network;
+  private final InMemoryRegistry registry;
+  private final Topology topology;
+  private final ClusterConfig config;
+  private final List<SimNode> nodes = new ArrayList<>();
+  private final HistoryRecorder recorder;
+  private final List<String> events = new ArrayList<>();
+  private final Map<String, Acked> acked = new HashMap<>();
+  private int opsStarted;
+  private int opsDone;
+  private int crashes;
+  private int partitions;
+
+  /** An acknowledged write: its path, version and blob id. */
+  private record Acked(String path, long version, String blobId) {}
+
+  private final class SimNode {
+    final int index;
+    final NodeId id;
+    final Path dir;
+    ReplicaStore store;
+    FaultyRegistry reg;
+    ClusterNode node;
+    InMemoryTransport transport;
+    boolean up;
+    int incarnation;
+
+    SimNode(int index) {
+      this.index = index;
+      this.id = NodeId.of("n" + index);
+      this.dir = b.directory.resolve("n" + index);
+    }
+
+    void start() {
+      incarnation++;
+      store = BlobStore.builder().dataDir(dir).slotCount(b.slots).clock(scheduler.clock())
+          .retention(Duration.ofDays(3650)).gcInterval(Duration.ofDays(3650)).chunkSize(64 * 1024)
+          .inlineThreshold(256).minFreeBytes(0).buildReplica();
+      transport = network.join(id);
+      reg = new FaultyRegistry(registry, new Random(random.nextLong()), b.registryFaults ? 0.02 : 0);
+      node = ClusterNode.builder().id(id).topology(topology).store(store).transport(transport).registry(reg)
+          .scheduler(scheduler).diskExecutor(scheduler).config(config).random(new Random(random.nextLong()))
+          .tempDir(b.directory.resolve("tmp-" + index)).build();
+      up = true;
+      node.start().whenComplete((v, t) -> {
+        if (t != null) {
+          event("n" + index + " start failed: " + t);
+        }
+      });
+    }
+
+    void crash() {
+      up = false;
+      node.halt();
+      network.crash(id);
+      reg.close();
+      store.close();
+    }
+  }
+
+  private Simulation(Builder b) {
+    this.b = b;
+    this.scheduler = SimScheduler.builder(b.seed).build();
+    this.random = new Random(b.seed);
+    this.network = InMemoryNetwork.builder(scheduler, new Random(random.nextLong())).build();
+    this.registry = new InMemoryRegistry(scheduler);
+    List<Topology.Node> tn = new ArrayList<>();
+    for (int i = 0; i < b.nodes; i++) {
+      tn.add(Topology.Node.of("n" + i, "sim:" + i));
+    }
+    this.topology = Topology.of(b.slots, b.replicationFactor, tn);
+    this.config = new ClusterConfig(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2),
+        Duration.ofMillis(300), Duration.ofSeconds(6), 64);
+    this.recorder = new HistoryRecorder(scheduler.clock());
+  }
+
+  public static Builder builder(long seed) {
+    return new Builder(seed);
+  }
+
+  public SimScheduler scheduler() {
+    return scheduler;
+  }
+
+  private void event(String what) {
+    events.add(scheduler.elapsed().toMillis() + "ms " + what);
+  }
+
+  /** Runs the whole scenario and checks it. */
+  public Result run() {
+    try {
+      Files.createDirectories(b.directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (int i = 0; i < b.nodes; i++) {
+      SimNode n = new SimNode(i);
+      nodes.add(n);
+      n.start();
+    }
+    List<String> problems = new ArrayList<>();
+    boolean ready = scheduler.runUntil(this::allServing, Duration.ofSeconds(30));
+    if (!ready) {
+      problems.add("the cluster did not become ready within 30 s of simulated time");
+      return result(problems, null);
+    }
+    network.faults(b.messageFaults
+        ? new InMemoryNetwork.Faults(0.01, 0.01, Duration.ofMillis(1), Duration.ofMillis(20))
+        : InMemoryNetwork.Faults.NONE);
+    for (int c = 0; c < b.clients; c++) {
+      client("c" + c);
+    }
+    if (b.nodeFaults) {
+      scheduleFault();
+    }
+    scheduler.runUntil(() -> opsDone >= b.operations, Duration.ofMinutes(30));
+    if (opsDone < b.operations) {
+      problems.add("only " + opsDone + " of " + b.operations + " operations completed in 30 min of simulated time");
+    }
+    // Heal everything and let the cluster settle.
+    network.faults(InMemoryNetwork.Faults.NONE);
+    network.healAll();
+    for (SimNode n : nodes) {
+      if (!n.up) {
+        n.start();
+        event("restart n" + n.index + " (heal)");
+      }
+      n.reg.cutOff(false);
+      n.reg.failureRate(0);
+    }
+    boolean settled = scheduler.runUntil(this::settled, Duration.ofSeconds(120));
+    if (!settled) {
+      problems.add("the cluster did not settle (all replicas in sync, nothing prepared) within 120 s after healing: "
+          + describe());
+    }
+    CheckResult check = LinearizabilityChecker.create().check(recorder.history());
+    if (!check.linearizable()) {
+      problems.add("not linearizable: " + check.explanation());
+    }
+    if (settled) {
+      checkReplicas(problems);
+    }
+    return result(problems, check);
+  }
+
+  private Result result(List<String> problems, CheckResult check) {
+    return new Result(b.seed, problems, recorder.history(), check, List.copyOf(events), opsDone, crashes, partitions,
+        replay());
+  }
+
+  private String replay() {
+    return "mvn -B -pl amberio-cluster verify -Dtest=SimulationProperties#replay -Damberio.sim.seed=" + b.seed
+        + " -Dsurefire.failIfNoSpecifiedTests=false";
+  }
+
+  private boolean allServing() {
+    for (SimNode n : nodes) {
+      if (!n.up || !n.node.ready()) {
+        return false;
+      }
+    }
+    for (int s = 0; s < b.slots; s++) {
+      ClusterNode.SlotView v = nodes.get(0).node.slot(s);
+      if (v.inSync().size() != b.replicationFactor) {
+        return false;
+      }
+      for (NodeId r : v.replicas()) {
+        if (!nodes.get(index(r)).node.serving(s)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private boolean settled() {
+    if (!allServing()) {
+      return false;
+    }
+    for (SimNode n : nodes) {
+      if (n.node.preparedCount() > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (SimNode n : nodes) {
+      sb.append(n.id).append(n.up ? " up" : " down").append(n.up && n.node.ready() ? " ready" : "")
+          .append(" prepared=").append(n.up ? n.node.preparedCount() : -1).append("; ");
+    }
+    for (int s = 0; s < b.slots; s++) {
+      ClusterNode.SlotView v = nodes.get(0).node.slot(s);
+      sb.append("slot ").append(s).append(" e").append(v.epoch()).append(" in ").append(v.inSync()).append(" learn ")
+          .append(v.learners()).append("; ");
+    }
+    return sb.toString();
+  }
+
+  private static int index(NodeId n) {
+    return Integer.parseInt(n.value().substring(1));
+  }
+
+  /** After healing: every in-sync replica of a slot holds the same versions, and every acked write. */
+  private void checkReplicas(List<String> problems) {
+    for (int s = 0; s < b.slots; s++) {
+      ClusterNode.SlotView v = nodes.get(0).node.slot(s);
+      Map<String, String> first = null;
+      NodeId firstNode = null;
+      for (NodeId r : v.inSync()) {
+        Map<String, String> state = new HashMap<>();
+        for (BlobInfo i : nodes.get(index(r)).store.versionsAfter(s, null, 100_000)) {
+          state.put(i.path() + "#" + i.version(), i.blobId() + " " + i.state());
+        }
+        if (first == null) {
+          first = state;
+          firstNode = r;
+        } else if (!first.equals(state)) {
+          problems.add("slot " + s + ": replicas " + firstNode + " and " + r + " differ: " + first + " vs " + state);
+        }
+        for (Acked a : acked.values()) {
+          if (nodes.get(0).store.slotOf(a.path) == s) {
+            String have = state.get(a.path + "#" + a.version);
+            if (have == null || !have.startsWith(a.blobId)) {
+              problems.add("acknowledged write " + a + " is missing on " + r + " (has " + have + ")");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  private void scheduleFault() {
+    Duration gap = Duration.ofMillis(500 + random.nextInt(3000));
+    scheduler.schedule(gap, () -> {
+      if (opsDone >= b.operations) {
+        return;
+      }
+      int victim = random.nextInt(nodes.size());
+      SimNode n = nodes.get(victim);
+      int kind = random.nextInt(3);
+      Duration outage = Duration.ofMillis(500 + random.nextInt(6000));
+      if (kind == 0) {
+        crashes++;
+        event("crash n" + victim + " for " + outage.toMillis() + "ms");
+        n.crash();
+        scheduler.schedule(outage, () -> {
+          if (n.up) {
+            return; // already restarted by the final heal
+          }
+          event("restart n" + victim);
+          n.start();
+          scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
+        });
+      } else if (kind == 1) {
+        partitions++;
+        event("partition n" + victim + " for " + outage.toMillis() + "ms");
+        network.disconnect(n.id);
+        n.reg.cutOff(random.nextBoolean());
+        scheduler.schedule(outage, () -> {
+          event("heal n" + victim);
+          network.reconnect(n.id);
+          n.reg.cutOff(false);
+          scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
+        });
+      } else {
+        int other = (victim + 1 + random.nextInt(nodes.size() - 1)) % nodes.size();
+        partitions++;
+        event("cut n" + victim + " -> n" + other + " for " + outage.toMillis() + "ms");
+        network.cut(n.id, nodes.get(other).id);
+        scheduler.schedule(outage, () -> {
+          event("heal cut n" + victim + " -> n" + other);
+          network.heal(n.id, nodes.get(other).id);
+          scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
+        });
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ clients
+
+  private void client(String name) {
+    if (opsStarted >= b.operations) {
+      return;
+    }
+    opsStarted++;
+    int opNo = opsStarted;
+    String path = "p" + random.nextInt(b.paths);
+    SimNode via = nodes.get(random.nextInt(nodes.size()));
+    int roll = random.nextInt(100);
+    Runnable next = () -> {
+      opsDone++;
+      scheduler.schedule(Duration.ofMillis(random.nextInt(20)), () -> client(name));
+    };
+    if (!via.up) {
+      // A client cannot reach a crashed node: it tries another moment.
+      opsStarted--;
+      scheduler.schedule(Duration.ofMillis(50), () -> client(name));
+      return;
+    }
+    ClusterNode node = via.node;
+    if (roll < 40) {
+      String value = "v" + opNo;
+      boolean conditional = roll < 10;
+      long expected = 1 + random.nextInt(6);
+      Call call = conditional ? Call.putIf(expected, value) : Call.put(value);
+      HistoryRecorder.Pending p = recorder.invoke(name, path, call);
+      PutOptions o = conditional ? PutOptions.defaults().withExpectedVersion(expected) : PutOptions.defaults();
+      finish(node.put(path, value.getBytes(StandardCharsets.UTF_8), o), p, next, info -> {
+        acked.put(info.blobId().toString(), new Acked(path, info.version(), info.blobId().toString()));
+        return Outcome.written(info.version());
+      });
+    } else if (roll < 80) {
+      boolean byVersion = roll >= 72;
+      long v = 1 + random.nextInt(6);
+      Call call = byVersion ? Call.get(v) : Call.get();
+      HistoryRecorder.Pending p = recorder.invoke(name, path, call);
+      GetOptions o = byVersion ? GetOptions.version(v) : GetOptions.current();
+      CompletableFuture<Outcome> read = node.get(path, o).thenCompose(r -> {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        return r.body().forEach((ByteBuffer f) -> {
+          byte[] a = new byte[f.remaining()];
+          f.get(a);
+          buf.writeBytes(a);
+        }).thenApply(n -> Outcome.found(r.info().version(), buf.toString(StandardCharsets.UTF_8)));
+      });
+      finish(read, p, next, x -> x);
+    } else if (roll < 90) {
+      HistoryRecorder.Pending p = recorder.invoke(name, path, Call.delete());
+      finish(node.delete(path), p, next, info -> {
+        acked.put(info.blobId().toString(), new Acked(path, info.version(), info.blobId().toString()));
+        return Outcome.written(info.version());
+      });
+    } else {
+      long v = 1 + random.nextInt(6);
+      HistoryRecorder.Pending p = recorder.invoke(name, path, Call.deleteVersion(v));
+      finish(node.deleteVersion(path, v), p, next, info -> Outcome.tombstoned());
+    }
+  }
+
+  private <T> void finish(CompletableFuture<T> f, HistoryRecorder.Pending p, Runnable next,
+      java.util.function.Function<T, Outcome> success) {
+    boolean[] done = {false};
+    // A client gives up after a while: the outcome is then unknown.
+    io.amberio.cluster.Scheduler.Cancellable timer = scheduler.schedule(config.requestTimeout().plusSeconds(2), () -> {
+      if (!done[0]) {
+        done[0] = true;
+        p.unknown();
+        next.run();
+      }
+    });
+    f.whenComplete((r, t) -> {
+      if (done[0]) {
+        return;
+      }
+      done[0] = true;
+      timer.cancel();
+      if (t == null) {
+        p.complete(success.apply(r));
+      } else {
+        Throwable c = io.amberio.cluster.internal.Bodies.unwrap(t);
+        if (c instanceof BlobStoreException e) {
+          switch (e.reason()) {
+            case VERSION_CONFLICT -> p.complete(Outcome.conflict(e.latestVersion().orElse(0)));
+            case NOT_FOUND -> p.complete(Outcome.notFound());
+            case DELETED -> p.complete(Outcome.deleted());
+            case UNAVAILABLE, BUSY -> p.noEffect();
+            default -> p.unknown();
+          }
+        } else {
+          p.unknown();
+        }
+      }
+      next.run();
+    });
+  }
+
+  @Override
+  public void close() {
+    for (SimNode n : nodes) {
+      if (n.up) {
+        n.crash();
+      }
+    }
+  }
+
+  /**
+   * What a run did and found.
+   *
+   * @param problems empty when every check passed
+   */
+  public record Result(long seed, List<String> problems, History history, CheckResult check, List<String> events,
+      int operations, int crashes, int partitions, String replayCommand) {
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "seed " + seed + ": " + (ok() ? "ok" : problems.size() + " problems: " + problems) + "; " + operations
+          + " ops, " + crashes + " crashes, " + partitions + " partitions; replay: " + replayCommand;
+    }
+  }
+
+  /** Sets up a simulation. */
+  public static final class Builder {
+    private final long seed;
+    private Path directory;
+    private int nodes = 3;
+    private int replicationFactor = 3;
+    private int slots = 4;
+    private int operations = 200;
+    private int clients = 4;
+    private int paths = 4;
+    private boolean messageFaults = true;
+    private boolean nodeFaults = true;
+    private boolean registryFaults = true;
+
+    private Builder(long seed) {
+      this.seed = seed;
+    }
+
+    /** Where the nodes keep their data (required; one subdirectory per node). */
+    public Builder directory(Path dir) {
+      this.directory = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    public Builder nodes(int n) {
+      this.nodes = n;
+      return this;
+    }
+
+    public Builder replicationFactor(int r) {
+      this.replicationFactor = r;
+      return this;
+    }
+
+    public Builder slots(int s) {
+      this.slots = s;
+      return this;
+    }
+
+    public Builder operations(int n) {
+      this.operations = n;
+      return this;
+    }
+
+    public Builder clients(int n) {
+      this.clients = n;
+      return this;
+    }
+
+    public Builder paths(int n) {
+      this.paths = n;
+      return this;
+    }
+
+    /** Drops, duplicates and delays messages. */
+    public Builder messageFaults(boolean on) {
+      this.messageFaults = on;
+      return this;
+    }
+
+    /** Crashes, restarts, partitions and one-way cuts of nodes. */
+    public Builder nodeFaults(boolean on) {
+      this.nodeFaults = on;
+      return this;
+    }
+
+    /** Registry calls that fail or time out (outcome unknown). */
+    public Builder registryFaults(boolean on) {
+      this.registryFaults = on;
+      return this;
+    }
+
+    public Simulation build() {
+      Objects.requireNonNull(directory, "directory is required");
+      return new Simulation(this);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.amberio.cluster.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.amberio.cluster.NodeId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SlotStateTest {
+  private static final NodeId A = NodeId.of("a");
+  private static final NodeId B = NodeId.of("b:1");
+  private static final NodeId C = NodeId.of("c.x");
+
+  @Test
+  void encodesAndDecodesEveryTransition() {
+    SlotState s = SlotState.initial(5, List.of(A, B, C));
+    assertThat(s.epoch()).isEqualTo(1);
+    assertThat(s.inSync()).containsOnlyKeys(A, B, C).containsValues(0L);
+    SlotState claimed = s.withSession(A, 77);
+    assertThat(claimed.epoch()).as("a session change keeps the epoch").isEqualTo(1);
+    SlotState removed = claimed.without(C);
+    assertThat(removed.epoch()).isEqualTo(2);
+    SlotState learning = removed.withLearner(C, 99);
+    assertThat(learning.epoch()).isEqualTo(3);
+    assertThat(learning.participants()).containsExactly(A, B, C);
+    SlotState promoted = learning.promoted(C);
+    assertThat(promoted.epoch()).isEqualTo(4);
+    assertThat(promoted.inSync()).containsEntry(C, 99L).containsEntry(A, 77L);
+    assertThat(promoted.learners()).isEmpty();
+    for (SlotState x : List.of(s, claimed, removed, learning, promoted)) {
+      assertThat(SlotState.decode(5, x.encode())).isEqualTo(x);
+    }
+  }
+
+  @Test
+  void rejectsGarbageAndImpossibleMoves() {
+    assertThatThrownBy(() -> SlotState.decode(1, "v2|1|a||".getBytes())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SlotState.decode(1, "v1|x|a||".getBytes())).isInstanceOf(NumberFormatException.class);
+    SlotState s = SlotState.initial(0, List.of(A, B));
+    assertThatThrownBy(() -> s.promoted(A)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> s.without(A).withSession(A, 1)).isInstanceOf(IllegalStateException.class);
+  }
+}

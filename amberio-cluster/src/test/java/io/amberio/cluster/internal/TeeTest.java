@@ -1,0 +1,118 @@
+package io.amberio.cluster.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.amberio.cluster.transport.FrameSource;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class TeeTest {
+
+  /** An upstream that counts how far it was pulled. */
+  static final class Counting implements FrameSource {
+    final List<ByteBuffer> frames;
+    int pulled;
+    boolean closed;
+    RuntimeException failAt;
+    int failIndex = -1;
+
+    Counting(int n) {
+      frames = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        frames.add(ByteBuffer.wrap(new byte[] {(byte) i, (byte) (i * 7)}));
+      }
+    }
+
+    @Override
+    public CompletableFuture<Optional<ByteBuffer>> next() {
+      if (pulled == failIndex) {
+        return CompletableFuture.failedFuture(failAt);
+      }
+      return CompletableFuture.completedFuture(pulled < frames.size() ? Optional.of(frames.get(pulled++)) : Optional.empty());
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  private static byte[] drain(FrameSource s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.forEach(b -> {
+      byte[] a = new byte[b.remaining()];
+      b.get(a);
+      out.writeBytes(a);
+    }).join();
+    return out.toByteArray();
+  }
+
+  @Test
+  void everyBranchGetsEveryByteAndTheFastOneWaitsForTheSlowOne() {
+    Counting up = new Counting(50);
+    Tee tee = new Tee(up, 3);
+    // Branch 0 alone can run at most WINDOW frames ahead of the others.
+    FrameSource fast = tee.branch(0);
+    int got = 0;
+    while (true) {
+      CompletableFuture<Optional<ByteBuffer>> f = fast.next();
+      if (!f.isDone()) {
+        break;
+      }
+      got++;
+    }
+    assertThat(got).isEqualTo(Tee.WINDOW);
+    assertThat(up.pulled).isLessThanOrEqualTo(Tee.WINDOW + 1);
+    byte[] b1 = drain(tee.branch(1));
+    byte[] b2 = drain(tee.branch(2));
+    assertThat(b1).hasSize(100).isEqualTo(b2);
+  }
+
+  @Test
+  void aClosedBranchNoLongerHoldsTheOthersBack() {
+    Counting up = new Counting(20);
+    Tee tee = new Tee(up, 2);
+    tee.branch(1).close();
+    assertThat(drain(tee.branch(0))).hasSize(40);
+    assertThat(up.closed).isFalse();
+  }
+
+  @Test
+  void closingEveryBranchClosesTheUpstream() {
+    Counting up = new Counting(20);
+    Tee tee = new Tee(up, 2);
+    tee.branch(0).close();
+    tee.branch(1).close();
+    assertThat(up.closed).isTrue();
+  }
+
+  @Test
+  void anUpstreamFailureFailsEveryBranch() {
+    Counting up = new Counting(20);
+    up.failIndex = 3;
+    up.failAt = new IllegalStateException("disk gone");
+    Tee tee = new Tee(up, 2);
+    for (int i = 0; i < 2; i++) {
+      FrameSource b = tee.branch(i);
+      CompletableFuture<Long> all = b.forEach(x -> {});
+      assertThat(all).isCompletedExceptionally();
+      try {
+        all.join();
+      } catch (CompletionException e) {
+        assertThat(Bodies.unwrap(e)).hasMessage("disk gone");
+      }
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    byte[] a = new byte[b.remaining()];
+    b.get(a);
+    return a;
+  }
+}

@@ -1,0 +1,101 @@
+package io.amberio.cluster.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import net.jqwik.api.AfterFailureMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole-cluster simulations with faults: each try is one seed, one fault schedule of 200 operations on a
+ * three-node cluster (crashes and restarts, partitions, one-way cuts, dropped/duplicated/delayed messages,
+ * registry timeouts). A failure prints its seed and the command that replays it.
+ *
+ * <p>CI runs {@value #CI_SCHEDULES} schedules; {@code -Pcluster-soak} (or {@code
+ * -Damberio.sim.schedules=N}) runs more in {@link #soak()}.
+ */
+class SimulationProperties {
+  static final int CI_SCHEDULES = 1000;
+  static final int OPERATIONS = 200;
+  private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final AtomicInteger CRASHES = new AtomicInteger();
+  private static final AtomicInteger PARTITIONS = new AtomicInteger();
+
+  static Simulation.Result runSeed(long seed) {
+    Path dir;
+    try {
+      Files.createDirectories(Path.of("target", "sim"));
+      dir = Files.createTempDirectory(Path.of("target", "sim"), "seed-" + seed + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (Simulation sim = Simulation.builder(seed).directory(dir).operations(OPERATIONS).build()) {
+      return sim.run();
+    } finally {
+      delete(dir);
+    }
+  }
+
+  static void assertOk(Simulation.Result r) {
+    RUNS.incrementAndGet();
+    CRASHES.addAndGet(r.crashes());
+    PARTITIONS.addAndGet(r.partitions());
+    assertThat(r.problems())
+        .as("seed %d failed; replay with:%n  %s%nevents:%n  %s", r.seed(), r.replayCommand(), String.join("\n  ", r.events()))
+        .isEmpty();
+    assertThat(r.operations()).isGreaterThanOrEqualTo(OPERATIONS);
+  }
+
+  @Property(tries = CI_SCHEDULES, shrinking = ShrinkingMode.OFF, afterFailure = AfterFailureMode.RANDOM_SEED)
+  void everyFaultScheduleIsLinearizableAndLosesNothing(@ForAll long seed) {
+    assertOk(runSeed(seed));
+  }
+
+  @AfterContainer
+  static void report() {
+    System.out.printf("simulation: %d schedules of %d operations, %d crashes, %d partitions%n", RUNS.get(), OPERATIONS,
+        CRASHES.get(), PARTITIONS.get());
+  }
+
+  /** {@code -Damberio.sim.seed=S}: runs one seed again and prints what happened. */
+  @Test
+  void replay() {
+    String seed = System.getProperty("amberio.sim.seed");
+    Assumptions.assumeTrue(seed != null, "set -Damberio.sim.seed to replay a seed");
+    Simulation.Result r = runSeed(Long.parseLong(seed));
+    System.out.println(r);
+    r.events().forEach(e -> System.out.println("  " + e));
+    System.out.println(r.history());
+    assertOk(r);
+  }
+
+  /** {@code -Damberio.sim.schedules=N}: N more seeds, from {@code amberio.sim.from} (default 1). */
+  @Test
+  void soak() {
+    String n = System.getProperty("amberio.sim.schedules");
+    Assumptions.assumeTrue(n != null, "set -Damberio.sim.schedules for a long run");
+    long from = Long.getLong("amberio.sim.from", 1L);
+    for (long s = from; s < from + Long.parseLong(n); s++) {
+      assertOk(runSeed(s));
+    }
+  }
+
+  static void delete(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Left under target/.
+    }
+  }
+}
