@@ -46,6 +46,7 @@ public final class ClusterNode implements AutoCloseable {
   private final Replica replica;
   private final Coordinator coordinator;
   private volatile boolean closed;
+  private volatile boolean started;
 
   private ClusterNode(NodeContext ctx, Path tempDir) {
     this.ctx = ctx;
@@ -64,7 +65,10 @@ public final class ClusterNode implements AutoCloseable {
     ctx.transport.serve(replica);
     return membership.start()
         .thenCompose(v -> replica.start())
-        .thenRun(membership::startReconciling);
+        .thenRun(() -> {
+          membership.startReconciling();
+          started = true;
+        });
   }
 
   public NodeId id() {
@@ -80,9 +84,12 @@ public final class ClusterNode implements AutoCloseable {
     return ctx.store;
   }
 
-  /** Whether the node holds a valid lease (it can serve the slots it is in sync for). */
+  /**
+   * Whether the node has started (its prepared transactions from an earlier life are known) and holds a
+   * valid lease: it can serve the slots it is in sync for.
+   */
   public boolean ready() {
-    return !closed && membership.leaseValid();
+    return started && !closed && membership.leaseValid();
   }
 
   /** Whether this node serves reads of {@code slot} now. */

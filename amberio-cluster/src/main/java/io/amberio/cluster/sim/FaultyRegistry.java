@@ -14,6 +14,8 @@ import io.amberio.cluster.registry.Watch;
 import io.amberio.cluster.registry.WatchListener;
 import io.amberio.cluster.registry.WatchOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +24,8 @@ import java.util.function.Supplier;
 /**
  * One node's view of a shared {@link Registry}, with seeded faults: a write may time out before or after it
  * was applied (the outcome-unknown case a coordinator must not report as failure), any call may fail as
- * unavailable, and the node can be cut off from the registry entirely. Watches and leases pass through,
- * except that a cut-off node cannot keep its lease alive.
+ * unavailable, and the node can be cut off from the registry entirely: then every call fails and watch
+ * events are held back, to arrive in order once it is reconnected (as a resumed etcd watch does).
  */
 public final class FaultyRegistry implements Registry {
   private final Registry inner;
@@ -32,6 +34,7 @@ public final class FaultyRegistry implements Registry {
   private volatile boolean cutOff;
   private volatile boolean closed;
   private long injected;
+  private final List<Runnable> heldBack = new ArrayList<>();
 
   /**
    * @param failureRate the probability that a call fails (half of failed writes are applied anyway)
@@ -44,7 +47,27 @@ public final class FaultyRegistry implements Registry {
 
   /** Cuts this node off from the registry (every call fails) or reconnects it. */
   public void cutOff(boolean cut) {
-    this.cutOff = cut;
+    List<Runnable> flush;
+    synchronized (this) {
+      this.cutOff = cut;
+      if (cut) {
+        return;
+      }
+      flush = new ArrayList<>(heldBack);
+      heldBack.clear();
+    }
+    flush.forEach(Runnable::run);
+  }
+
+  /** Runs a watch delivery now, or holds it back (in order) while this node is cut off. */
+  private void deliver(Runnable r) {
+    synchronized (this) {
+      if (cutOff) {
+        heldBack.add(r);
+        return;
+      }
+    }
+    r.run();
   }
 
   public void failureRate(double rate) {
@@ -127,16 +150,20 @@ public final class FaultyRegistry implements Registry {
     return inner.watch(prefix, options, new WatchListener() {
       @Override
       public void onEvent(io.amberio.cluster.registry.WatchEvent event) {
-        if (!closed) {
-          listener.onEvent(event);
-        }
+        deliver(() -> {
+          if (!closed) {
+            listener.onEvent(event);
+          }
+        });
       }
 
       @Override
       public void onError(RegistryException error) {
-        if (!closed) {
-          listener.onError(error);
-        }
+        deliver(() -> {
+          if (!closed) {
+            listener.onError(error);
+          }
+        });
       }
     });
   }

@@ -225,7 +225,7 @@ public final class Simulation implements AutoCloseable {
       return false;
     }
     for (SimNode n : nodes) {
-      if (n.node.preparedCount() > 0) {
+      if (n.node.preparedCount() > 0 || !n.store.preparedTxns().isEmpty()) {
         return false;
       }
     }
