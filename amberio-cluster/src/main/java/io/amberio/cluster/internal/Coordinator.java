@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,7 +197,7 @@ public final class Coordinator {
     }
     BlobStoreException b = Errors.fromRemote(e);
     if (b != null) {
-      return b.reason() == Reason.BUSY ? new Retry("'" + "path is busy on " + n, false) : b;
+      return b.reason() == Reason.BUSY ? new Retry("the path is busy on " + n, false) : b;
     }
     if (code.equals(Msg.NOT_SERVING) || code.isEmpty()) {
       return new Retry(n + " did not answer: " + e.getMessage(), false);
@@ -211,7 +210,9 @@ public final class Coordinator {
     byte[] h = new Msg.Out().s(txn.toString()).done();
     List<CompletableFuture<Response>> calls = new ArrayList<>();
     for (int i = 0; i < participants.size(); i++) {
-      calls.add(replica.call(participants.get(i), Msg.DATA, s.epoch(), h, tee.branch(i)));
+      // The bytes may be many: the exchange may take until the write's own deadline, not one RPC timeout.
+      Duration left = Duration.ofMillis(Math.max(ctx.config.rpcTimeout().toMillis(), w.deadline - ctx.now()));
+      calls.add(replica.call(participants.get(i), Msg.DATA, s.epoch(), h, tee.branch(i), left));
     }
     return settle(calls).thenCompose(x -> {
       RuntimeException failure = null;
@@ -406,6 +407,8 @@ public final class Coordinator {
       return CompletableFuture.failedFuture(new Retry("no serving replica among " + candidates, true));
     }
     NodeId n = candidates.get(i);
+    // One RPC timeout covers the whole exchange, body included: a dead replica must not hold a read for
+    // longer (a body that needs longer is a known limit, docs/consistency.md).
     return replica.call(n, Msg.READ, s.epoch(), h, FrameSource.empty()).handle((resp, t) -> {
       if (t == null) {
         Msg.In in = new Msg.In(resp.header());
@@ -512,7 +515,4 @@ public final class Coordinator {
     return Integer.compare(a.length() - i, b.length() - j);
   }
 
-  static CompletionException wrap(Throwable t) {
-    return t instanceof CompletionException c ? c : new CompletionException(t);
-  }
 }

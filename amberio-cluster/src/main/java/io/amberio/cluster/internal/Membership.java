@@ -280,13 +280,16 @@ public final class Membership {
 
   private CompletableFuture<Void> loadNodes() {
     return listAll(NodeContext.NODES).thenCompose(page -> {
-      registered.clear();
+      // Replaced entry by entry, never emptied: a reader in between must not see live nodes as gone.
+      Map<NodeId, Long> now = new java.util.HashMap<>();
       for (KeyValue kv : page.kvs) {
-        registered.put(NodeId.of(kv.key().substring(NodeContext.NODES.length())), kv.leaseId());
+        now.put(NodeId.of(kv.key().substring(NodeContext.NODES.length())), kv.leaseId());
       }
       if (lease != 0) {
-        registered.put(ctx.self, lease);
+        now.put(ctx.self, lease);
       }
+      registered.putAll(now);
+      registered.keySet().retainAll(now.keySet());
       return ctx.registry.watch(NodeContext.NODES, WatchOptions.fromRevision(page.revision + 1), new WatchListener() {
         @Override
         public void onEvent(WatchEvent e) {

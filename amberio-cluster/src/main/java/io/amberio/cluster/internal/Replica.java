@@ -146,6 +146,12 @@ public final class Replica implements RequestHandler {
    * exactly as a transport would, so callers see one behaviour.
    */
   public CompletableFuture<Response> call(NodeId to, String type, long epoch, byte[] header, FrameSource body) {
+    return call(to, type, epoch, header, body, ctx.config.rpcTimeout());
+  }
+
+  /** {@link #call(NodeId, String, long, byte[], FrameSource)} with its own timeout (a body that may be large). */
+  public CompletableFuture<Response> call(NodeId to, String type, long epoch, byte[] header, FrameSource body,
+      Duration timeout) {
     Request request = new Request(type, epoch, header, body);
     CompletableFuture<Response> f;
     if (to.equals(ctx.self)) {
@@ -163,7 +169,7 @@ public final class Replica implements RequestHandler {
         return resp;
       });
     } else {
-      f = ctx.transport.send(to, request, SendOptions.timeout(ctx.config.rpcTimeout()));
+      f = ctx.transport.send(to, request, SendOptions.timeout(timeout));
     }
     return f.whenComplete((r, t) -> {
       Throwable c = t == null ? null : Bodies.unwrap(t);
@@ -449,7 +455,9 @@ public final class Replica implements RequestHandler {
       }
       BlobId txn = p.get().spec().txn();
       Txn t = prepared.get(txn);
-      boolean quiet = t == null || ctx.now() - t.since() >= ctx.config.decisionWait().toMillis();
+      // Not yet tracked means it was made durable a moment ago (finish and track are one step under the
+      // slot monitor): not quiet.
+      boolean quiet = t != null && ctx.now() - t.since() >= ctx.config.decisionWait().toMillis();
       return decide(txn, quiet).thenCompose(decided -> decided
           ? awaitDecided(path, deadline)
           : ctx.sleep(Duration.ofMillis(10)).thenCompose(x -> awaitDecided(path, deadline)));
@@ -721,7 +729,8 @@ public final class Replica implements RequestHandler {
         return ctx.onDisk(() -> ctx.store.importVersion(v, InputStream.nullInputStream())).thenApply(x -> 1L);
       }
       byte[] h = new Msg.Out().i(slot).s(v.path()).l(v.version()).done();
-      return call(source, Msg.FETCH, 0, h, FrameSource.empty()).thenCompose(r -> importBody(v, r.body()));
+      return call(source, Msg.FETCH, 0, h, FrameSource.empty(), ctx.config.requestTimeout())
+          .thenCompose(r -> importBody(v, r.body()));
     }).thenCompose(k -> copyEach(source, slot, page, i + 1, copied + k));
   }
 

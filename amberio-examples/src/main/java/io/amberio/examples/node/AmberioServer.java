@@ -61,6 +61,17 @@ public final class AmberioServer implements Closeable {
    * @throws IOException if the address cannot be bound (in use, not local)
    */
   public static AmberioServer start(BlobStore store, ServerOptions options) throws IOException {
+    return start(store, options, null);
+  }
+
+  /**
+   * Starts serving {@code store} for a cluster member: the same API, with {@code /health}, {@code /nodes} and
+   * {@code /slots/{id}} showing {@code cluster} (null: a single node, as {@link #start(BlobStore,
+   * ServerOptions)}). {@code store} is usually {@link io.amberio.cluster.ClusterNode#asBlobStore}.
+   *
+   * @throws IOException if the address cannot be bound (in use, not local)
+   */
+  public static AmberioServer start(BlobStore store, ServerOptions options, ClusterView cluster) throws IOException {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(options, "options");
 
@@ -83,7 +94,7 @@ public final class AmberioServer implements Closeable {
     String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort();
     NodeStatus node = new NodeStatus(options.nodeId() == null ? address : options.nodeId(), address);
     HttpMetrics metrics = new HttpMetrics();
-    Router router = new Router(store, node, metrics, options.maxBlobSize());
+    Router router = new Router(store, node, cluster, metrics, options.maxBlobSize());
     MinimumDataRateHandler rateAndStats = new MinimumDataRateHandler(router, options.minRequestRate(), 0);
     metrics.bind(rateAndStats);
     jetty.setHandler(new DrainingHandler(rateAndStats));

@@ -26,6 +26,13 @@ import picocli.CommandLine.Spec;
  * timeout), then closes the store, then ends the process with status 0 if both went cleanly and 1 otherwise:
  * without that last step a JVM stopped by SIGTERM reports 143 whatever happened. A bad option value is a
  * usage error with exit code 2; a store or port that cannot be opened ends the command with exit code 1.
+ *
+ * <p>With {@code --config FILE} the node is a member of a cluster instead ({@link ConfigFile} describes the
+ * file): the file gives its id, addresses, data directories, topology, registry and secret, so
+ * {@code --data-dir}, {@code --port}, {@code --bind}, {@code --node-id} and {@code --slots} may not be given
+ * with it; the other options still apply. A file that breaks a rule is reported in one line on stderr, naming
+ * the field, with exit code 2, and nothing starts. SIGTERM drains the HTTP server, leaves the cluster and closes
+ * the transport, the registry client and the store ({@link ClusterMember#stop()}).
  */
 @Command(
     name = "node",
@@ -35,12 +42,20 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs a single Amberio node: serves the HTTP API (objects, listing, /health, /nodes, /slots/{id},"
           + " /metrics) over a local store that holds every slot.",
+      "With --config FILE, runs a member of a cluster described by the JSON file instead (see the README).",
       "Sizes take binary units (64KiB, 4MiB, 5GiB); durations take ms, s, m, h or d (30s, 24h)."
     })
 public final class NodeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
 
   @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Run as a cluster member configured by this JSON file (node id, listen addresses, data directories,"
+          + " cluster nodes, registry, secret file); replaces --data-dir, --port, --bind, --node-id and --slots.")
+  Path config;
 
   @Option(
       names = "--data-dir",
@@ -97,6 +112,9 @@ public final class NodeCommand implements Callable<Integer> {
   /** Opens the store, serves it until the process is stopped, and returns the exit code. */
   @Override
   public Integer call() throws InterruptedException {
+    if (config != null) {
+      return runClusterMember();
+    }
     BlobStoreBuilder builder = storeBuilder();
     ServerOptions options = serverOptions();
 
@@ -140,6 +158,55 @@ public final class NodeCommand implements Callable<Integer> {
     Runtime.getRuntime().halt(clean ? 0 : 1);
   }
 
+  /** {@code --config}: checks the file, starts the member, serves until the process is stopped. */
+  private int runClusterMember() throws InterruptedException {
+    for (String replaced : List.of("--data-dir", "--port", "--bind", "--node-id", "--slots")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(replaced)) {
+        throw usage(replaced + " cannot be combined with --config: the config file sets it");
+      }
+    }
+    ServerOptions options = serverOptions();
+    storeOptions(BlobStore.builder());
+    NodeConfig parsed;
+    try {
+      parsed = ConfigFile.load(config);
+    } catch (ConfigFile.ConfigException e) {
+      spec.commandLine().getErr().println("Invalid config file " + config + ": " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return 2;
+    }
+    ClusterMember member;
+    try {
+      member = ClusterMember.start(parsed, this::storeOptions, options);
+    } catch (ClusterMember.StartException e) {
+      LOG.error("{}", e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(member), "amberio-shutdown"));
+    member.join();
+    return 0;
+  }
+
+  /** Runs in the shutdown hook of a cluster member: drain, leave, close, and end the process. */
+  private static void stop(ClusterMember member) {
+    LOG.info("Stopping: draining requests in flight");
+    boolean clean = member.stop();
+    LOG.info("Left the cluster; store closed; stopped");
+    Runtime.getRuntime().halt(clean ? 0 : 1);
+  }
+
+  /** The store options every mode takes from the command line (not the data directories or slot count). */
+  private BlobStoreBuilder storeOptions(BlobStoreBuilder builder) {
+    check(chunkSize >= 64 << 10 && chunkSize <= 64 << 20, "--chunk-size must be 64KiB to 64MiB, was " + chunkSize);
+    check(!gcInterval.isNegative(), "--gc-interval must not be negative");
+    return builder
+        .chunkSize((int) chunkSize)
+        .maxBlobSize(maxBlobSize)
+        .retention(retention)
+        .gcInterval(gcInterval)
+        .minFreeBytes(minFree);
+  }
+
   private BlobStoreBuilder storeBuilder() {
     for (Path dir : dataDirs) {
       if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -150,16 +217,7 @@ public final class NodeCommand implements Callable<Integer> {
       throw usage("--data-dir names the same directory twice: " + dataDirs);
     }
     check(slots >= 1 && slots <= 65_536, "--slots must be 1 to 65536, was " + slots);
-    check(chunkSize >= 64 << 10 && chunkSize <= 64 << 20, "--chunk-size must be 64KiB to 64MiB, was " + chunkSize);
-    check(!gcInterval.isNegative(), "--gc-interval must not be negative");
-    return BlobStore.builder()
-        .dataDirs(dataDirs)
-        .slotCount(slots)
-        .chunkSize((int) chunkSize)
-        .maxBlobSize(maxBlobSize)
-        .retention(retention)
-        .gcInterval(gcInterval)
-        .minFreeBytes(minFree);
+    return storeOptions(BlobStore.builder().dataDirs(dataDirs).slotCount(slots));
   }
 
   private ServerOptions serverOptions() {

@@ -2,16 +2,22 @@ package io.amberio.examples.node;
 
 import io.amberio.core.BlobStore;
 import io.amberio.core.SlotStats;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * The cluster and operations endpoints of a single node: {@code /health}, {@code /nodes} and
- * {@code /slots/{id}}. A single node is the whole topology: it is the only replica of every slot, and every
- * slot's epoch is 1.
+ * The cluster and operations endpoints: {@code /health}, {@code /nodes} and {@code /slots/{id}}.
+ *
+ * <p>A single node (no {@link ClusterView}) is the whole topology: it is the only replica of every slot, and
+ * every slot's epoch is 1. A cluster member shows its cluster as it sees it: every node of the topology with
+ * its state and slots, each slot's epoch, replicas, in-sync replicas and learners; and it is healthy only
+ * while it holds its lease. Blob counts and bytes are always those of this node's own store (zero for a
+ * slot it holds no replica of).
  */
 final class NodeEndpoints {
   /** The epoch of every slot of a single node, whose topology never changes. */
@@ -19,10 +25,13 @@ final class NodeEndpoints {
 
   private final BlobStore store;
   private final NodeStatus node;
+  private final ClusterView cluster;
 
-  NodeEndpoints(BlobStore store, NodeStatus node) {
+  /** The endpoints of a single node ({@code cluster} null) or of a cluster member. */
+  NodeEndpoints(BlobStore store, NodeStatus node, ClusterView cluster) {
     this.store = store;
     this.node = node;
+    this.cluster = cluster;
   }
 
   /** {@code GET /health}: 200 {@code {"status": "ok", "node": id}}, or 503 with the reason. */
@@ -34,15 +43,40 @@ final class NodeEndpoints {
           .with("status", state.wireName())
           .with("node", node.id());
     }
+    if (cluster != null) {
+      Optional<String> reason = cluster.notReady();
+      if (reason.isPresent()) {
+        throw new HttpError(503, "unavailable", reason.get()).with("status", "not_ready").with("node", node.id());
+      }
+    }
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("status", "ok");
     reply.put("node", node.id());
     ex.json(200, reply);
   }
 
-  /** {@code GET /nodes}: this node, up, holding every slot. */
+  /** {@code GET /nodes}: a single node, up, holding every slot; or every node of the cluster. */
   void nodes(Exchange ex) {
     ex.query().allowOnly(Set.of());
+    if (cluster != null) {
+      List<Map<String, Object>> members = new ArrayList<>();
+      for (ClusterView.Member m : cluster.members()) {
+        Map<String, Object> member = new LinkedHashMap<>();
+        member.put("id", m.id());
+        member.put("address", m.address());
+        m.zone().ifPresent(z -> member.put("zone", z));
+        member.put("state", m.state());
+        member.put("slots", m.slots());
+        members.add(member);
+      }
+      Map<String, Object> reply = new LinkedHashMap<>();
+      reply.put("slotCount", store.slotCount());
+      reply.put("replicationFactor", cluster.replicationFactor());
+      reply.put("node", node.id());
+      reply.put("nodes", members);
+      ex.json(200, reply);
+      return;
+    }
     Map<String, Object> self = new LinkedHashMap<>();
     self.put("id", node.id());
     self.put("address", node.address());
@@ -55,7 +89,8 @@ final class NodeEndpoints {
   }
 
   /**
-   * {@code GET /slots/{id}}: the slot's replicas, epoch, blob count and bytes. An id that is not decimal
+   * {@code GET /slots/{id}}: the slot's replicas, epoch, blob count and bytes (and in a cluster its in-sync
+   * replicas and learners, and {@code node}: whose counts these are). An id that is not decimal
    * digits is a 400 {@code invalid_slot}; a number that is not a slot of this store is a 404
    * {@code slot_not_found}.
    */
@@ -72,8 +107,17 @@ final class NodeEndpoints {
     SlotStats stats = store.slotStats((int) slot);
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("slot", stats.slot());
-    reply.put("epoch", SINGLE_NODE_EPOCH);
-    reply.put("replicas", List.of(node.id()));
+    if (cluster == null) {
+      reply.put("epoch", SINGLE_NODE_EPOCH);
+      reply.put("replicas", List.of(node.id()));
+    } else {
+      ClusterView.Slot view = cluster.slot((int) slot);
+      reply.put("epoch", view.epoch());
+      reply.put("replicas", view.replicas());
+      reply.put("inSync", view.inSync());
+      reply.put("learners", view.learners());
+      reply.put("node", node.id());
+    }
     reply.put("blobCount", stats.liveBlobs());
     reply.put("versionCount", stats.versions());
     reply.put("bytes", stats.bytes());

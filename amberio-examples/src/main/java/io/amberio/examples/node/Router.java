@@ -37,11 +37,11 @@ final class Router extends Handler.Abstract {
   private final Route slot;
   private final Route metricsRoute;
 
-  Router(BlobStore store, NodeStatus node, HttpMetrics metrics, long maxBlobSize) {
+  Router(BlobStore store, NodeStatus node, ClusterView cluster, HttpMetrics metrics, long maxBlobSize) {
     this.metrics = metrics;
     GetObject get = new GetObject(store);
     ListObjects listObjects = new ListObjects(store);
-    NodeEndpoints ops = new NodeEndpoints(store, node);
+    NodeEndpoints ops = new NodeEndpoints(store, node, cluster);
     Endpoint scrape = ex -> ex.send(200, HttpMetrics.MEDIA_TYPE, metrics.scrape());
     this.list = Route.readOnly("list", listObjects);
     this.object =

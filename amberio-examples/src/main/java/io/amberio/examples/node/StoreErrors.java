@@ -24,6 +24,8 @@ final class StoreErrors {
       case INPUT_FAILED -> HttpError.badRequest("incomplete_body", message).withHeader("Connection", "close");
       case IO_ERROR -> new HttpError(500, "io_error", message);
       case INCOMPATIBLE_STORE -> new HttpError(500, "internal_error", message);
+      case BUSY, UNAVAILABLE -> new HttpError(503, "unavailable", message).withHeader("Retry-After", "1");
+      case OUTCOME_UNKNOWN -> new HttpError(503, "outcome_unknown", message);
     };
   }
 

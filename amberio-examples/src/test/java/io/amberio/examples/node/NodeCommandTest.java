@@ -26,7 +26,7 @@ class NodeCommandTest {
     assertThat(out.toString())
         .contains("--data-dir", "--port", "--bind", "--node-id", "--slots", "--chunk-size", "--max-blob-size", "--retention",
             "--gc-interval", "--min-free", "--max-header-size", "--idle-timeout", "--min-request-rate", "--drain-timeout",
-            "--max-threads", "--max-connections")
+            "--max-threads", "--max-connections", "--config")
         .contains("Default: 7480", "Default: 127.0.0.1", "amberio-data", "Default: 5GiB", "Default: 24h");
   }
 
@@ -72,5 +72,45 @@ class NodeCommandTest {
     cli.setErr(new PrintWriter(err));
     assertThat(cli.execute("node", "--data-dir", file.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--data-dir");
+  }
+
+  @Test
+  void aBadConfigFileIsOneLineOnStderrWithExitCode2AndStartsNothing() throws Exception {
+    Path config = Files.writeString(dir.resolve("node.json"), """
+        {"nodeId": "solo", "httpListen": "127.0.0.1:0", "clusterListen": "127.0.0.1:0", "dataDirs": ["data"],
+         "cluster": {"slots": 16, "replicationFactor": 1, "nodes": [{"id": "solo", "address": "127.0.0.1"}]},
+         "registry": {"memory": true}}
+        """);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AmberioMain());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("node", "--config", config.toString())).isEqualTo(2);
+    assertThat(err.toString().lines())
+        .containsExactly("Invalid config file " + config + ": cluster.nodes[0].address: expected host:port, was '127.0.0.1'");
+    assertThat(out.toString()).isEmpty();
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void aMissingConfigFileIsOneLineOnStderrWithExitCode2() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AmberioMain());
+    cli.setErr(new PrintWriter(err));
+    Path missing = dir.resolve("missing.json");
+    assertThat(cli.execute("node", "--config", missing.toString())).isEqualTo(2);
+    assertThat(err.toString().lines()).containsExactly("Invalid config file " + missing + ": no such file");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"--data-dir,x", "--port,7000", "--bind,0.0.0.0", "--node-id,n1", "--slots,16"})
+  void optionsTheConfigFileSetsCannotBeCombinedWithIt(String option, String value) throws Exception {
+    Path config = Files.writeString(dir.resolve("node.json"), "{}");
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AmberioMain());
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("node", "--config", config.toString(), option, value)).isEqualTo(2);
+    assertThat(err.toString()).contains(option + " cannot be combined with --config");
   }
 }
