@@ -83,6 +83,12 @@ public interface ReplicaStore extends BlobStore {
   /** The prepared (durable, undecided) transaction holding {@code path}, if any. */
   Optional<PreparedTxn> preparedOn(String path);
 
+  /**
+   * The id this store was given when it was created (kept in every data directory). A store rebuilt on
+   * empty disks has a new one, which is how a cluster tells that a replica lost what it held.
+   */
+  String storeId();
+
   /** The highest version {@code path} has ever had here (0 if never written). */
   long maxVersion(String path);
 

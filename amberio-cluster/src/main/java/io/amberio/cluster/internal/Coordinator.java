@@ -281,10 +281,13 @@ public final class Coordinator {
     return settle(acks).thenCompose(x -> {
       BlobInfo info = null;
       boolean all = true;
+      boolean everyone = true;
       for (CompletableFuture<BlobInfo> a : acks) {
         if (a.isCompletedExceptionally()) {
           all = false;
-        } else if (a.join() != null && info == null) {
+        } else if (a.join() == null) {
+          everyone = false;
+        } else if (info == null) {
           info = a.join();
         }
       }
@@ -293,7 +296,9 @@ public final class Coordinator {
             "the write of '" + w.path + "' is decided but not every replica confirmed it in time; it will become"
                 + " visible as replicas resolve it"));
       }
-      if (all) {
+      // The key goes only once every participant applied it: one that left the slot still holds the
+      // prepared record and will look the decision up when it comes back.
+      if (everyone) {
         ctx.registry.delete(NodeContext.txnKey(txn), DeleteOptions.ifRevision(decision.modRevision()))
             .whenComplete((d, t) -> {
               if (t != null) {

@@ -53,6 +53,9 @@ public final class Membership {
   private final Map<NodeId, Long> lastFailure = new ConcurrentHashMap<>();
   private final List<io.amberio.cluster.registry.Watch> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile long lease;
+  private volatile boolean storeReplaced;
+  private volatile boolean recordingStore;
+  private volatile long storeKeyRevision;
   private volatile long leaseDeadline;
   private volatile long startedAt;
   private volatile boolean closed;
@@ -155,6 +158,7 @@ public final class Membership {
           }
           return retry(this::newLease, 0);
         })
+        .thenCompose(v -> retry(this::checkStore, 0))
         .thenCompose(v -> retry(this::loadNodes, 0))
         .thenCompose(v -> retry(this::loadSlots, 0))
         .thenRun(() -> {
@@ -206,6 +210,50 @@ public final class Membership {
     lease = 0;
     return l == 0 ? CompletableFuture.completedFuture(null)
         : ctx.registry.leases().revoke(l).handle((x, t) -> null);
+  }
+
+  /**
+   * Compares this node's store with the one the registry knows it by ({@code stores/<id>}). A different one
+   * means the node's disks were replaced: it holds none of what it held, so it must not claim an in-sync
+   * place under a new session; it leaves every in-sync set and rejoins as a learner. The key is updated
+   * once no slot counts on the old store any more.
+   */
+  private CompletableFuture<Void> checkStore() {
+    byte[] mine = ctx.store.storeId().getBytes(StandardCharsets.UTF_8);
+    String key = NodeContext.STORES + ctx.self.value();
+    return ctx.registry.compareAndSet(key, mine, CasOptions.ifAbsent()).thenAccept(r -> {
+      KeyValue kv = r.current().orElseThrow();
+      if (!r.succeeded() && !java.util.Arrays.equals(kv.value(), mine)) {
+        storeReplaced = true;
+        storeKeyRevision = kv.modRevision();
+        log.warn("{}: its store {} is not the one the cluster knew ({}); it rejoins every slot as a learner",
+            ctx.self, ctx.store.storeId(), kv.valueAsString());
+      }
+    });
+  }
+
+  /** Once every in-sync place of this node is held under its current session, records its new store. */
+  private void maybeRecordStore() {
+    if (!storeReplaced || recordingStore) {
+      return;
+    }
+    for (int s = 0; s < states.length; s++) {
+      SlotState st = slot(s);
+      Long session = st == null ? null : st.inSync().get(ctx.self);
+      if (st == null || (session != null && session != lease)) {
+        return;
+      }
+    }
+    recordingStore = true;
+    byte[] mine = ctx.store.storeId().getBytes(StandardCharsets.UTF_8);
+    ctx.registry.compareAndSet(NodeContext.STORES + ctx.self.value(), mine, CasOptions.ifRevision(storeKeyRevision))
+        .whenComplete((r, t) -> {
+          recordingStore = false;
+          if (t == null && r.succeeded()) {
+            storeReplaced = false;
+            log.info("{}: the cluster now knows it by store {}", ctx.self, ctx.store.storeId());
+          }
+        });
   }
 
   static byte[] encode(Topology t) {
@@ -443,6 +491,7 @@ public final class Membership {
     for (int s = 0; s < states.length; s++) {
       reconcile(s);
     }
+    maybeRecordStore();
   }
 
   /** Schedules the periodic pass; called once the node is started. */
@@ -509,6 +558,14 @@ public final class Membership {
       return CompletableFuture.completedFuture(false);
     }
     if (s.isInSync(me)) {
+      if (s.inSync().get(me) != session && storeReplaced) {
+        if (s.inSync().size() == 1) {
+          log.error("{}: slot {} has no other replica in sync, and this node's store was replaced: its data is"
+              + " gone; the slot stays unavailable until an operator restores it", me, s.slot());
+          return CompletableFuture.completedFuture(false);
+        }
+        return cas(s.slot(), s.without(me));
+      }
       if (s.inSync().get(me) != session) {
         return cas(s.slot(), s.withSession(me, session));
       }

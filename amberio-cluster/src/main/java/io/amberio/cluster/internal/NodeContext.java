@@ -27,6 +27,7 @@ public final class NodeContext {
   public static final String NODES = PREFIX + "nodes/";
   public static final String SLOTS = PREFIX + "slots/";
   public static final String TXNS = PREFIX + "txn/";
+  public static final String STORES = PREFIX + "stores/";
 
   public final NodeId self;
   public final ReplicaStore store;

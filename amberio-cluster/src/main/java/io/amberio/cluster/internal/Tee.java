@@ -47,17 +47,7 @@ public final class Tee {
 
   /** Serves waiting branches and pulls upstream if someone needs the next frame; call with the lock held. */
   private void pump(List<Runnable> after) {
-    long min = minOpen();
-    if (min == Long.MAX_VALUE) {
-      after.add(upstream::close);
-      frames.clear();
-      return;
-    }
-    while (base < min && !frames.isEmpty()) {
-      frames.remove(0);
-      base++;
-    }
-    boolean wanted = false;
+    // First serve what is already here (serving moves positions, hence the minimum), then decide.
     for (Branch b : branches) {
       if (b.closed || b.waiting == null) {
         continue;
@@ -78,7 +68,21 @@ public final class Tee {
         CompletableFuture<Optional<ByteBuffer>> w = b.waiting;
         b.waiting = null;
         after.add(() -> w.complete(Optional.empty()));
-      } else if (b.position - min < WINDOW) {
+      }
+    }
+    long min = minOpen();
+    if (min == Long.MAX_VALUE) {
+      after.add(upstream::close);
+      frames.clear();
+      return;
+    }
+    while (base < min && !frames.isEmpty()) {
+      frames.remove(0);
+      base++;
+    }
+    boolean wanted = false;
+    for (Branch b : branches) {
+      if (!b.closed && b.waiting != null && b.position - min < WINDOW) {
         wanted = true;
       }
     }

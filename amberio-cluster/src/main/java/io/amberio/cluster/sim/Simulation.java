@@ -57,6 +57,7 @@ public final class Simulation implements AutoCloseable {
   private int opsDone;
   private int crashes;
   private int partitions;
+  private int wipes;
 
   /** An acknowledged write: its path, version and blob id. */
   private record Acked(String path, long version, String blobId) {}
@@ -220,6 +221,17 @@ public final class Simulation implements AutoCloseable {
     return true;
   }
 
+  private boolean fullyReplicated() {
+    for (int s = 0; s < b.slots; s++) {
+      for (SimNode n : nodes) {
+        if (!n.up || n.node.slot(s).inSync().size() != b.replicationFactor) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private boolean settled() {
     if (!allServing()) {
       return false;
@@ -289,7 +301,10 @@ public final class Simulation implements AutoCloseable {
       }
       int victim = random.nextInt(nodes.size());
       SimNode n = nodes.get(victim);
-      int kind = random.nextInt(3);
+      int kind = random.nextInt(b.wipes ? 4 : 3);
+      if (kind == 3 && !fullyReplicated()) {
+        kind = 0; // replacing disks while another replica is still catching up would be a double fault
+      }
       Duration outage = Duration.ofMillis(500 + random.nextInt(6000));
       if (kind == 0) {
         crashes++;
@@ -300,6 +315,20 @@ public final class Simulation implements AutoCloseable {
             return; // already restarted by the final heal
           }
           event("restart n" + victim);
+          n.start();
+          scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
+        });
+      } else if (kind == 3) {
+        crashes++;
+        wipes++;
+        event("replace the disks of n" + victim + " (crash, empty data directory) for " + outage.toMillis() + "ms");
+        n.crash();
+        SimFiles.deleteTree(n.dir);
+        scheduler.schedule(outage, () -> {
+          if (n.up) {
+            return;
+          }
+          event("restart n" + victim + " on empty disks");
           n.start();
           scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
         });
@@ -466,6 +495,7 @@ public final class Simulation implements AutoCloseable {
     private boolean messageFaults = true;
     private boolean nodeFaults = true;
     private boolean registryFaults = true;
+    private boolean wipes = true;
 
     private Builder(long seed) {
       this.seed = seed;
@@ -522,6 +552,12 @@ public final class Simulation implements AutoCloseable {
     /** Registry calls that fail or time out (outcome unknown). */
     public Builder registryFaults(boolean on) {
       this.registryFaults = on;
+      return this;
+    }
+
+    /** Replaces a node's disks (crash, empty data directory, restart) when every slot is fully replicated. */
+    public Builder diskReplacements(boolean on) {
+      this.wipes = on;
       return this;
     }
 

@@ -266,6 +266,11 @@ public final class LocalBlobStore implements ReplicaStore {
   }
 
   @Override
+  public String storeId() {
+    return layout.storeId();
+  }
+
+  @Override
   public int slotCount() {
     return settings.slotCount();
   }

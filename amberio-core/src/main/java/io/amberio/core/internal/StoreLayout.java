@@ -38,11 +38,18 @@ final class StoreLayout implements AutoCloseable {
   private final List<Disk> disks;
   private final int slotCount;
   private final boolean cleanShutdown;
+  private final String storeId;
 
-  private StoreLayout(List<Disk> disks, int slotCount, boolean cleanShutdown) {
+  private StoreLayout(List<Disk> disks, int slotCount, boolean cleanShutdown, String storeId) {
     this.disks = disks;
     this.slotCount = slotCount;
     this.cleanShutdown = cleanShutdown;
+    this.storeId = storeId;
+  }
+
+  /** The id written when the store was created; a store on replaced disks has another. */
+  String storeId() {
+    return storeId;
   }
 
   static StoreLayout open(List<Path> dirs, int slotCount) {
@@ -78,6 +85,7 @@ final class StoreLayout implements AutoCloseable {
       boolean clean = true;
       if (anyNew) {
         String id = UUID.randomUUID().toString();
+        storeId = id;
         for (int i = 0; i < dirs.size(); i++) {
           writeProperties(dirs.get(i), id, slotCount, i, dirs.size());
         }
@@ -93,7 +101,7 @@ final class StoreLayout implements AutoCloseable {
         fsync(d.root());
         ready.add(d);
       }
-      return new StoreLayout(List.copyOf(ready), slotCount, clean);
+      return new StoreLayout(List.copyOf(ready), slotCount, clean, storeId);
     } catch (IOException e) {
       disks.forEach(StoreLayout::unlock);
       throw BlobStoreException.io("opening the data directories " + dirs, e);
