@@ -56,7 +56,7 @@ final class ClusterBlobStore implements BlobStore {
 
   @Override
   public BlobInfo put(String path, InputStream data, PutOptions options) {
-    return await(node.put(path, Bodies.fromStream(data, io), options));
+    return await(node.put(path, Bodies.fromStream(data, io, false), options));
   }
 
   @Override

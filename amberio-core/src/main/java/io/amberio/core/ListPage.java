@@ -15,6 +15,12 @@ public record ListPage(List<BlobInfo> items, String nextCursor) {
   }
 
   /**
+   * The order of listings: paths in the byte order of their UTF-8 encodings (code point order, not the
+   * UTF-16 order of {@link String#compareTo}).
+   */
+  public static final java.util.Comparator<String> PATH_ORDER = io.amberio.core.internal.BlobPaths::compareUtf8;
+
+  /**
    * The cursor that continues a listing right after {@code item}: what {@link #nextCursor()} would be on a
    * page that ended with it. Lets a caller that merges pages (a cluster node merging replicas) hand out
    * cursors every node accepts.

@@ -68,8 +68,12 @@ public final class Bodies {
     return done;
   }
 
-  /** A source reading {@code in} on {@code executor} (reads may block there), {@link #FRAME} bytes a frame. */
-  public static FrameSource fromStream(InputStream in, Executor executor) {
+  /**
+   * A source reading {@code in} on {@code executor} (reads may block there), {@link #FRAME} bytes a frame. A
+   * failure of {@code in} fails the source with an {@link InputFailure}. With {@code closeAtEnd}, the stream
+   * is closed at its end or when the consumer closes the source.
+   */
+  public static FrameSource fromStream(InputStream in, Executor executor, boolean closeAtEnd) {
     return new FrameSource() {
       private boolean ended;
 
@@ -84,20 +88,30 @@ public final class Bodies {
           try {
             n = in.readNBytes(b, 0, b.length);
           } catch (IOException e) {
+            close();
             throw new CompletionException(new InputFailure(e));
           }
           if (n == 0) {
-            synchronized (this) {
-              ended = true;
-            }
-            return Optional.empty();
+            close();
+            return Optional.<ByteBuffer>empty();
           }
           return Optional.of(ByteBuffer.wrap(b, 0, n));
         }, executor);
       }
 
       @Override
-      public void close() {}
+      public synchronized void close() {
+        if (!ended) {
+          ended = true;
+          if (closeAtEnd) {
+            try {
+              in.close();
+            } catch (IOException e) {
+              // Nothing more to read from it either way.
+            }
+          }
+        }
+      }
     };
   }
 
@@ -163,7 +177,7 @@ public final class Bodies {
   /** A failure of the client's own data stream (maps to INPUT_FAILED). */
   public static final class InputFailure extends RuntimeException {
     public InputFailure(IOException cause) {
-      super("reading the data to store failed: " + cause.getMessage(), cause);
+      super("reading the bytes failed: " + cause.getMessage(), cause);
     }
   }
 

@@ -501,23 +501,8 @@ public final class Coordinator {
 
   /** Path in UTF-8 byte order (= code point order), then version newest first. */
   static final Comparator<BlobInfo> ORDER = (a, b) -> {
-    int c = comparePaths(a.path(), b.path());
+    int c = ListPage.PATH_ORDER.compare(a.path(), b.path());
     return c != 0 ? c : Long.compare(b.version(), a.version());
   };
-
-  static int comparePaths(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  }
 
 }

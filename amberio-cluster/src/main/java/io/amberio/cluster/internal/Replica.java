@@ -398,43 +398,7 @@ public final class Replica implements RequestHandler {
 
   /** A body that reads {@code in} on the disk executor and closes it at the end. */
   private FrameSource streamOf(InputStream in) {
-    return new FrameSource() {
-      private boolean done;
-
-      @Override
-      public synchronized CompletableFuture<Optional<ByteBuffer>> next() {
-        if (done) {
-          return CompletableFuture.completedFuture(Optional.empty());
-        }
-        return CompletableFuture.supplyAsync(() -> {
-          byte[] b = new byte[Bodies.FRAME];
-          int n;
-          try {
-            n = in.readNBytes(b, 0, b.length);
-          } catch (IOException e) {
-            close();
-            throw new UncheckedIOException(e);
-          }
-          if (n == 0) {
-            close();
-            return Optional.<ByteBuffer>empty();
-          }
-          return Optional.of(ByteBuffer.wrap(b, 0, n));
-        }, ctx.disk);
-      }
-
-      @Override
-      public synchronized void close() {
-        if (!done) {
-          done = true;
-          try {
-            in.close();
-          } catch (IOException e) {
-            log.debug("close: {}", e.toString());
-          }
-        }
-      }
-    };
+    return Bodies.fromStream(in, ctx.disk, true);
   }
 
   /**

@@ -1,0 +1,128 @@
+package io.amberio.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.sim.SimScheduler;
+import io.amberio.cluster.topology.Topology;
+import io.amberio.cluster.transport.InMemoryNetwork;
+import io.amberio.core.BlobInfo;
+import io.amberio.core.BlobStore;
+import io.amberio.core.BlobStoreException;
+import io.amberio.core.ListPage;
+import io.amberio.core.ListRequest;
+import io.amberio.core.PutOptions;
+import io.amberio.core.ReplicaStore;
+import io.amberio.core.VersionState;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Listing across a three-node cluster: every page may come from another node, and cursors carry over. */
+class ClusterListingTest {
+  @TempDir Path dir;
+  private SimScheduler sched;
+  private final List<ClusterNode> nodes = new ArrayList<>();
+  private final List<ReplicaStore> stores = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    sched = SimScheduler.create(11);
+    InMemoryNetwork net = InMemoryNetwork.builder(sched, new Random(1)).build();
+    InMemoryRegistry registry = new InMemoryRegistry(sched);
+    List<Topology.Node> tn = List.of(Topology.Node.of("a", "a:1"), Topology.Node.of("b", "b:1"), Topology.Node.of("c", "c:1"));
+    Topology topology = Topology.of(16, 3, tn);
+    for (Topology.Node n : tn) {
+      ReplicaStore store = BlobStore.builder().dataDir(dir.resolve(n.id().value())).slotCount(16).clock(sched.clock())
+          .buildReplica();
+      stores.add(store);
+      ClusterNode node = ClusterNode.builder().id(n.id()).topology(topology).store(store)
+          .transport(net.join(n.id())).registry(registry).scheduler(sched).random(new Random(n.id().hashCode())).build();
+      nodes.add(node);
+      node.start();
+    }
+    assertThat(sched.runUntil(() -> nodes.stream().allMatch(ClusterNode::ready)
+        && nodes.stream().allMatch(n -> java.util.stream.IntStream.range(0, 16).allMatch(n::serving)), Duration.ofSeconds(30)))
+        .isTrue();
+  }
+
+  @AfterEach
+  void stop() {
+    nodes.forEach(ClusterNode::halt);
+    stores.forEach(ReplicaStore::close);
+  }
+
+  private <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+    return sched.join(f, Duration.ofSeconds(60));
+  }
+
+  @Test
+  void pagesFromAlternatingNodesVisitEveryPathOnceInByteOrder() {
+    TreeSet<String> expected = new TreeSet<>(ListPage.PATH_ORDER);
+    for (int i = 0; i < 150; i++) {
+      String path = (i % 3 == 0 ? "x/" : "d/") + "k" + i + (i % 7 == 0 ? "\u00e9" : "") + (i % 11 == 0 ? "\uD83D\uDE00" : "");
+      join(nodes.get(i % 3).put(path, ("v" + i).getBytes(StandardCharsets.UTF_8), PutOptions.defaults()));
+      if (path.startsWith("d/")) {
+        expected.add(path);
+      }
+    }
+    // A deleted path is not listed; a second version is listed once.
+    String gone = expected.pollFirst();
+    join(nodes.get(1).delete(gone));
+    String twice = expected.first();
+    join(nodes.get(2).put(twice, new byte[] {1}, PutOptions.defaults()));
+
+    List<String> seen = new ArrayList<>();
+    ListRequest r = new ListRequest("d/", 7, null, false);
+    int page = 0;
+    while (true) {
+      ListPage p = join(nodes.get(page++ % 3).list(r));
+      p.items().forEach(i -> seen.add(i.path()));
+      assertThat(p.items()).hasSizeLessThanOrEqualTo(7);
+      if (p.nextCursor() == null) {
+        break;
+      }
+      r = r.withCursor(p.nextCursor());
+    }
+    assertThat(seen).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void versionListingShowsMarkersAndTombstonesNewestFirst() {
+    join(nodes.get(0).put("v/p", new byte[] {1}, PutOptions.defaults()));
+    join(nodes.get(1).put("v/p", new byte[] {2}, PutOptions.defaults()));
+    join(nodes.get(2).deleteVersion("v/p", 1));
+    join(nodes.get(0).delete("v/p"));
+    join(nodes.get(1).put("v/q", new byte[] {3}, PutOptions.defaults()));
+    List<BlobInfo> all = new ArrayList<>();
+    ListRequest r = new ListRequest("v/", 2, null, true);
+    int page = 0;
+    while (true) {
+      ListPage p = join(nodes.get(page++ % 3).list(r));
+      all.addAll(p.items());
+      if (p.nextCursor() == null) {
+        break;
+      }
+      r = r.withCursor(p.nextCursor());
+    }
+    assertThat(all).extracting(i -> i.path() + "#" + i.version() + " " + i.state())
+        .containsExactly("v/p#3 " + VersionState.MARKER, "v/p#2 " + VersionState.LIVE, "v/p#1 " + VersionState.TOMBSTONED,
+            "v/q#1 " + VersionState.LIVE);
+  }
+
+  @Test
+  void aCursorThatWasNeverIssuedIsRejected() {
+    assertThatThrownBy(() -> join(nodes.get(0).list(new ListRequest("", 10, "not-a-cursor", false))))
+        .hasRootCauseInstanceOf(BlobStoreException.class)
+        .rootCause().satisfies(e -> assertThat(((BlobStoreException) e).reason()).isEqualTo(BlobStoreException.Reason.INVALID_CURSOR));
+  }
+}
