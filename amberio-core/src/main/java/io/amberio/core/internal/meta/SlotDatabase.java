@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -102,45 +101,24 @@ public final class SlotDatabase implements AutoCloseable {
             + (withData ? ", b.inline_data" : "")
             + " FROM paths p LEFT JOIN blobs b ON b.path = p.path AND b.version = IFNULL(?, p.current_version)"
             + " WHERE p.path = ?";
-    readLock.lock();
-    try {
-      PreparedStatement ps = prepared(reader, sql);
+    return read("reading", sql, ps -> {
       if (version.isPresent()) {
         ps.setLong(1, version.getAsLong());
       } else {
         ps.setNull(1, java.sql.Types.INTEGER);
       }
       ps.setString(2, path);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        PathState state = new PathState(rs.getLong(1), rs.getLong(2));
-        rs.getString(3);
-        VersionRow row = rs.wasNull() ? null : readRow(rs, 3, withData);
-        return new Lookup(state, row);
-      }
-    } catch (SQLException e) {
-      throw translate("reading " + where, e);
-    } finally {
-      readLock.unlock();
-    }
+    }, firstOrNull(rs -> {
+      PathState state = new PathState(rs.getLong(1), rs.getLong(2));
+      rs.getString(3);
+      VersionRow row = rs.wasNull() ? null : readRow(rs, 3, withData);
+      return new Lookup(state, row);
+    }));
   }
 
   /** Whether a version with this blob id is committed. */
   public boolean hasBlob(String blobId) {
-    readLock.lock();
-    try {
-      PreparedStatement ps = prepared(reader, "SELECT 1 FROM blobs WHERE blob_id = ?");
-      ps.setString(1, blobId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    } catch (SQLException e) {
-      throw translate("reading " + where, e);
-    } finally {
-      readLock.unlock();
-    }
+    return read("reading", "SELECT 1 FROM blobs WHERE blob_id = ?", ps -> ps.setString(1, blobId), ResultSet::next);
   }
 
   /** The version whose blob id is {@code blobId}, or null. */
@@ -155,18 +133,7 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private VersionRow oneRow(String sql, String key) {
-    readLock.lock();
-    try {
-      PreparedStatement ps = prepared(reader, sql);
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? readRow(rs, 1, false) : null;
-      }
-    } catch (SQLException e) {
-      throw translate("reading " + where, e);
-    } finally {
-      readLock.unlock();
-    }
+    return read("reading", sql, ps -> ps.setString(1, key), firstOrNull(rs -> readRow(rs, 1, false)));
   }
 
   /**
@@ -174,21 +141,14 @@ public final class SlotDatabase implements AutoCloseable {
    * tombstone transaction.
    */
   public boolean knowsTxn(String txn) {
-    readLock.lock();
-    try {
-      PreparedStatement ps = prepared(reader, "SELECT EXISTS (SELECT 1 FROM prepared WHERE txn = ?)"
-          + " OR EXISTS (SELECT 1 FROM blobs WHERE blob_id = ?) OR EXISTS (SELECT 1 FROM tombstone_txns WHERE txn = ?)");
-      ps.setString(1, txn);
-      ps.setString(2, txn);
-      ps.setString(3, txn);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() && rs.getBoolean(1);
-      }
-    } catch (SQLException e) {
-      throw translate("reading " + where, e);
-    } finally {
-      readLock.unlock();
-    }
+    return read("reading", "SELECT EXISTS (SELECT 1 FROM prepared WHERE txn = ?)"
+        + " OR EXISTS (SELECT 1 FROM blobs WHERE blob_id = ?) OR EXISTS (SELECT 1 FROM tombstone_txns WHERE txn = ?)",
+        ps -> {
+          ps.setString(1, txn);
+          ps.setString(2, txn);
+          ps.setString(3, txn);
+        },
+        rs -> rs.next() && rs.getBoolean(1));
   }
 
   /**
@@ -197,24 +157,12 @@ public final class SlotDatabase implements AutoCloseable {
    * order is id order, so the {@code blobs_by_id} index serves this.
    */
   public List<VersionRow> versionsAfter(String after, int limit) {
-    readLock.lock();
-    try {
-      PreparedStatement ps = prepared(reader, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.blob_id > ?"
-          + " ORDER BY b.blob_id LIMIT ?");
-      ps.setString(1, after == null ? "" : after);
-      ps.setInt(2, limit);
-      List<VersionRow> rows = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(readRow(rs, 1, false));
-        }
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw translate("listing " + where, e);
-    } finally {
-      readLock.unlock();
-    }
+    return read("listing", "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.blob_id > ? ORDER BY b.blob_id LIMIT ?",
+        ps -> {
+          ps.setString(1, after == null ? "" : after);
+          ps.setInt(2, limit);
+        },
+        all(rs -> readRow(rs, 1, false)));
   }
 
   private static final String PREPARED_COLUMNS =
@@ -223,21 +171,8 @@ public final class SlotDatabase implements AutoCloseable {
 
   /** Every prepared transaction of this slot, in txn order, without inline bytes. */
   public List<PreparedRow> preparedRows() {
-    readLock.lock();
-    try {
-      PreparedStatement ps = prepared(reader, "SELECT " + PREPARED_COLUMNS + " FROM prepared ORDER BY txn");
-      List<PreparedRow> rows = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(readPrepared(rs, false));
-        }
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw translate("reading " + where, e);
-    } finally {
-      readLock.unlock();
-    }
+    return read("reading", "SELECT " + PREPARED_COLUMNS + " FROM prepared ORDER BY txn", NO_PARAMETERS,
+        all(rs -> readPrepared(rs, false)));
   }
 
   /** The prepared transaction {@code txn} (with its inline bytes when asked), or null. */
@@ -252,18 +187,7 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private PreparedRow onePrepared(String sql, String key, boolean withData) {
-    readLock.lock();
-    try {
-      PreparedStatement ps = prepared(reader, sql);
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? readPrepared(rs, withData) : null;
-      }
-    } catch (SQLException e) {
-      throw translate("reading " + where, e);
-    } finally {
-      readLock.unlock();
-    }
+    return read("reading", sql, ps -> ps.setString(1, key), firstOrNull(rs -> readPrepared(rs, withData)));
   }
 
   private static PreparedRow readPrepared(ResultSet rs, boolean withData) throws SQLException {
@@ -282,13 +206,7 @@ public final class SlotDatabase implements AutoCloseable {
     byte[] checksums = rs.getBytes(c++);
     boolean inline = rs.getBoolean(c++);
     long preparedAt = rs.getLong(c++);
-    byte[] data = null;
-    if (withData && inline) {
-      data = rs.getBytes(c);
-      if (data == null) {
-        data = new byte[0];
-      }
-    }
+    byte[] data = inlineData(rs, c, withData && inline);
     return new PreparedRow(txn, path, kind, tombstoneVersion, contentType, createdAt,
         context == null ? new byte[0] : context, maxVersion, size, chunkSize, chunkCount,
         checksums == null ? new byte[0] : checksums, inline, data, preparedAt);
@@ -323,9 +241,7 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private List<VersionRow> list(String sql, String prefix, String upper, String after, OptionalLong afterVersion, int limit) {
-    readLock.lock();
-    try {
-      PreparedStatement ps = prepared(reader, sql);
+    return read("listing", sql, ps -> {
       int i = 1;
       ps.setString(i++, prefix);
       if (upper != null) {
@@ -339,33 +255,16 @@ public final class SlotDatabase implements AutoCloseable {
         }
       }
       ps.setInt(i, limit);
-      List<VersionRow> rows = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(readRow(rs, 1, false));
-        }
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw translate("listing " + where, e);
-    } finally {
-      readLock.unlock();
-    }
+    }, all(rs -> readRow(rs, 1, false)));
   }
 
   /** Counts: versions, live versions, bytes. */
   public long[] stats() {
-    readLock.lock();
-    try (Statement st = reader.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT COUNT(*), IFNULL(SUM(state = 0), 0), IFNULL(SUM(size), 0) FROM blobs")) {
-      rs.next();
-      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
-    } catch (SQLException e) {
-      throw translate("reading " + where, e);
-    } finally {
-      readLock.unlock();
-    }
+    return read("reading", "SELECT COUNT(*), IFNULL(SUM(state = 0), 0), IFNULL(SUM(size), 0) FROM blobs",
+        NO_PARAMETERS, rs -> {
+          rs.next();
+          return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        });
   }
 
   private static VersionRow readRow(ResultSet rs, int first, boolean withData) throws SQLException {
@@ -382,12 +281,21 @@ public final class SlotDatabase implements AutoCloseable {
     int chunkCount = rs.getInt(c++);
     byte[] checksums = rs.getBytes(c++);
     boolean inline = rs.getBoolean(c++);
-    byte[] data = withData && inline ? rs.getBytes(c) : null;
-    if (withData && inline && data == null) {
-      data = new byte[0];
-    }
+    byte[] data = inlineData(rs, c, withData && inline);
     return new VersionRow(path, version, blobId, state, size, contentType, createdAt, changedAt, chunkSize,
         chunkCount, checksums == null ? new byte[0] : checksums, inline, data);
+  }
+
+  /**
+   * The inline bytes in {@code column} when {@code wanted} (the query selected them and the row is inline),
+   * else null. SQLite may hand back an empty BLOB as NULL, so an inline row always gets an array.
+   */
+  private static byte[] inlineData(ResultSet rs, int column, boolean wanted) throws SQLException {
+    if (!wanted) {
+      return null;
+    }
+    byte[] data = rs.getBytes(column);
+    return data == null ? new byte[0] : data;
   }
 
   // ---------------------------------------------------------------- writes
@@ -423,35 +331,24 @@ public final class SlotDatabase implements AutoCloseable {
   public List<VersionRow> expired(long cutoff) {
     writeLock.lock();
     try {
-      List<VersionRow> expired = new ArrayList<>();
-      {
       // A path with a prepared transaction keeps its versions until the transaction is decided: a prepared
       // tombstone must find its version at commit.
-      PreparedStatement ps = prepared(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.state <> 0 AND b.state_changed_at <= ?"
-              + " AND NOT EXISTS (SELECT 1 FROM prepared p WHERE p.path = b.path)"
-              + " ORDER BY b.path, b.version");
-        ps.setLong(1, cutoff);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            expired.add(readRow(rs, 1, false));
-          }
-        }
-      }
+      List<VersionRow> expired = select(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b"
+          + " WHERE b.state <> 0 AND b.state_changed_at <= ?"
+          + " AND NOT EXISTS (SELECT 1 FROM prepared p WHERE p.path = b.path)"
+          + " ORDER BY b.path, b.version",
+          ps -> ps.setLong(1, cutoff), all(rs -> readRow(rs, 1, false)));
       List<VersionRow> doomed = new ArrayList<>(expired);
       for (VersionRow r : expired) {
         if (r.state() == SlotSchema.MARKER) {
-          {
-      PreparedStatement ps = prepared(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version < ?"
-                  + " AND NOT (b.state <> 0 AND b.state_changed_at <= ?)");
-            ps.setString(1, r.path());
-            ps.setLong(2, r.version());
-            ps.setLong(3, cutoff);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                doomed.add(readRow(rs, 1, false));
-              }
-            }
-          }
+          doomed.addAll(select(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version < ?"
+              + " AND NOT (b.state <> 0 AND b.state_changed_at <= ?)",
+              ps -> {
+                ps.setString(1, r.path());
+                ps.setLong(2, r.version());
+                ps.setLong(3, cutoff);
+              },
+              all(rs -> readRow(rs, 1, false))));
         }
       }
       java.util.Set<String> seen = new java.util.HashSet<>();
@@ -482,11 +379,11 @@ public final class SlotDatabase implements AutoCloseable {
           tombstone(t.path(), t.version(), t.at());
         } else if (record instanceof JournalRecord.CommitTombstone t) {
           tombstone(t.path(), t.version(), t.at());
-          PreparedStatement ps = prepared(writer, "INSERT OR IGNORE INTO tombstone_txns (txn, path, version) VALUES (?, ?, ?)");
-          ps.setString(1, t.txn());
-          ps.setString(2, t.path());
-          ps.setLong(3, t.version());
-          ps.executeUpdate();
+          update("INSERT OR IGNORE INTO tombstone_txns (txn, path, version) VALUES (?, ?, ?)", ps -> {
+            ps.setString(1, t.txn());
+            ps.setString(2, t.path());
+            ps.setLong(3, t.version());
+          });
           deletePrepared(t.txn());
         } else if (record instanceof JournalRecord.Prepare p) {
           insertPrepared(p.row(), p.inlineData());
@@ -538,16 +435,11 @@ public final class SlotDatabase implements AutoCloseable {
    */
   public List<String> orphanedReclaims() {
     writeLock.lock();
-    try (Statement st = writer.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT r.blob_id FROM reclaim r WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.blob_id = r.blob_id)"
-                    + " AND NOT EXISTS (SELECT 1 FROM prepared p WHERE p.txn = r.blob_id)")) {
-      List<String> ids = new ArrayList<>();
-      while (rs.next()) {
-        ids.add(rs.getString(1));
-      }
-      return ids;
+    try {
+      return select(writer,
+          "SELECT r.blob_id FROM reclaim r WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.blob_id = r.blob_id)"
+              + " AND NOT EXISTS (SELECT 1 FROM prepared p WHERE p.txn = r.blob_id)",
+          NO_PARAMETERS, all(rs -> rs.getString(1)));
     } catch (SQLException e) {
       throw translate("reading " + where, e);
     } finally {
@@ -579,39 +471,32 @@ public final class SlotDatabase implements AutoCloseable {
   // ---------------------------------------------------------------- helpers (writer, lock held)
 
   private PathState pathState(String path) throws SQLException {
-    {
-      PreparedStatement ps = prepared(writer, "SELECT max_version, IFNULL(current_version, 0) FROM paths WHERE path = ?");
-      ps.setString(1, path);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new PathState(rs.getLong(1), rs.getLong(2)) : null;
-      }
-    }
+    return select(writer, "SELECT max_version, IFNULL(current_version, 0) FROM paths WHERE path = ?",
+        ps -> ps.setString(1, path), firstOrNull(rs -> new PathState(rs.getLong(1), rs.getLong(2))));
   }
 
   private VersionRow rowForWrite(String path, long version) throws SQLException {
-    {
-      PreparedStatement ps = prepared(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version = ?");
-      ps.setString(1, path);
-      ps.setLong(2, version);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? readRow(rs, 1, false) : null;
-      }
-    }
+    return select(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version = ?",
+        ps -> {
+          ps.setString(1, path);
+          ps.setLong(2, version);
+        },
+        firstOrNull(rs -> readRow(rs, 1, false)));
   }
 
   /** The current version by the rule: the newest live version newer than every marker; 0 if none. */
   private long recomputeCurrent(String path) throws SQLException {
-    {
-      PreparedStatement ps = prepared(writer, 
-            "SELECT IFNULL(MAX(version), 0) FROM blobs WHERE path = ? AND state = 0 AND version >"
-                + " (SELECT IFNULL(MAX(version), 0) FROM blobs WHERE path = ? AND state = 2)");
-      ps.setString(1, path);
-      ps.setString(2, path);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return select(writer,
+        "SELECT IFNULL(MAX(version), 0) FROM blobs WHERE path = ? AND state = 0 AND version >"
+            + " (SELECT IFNULL(MAX(version), 0) FROM blobs WHERE path = ? AND state = 2)",
+        ps -> {
+          ps.setString(1, path);
+          ps.setString(2, path);
+        },
+        rs -> {
+          rs.next();
+          return rs.getLong(1);
+        });
   }
 
   /**
@@ -637,12 +522,11 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private void tombstone(String path, long version, long at) throws SQLException {
-    PreparedStatement ps = prepared(writer,
-        "UPDATE blobs SET state = 1, state_changed_at = ? WHERE path = ? AND version = ? AND state <> 1");
-    ps.setLong(1, at);
-    ps.setString(2, path);
-    ps.setLong(3, version);
-    ps.executeUpdate();
+    update("UPDATE blobs SET state = 1, state_changed_at = ? WHERE path = ? AND version = ? AND state <> 1", ps -> {
+      ps.setLong(1, at);
+      ps.setString(2, path);
+      ps.setLong(3, version);
+    });
     PathState state = pathState(path);
     if (state != null) {
       upsertPath(path, state.maxVersion(), recomputeCurrent(path));
@@ -650,94 +534,154 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private void insertPrepared(PreparedRow row, byte[] inlineData) throws SQLException {
-    PreparedStatement ps = prepared(writer,
-        "INSERT OR IGNORE INTO prepared (txn, path, kind, tombstone_version, content_type, created_at, context,"
-            + " max_version, size, chunk_size, chunk_count, checksums, inline_data, prepared_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    ps.setString(1, row.txn());
-    ps.setString(2, row.path());
-    ps.setInt(3, row.kind());
-    ps.setLong(4, row.tombstoneVersion());
-    ps.setString(5, row.contentType());
-    ps.setLong(6, row.createdAt());
-    ps.setBytes(7, row.context());
-    ps.setLong(8, row.maxVersion());
-    ps.setLong(9, row.size());
-    ps.setInt(10, row.chunkSize());
-    ps.setInt(11, row.chunkCount());
-    ps.setBytes(12, row.checksums());
-    if (row.inline()) {
-      ps.setBytes(13, inlineData == null ? new byte[0] : inlineData);
-    } else {
-      ps.setNull(13, java.sql.Types.BLOB);
-    }
-    ps.setLong(14, row.preparedAt());
-    ps.executeUpdate();
+    update("INSERT OR IGNORE INTO prepared (txn, path, kind, tombstone_version, content_type, created_at, context,"
+        + " max_version, size, chunk_size, chunk_count, checksums, inline_data, prepared_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+          ps.setString(1, row.txn());
+          ps.setString(2, row.path());
+          ps.setInt(3, row.kind());
+          ps.setLong(4, row.tombstoneVersion());
+          ps.setString(5, row.contentType());
+          ps.setLong(6, row.createdAt());
+          ps.setBytes(7, row.context());
+          ps.setLong(8, row.maxVersion());
+          ps.setLong(9, row.size());
+          ps.setInt(10, row.chunkSize());
+          ps.setInt(11, row.chunkCount());
+          ps.setBytes(12, row.checksums());
+          if (row.inline()) {
+            ps.setBytes(13, inlineData == null ? new byte[0] : inlineData);
+          } else {
+            ps.setNull(13, java.sql.Types.BLOB);
+          }
+          ps.setLong(14, row.preparedAt());
+        });
   }
 
   private void deletePrepared(String txn) throws SQLException {
-    PreparedStatement ps = prepared(writer, "DELETE FROM prepared WHERE txn = ?");
-    ps.setString(1, txn);
-    ps.executeUpdate();
+    update("DELETE FROM prepared WHERE txn = ?", ps -> ps.setString(1, txn));
   }
 
   private boolean insertRow(VersionRow row, byte[] inlineData) throws SQLException {
-    {
-      PreparedStatement ps = prepared(writer, 
-            "INSERT OR IGNORE INTO blobs (path, version, blob_id, state, size, content_type, created_at, state_changed_at,"
-                + " chunk_size, chunk_count, checksums, inline_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      ps.setString(1, row.path());
-      ps.setLong(2, row.version());
-      ps.setString(3, row.blobId());
-      ps.setInt(4, row.state());
-      ps.setLong(5, row.size());
-      ps.setString(6, row.contentType());
-      ps.setLong(7, row.createdAt());
-      ps.setLong(8, row.stateChangedAt());
-      ps.setInt(9, row.chunkSize());
-      ps.setInt(10, row.chunkCount());
-      ps.setBytes(11, row.checksums());
-      if (row.inline()) {
-        ps.setBytes(12, inlineData);
-      } else {
-        ps.setNull(12, java.sql.Types.BLOB);
-      }
-      return ps.executeUpdate() == 1;
-    }
+    return update("INSERT OR IGNORE INTO blobs (path, version, blob_id, state, size, content_type, created_at,"
+        + " state_changed_at, chunk_size, chunk_count, checksums, inline_data)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+          ps.setString(1, row.path());
+          ps.setLong(2, row.version());
+          ps.setString(3, row.blobId());
+          ps.setInt(4, row.state());
+          ps.setLong(5, row.size());
+          ps.setString(6, row.contentType());
+          ps.setLong(7, row.createdAt());
+          ps.setLong(8, row.stateChangedAt());
+          ps.setInt(9, row.chunkSize());
+          ps.setInt(10, row.chunkCount());
+          ps.setBytes(11, row.checksums());
+          if (row.inline()) {
+            ps.setBytes(12, inlineData);
+          } else {
+            ps.setNull(12, java.sql.Types.BLOB);
+          }
+        }) == 1;
   }
 
   private void upsertPath(String path, long max, long current) throws SQLException {
-    {
-      PreparedStatement ps = prepared(writer, 
-            "INSERT INTO paths (path, max_version, current_version) VALUES (?, ?, ?)"
-                + " ON CONFLICT (path) DO UPDATE SET max_version = excluded.max_version,"
-                + " current_version = excluded.current_version");
-      ps.setString(1, path);
-      ps.setLong(2, max);
-      if (current > 0) {
-        ps.setLong(3, current);
-      } else {
-        ps.setNull(3, java.sql.Types.INTEGER);
-      }
-      ps.executeUpdate();
-    }
+    update("INSERT INTO paths (path, max_version, current_version) VALUES (?, ?, ?)"
+        + " ON CONFLICT (path) DO UPDATE SET max_version = excluded.max_version,"
+        + " current_version = excluded.current_version", ps -> {
+          ps.setString(1, path);
+          ps.setLong(2, max);
+          if (current > 0) {
+            ps.setLong(3, current);
+          } else {
+            ps.setNull(3, java.sql.Types.INTEGER);
+          }
+        });
   }
 
   private void addReclaim(String blobId, long at) throws SQLException {
-    {
-      PreparedStatement ps = prepared(writer, "INSERT OR REPLACE INTO reclaim (blob_id, since) VALUES (?, ?)");
+    update("INSERT OR REPLACE INTO reclaim (blob_id, since) VALUES (?, ?)", ps -> {
       ps.setString(1, blobId);
       ps.setLong(2, at);
-      ps.executeUpdate();
-    }
+    });
   }
 
   private void deleteReclaim(String blobId) throws SQLException {
-    {
-      PreparedStatement ps = prepared(writer, "DELETE FROM reclaim WHERE blob_id = ?");
-      ps.setString(1, blobId);
-      ps.executeUpdate();
+    update("DELETE FROM reclaim WHERE blob_id = ?", ps -> ps.setString(1, blobId));
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** Sets the parameters of a cached statement. */
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Turns a whole result set into the query's answer (see {@link #firstOrNull} and {@link #all}). */
+  @FunctionalInterface
+  private interface Results<T> {
+    T from(ResultSet rs) throws SQLException;
+  }
+
+  /** Reads the current row of a result set. */
+  @FunctionalInterface
+  private interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  private static final Binder NO_PARAMETERS = ps -> {};
+
+  private static <T> Results<T> firstOrNull(RowMapper<T> row) {
+    return rs -> rs.next() ? row.map(rs) : null;
+  }
+
+  private static <T> Results<List<T>> all(RowMapper<T> row) {
+    return rs -> {
+      List<T> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(row.map(rs));
+      }
+      return rows;
+    };
+  }
+
+  /**
+   * One read on its own: under the read lock (the connection is shared with the writer, see the class
+   * comment), a SQLite failure reported as {@code "<verb> <database file>"}, with {@code verb} "reading" or
+   * "listing" as the caller's failures have always been worded.
+   */
+  private <T> T read(String verb, String sql, Binder binder, Results<T> results) {
+    readLock.lock();
+    try {
+      return select(reader, sql, binder, results);
+    } catch (SQLException e) {
+      throw translate(verb + " " + where, e);
+    } finally {
+      readLock.unlock();
     }
+  }
+
+  /**
+   * Runs a query on {@code conn}'s cached statement; the caller holds that connection's lock (and, on the
+   * writer, may be inside a transaction), so failures are left to it.
+   */
+  private <T> T select(Connection conn, String sql, Binder binder, Results<T> results) throws SQLException {
+    PreparedStatement ps = prepared(conn, sql);
+    binder.bind(ps);
+    try (ResultSet rs = ps.executeQuery()) {
+      return results.from(rs);
+    }
+  }
+
+  /**
+   * Runs one statement of the write under way on the writer's cached statement; returns the rows changed.
+   * The caller holds the write lock and owns the transaction, so failures are left to it.
+   */
+  private int update(String sql, Binder binder) throws SQLException {
+    PreparedStatement ps = prepared(writer, sql);
+    binder.bind(ps);
+    return ps.executeUpdate();
   }
 
   // Prepared statements are cached per connection (under that connection's lock) and closed with it.

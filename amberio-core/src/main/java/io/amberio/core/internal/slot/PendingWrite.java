@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
 
 /**
  * A prepared write receiving its bytes (see {@link ReplicaStore.PreparedWrite}); it holds its path in its
@@ -141,10 +140,8 @@ public final class PendingWrite implements ReplicaStore.PreparedWrite {
           prepared = slot.completePrepare(spec, 0, chunkSize, 0, EMPTY, true, EMPTY);
         } else if (!chunked && filled <= inlineThreshold) {
           slot.files().requireSpace(filled);
-          CRC32C crc = new CRC32C();
-          crc.update(buffer, 0, filled);
-          byte[] checksums = VersionRow.packChecksums(new int[] {(int) crc.getValue()});
-          prepared = slot.completePrepare(spec, total, chunkSize, 0, checksums, true, Arrays.copyOf(buffer, filled));
+          prepared = slot.completePrepare(spec, total, chunkSize, 0, Slot.inlineChecksums(buffer, filled), true,
+              Arrays.copyOf(buffer, filled));
         } else {
           if (filled > 0) {
             flushChunk();

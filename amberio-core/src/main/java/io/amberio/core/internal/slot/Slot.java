@@ -158,30 +158,17 @@ public final class Slot implements AutoCloseable {
     requireNotHeld(path); // checked again at the commit; this only saves streaming bytes in vain
     int threshold = ctx.inlineThreshold();
     byte[] head = new byte[threshold + 1];
-    int n;
-    try {
-      n = in.readNBytes(head, 0, head.length);
-    } catch (IOException e) {
-      throw BlobStoreException.of(Reason.INPUT_FAILED, "reading the data to store failed: " + e.getMessage(), e);
-    }
+    int n = readHead(in, head, "store");
     if (n > ctx.maxBlobSize()) {
       throw BlobStoreException.of(Reason.TOO_LARGE, "the blob is larger than the maximum of " + ctx.maxBlobSize() + " bytes");
     }
     String blobId = ctx.newBlobId();
     if (n <= threshold) {
       files.requireSpace(n);
-      CRC32C crc = new CRC32C();
-      crc.update(head, 0, n);
       byte[] data = java.util.Arrays.copyOf(head, n);
-      byte[] checksums = VersionRow.packChecksums(new int[] {(int) crc.getValue()});
-      return commitVersion(path, blobId, SlotSchema.LIVE, n, options, 0, checksums, true, data);
+      return commitVersion(path, blobId, SlotSchema.LIVE, n, options, 0, inlineChecksums(head, n), true, data);
     }
-    writeLock.lock();
-    try {
-      journaled(new JournalRecord.AddReclaim(number, blobId, ctx.clock().millis()), true);
-    } finally {
-      writeLock.unlock();
-    }
+    recordReclaim(blobId);
     try {
       ChunkFiles.Written w = files.write(blobId, head, n, in, ctx.chunkSize(), ctx.maxBlobSize());
       return commitVersion(path, blobId, SlotSchema.LIVE, w.size(), options, w.chunkCount(),
@@ -253,6 +240,26 @@ public final class Slot implements AutoCloseable {
       log.warn("slot {}: could not delete the bytes of blob {} yet; they are reclaimed on next open: {}",
           number, blobId, e.toString());
     }
+  }
+
+  /**
+   * Reads the first {@code head.length} bytes of a put or an import (the inline threshold plus one: enough to
+   * tell an inline blob from a chunked one); returns how many there were. {@code what} names the operation
+   * in the INPUT_FAILED message ("reading the data to store failed: ...").
+   */
+  private static int readHead(InputStream in, byte[] head, String what) {
+    try {
+      return in.readNBytes(head, 0, head.length);
+    } catch (IOException e) {
+      throw BlobStoreException.of(Reason.INPUT_FAILED, "reading the data to " + what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code checksums} of an inline blob, {@code data[0, length)}: one CRC32C, as if it were one chunk. */
+  static byte[] inlineChecksums(byte[] data, int length) {
+    CRC32C crc = new CRC32C();
+    crc.update(data, 0, length);
+    return VersionRow.packChecksums(new int[] {(int) crc.getValue()});
   }
 
   /** Writes a delete marker; see {@code BlobStore.delete}. */
@@ -388,7 +395,10 @@ public final class Slot implements AutoCloseable {
     }
   }
 
-  /** Makes the reclaim record of a prepared write's chunk files durable; called before they are created. */
+  /**
+   * Makes the reclaim record of a blob's chunk files durable; called before they are created (by a put, an
+   * import, or a prepared write), so a crash in between leaves nothing the sweep on open cannot find.
+   */
   void recordReclaim(String blobId) {
     writeLock.lock();
     try {
@@ -650,31 +660,18 @@ public final class Slot implements AutoCloseable {
     }
     int threshold = ctx.inlineThreshold();
     byte[] head = new byte[threshold + 1];
-    int n;
-    try {
-      n = in.readNBytes(head, 0, head.length);
-    } catch (IOException e) {
-      throw BlobStoreException.of(Reason.INPUT_FAILED, "reading the data to import failed: " + e.getMessage(), e);
-    }
+    int n = readHead(in, head, "import");
     if (n <= threshold) {
       if (n != info.size()) {
         throw wrongSize(info, n);
       }
       files.requireSpace(n);
-      CRC32C crc = new CRC32C();
-      crc.update(head, 0, n);
-      byte[] checksums = VersionRow.packChecksums(new int[] {(int) crc.getValue()});
-      return commitImport(info, 0, checksums, true, java.util.Arrays.copyOf(head, n), null);
+      return commitImport(info, 0, inlineChecksums(head, n), true, java.util.Arrays.copyOf(head, n), null);
     }
     if (info.size() <= threshold) {
       throw wrongSize(info, n);
     }
-    writeLock.lock();
-    try {
-      journaled(new JournalRecord.AddReclaim(number, blobId, ctx.clock().millis()), true);
-    } finally {
-      writeLock.unlock();
-    }
+    recordReclaim(blobId);
     try {
       ChunkFiles.Written w;
       try {
