@@ -28,6 +28,8 @@ import java.util.TreeSet;
  * deleted at the end. A subject so holds at most about 4 GiB plus one cell ({@code --max-cell-bytes} plus
  * a quarter for the warm-up); the run refuses to start without room for that, and skips cells if free
  * space runs low.
+ *
+ * <p>After the grid (or instead of it, {@code --cluster only}) the cluster section runs: see {@link ClusterSection}.
  */
 final class Bench {
   /** The reusable buffer every worker reads and writes through. */
@@ -67,7 +69,8 @@ final class Bench {
     try {
       List<String> setup = RunSetup.describe(options, DiskInfo.of(work));
       setup.forEach(err::println);
-      long needed = neededBytes();
+      boolean gridToo = options.cluster() != BenchOptions.ClusterMode.ONLY;
+      long needed = gridToo ? Math.max(neededBytes(), clusterNeededBytes()) : clusterNeededBytes();
       long usable = usableBytes(work);
       if (usable < needed) {
         throw new IllegalStateException(
@@ -75,9 +78,20 @@ final class Bench {
                 + " (use --dir elsewhere or a smaller --max-cell-bytes)");
       }
       List<String> notes = new ArrayList<>();
-      List<Measurement> rows = runAll(work, notes);
+      List<Measurement> rows = gridToo ? runAll(work, notes) : List.of();
+      ClusterReport cluster = null;
+      String skipped = ClusterSection.skipReason(options);
+      if (skipped == null) {
+        if (gridToo) {
+          notes.add("load average after the single-node grid (1, 5, 15 min): " + RunSetup.loadAverage());
+        }
+        cluster = new ClusterSection(options, err, data).run(work);
+      } else {
+        notes.add(skipped);
+      }
       notes.add("load average at the end (1, 5, 15 min): " + RunSetup.loadAverage());
-      BenchReport report = new BenchReport(setup, rows, TargetCheck.evaluate(rows, options.threads()), notes);
+      List<TargetCheck> checks = rows.isEmpty() ? List.of() : TargetCheck.evaluate(rows, options.threads());
+      BenchReport report = new BenchReport(setup, rows, checks, notes, cluster);
       report.print(out, options.markdown());
       return report;
     } finally {
@@ -100,6 +114,18 @@ final class Bench {
     long perCell = Math.max(options.maxCellBytes(), biggest * maxThreads);
     long stores = options.subjects().stream().filter(n -> !n.equals("fsync-limit")).count();
     return stores * (RECLAIM_BYTES + perCell + perCell / 4) + (long) maxThreads * FsyncLimitSubject.FILE_SIZE + SPARE_BYTES;
+  }
+
+  /**
+   * Space for the cluster section, which runs after the grid's directories are deleted: what the single node
+   * and the cluster may each keep before it is reclaimed, plus a cell of each (the cluster's in three copies).
+   */
+  private long clusterNeededBytes() {
+    if (ClusterSection.skipReason(options) != null) {
+      return 0;
+    }
+    long perCell = Math.max(options.maxCellBytes(), (1L << 20) * 8);
+    return 2 * RECLAIM_BYTES + 4 * (perCell + perCell / 4) + SPARE_BYTES;
   }
 
   /** Opens every subject (and prefills the stores), then runs the groups of cells; see the class comment. */
@@ -141,7 +167,7 @@ final class Bench {
           }
         }
       }
-      Progress progress = new Progress(total, options.rounds(), work);
+      Progress progress = new Progress(options, err, total, work);
       for (int g = 0; g < groups.size(); g++) {
         long size = groups.get(g)[0];
         int threads = (int) groups.get(g)[1];
@@ -217,7 +243,7 @@ final class Bench {
   }
 
   /** The rounds of one subject in one group: their outcomes, the keys written, or why it stopped. */
-  private static final class Group {
+  static final class Group {
     final List<Cell.Outcome> puts = new ArrayList<>();
     final List<Cell.Outcome> gets = new ArrayList<>();
     final List<String> keys = new ArrayList<>();
@@ -230,7 +256,16 @@ final class Bench {
    * cap and the byte cap.
    */
   private void runRound(Subject subject, long size, int threads, int round, Group group, Progress progress) {
-    String full = progress.lowSpace();
+    runRound(options, data, subject, size, threads, round, group, progress, 1);
+  }
+
+  /**
+   * {@link #runRound(Subject, long, int, int, Group, Progress)} for any caller; {@code copies} is how many
+   * times the subject stores each byte (3 for a cluster of three replicas), for the free-space check.
+   */
+  static void runRound(BenchOptions options, PatternData data, Subject subject, long size, int threads, int round,
+      Group group, Progress progress, int copies) {
+    String full = progress.lowSpace(copies);
     if (full != null) {
       group.failure = full;
       progress.skip(subject.reads() ? 2 : 1);
@@ -279,10 +314,15 @@ final class Bench {
     long ops = 0;
     long elapsed = 0;
     int count = 0;
+    long cpu = 0;
+    double busy = 0;
     for (Cell.Outcome o : rounds) {
-      ops += o.measurement().ops();
-      elapsed += o.measurement().elapsedNanos();
+      Measurement m = o.measurement();
+      ops += m.ops();
+      elapsed += m.elapsedNanos();
       count += o.latencies().length;
+      cpu = cpu < 0 || m.cpuNanos() < 0 ? -1 : cpu + m.cpuNanos();
+      busy = busy < 0 || m.machineBusy() < 0 ? -1 : busy + m.machineBusy() * m.elapsedNanos();
     }
     long[] all = new long[count];
     int at = 0;
@@ -292,7 +332,8 @@ final class Bench {
     }
     java.util.Arrays.sort(all);
     return new Measurement(
-        subject, op, size, threads, ops, elapsed, Latencies.percentile(all, 0.50), Latencies.percentile(all, 0.99), null);
+        subject, op, size, threads, ops, elapsed, Latencies.percentile(all, 0.50), Latencies.percentile(all, 0.99), null,
+        cpu, busy < 0 || elapsed == 0 ? -1 : busy / elapsed);
   }
 
   private void reclaim(Subject subject, Pending pending, Progress progress) {
@@ -335,15 +376,19 @@ final class Bench {
   }
 
   /** Progress lines on stderr, and the guard against filling the disk. */
-  private final class Progress {
+  static final class Progress {
+    private final BenchOptions options;
+    private final PrintStream err;
     private final int total;
     private final int rounds;
     final Path work;
     private int done;
 
-    Progress(int total, int rounds, Path work) {
+    Progress(BenchOptions options, PrintStream err, int total, Path work) {
+      this.options = options;
+      this.err = err;
       this.total = total;
-      this.rounds = rounds;
+      this.rounds = options.rounds();
       this.work = work;
     }
 
@@ -380,11 +425,11 @@ final class Bench {
 
     /**
      * Why the next cell must not run because it could fill the disk (for example when reclaiming did not
-     * free space), or null.
+     * free space), or null; {@code copies}: how many times the subject stores each byte.
      */
-    String lowSpace() {
+    String lowSpace(int copies) {
       long usable = usableBytes(work);
-      long needed = options.maxCellBytes() + options.maxCellBytes() / 4 + SPARE_BYTES;
+      long needed = copies * (options.maxCellBytes() + options.maxCellBytes() / 4) + SPARE_BYTES;
       if (usable >= needed) {
         return null;
       }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code amberio bench}: PUT and GET of blobs of several sizes with several thread counts, against the
  * embedded store, the node over HTTP on loopback, and two baselines of the same disk (one file per blob,
- * and the fsync limit), in one process. See docs/benchmarks.md.
+ * and the fsync limit), in one process; then a cluster of three nodes in the same process beside a single
+ * node. See docs/benchmarks.md.
  */
 @Command(
     name = "bench",
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
           + " (create, write, fsync, fsync the directory; open, read, close), and the disk's fsync limit"
           + " (4 KiB overwrites + fdatasync per op). Prints ops/s, MiB/s, p50/p99 latency and ratios to the"
           + " baselines, then checks the performance targets.",
-      "A cell stops at whichever comes first: --duration, --ops, or --max-cell-bytes (PUT)."
+      "A cell stops at whichever comes first: --duration, --ops, or --max-cell-bytes (PUT).",
+      "Then, by default when etcd is installed, the cluster section: three cluster nodes in this process"
+          + " beside a single node (see --cluster)."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every cell ran (missed targets are reported, not failed)", "1:a cell failed", "2:bad options"})
@@ -121,6 +124,29 @@ public final class BenchCommand implements Callable<Integer> {
           + "then also measure the one-time creation of slots.")
   boolean noPrefill;
 
+  @Option(
+      names = "--cluster", paramLabel = "MODE",
+      description =
+          "The cluster section: three ClusterNodes in this process on loopback TCP (HMAC), replication factor 3,"
+          + " beside a single node, plus etcd's own compare-and-set rate. auto (default): after the single-node"
+          + " grid when an etcd binary is found, else skipped; on: also without etcd, on the in-memory registry;"
+          + " only: the cluster section alone; off.")
+  String cluster;
+
+  @Option(
+      names = "--cluster-registry", paramLabel = "KIND",
+      description =
+          "Registry of the cluster section: etcd (default: /usr/bin/etcd or etcd on the PATH, started by the"
+          + " bench on free loopback ports in its directory) or memory (InMemoryRegistry).")
+  String clusterRegistry;
+
+  @Option(
+      names = "--cluster-slots", paramLabel = "N",
+      description =
+          "Slot count of the cluster section's stores, the three nodes' and the single node's (default 256: with"
+          + " 2048 slots, starting, prefilling and closing three nodes take about a minute more; --quick: 64).")
+  Integer clusterSlots;
+
   @Override
   public Integer call() {
     BenchOptions options = options();
@@ -139,6 +165,19 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(option + " is too large: " + text);
     }
     return (int) size;
+  }
+
+  private static BenchOptions.ClusterMode clusterMode(String text) {
+    if (text == null) {
+      return BenchOptions.ClusterMode.AUTO;
+    }
+    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> BenchOptions.ClusterMode.AUTO;
+      case "on" -> BenchOptions.ClusterMode.ON;
+      case "off" -> BenchOptions.ClusterMode.OFF;
+      case "only" -> BenchOptions.ClusterMode.ONLY;
+      default -> throw new IllegalArgumentException("--cluster must be auto, on, off or only, was '" + text + "'");
+    };
   }
 
   /** Resolves the options: an explicit value wins over --quick's, which wins over the default. */
@@ -164,7 +203,10 @@ public final class BenchCommand implements Callable<Integer> {
           maxOpenSlots,
           inlineThreshold == null ? -1 : inlineThreshold.equals("0") ? 0 : intSize("--inline-threshold", inlineThreshold),
           chunkSize == null ? 0 : intSize("--chunk-size", chunkSize),
-          !noPrefill && !quick);
+          !noPrefill && !quick,
+          clusterMode(cluster),
+          clusterRegistry == null ? "etcd" : clusterRegistry,
+          clusterSlots != null ? clusterSlots : quick ? 64 : 256);
     } catch (IllegalArgumentException e) {
       if (spec == null) {
         throw e;

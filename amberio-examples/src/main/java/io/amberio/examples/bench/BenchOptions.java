@@ -25,6 +25,11 @@ import java.util.Objects;
  * @param inlineThreshold inline threshold of the stores under test; -1 for the default
  * @param chunkSize chunk size of the stores under test; 0 for the default
  * @param prefill whether to write one small blob into every slot of a store before its cells
+ * @param cluster whether and how the cluster section runs
+ * @param clusterRegistry the registry of the cluster section: {@code etcd} (a real etcd started by the bench,
+ *     falling back to the in-memory registry when no etcd binary is found) or {@code memory}
+ * @param clusterSlots slot count of the cluster section's stores (the three nodes and its single node); 0
+ *     for the store's default
  */
 record BenchOptions(
     Path parentDir,
@@ -42,7 +47,22 @@ record BenchOptions(
     int maxOpenSlots,
     int inlineThreshold,
     int chunkSize,
-    boolean prefill) {
+    boolean prefill,
+    ClusterMode cluster,
+    String clusterRegistry,
+    int clusterSlots) {
+
+  /** Whether the cluster section runs: see {@code --cluster}. */
+  enum ClusterMode {
+    /** After the single-node grid, when an etcd binary is found; skipped (and said so) otherwise. */
+    AUTO,
+    /** After the single-node grid; on the in-memory registry when no etcd binary is found. */
+    ON,
+    /** Not at all. */
+    OFF,
+    /** Only the cluster section, not the single-node grid. */
+    ONLY
+  }
 
   /** Every subject, in the order they run. */
   static final List<String> ALL_SUBJECTS = List.of("fsync-limit", "file-per-blob", "embedded", "http");
@@ -79,6 +99,13 @@ record BenchOptions(
       if (!ALL_SUBJECTS.contains(s)) {
         throw new IllegalArgumentException("unknown subject '" + s + "'; known: " + String.join(", ", ALL_SUBJECTS));
       }
+    }
+    Objects.requireNonNull(cluster, "cluster");
+    if (!clusterRegistry.equals("etcd") && !clusterRegistry.equals("memory")) {
+      throw new IllegalArgumentException("--cluster-registry must be etcd or memory, was '" + clusterRegistry + "'");
+    }
+    if (clusterSlots < 0 || clusterSlots > 65536) {
+      throw new IllegalArgumentException("--cluster-slots must be 1 to 65536, was " + clusterSlots);
     }
     if (subjects.isEmpty()) {
       throw new IllegalArgumentException("--subjects needs at least one of " + String.join(", ", ALL_SUBJECTS));

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The result of a run: where and how it ran, one row per cell, and the target checks. Prints itself as
- * plain text, and as Markdown on request.
+ * The result of a run: where and how it ran, one row per cell, the target checks, and the cluster section
+ * (null when it did not run). Prints itself as plain text, and as Markdown on request.
  */
-record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck> checks, List<String> notes) {
+record BenchReport(
+    List<String> setup, List<Measurement> rows, List<TargetCheck> checks, List<String> notes, ClusterReport cluster) {
 
   private static final List<String> ORDER = List.of("embedded", "http", "file-per-blob", "fsync-limit");
 
@@ -43,7 +44,7 @@ record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck>
   }
 
   boolean anyFailed() {
-    return rows.stream().anyMatch(m -> m.error() != null);
+    return rows.stream().anyMatch(m -> m.error() != null) || (cluster != null && cluster.anyFailed());
   }
 
   /** The table of measurements. */
@@ -95,10 +96,13 @@ record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck>
     out.println();
     out.println("== Amberio bench");
     setup.forEach(l -> out.println("  " + l));
-    out.println();
-    out.print(table().text());
-    out.println();
-    LEGEND.forEach(l -> out.println("  " + l));
+    boolean grid = !rows.isEmpty();
+    if (grid) {
+      out.println();
+      out.print(table().text());
+      out.println();
+      LEGEND.forEach(l -> out.println("  " + l));
+    }
     notes.forEach(n -> out.println("  " + n));
     List<String> errors = new ArrayList<>();
     for (Measurement m : rows) {
@@ -111,20 +115,30 @@ record BenchReport(List<String> setup, List<Measurement> rows, List<TargetCheck>
       out.println("== Failed cells");
       errors.forEach(e -> out.println("  " + e));
     }
-    out.println();
-    out.println("== Targets");
-    out.print(targetTable().text());
-    long missed = checks.stream().filter(TargetCheck::missed).count();
-    long unmeasured = checks.stream().filter(c -> c.ratio() == null).count();
-    out.println(
-        (checks.size() - missed - unmeasured) + " met, " + missed + " missed, " + unmeasured + " not measured.");
+    if (grid) {
+      out.println();
+      out.println("== Targets");
+      out.print(targetTable().text());
+      long missed = checks.stream().filter(TargetCheck::missed).count();
+      long unmeasured = checks.stream().filter(c -> c.ratio() == null).count();
+      out.println(
+          (checks.size() - missed - unmeasured) + " met, " + missed + " missed, " + unmeasured + " not measured.");
+    }
+    if (cluster != null) {
+      cluster.print(out);
+    }
     if (markdown) {
       out.println();
       out.println("== Markdown");
-      out.println();
-      out.print(table().markdown());
-      out.println();
-      out.print(targetTable().markdown());
+      if (grid) {
+        out.println();
+        out.print(table().markdown());
+        out.println();
+        out.print(targetTable().markdown());
+      }
+      if (cluster != null) {
+        cluster.printMarkdown(out);
+      }
     }
     out.flush();
   }

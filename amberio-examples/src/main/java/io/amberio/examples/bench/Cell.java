@@ -40,6 +40,7 @@ final class Cell {
   private volatile long warmupDeadline;
   private volatile long windowStart;
   private volatile long windowDeadline;
+  private volatile CpuTime windowCpu;
 
   /**
    * How long a cell runs and when it stops early.
@@ -92,6 +93,7 @@ final class Cell {
             () -> {
               opsStarted.set(0);
               bytesStarted.set(0);
+              windowCpu = CpuTime.now();
               windowStart = System.nanoTime();
               windowDeadline = windowStart + plan.window().toNanos();
             });
@@ -120,6 +122,7 @@ final class Cell {
         break;
       }
     }
+    CpuTime cpuEnd = CpuTime.now();
     List<String> written = new ArrayList<>();
     List<Latencies> latencies = new ArrayList<>();
     long ops = 0;
@@ -147,7 +150,9 @@ final class Cell {
             windowEnd - windowStart,
             Latencies.percentile(sorted, 0.50),
             Latencies.percentile(sorted, 0.99),
-            null);
+            null,
+            windowCpu == null ? -1 : cpuEnd.processSince(windowCpu),
+            windowCpu == null ? -1 : cpuEnd.busySince(windowCpu));
     return new Outcome(m, sorted, written);
   }
 

@@ -7,26 +7,51 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 
-/** The store called in-process: {@link BlobStore#put} from a generated stream, {@link BlobStore#get} into a buffer. */
+/**
+ * The store called in-process: {@link BlobStore#put} from a generated stream, {@link BlobStore#get} into a buffer.
+ * The same session code drives the cluster ({@link ClusterSubject}), over the blocking views of its nodes.
+ */
 final class EmbeddedSubject implements Subject {
+  private final String name;
   private final BlobStore store;
 
   EmbeddedSubject(BlobStore store) {
+    this("embedded", store);
+  }
+
+  EmbeddedSubject(String name, BlobStore store) {
+    this.name = name;
     this.store = store;
   }
 
   @Override
   public String name() {
-    return "embedded";
+    return name;
   }
 
   @Override
   public Session open(int worker) {
+    return session(List.of(store), worker);
+  }
+
+  /**
+   * A worker's session over {@code stores}: each op goes to the next store in turn, starting at {@code worker}
+   * (with one store, always that one).
+   */
+  static Session session(List<BlobStore> stores, int worker) {
     byte[] buffer = new byte[Bench.IO_BUFFER];
     return new Session() {
+      private int next = worker;
+
+      private BlobStore next() {
+        BlobStore s = stores.get(Math.floorMod(next, stores.size()));
+        next++;
+        return s;
+      }
+
       @Override
       public void put(String key, InputStream data, long size) {
-        long written = store.put(key, data, PutOptions.defaults()).size();
+        long written = next().put(key, data, PutOptions.defaults()).size();
         if (written != size) {
           throw new IllegalStateException("put of " + key + " stored " + written + " bytes, expected " + size);
         }
@@ -34,7 +59,7 @@ final class EmbeddedSubject implements Subject {
 
       @Override
       public long get(String key) throws IOException {
-        try (BlobContent content = store.get(key)) {
+        try (BlobContent content = next().get(key)) {
           InputStream in = content.stream();
           long total = 0;
           for (int n; (n = in.read(buffer)) >= 0; ) {

@@ -14,17 +14,31 @@ import java.util.Objects;
  * @param p50Nanos median latency of one op
  * @param p99Nanos 99th percentile latency of one op
  * @param error why the cell failed, or {@code null}
+ * @param cpuNanos CPU time of this process and its child processes during the window, or -1 if unknown
+ * @param machineBusy share (0 to 1) of all CPUs of the machine that was busy during the window, or -1
  */
 record Measurement(
-    String subject, Op op, long size, int threads, long ops, long elapsedNanos, long p50Nanos, long p99Nanos, String error) {
+    String subject, Op op, long size, int threads, long ops, long elapsedNanos, long p50Nanos, long p99Nanos, String error,
+    long cpuNanos, double machineBusy) {
 
   Measurement {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(op, "op");
   }
 
+  /** A row without CPU figures. */
+  Measurement(String subject, Op op, long size, int threads, long ops, long elapsedNanos, long p50Nanos, long p99Nanos,
+      String error) {
+    this(subject, op, size, threads, ops, elapsedNanos, p50Nanos, p99Nanos, error, -1, -1);
+  }
+
   static Measurement failed(String subject, Op op, long size, int threads, String error) {
     return new Measurement(subject, op, size, threads, 0, 0, 0, 0, Objects.requireNonNull(error, "error"));
+  }
+
+  /** CPU time per op in nanoseconds (this process and its children), or -1 if unknown. */
+  double cpuNanosPerOp() {
+    return ok() && cpuNanos >= 0 ? cpuNanos / (double) ops : -1;
   }
 
   boolean ok() {

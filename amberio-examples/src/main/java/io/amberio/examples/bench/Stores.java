@@ -24,9 +24,14 @@ final class Stores {
    * Neither setting touches the put or get path.
    */
   static BlobStore open(Path dir, BenchOptions options) {
+    return builder(dir, options, options.slotCount()).build();
+  }
+
+  /** The builder of {@link #open}, with {@code slotCount} (0: the default) instead of the option's. */
+  static BlobStoreBuilder builder(Path dir, BenchOptions options, int slotCount) {
     BlobStoreBuilder builder = BlobStore.builder().dataDir(dir).gcInterval(Duration.ZERO).retention(Duration.ZERO);
-    if (options.slotCount() > 0) {
-      builder.slotCount(options.slotCount());
+    if (slotCount > 0) {
+      builder.slotCount(slotCount);
     }
     if (options.maxOpenSlots() > 0) {
       builder.maxOpenSlots(options.maxOpenSlots());
@@ -37,7 +42,7 @@ final class Stores {
     if (options.chunkSize() > 0) {
       builder.chunkSize(options.chunkSize());
     }
-    return builder.build();
+    return builder;
   }
 
   /**
@@ -76,7 +81,7 @@ final class Stores {
   }
 
   /** Runs {@code action} on every item with a few threads; rethrows the first failure. */
-  private static void parallel(List<String> items, Consumer<String> action) {
+  static void parallel(List<String> items, Consumer<String> action) {
     ExecutorService pool = Executors.newFixedThreadPool(HELPERS);
     try {
       List<Future<?>> futures = new ArrayList<>();

@@ -63,7 +63,8 @@ class BenchCommandTest {
   void roundsAddUpAndWriteDistinctKeys(@TempDir Path dir) {
     BenchCommand command = new BenchCommand();
     new CommandLine(command)
-        .parseArgs("--quick", "--rounds", "3", "--sizes", "4KiB", "--threads", "2", "--subjects", "file-per-blob,embedded", "--dir", dir.toString());
+        .parseArgs("--quick", "--rounds", "3", "--sizes", "4KiB", "--threads", "2", "--subjects", "file-per-blob,embedded",
+            "--cluster", "off", "--dir", dir.toString());
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     BenchReport report =
