@@ -2,17 +2,9 @@ package io.amberio.cluster.registry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -20,122 +12,43 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real, single-member etcd for tests: started from the Debian package's binary on free loopback ports
- * with a fresh data directory, checked healthy, and killed (its directory deleted) on {@link #close()}.
- * Short heartbeat and election timeouts make etcd's minimum lease TTL under one second.
+ * A real, single-member etcd for tests: a {@link LocalEtcd} in a fresh temp directory, killed (its directory
+ * deleted) on {@link #close()}, and freezable with {@link #pause()}. Short heartbeat and election timeouts
+ * make etcd's minimum lease TTL under one second.
  */
 final class EtcdServer implements AutoCloseable {
 
   /** Set to {@code true} to skip the etcd tests on a machine without etcd. */
   static final String SKIP_PROPERTY = "amberio.etcd.skip";
 
-  private static final Duration STARTUP = Duration.ofSeconds(30);
+  private final LocalEtcd etcd;
+  private final Path dir;
 
-  private final Process process;
-  private final Path dataDir;
-  private final Path logFile;
-  private final URI clientUrl;
-
-  private EtcdServer(Process process, Path dataDir, Path logFile, URI clientUrl) {
-    this.process = process;
-    this.dataDir = dataDir;
-    this.logFile = logFile;
-    this.clientUrl = clientUrl;
+  private EtcdServer(LocalEtcd etcd, Path dir) {
+    this.etcd = etcd;
+    this.dir = dir;
   }
 
   /** The etcd binary: {@code /usr/bin/etcd}, else {@code etcd} on the PATH. */
   static Optional<Path> binary() {
-    Path debian = Paths.get("/usr/bin/etcd");
-    if (Files.isExecutable(debian)) {
-      return Optional.of(debian);
-    }
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    return Stream.of(path.split(java.io.File.pathSeparator))
-        .filter(dir -> !dir.isEmpty())
-        .map(dir -> Paths.get(dir, "etcd"))
-        .filter(Files::isExecutable)
-        .findFirst();
+    return LocalEtcd.binary();
   }
 
   /** Starts etcd (retrying on a port taken meanwhile) and waits until it reports healthy. */
   static EtcdServer start(Path binary) throws IOException, InterruptedException {
-    IOException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      try {
-        return startOnce(binary);
-      } catch (IOException e) {
-        last = e;
-      }
-    }
-    throw last;
-  }
-
-  private static EtcdServer startOnce(Path binary) throws IOException, InterruptedException {
-    int clientPort = freePort();
-    int peerPort = freePort();
-    while (peerPort == clientPort) {
-      peerPort = freePort();
-    }
-    Path dataDir = Files.createTempDirectory("amberio-etcd-");
-    Path logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-    String client = "http://127.0.0.1:" + clientPort;
-    String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = List.of(
-        binary.toString(),
-        "--name", "amberio-test",
-        "--data-dir", dataDir.resolve("member-data").toString(),
-        "--listen-client-urls", client,
-        "--advertise-client-urls", client,
-        "--listen-peer-urls", peer,
-        "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "amberio-test=" + peer,
-        "--initial-cluster-state", "new",
-        "--initial-cluster-token", "amberio-test-" + clientPort,
-        "--heartbeat-interval", "50",
-        "--election-timeout", "500",
-        "--logger", "zap",
-        "--log-level", "warn");
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(logFile.toFile())
-        .start();
-    EtcdServer server = new EtcdServer(process, dataDir, logFile, URI.create(client));
+    Path dir = Files.createTempDirectory("amberio-etcd-");
     try {
-      server.awaitHealthy();
-      return server;
+      return new EtcdServer(LocalEtcd.start(binary, dir, "amberio-test",
+          List.of("--heartbeat-interval", "50", "--election-timeout", "500")), dir);
     } catch (IOException | RuntimeException | InterruptedException e) {
-      server.close();
+      deleteTree(dir);
       throw e;
     }
   }
 
-  private void awaitHealthy() throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest health = HttpRequest.newBuilder(clientUrl.resolve("/health")).timeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + STARTUP.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("etcd exited with " + process.exitValue() + ":\n" + log());
-      }
-      try {
-        HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(50);
-    }
-    throw new IOException("etcd was not healthy within " + STARTUP + ":\n" + log());
-  }
-
   /** The client URL, such as {@code http://127.0.0.1:40123}. */
   URI clientUrl() {
-    return clientUrl;
+    return etcd.clientUrl();
   }
 
   /** Freezes the etcd process (SIGSTOP): it keeps its connections but answers nothing. */
@@ -149,45 +62,21 @@ final class EtcdServer implements AutoCloseable {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(etcd.pid())).inheritIO().start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+      throw new IOException("kill -" + name + " " + etcd.pid() + " failed");
     }
   }
 
-  /** What etcd printed so far. */
-  String log() {
-    try {
-      return Files.readString(logFile, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
-
-  /** Kills etcd and deletes its data directory and log. */
+  /** Kills etcd and deletes its directory (data and log). */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    deleteTree(dataDir);
-    try {
-      Files.deleteIfExists(logFile);
-    } catch (IOException ignored) {
-      // a log left in the temp directory is harmless
-    }
+    etcd.close();
+    deleteTree(dir);
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return LocalEtcd.freePort();
   }
 
   private static void deleteTree(Path dir) {

@@ -1,7 +1,6 @@
 package io.amberio.examples.bench;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -49,21 +48,15 @@ record BenchReport(
 
   /** The table of measurements. */
   Table table() {
-    Table t = new Table(1, "workload", "size", "threads", "ops", "ops/s", "MiB/s", "p50 ms", "p99 ms", "vs file", "vs fsync", "vs embedded");
+    Table t = ReportTables.measurements("vs file", "vs fsync", "vs embedded");
     for (Measurement m : rows) {
       if (!m.ok()) {
-        t.add(m.workload(), Units.size(m.size()), String.valueOf(m.threads()), "FAILED", "-", "-", "-", "-", "-", "-", "-");
+        ReportTables.addFailed(t, m);
         continue;
       }
-      t.add(
-          m.workload(),
-          Units.size(m.size()),
-          String.valueOf(m.threads()),
-          String.valueOf(m.ops()),
-          Units.rate(m.opsPerSecond()),
-          Units.rate(m.mibPerSecond()),
-          Units.millis(m.p50Nanos()),
-          Units.millis(m.p99Nanos()),
+      ReportTables.add(
+          t,
+          m,
           ratio(m, isStore(m) ? "file-per-blob" : null, m.op()),
           ratio(m, m.op() == Op.PUT && m.size() == 4 << 10 && !m.subject().equals("fsync-limit") ? "fsync-limit" : null, Op.PUT),
           ratio(m, m.subject().equals("http") ? "embedded" : null, m.op()));
@@ -85,11 +78,7 @@ record BenchReport(
 
   /** The table of target checks. */
   Table targetTable() {
-    Table t = new Table(1, "target", "needs", "measured", "status");
-    for (TargetCheck c : checks) {
-      t.add(c.target(), ">= " + Units.ratio(c.threshold()), c.ratio() == null ? "-" : Units.ratio(c.ratio()), c.status());
-    }
-    return t;
+    return ReportTables.targets(checks);
   }
 
   void print(PrintStream out, boolean markdown) {
@@ -104,12 +93,7 @@ record BenchReport(
       LEGEND.forEach(l -> out.println("  " + l));
     }
     notes.forEach(n -> out.println("  " + n));
-    List<String> errors = new ArrayList<>();
-    for (Measurement m : rows) {
-      if (m.error() != null) {
-        errors.add(m.workload() + " " + Units.size(m.size()) + " x" + m.threads() + ": " + m.error());
-      }
-    }
+    List<String> errors = ReportTables.errors(rows);
     if (!errors.isEmpty()) {
       out.println();
       out.println("== Failed cells");

@@ -56,23 +56,16 @@ record ClusterReport(List<String> setup, List<Measurement> rows, List<RegistryRa
   }
 
   Table table() {
-    Table t = new Table(1, "workload", "size", "threads", "ops", "ops/s", "MiB/s", "p50 ms", "p99 ms", "CPU ms/op",
-        "CPUs busy", "cluster/single");
+    Table t = ReportTables.measurements("CPU ms/op", "CPUs busy", "cluster/single");
     for (Measurement m : rows) {
       if (!m.ok()) {
-        t.add(m.workload(), Units.size(m.size()), String.valueOf(m.threads()), "FAILED", "-", "-", "-", "-", "-", "-", "-");
+        ReportTables.addFailed(t, m);
         continue;
       }
       Double r = m.subject().equals(ClusterSection.CLUSTER) ? ratio(m.op(), m.size(), m.threads()) : null;
-      t.add(
-          m.workload(),
-          Units.size(m.size()),
-          String.valueOf(m.threads()),
-          String.valueOf(m.ops()),
-          Units.rate(m.opsPerSecond()),
-          Units.rate(m.mibPerSecond()),
-          Units.millis(m.p50Nanos()),
-          Units.millis(m.p99Nanos()),
+      ReportTables.add(
+          t,
+          m,
           m.cpuNanosPerOp() < 0 ? "n/a" : Units.millis(Math.round(m.cpuNanosPerOp())),
           m.machineBusy() < 0 ? "n/a" : Math.round(m.machineBusy() * 100) + "%",
           r == null ? "" : Units.ratio(r));
@@ -114,11 +107,7 @@ record ClusterReport(List<String> setup, List<Measurement> rows, List<RegistryRa
   }
 
   Table targetTable() {
-    Table t = new Table(1, "target", "needs", "measured", "status");
-    for (TargetCheck c : checks()) {
-      t.add(c.target(), ">= " + Units.ratio(c.threshold()), c.ratio() == null ? "-" : Units.ratio(c.ratio()), c.status());
-    }
-    return t;
+    return ReportTables.targets(checks());
   }
 
   void print(PrintStream out) {
@@ -132,12 +121,7 @@ record ClusterReport(List<String> setup, List<Measurement> rows, List<RegistryRa
     out.println();
     LEGEND.forEach(l -> out.println("  " + l));
     notes.forEach(n -> out.println("  " + n));
-    List<String> errors = new ArrayList<>();
-    for (Measurement m : rows) {
-      if (m.error() != null) {
-        errors.add(m.workload() + " " + Units.size(m.size()) + " x" + m.threads() + ": " + m.error());
-      }
-    }
+    List<String> errors = ReportTables.errors(rows);
     for (RegistryRate r : rates) {
       if (r.error() != null) {
         errors.add("registry " + r.workload() + " x" + r.threads() + ": " + r.error());

@@ -3,10 +3,12 @@ package io.amberio.examples.bench;
 import io.amberio.cluster.Scheduler;
 import io.amberio.cluster.registry.EtcdRegistry;
 import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.registry.LocalEtcd;
 import io.amberio.cluster.registry.ListOptions;
 import io.amberio.cluster.registry.Registry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +51,7 @@ final class ClusterSection {
   static String skipReason(BenchOptions options) {
     return switch (options.cluster()) {
       case OFF -> "the cluster section did not run (--cluster off)";
-      case AUTO -> options.clusterRegistry().equals("etcd") && EtcdProcess.binary().isEmpty()
+      case AUTO -> options.clusterRegistry().equals("etcd") && LocalEtcd.binary().isEmpty()
           ? "the cluster section did not run: no etcd binary (/usr/bin/etcd or etcd on the PATH); --cluster on runs it"
               + " on the in-memory registry"
           : null;
@@ -82,7 +84,7 @@ final class ClusterSection {
     List<String> notes = new ArrayList<>();
     List<Measurement> rows = new ArrayList<>();
     List<RegistryRate> rates = new ArrayList<>();
-    EtcdProcess etcd = null;
+    LocalEtcd etcd = null;
     InMemoryRegistry memory = null;
     ScheduledThreadPoolExecutor registryThreads = new ScheduledThreadPoolExecutor(4, r -> {
       Thread t = new Thread(r, "bench-registry-client");
@@ -96,17 +98,20 @@ final class ClusterSection {
       err.println("cluster section: starting the registry, a single node and three cluster nodes");
       String registryKind;
       if (options.clusterRegistry().equals("etcd")) {
-        Optional<Path> binary = EtcdProcess.binary();
+        Optional<Path> binary = LocalEtcd.binary();
         if (binary.isEmpty()) {
           registryKind = "in-memory registry (InMemoryRegistry), because no etcd binary was found (/usr/bin/etcd or"
               + " etcd on the PATH): the cluster rows do not include a real registry's cost";
         } else {
           try {
-            etcd = EtcdProcess.start(binary.get(), work.resolve("etcd"));
-            EtcdProcess started = etcd;
+            // Default heartbeat and election timeouts and etcd's own durability settings (an fsync of its
+            // write-ahead log per batch of writes): the registry as deployed. Its directory is inside the
+            // bench's, so on the disk under test, and deleted with it.
+            etcd = LocalEtcd.start(binary.get(), work.resolve("etcd"), "amberio-bench", List.of());
+            LocalEtcd started = etcd;
             hook = new Thread(started::close, "bench-etcd-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            registryKind = "etcd: " + etcd.describe();
+            registryKind = "etcd: " + describe(binary.get(), etcd);
           } catch (IOException e) {
             registryKind = "in-memory registry (InMemoryRegistry), because etcd did not start: " + e.getMessage();
           } catch (InterruptedException e) {
@@ -325,5 +330,22 @@ final class ClusterSection {
     } catch (Exception e) {
       return -1;
     }
+  }
+
+  /** The binary, its version (from {@code etcd --version}) and where it listens, for the report. */
+  private static String describe(Path binary, LocalEtcd etcd) {
+    String version = "unknown version";
+    try {
+      Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor(10, TimeUnit.SECONDS)) {
+        version = text.lines().filter(l -> l.startsWith("etcd Version")).findFirst().orElse(version).trim();
+      }
+    } catch (IOException e) {
+      // the version is only for the report
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return binary + " (" + version + ") on " + etcd.clientUrl() + ", one member, data directory on the bench's disk";
   }
 }

@@ -9,6 +9,7 @@ import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.NetworkTransport;
 import io.amberio.core.BlobStore;
 import io.amberio.core.ReplicaStore;
+import io.amberio.examples.cluster.NodeParts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,10 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -91,14 +89,12 @@ final class ClusterSubject implements Subject {
     for (String id : NODE_IDS) {
       ReplicaStore store = Stores.builder(dir.resolve(id), options, slotCount).buildReplica();
       stores.add(store);
-      ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, threads("bench-cluster-" + id));
-      t.setRemoveOnCancelPolicy(true);
-      t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      ScheduledThreadPoolExecutor t = NodeParts.timers(SCHEDULER_THREADS, "bench-cluster-" + id);
       timers.add(t);
       Scheduler scheduler = Scheduler.system(t);
       schedulers.add(scheduler);
-      ExecutorService disk = pool(DISK_THREADS, "bench-disk-" + id);
-      ExecutorService io = pool(IO_THREADS, "bench-io-" + id);
+      ExecutorService disk = NodeParts.pool(DISK_THREADS, "bench-disk-" + id);
+      ExecutorService io = NodeParts.pool(IO_THREADS, "bench-io-" + id);
       disks.add(disk);
       ios.add(io);
       pools.add(disk);
@@ -123,14 +119,8 @@ final class ClusterSubject implements Subject {
     Topology topology = Topology.of(stores.get(0).slotCount(), NODE_IDS.size(), members);
     for (int i = 0; i < NODE_IDS.size(); i++) {
       String id = NODE_IDS.get(i);
-      ClusterNode node = ClusterNode.builder()
-          .id(NodeId.of(id))
-          .topology(topology)
-          .store(stores.get(i))
-          .transport(transports.get(i))
-          .registry(registries.get(i))
-          .scheduler(schedulers.get(i))
-          .diskExecutor(disks.get(i))
+      ClusterNode node = NodeParts.builder(NodeId.of(id), topology, stores.get(i), transports.get(i), registries.get(i),
+              schedulers.get(i), disks.get(i))
           .tempDir(dir.resolve(id).resolve("cluster-staging"))
           .build();
       nodes.add(node);
@@ -258,10 +248,10 @@ final class ClusterSubject implements Subject {
       run(failures, r::close);
     }
     for (ExecutorService p : pools) {
-      run(failures, () -> stop(p));
+      run(failures, () -> NodeParts.stop(p));
     }
     for (ScheduledThreadPoolExecutor t : timers) {
-      run(failures, () -> stop(t));
+      run(failures, () -> NodeParts.stop(t));
     }
     for (ReplicaStore s : stores) {
       run(failures, s::close);
@@ -281,28 +271,5 @@ final class ClusterSubject implements Subject {
     } catch (Exception e) {
       failures.add(e);
     }
-  }
-
-  private static void stop(ExecutorService pool) throws InterruptedException {
-    pool.shutdown();
-    if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-      pool.shutdownNow();
-    }
-  }
-
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  private static ExecutorService pool(int threads, String prefix) {
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads(prefix));
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 }

@@ -14,6 +14,10 @@ final class Table {
     this.leftColumns = leftColumns;
   }
 
+  int columns() {
+    return header.size();
+  }
+
   void add(String... cells) {
     if (cells.length != header.size()) {
       throw new IllegalArgumentException("expected " + header.size() + " cells, got " + cells.length);

@@ -58,14 +58,8 @@ public final class ThreeNodeExample {
         disks.add(disk);
         InMemoryTransport transport = network.join(id);
         transports.add(transport);
-        nodes.add(ClusterNode.builder()
-            .id(id)
-            .topology(topology)
-            .store(store)
-            .transport(transport)
-            .registry(registry)
-            .scheduler(scheduler)
-            .diskExecutor(disk)
+        // ClusterNode.builder() with id, topology, store, transport, registry, scheduler and disk executor set.
+        nodes.add(NodeParts.builder(id, topology, store, transport, registry, scheduler, disk)
             .tempDir(dir.resolve(id.value()).resolve("cluster-staging"))
             .build());
       }
@@ -105,22 +99,15 @@ public final class ThreeNodeExample {
         transport.close();
       }
       for (ExecutorService disk : disks) {
-        shutdown(disk);
+        NodeParts.stop(disk);
       }
       for (ReplicaStore store : stores) {
         store.close();
       }
-      shutdown(io);
+      NodeParts.stop(io);
       registry.close();
-      shutdown(timer);
+      NodeParts.stop(timer);
     }
     System.out.println("stopped");
-  }
-
-  private static void shutdown(ExecutorService pool) throws InterruptedException {
-    pool.shutdown();
-    if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-      pool.shutdownNow();
-    }
   }
 }

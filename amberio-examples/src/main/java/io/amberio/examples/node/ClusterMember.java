@@ -12,6 +12,7 @@ import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreBuilder;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.ReplicaStore;
+import io.amberio.examples.cluster.NodeParts;
 import io.amberio.examples.node.NodeConfig.RegistrySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,13 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -150,14 +147,12 @@ public final class ClusterMember implements AutoCloseable {
     }
     undo.add(store::close);
 
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, threads("amberio-cluster-" + id));
-    timers.setRemoveOnCancelPolicy(true);
-    timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    ScheduledThreadPoolExecutor timers = NodeParts.timers(SCHEDULER_THREADS, "amberio-cluster-" + id);
     undo.add(() -> stop(timers));
     Scheduler scheduler = Scheduler.system(timers);
-    ExecutorService disk = pool(DISK_THREADS, "amberio-disk-" + id);
+    ExecutorService disk = NodeParts.pool(DISK_THREADS, "amberio-disk-" + id);
     undo.add(() -> stop(disk));
-    ExecutorService io = pool(http.maxThreads(), "amberio-io-" + id);
+    ExecutorService io = NodeParts.pool(http.maxThreads(), "amberio-io-" + id);
     undo.add(() -> stop(io));
 
     if (sharedRegistry != null) {
@@ -191,14 +186,7 @@ public final class ClusterMember implements AutoCloseable {
     }
     undo.add(transport::close);
 
-    node = ClusterNode.builder()
-        .id(config.nodeId())
-        .topology(topology)
-        .store(store)
-        .transport(transport)
-        .registry(registry)
-        .scheduler(scheduler)
-        .diskExecutor(disk)
+    node = NodeParts.builder(config.nodeId(), topology, store, transport, registry, scheduler, disk)
         .config(config.timings())
         .tempDir(staging(config.dataDirs().get(0)))
         .build();
@@ -308,26 +296,8 @@ public final class ClusterMember implements AutoCloseable {
     return dir;
   }
 
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  private static ExecutorService pool(int threads, String prefix) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        threads(prefix));
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
-  }
-
   private static void stop(ExecutorService pool) throws InterruptedException {
-    pool.shutdown();
-    if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-      pool.shutdownNow();
+    if (!NodeParts.stop(pool)) {
       LOG.warn("Threads still busy after 10 s were interrupted: {}", pool);
     }
   }

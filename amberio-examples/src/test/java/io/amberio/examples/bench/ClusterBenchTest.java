@@ -2,6 +2,7 @@ package io.amberio.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.cluster.registry.LocalEtcd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +24,7 @@ class ClusterBenchTest {
 
   @Test
   void clusterSectionOnEtcdOrWithoutIt(@TempDir Path dir) throws IOException {
-    clusterSectionMeasuresEveryRowBesideTheSingleNode(dir, EtcdProcess.binary().isPresent());
+    clusterSectionMeasuresEveryRowBesideTheSingleNode(dir, LocalEtcd.binary().isPresent());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.amberio.examples.bench;
+package io.amberio.cluster.registry;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,34 +12,37 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A single-member etcd for the cluster section: the installed binary, started on free loopback ports with a
- * fresh data directory inside the bench's directory (so on the disk under test), checked healthy, and
- * stopped on {@link #close()}. Default heartbeat and election timeouts; etcd's own durability settings
- * (an fsync of its write-ahead log per batch of writes) are left as they are.
+ * Starts a single-member etcd from the etcd-server binary, for tests and benchmarks; not for production.
+ *
+ * <p>The member listens on free loopback ports, keeps its data and log in a directory the caller gives, is
+ * checked healthy before {@link #start} returns, and is stopped on {@link #close()} (its directory is left to
+ * the caller). It lives in main code, not a test jar, because the bench in {@code amberio-examples} starts one
+ * too.
  */
-final class EtcdProcess implements AutoCloseable {
+public final class LocalEtcd implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(30);
+  /** How many lines of etcd's log an error carries. */
+  private static final int LOG_LINES = 20;
 
   private final Process process;
   private final Path logFile;
   private final URI clientUrl;
-  private final Path binary;
 
-  private EtcdProcess(Process process, Path logFile, URI clientUrl, Path binary) {
+  private LocalEtcd(Process process, Path logFile, URI clientUrl) {
     this.process = process;
     this.logFile = logFile;
     this.clientUrl = clientUrl;
-    this.binary = binary;
   }
 
-  /** The etcd binary: {@code /usr/bin/etcd}, else {@code etcd} on the PATH. */
-  static Optional<Path> binary() {
+  /** The etcd binary: {@code /usr/bin/etcd} (the Debian package), else {@code etcd} on the PATH. */
+  public static Optional<Path> binary() {
     Path debian = Path.of("/usr/bin/etcd");
     if (Files.isExecutable(debian)) {
       return Optional.of(debian);
@@ -55,12 +58,20 @@ final class EtcdProcess implements AutoCloseable {
         .findFirst();
   }
 
-  /** Starts etcd with its data in {@code dir} (retrying on a port taken meanwhile) and waits until it is healthy. */
-  static EtcdProcess start(Path binary, Path dir) throws IOException, InterruptedException {
+  /**
+   * Starts etcd with its data and log under {@code dir} and waits until it reports healthy. A port taken
+   * between choosing it and etcd binding it fails the start, so it is retried (three attempts, each in a
+   * fresh subdirectory {@code attempt-N}).
+   *
+   * @param name the member name, also the prefix of the cluster token
+   * @param extraFlags more command-line flags, e.g. {@code --heartbeat-interval 50}
+   */
+  public static LocalEtcd start(Path binary, Path dir, String name, List<String> extraFlags)
+      throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        return startOnce(binary, dir.resolve("attempt-" + attempt));
+        return startOnce(binary, dir.resolve("attempt-" + attempt), name, extraFlags);
       } catch (IOException e) {
         last = e;
       }
@@ -68,7 +79,8 @@ final class EtcdProcess implements AutoCloseable {
     throw last;
   }
 
-  private static EtcdProcess startOnce(Path binary, Path dir) throws IOException, InterruptedException {
+  private static LocalEtcd startOnce(Path binary, Path dir, String name, List<String> extraFlags)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     int clientPort = freePort();
     int peerPort = freePort();
@@ -78,21 +90,21 @@ final class EtcdProcess implements AutoCloseable {
     Path logFile = dir.resolve("etcd.log");
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = List.of(
+    List<String> command = new ArrayList<>(List.of(
         binary.toString(),
-        "--name", "amberio-bench",
+        "--name", name,
         "--data-dir", dir.resolve("member-data").toString(),
         "--listen-client-urls", client,
         "--advertise-client-urls", client,
         "--listen-peer-urls", peer,
         "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "amberio-bench=" + peer,
+        "--initial-cluster", name + "=" + peer,
         "--initial-cluster-state", "new",
-        "--initial-cluster-token", "amberio-bench-" + clientPort,
-        "--logger", "zap",
-        "--log-level", "warn");
+        "--initial-cluster-token", name + "-" + clientPort));
+    command.addAll(extraFlags);
+    command.addAll(List.of("--logger", "zap", "--log-level", "warn"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-    EtcdProcess etcd = new EtcdProcess(process, logFile, URI.create(client), binary);
+    LocalEtcd etcd = new LocalEtcd(process, logFile, URI.create(client));
     try {
       etcd.awaitHealthy();
       return etcd;
@@ -108,7 +120,7 @@ final class EtcdProcess implements AutoCloseable {
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("etcd exited with " + process.exitValue() + ": " + log());
+        throw new IOException("etcd exited with " + process.exitValue() + ":\n" + log());
       }
       try {
         HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
@@ -120,42 +132,30 @@ final class EtcdProcess implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new IOException("etcd was not healthy within " + STARTUP + ": " + log());
+    throw new IOException("etcd was not healthy within " + STARTUP + ":\n" + log());
   }
 
   /** The client URL, such as {@code http://127.0.0.1:40123}. */
-  URI clientUrl() {
+  public URI clientUrl() {
     return clientUrl;
   }
 
-  /** The binary, its version (from {@code etcd --version}) and where it listens, for the report. */
-  String describe() {
-    String version = "unknown version";
-    try {
-      Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
-      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor(10, TimeUnit.SECONDS)) {
-        version = text.lines().filter(l -> l.startsWith("etcd Version")).findFirst().orElse(version).trim();
-      }
-    } catch (IOException e) {
-      // the version is only for the report
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return binary + " (" + version + ") on " + clientUrl + ", one member, data directory on the bench's disk";
+  /** The etcd process id (for signals such as SIGSTOP in tests). */
+  public long pid() {
+    return process.pid();
   }
 
   /** What etcd printed so far (the last lines). */
-  String log() {
+  public String log() {
     try {
       List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
   }
 
-  /** Stops etcd (SIGTERM, then SIGKILL after 10 s). Its directory is deleted with the bench's. */
+  /** Stops etcd: SIGTERM, then SIGKILL after 10 s. Leaves its directory. */
   @Override
   public void close() {
     process.destroy();
@@ -169,7 +169,8 @@ final class EtcdProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A loopback port nobody listened on a moment ago. */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
