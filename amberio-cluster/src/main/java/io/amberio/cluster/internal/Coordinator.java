@@ -80,12 +80,12 @@ public final class Coordinator {
     final long tombstone;
     final String contentType;
     final OptionalLong expected;
-    final FrameSource body;
+    final Body body;
     final long deadline;
     final long lockDeadline;
     int attempts;
 
-    Write(String path, TxnKind kind, long tombstone, String contentType, OptionalLong expected, FrameSource body) {
+    Write(String path, TxnKind kind, long tombstone, String contentType, OptionalLong expected, Body body) {
       this.path = path;
       this.slot = ctx.store.slotOf(path);
       this.kind = kind;
@@ -100,15 +100,103 @@ public final class Coordinator {
   }
 
   private CompletableFuture<BlobInfo> write(String path, TxnKind kind, long tombstone, String contentType,
-      OptionalLong expected, FrameSource body) {
-    Write w;
+      OptionalLong expected, FrameSource source) {
     try {
-      w = new Write(path, kind, tombstone, contentType, expected, body);
+      ctx.store.slotOf(path); // a bad path fails before any byte is read
     } catch (RuntimeException e) {
-      body.close();
+      source.close();
       return CompletableFuture.failedFuture(e);
     }
-    return attempt(w).whenComplete((r, t) -> body.close());
+    return Body.read(source, REPLAYABLE_BYTES).thenCompose(body -> {
+      Write w = new Write(path, kind, tombstone, contentType, expected, body);
+      return attempt(w).whenComplete((r, t) -> body.close());
+    });
+  }
+
+  /** Bodies up to this size are held in memory, so that a write can start over after an epoch change. */
+  static final int REPLAYABLE_BYTES = 1 << 20;
+
+  /**
+   * A write's bytes: held in memory when small (any attempt may send them again), otherwise the frames read
+   * ahead followed by the rest of the stream, which only one attempt can send.
+   */
+  static final class Body {
+    private final List<java.nio.ByteBuffer> head;
+    private final FrameSource rest; // null: the whole body is in head
+    private boolean used;
+
+    private Body(List<java.nio.ByteBuffer> head, FrameSource rest) {
+      this.head = head;
+      this.rest = rest;
+    }
+
+    /** Reads up to {@code limit} bytes ahead of {@code source}. */
+    static CompletableFuture<Body> read(FrameSource source, int limit) {
+      List<java.nio.ByteBuffer> head = new ArrayList<>();
+      CompletableFuture<Body> done = new CompletableFuture<>();
+      new Object() {
+        long bytes;
+
+        void next() {
+          source.next().whenComplete((f, t) -> {
+            if (t != null) {
+              source.close();
+              done.completeExceptionally(t);
+            } else if (f.isEmpty()) {
+              done.complete(new Body(head, null));
+            } else {
+              head.add(f.get());
+              bytes += f.get().remaining();
+              if (bytes > limit) {
+                done.complete(new Body(head, source));
+              } else {
+                next();
+              }
+            }
+          });
+        }
+      }.next();
+      return done;
+    }
+
+    boolean replayable() {
+      return rest == null;
+    }
+
+    /** The bytes for one attempt; null if they were already sent and cannot be again. */
+    synchronized FrameSource open() {
+      if (rest == null) {
+        return FrameSource.of(head.toArray(java.nio.ByteBuffer[]::new));
+      }
+      if (used) {
+        return null;
+      }
+      used = true;
+      java.util.ArrayDeque<java.nio.ByteBuffer> ahead = new java.util.ArrayDeque<>(head);
+      return new FrameSource() {
+        @Override
+        public CompletableFuture<java.util.Optional<java.nio.ByteBuffer>> next() {
+          synchronized (ahead) {
+            java.nio.ByteBuffer b = ahead.poll();
+            if (b != null) {
+              return CompletableFuture.completedFuture(java.util.Optional.of(b));
+            }
+          }
+          return rest.next();
+        }
+
+        @Override
+        public void close() {
+          rest.close();
+        }
+      };
+    }
+
+    void close() {
+      if (rest != null) {
+        rest.close();
+      }
+    }
   }
 
   /** Thrown inside an attempt to ask for another one. */
@@ -129,9 +217,9 @@ public final class Coordinator {
     }
     List<NodeId> participants = s.participants();
     BlobId txn = ctx.newId();
-    return lockAll(w, s, txn, participants).handle((max, t) -> {
+    return lockAll(w, s, txn, participants).thenCompose(max -> dataPhase(w, s, txn, participants, max)).handle((info, t) -> {
       if (t == null) {
-        return dataPhase(w, s, txn, participants, max);
+        return CompletableFuture.completedFuture(info);
       }
       Throwable c = Bodies.unwrap(t);
       if (c instanceof Retry r && ctx.now() < (r.refresh ? w.deadline : w.lockDeadline)) {
@@ -206,7 +294,13 @@ public final class Coordinator {
   }
 
   private CompletableFuture<BlobInfo> dataPhase(Write w, SlotState s, BlobId txn, List<NodeId> participants, long max) {
-    Tee tee = new Tee(w.kind == TxnKind.PUT ? w.body : FrameSource.empty(), participants.size());
+    FrameSource bytes = w.kind == TxnKind.PUT ? w.body.open() : FrameSource.empty();
+    if (bytes == null) {
+      abortAll(txn, participants);
+      return CompletableFuture.failedFuture(Errors.unavailable("the write of '" + w.path
+          + "' could not prepare, and its bytes were already sent once (too large to send again)", null));
+    }
+    Tee tee = new Tee(bytes, participants.size());
     byte[] h = new Msg.Out().s(txn.toString()).done();
     List<CompletableFuture<Response>> calls = new ArrayList<>();
     for (int i = 0; i < participants.size(); i++) {
@@ -234,7 +328,8 @@ public final class Coordinator {
           mapped = BlobStoreException.of(Reason.INPUT_FAILED, in.getMessage(), in.getCause());
         }
         if (failure == null || (failure instanceof Retry && !(mapped instanceof Retry))) {
-          failure = mapped instanceof Retry r
+          boolean again = w.kind != TxnKind.PUT || w.body.replayable();
+          failure = mapped instanceof Retry r && !again
               ? Errors.unavailable("the write of '" + w.path + "' could not prepare: " + r.getMessage(), null) : mapped;
         }
       }
