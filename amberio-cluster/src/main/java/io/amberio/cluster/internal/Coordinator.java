@@ -527,16 +527,8 @@ public final class Coordinator {
   // ------------------------------------------------------------------ listing
 
   public CompletableFuture<ListPage> list(ListRequest request) {
-    long deadline = ctx.now() + ctx.config.requestTimeout().toMillis();
-    try {
-      // Validates the prefix and cursor the same way every node will.
-      ctx.store.list(request.withLimit(1).withCursor(request.cursor()));
-    } catch (BlobStoreException e) {
-      if (e.reason() == Reason.INVALID_CURSOR || e.reason() == Reason.INVALID_PATH) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-    return listOnce(request, deadline, 0);
+    // The replicas judge the prefix and the cursor; their INVALID_* answers come back as they are.
+    return listOnce(request, ctx.now() + ctx.config.requestTimeout().toMillis(), 0);
   }
 
   private CompletableFuture<ListPage> listOnce(ListRequest request, long deadline, int round) {
@@ -564,7 +556,7 @@ public final class Coordinator {
         if (c.isCompletedExceptionally()) {
           Throwable t = c.handle((r, e) -> e).join();
           BlobStoreException b = Errors.fromRemote(t);
-          if (b != null && b.reason() == Reason.INVALID_CURSOR) {
+          if (b != null && b.reason() != Reason.UNAVAILABLE && b.reason() != Reason.CLOSED) {
             return CompletableFuture.failedFuture(b);
           }
           return retryList(request, deadline, round, Bodies.unwrap(t).getMessage());

@@ -686,10 +686,10 @@ public final class Replica implements RequestHandler {
     }
     BlobInfo v = page.get(i);
     return ctx.onDisk(() -> local(v)).thenCompose(have -> {
-      if (have != null && have.blobId().equals(v.blobId()) && have.state() == v.state()) {
+      if (have != null && have.state() == v.state()) {
         return CompletableFuture.completedFuture(0L);
       }
-      if (v.state() != VersionState.LIVE || (have != null && have.blobId().equals(v.blobId()))) {
+      if (v.state() != VersionState.LIVE || have != null) {
         return ctx.onDisk(() -> ctx.store.importVersion(v, InputStream.nullInputStream())).thenApply(x -> 1L);
       }
       byte[] h = new Msg.Out().i(slot).s(v.path()).l(v.version()).done();
@@ -698,25 +698,14 @@ public final class Replica implements RequestHandler {
     }).thenCompose(k -> copyEach(source, slot, page, i + 1, copied + k));
   }
 
-  /** This node's version with the same path and number, any state, or null. */
+  /** This node's version with the blob id of {@code v}, in any state, or null. */
   private BlobInfo local(BlobInfo v) {
-    try {
-      return ctx.store.head(v.path(), v.version());
-    } catch (BlobStoreException e) {
-      if (e.reason() == Reason.DELETED) {
-        // Tombstoned or a marker here: versionsAfter tells which, by blob id.
-        for (BlobInfo b : ctx.store.versionsAfter(ctx.store.slotOf(v.path()), before(v.blobId()), 1)) {
-          if (b.blobId().equals(v.blobId())) {
-            return b;
-          }
-        }
-        return null;
+    for (BlobInfo b : ctx.store.versionsAfter(ctx.store.slotOf(v.path()), before(v.blobId()), 1)) {
+      if (b.blobId().equals(v.blobId())) {
+        return b;
       }
-      if (e.reason() == Reason.NOT_FOUND) {
-        return null;
-      }
-      throw e;
     }
+    return null;
   }
 
   /** The largest id below {@code id}, so that versionsAfter(before(id)) starts at {@code id}. */
