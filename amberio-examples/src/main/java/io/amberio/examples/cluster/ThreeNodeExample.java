@@ -58,8 +58,14 @@ public final class ThreeNodeExample {
         disks.add(disk);
         InMemoryTransport transport = network.join(id);
         transports.add(transport);
-        // ClusterNode.builder() with id, topology, store, transport, registry, scheduler and disk executor set.
-        nodes.add(NodeParts.builder(id, topology, store, transport, registry, scheduler, disk)
+        nodes.add(ClusterNode.builder()
+            .id(id)
+            .topology(topology)
+            .store(store)
+            .transport(transport)
+            .registry(registry)
+            .scheduler(scheduler)
+            .diskExecutor(disk)
             .tempDir(dir.resolve(id.value()).resolve("cluster-staging"))
             .build());
       }
@@ -99,15 +105,23 @@ public final class ThreeNodeExample {
         transport.close();
       }
       for (ExecutorService disk : disks) {
-        NodeParts.stop(disk);
+        shutDown(disk);
       }
       for (ReplicaStore store : stores) {
         store.close();
       }
-      NodeParts.stop(io);
+      shutDown(io);
       registry.close();
-      NodeParts.stop(timer);
+      shutDown(timer);
     }
     System.out.println("stopped");
+  }
+
+  /** Lets the pool finish its tasks (up to 10 s), then stops its threads. */
+  private static void shutDown(ExecutorService pool) throws InterruptedException {
+    pool.shutdown();
+    if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+      pool.shutdownNow();
+    }
   }
 }
