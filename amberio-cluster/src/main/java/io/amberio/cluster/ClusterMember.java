@@ -486,10 +486,13 @@ public final class ClusterMember implements AutoCloseable {
     public Builder etcd(List<URI> endpoints) {
       Objects.requireNonNull(endpoints, "endpoints");
       onceRegistry();
+      for (int i = 0; i < endpoints.size(); i++) {
+        Objects.requireNonNull(endpoints.get(i), "endpoints[" + i + "]");
+      }
       EtcdRegistryBuilder b = EtcdRegistry.builder();
       try {
         b.endpoints(endpoints);
-      } catch (NullPointerException | IllegalArgumentException e) {
+      } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("etcd: " + e.getMessage(), e);
       }
       this.etcd = b;
