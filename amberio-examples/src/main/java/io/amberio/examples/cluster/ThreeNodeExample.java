@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One single-threaded {@link Scheduler} drives the registry, the network and the three nodes (the
  * in-memory network runs one task at a time); each node gets its own pool for the store's blocking calls.
- * A real deployment runs one node per machine with {@code amberio node --config}: an etcd registry and the
- * TCP transport.
+ * A real deployment runs one node per machine with {@code amberio node --config}, or embeds an
+ * {@link io.amberio.cluster.ClusterMember} ({@link EmbeddedMemberExample}): an etcd registry and the TCP
+ * transport.
  */
 public final class ThreeNodeExample {
   private ThreeNodeExample() {}
