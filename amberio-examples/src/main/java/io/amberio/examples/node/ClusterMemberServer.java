@@ -71,13 +71,13 @@ public final class ClusterMemberServer implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(storeOptions, "storeOptions");
     Objects.requireNonNull(http, "http");
-    ClusterMember.Builder builder = builder(config, sharedRegistry).storeOptions(storeOptions)
-        .blobStoreThreads(http.maxThreads());
     ClusterMember member;
     try {
-      member = builder.start();
+      member = builder(config, sharedRegistry).storeOptions(storeOptions).blobStoreThreads(http.maxThreads()).start();
     } catch (ClusterMember.StartException e) {
       throw new StartException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new StartException("node " + config.nodeId() + " could not start: " + e, e);
     }
     ServerOptions options;
     try {
