@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The argument checks of {@link ClusterMember.Builder}: every argument is checked when given, with a message
+ * The argument checks of {@link ClusterMemberBuilder}: every argument is checked when given, with a message
  * naming it; an option set twice names the earlier value; what does not fit together is rejected by
  * {@code start()} before anything is opened.
  */
@@ -32,7 +32,7 @@ class ClusterMemberBuilderTest {
 
   @Test
   void nullArgumentsAreRejectedNamingTheOption() {
-    ClusterMember.Builder b = ClusterMember.builder();
+    ClusterMemberBuilder b = ClusterMember.builder();
     assertThatThrownBy(() -> b.nodeId(null)).isInstanceOf(NullPointerException.class).hasMessage("nodeId");
     assertThatThrownBy(() -> b.topology(null)).isInstanceOf(NullPointerException.class).hasMessage("topology");
     assertThatThrownBy(() -> b.dataDirs(null)).isInstanceOf(NullPointerException.class).hasMessage("dataDirs");
@@ -52,7 +52,7 @@ class ClusterMemberBuilderTest {
 
   @Test
   void badValuesAreRejectedSayingWhatIsWrong() {
-    ClusterMember.Builder b = ClusterMember.builder();
+    ClusterMemberBuilder b = ClusterMember.builder();
     assertThatThrownBy(() -> b.dataDirs(List.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("dataDirs must name at least one directory");
     assertThatThrownBy(() -> b.dataDirs(List.of(dir.resolve("x"), dir.resolve("y/../x"))))
@@ -104,7 +104,7 @@ class ClusterMemberBuilderTest {
 
   @Test
   void anOptionSetTwiceNamesTheEarlierValue() throws Exception {
-    ClusterMember.Builder b = ClusterMember.builder()
+    ClusterMemberBuilder b = ClusterMember.builder()
         .nodeId(NodeId.of("a"))
         .topology(ONE)
         .dataDirs(List.of(dir))
@@ -147,18 +147,18 @@ class ClusterMemberBuilderTest {
     ScheduledExecutorService threads = Executors.newSingleThreadScheduledExecutor();
     try (InMemoryRegistry given = new InMemoryRegistry(Scheduler.system(threads))) {
       List<URI> endpoints = List.of(URI.create("http://10.0.0.9:2379"));
-      ClusterMember.Builder etcd = ClusterMember.builder().etcd(endpoints);
+      ClusterMemberBuilder etcd = ClusterMember.builder().etcd(endpoints);
       assertThatThrownBy(() -> etcd.registry(given)).isInstanceOf(IllegalStateException.class)
           .hasMessage("the registry was already set to etcd [http://10.0.0.9:2379]");
       assertThatThrownBy(etcd::inMemoryRegistry).isInstanceOf(IllegalStateException.class)
           .hasMessage("the registry was already set to etcd [http://10.0.0.9:2379]");
-      ClusterMember.Builder memory = ClusterMember.builder().inMemoryRegistry();
+      ClusterMemberBuilder memory = ClusterMember.builder().inMemoryRegistry();
       assertThatThrownBy(() -> memory.etcd(endpoints)).isInstanceOf(IllegalStateException.class)
           .hasMessage("the registry was already set to an in-memory registry");
       assertThatThrownBy(memory::inMemoryRegistry).isInstanceOf(IllegalStateException.class)
           .hasMessage("the registry was already set to an in-memory registry");
       Registry registry = given;
-      ClusterMember.Builder shared = ClusterMember.builder().registry(registry);
+      ClusterMemberBuilder shared = ClusterMember.builder().registry(registry);
       assertThatThrownBy(() -> shared.registry(registry)).isInstanceOf(IllegalStateException.class)
           .hasMessage("the registry was already set to the given registry " + given);
     } finally {

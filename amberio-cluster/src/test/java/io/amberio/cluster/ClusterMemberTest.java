@@ -153,7 +153,7 @@ class ClusterMemberTest {
   void aTakenPortFailsTheStartAndClosesWhatHadOpened() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      ClusterMember.Builder builder = oneNode("taken-1", port)
+      ClusterMemberBuilder builder = oneNode("taken-1", port)
           .clusterListen(InetSocketAddress.createUnresolved("127.0.0.1", port));
       assertThatThrownBy(builder::start)
           .isInstanceOfSatisfying(ClusterMember.StartException.class,
@@ -169,7 +169,7 @@ class ClusterMemberTest {
 
   @Test
   void anUnresolvableListenAddressFailsTheStart() throws Exception {
-    ClusterMember.Builder builder = oneNode("unresolved-1", 7481)
+    ClusterMemberBuilder builder = oneNode("unresolved-1", 7481)
         .clusterListen(InetSocketAddress.createUnresolved("no-such-host.invalid", 7481));
     assertThatThrownBy(builder::start)
         .isInstanceOfSatisfying(ClusterMember.StartException.class,
@@ -182,7 +182,7 @@ class ClusterMemberTest {
   void aStoreThatCannotOpenFailsTheStartWithReasonStore() throws Exception {
     oneNode("store-1", 0).start().close(); // made with 8 slots
     Topology other = Topology.of(16, 1, List.of(Topology.Node.of("store-1", "127.0.0.1:0")));
-    ClusterMember.Builder builder = ClusterMember.builder().nodeId(NodeId.of("store-1")).topology(other)
+    ClusterMemberBuilder builder = ClusterMember.builder().nodeId(NodeId.of("store-1")).topology(other)
         .dataDirs(List.of(dir.resolve("store-1"))).inMemoryRegistry();
     assertThatThrownBy(builder::start)
         .isInstanceOfSatisfying(ClusterMember.StartException.class,
@@ -194,7 +194,7 @@ class ClusterMemberTest {
 
   @Test
   void storeOptionsThatSetTheSlotCountFailTheStartAndLeaveNothingRunning() throws Exception {
-    ClusterMember.Builder builder = ClusterMember.builder().nodeId(NodeId.of("opts-1"))
+    ClusterMemberBuilder builder = ClusterMember.builder().nodeId(NodeId.of("opts-1"))
         .topology(Topology.of(8, 1, List.of(Topology.Node.of("opts-1", "127.0.0.1:0"))))
         .dataDirs(List.of(dir.resolve("opts-1"))).inMemoryRegistry().storeOptions(b -> b.slotCount(8));
     assertThatThrownBy(builder::start)
@@ -207,7 +207,7 @@ class ClusterMemberTest {
   @Test
   void anUnreachableEtcdFailsTheJoinWithinTheStartTimeout() throws Exception {
     int nobody = freePort();
-    ClusterMember.Builder builder = ClusterMember.builder().nodeId(NodeId.of("lonely-1"))
+    ClusterMemberBuilder builder = ClusterMember.builder().nodeId(NodeId.of("lonely-1"))
         .topology(Topology.of(8, 1, List.of(Topology.Node.of("lonely-1", "127.0.0.1:0"))))
         .dataDirs(List.of(dir.resolve("lonely-1")))
         .etcd(List.of(URI.create("http://127.0.0.1:" + nobody)))
@@ -244,7 +244,7 @@ class ClusterMemberTest {
     }
   }
 
-  private ClusterMember.Builder oneNode(String id, int port) {
+  private ClusterMemberBuilder oneNode(String id, int port) {
     return ClusterMember.builder().nodeId(NodeId.of(id))
         .topology(Topology.of(8, 1, List.of(Topology.Node.of(id, "127.0.0.1:" + port))))
         .dataDirs(List.of(dir.resolve(id)))

@@ -1,6 +1,7 @@
 package io.amberio.examples.cluster;
 
 import io.amberio.cluster.ClusterMember;
+import io.amberio.cluster.ClusterMemberBuilder;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.core.BlobContent;
@@ -31,7 +32,7 @@ public final class EmbeddedMemberExample {
     Path dir = Path.of(args.length > 0 ? args[0] : "embedded-member-data");
     Topology topology = Topology.of(64, 1, List.of(Topology.Node.of("solo", "127.0.0.1:7481")));
 
-    ClusterMember.Builder builder = ClusterMember.builder()
+    ClusterMemberBuilder builder = ClusterMember.builder()
         .nodeId(NodeId.of("solo"))
         .topology(topology)
         .dataDirs(List.of(dir.resolve("disk-1"), dir.resolve("disk-2")))

@@ -1,6 +1,7 @@
 package io.amberio.examples.node;
 
 import io.amberio.cluster.ClusterMember;
+import io.amberio.cluster.ClusterMemberBuilder;
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.registry.InMemoryRegistry;
 import io.amberio.cluster.registry.Registry;
@@ -102,9 +103,9 @@ public final class ClusterMemberServer implements AutoCloseable {
    * cluster listen address (resolved at start), secret, timings, and the registry it names, or
    * {@code sharedRegistry} instead when not null.
    */
-  static ClusterMember.Builder builder(NodeConfig config, Registry sharedRegistry) {
+  static ClusterMemberBuilder builder(NodeConfig config, Registry sharedRegistry) {
     HostPort listen = config.clusterListen();
-    ClusterMember.Builder b = ClusterMember.builder()
+    ClusterMemberBuilder b = ClusterMember.builder()
         .nodeId(config.nodeId())
         .topology(config.topology())
         .dataDirs(config.dataDirs())
