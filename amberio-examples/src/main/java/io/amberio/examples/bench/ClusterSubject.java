@@ -1,5 +1,6 @@
 package io.amberio.examples.bench;
 
+import io.amberio.cluster.ClusterMember;
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.Scheduler;
@@ -9,7 +10,6 @@ import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.NetworkTransport;
 import io.amberio.core.BlobStore;
 import io.amberio.core.ReplicaStore;
-import io.amberio.examples.cluster.NodeParts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Three {@link ClusterNode}s in this process, assembled as {@code ClusterMember} assembles one: per node a
+ * Three {@link ClusterNode}s in this process, assembled as {@link ClusterMember} assembles one: per node a
  * {@link ReplicaStore} in its own directory, {@link Scheduler#system} over {@value #SCHEDULER_THREADS} threads,
  * a disk pool of {@value #DISK_THREADS} threads, an io pool that reads PUT bodies, a registry client, and a
  * {@link NetworkTransport} on a free loopback port (real sockets, every frame HMACed with one random
@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClusterSubject implements Subject {
   static final List<String> NODE_IDS = List.of("a", "b", "c");
-  static final int SCHEDULER_THREADS = 4;
-  static final int DISK_THREADS = 16;
+  static final int SCHEDULER_THREADS = ClusterMember.DEFAULT_SCHEDULER_THREADS;
+  static final int DISK_THREADS = ClusterMember.DEFAULT_DISK_THREADS;
   static final int IO_THREADS = 16;
   /** How long the three nodes may take to start and agree on every slot. */
   static final long START_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(2);
@@ -89,12 +89,12 @@ final class ClusterSubject implements Subject {
     for (String id : NODE_IDS) {
       ReplicaStore store = Stores.builder(dir.resolve(id), options, slotCount).buildReplica();
       stores.add(store);
-      ScheduledThreadPoolExecutor t = NodeParts.timers(SCHEDULER_THREADS, "bench-cluster-" + id);
+      ScheduledThreadPoolExecutor t = NodeThreads.timers(SCHEDULER_THREADS, "bench-cluster-" + id);
       timers.add(t);
       Scheduler scheduler = Scheduler.system(t);
       schedulers.add(scheduler);
-      ExecutorService disk = NodeParts.pool(DISK_THREADS, "bench-disk-" + id);
-      ExecutorService io = NodeParts.pool(IO_THREADS, "bench-io-" + id);
+      ExecutorService disk = NodeThreads.pool(DISK_THREADS, "bench-disk-" + id);
+      ExecutorService io = NodeThreads.pool(IO_THREADS, "bench-io-" + id);
       disks.add(disk);
       ios.add(io);
       pools.add(disk);
@@ -119,8 +119,14 @@ final class ClusterSubject implements Subject {
     Topology topology = Topology.of(stores.get(0).slotCount(), NODE_IDS.size(), members);
     for (int i = 0; i < NODE_IDS.size(); i++) {
       String id = NODE_IDS.get(i);
-      ClusterNode node = NodeParts.builder(NodeId.of(id), topology, stores.get(i), transports.get(i), registries.get(i),
-              schedulers.get(i), disks.get(i))
+      ClusterNode node = ClusterNode.builder()
+          .id(NodeId.of(id))
+          .topology(topology)
+          .store(stores.get(i))
+          .transport(transports.get(i))
+          .registry(registries.get(i))
+          .scheduler(schedulers.get(i))
+          .diskExecutor(disks.get(i))
           .tempDir(dir.resolve(id).resolve("cluster-staging"))
           .build();
       nodes.add(node);
@@ -248,10 +254,10 @@ final class ClusterSubject implements Subject {
       run(failures, r::close);
     }
     for (ExecutorService p : pools) {
-      run(failures, () -> NodeParts.stop(p));
+      run(failures, () -> NodeThreads.stop(p));
     }
     for (ScheduledThreadPoolExecutor t : timers) {
-      run(failures, () -> NodeParts.stop(t));
+      run(failures, () -> NodeThreads.stop(t));
     }
     for (ReplicaStore s : stores) {
       run(failures, s::close);

@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One single-threaded {@link Scheduler} drives the registry, the network and the three nodes (the
  * in-memory network runs one task at a time); each node gets its own pool for the store's blocking calls.
- * A real deployment runs one node per machine with {@code amberio node --config}: an etcd registry and the
- * TCP transport.
+ * A real deployment runs one node per machine with {@code amberio node --config}, or embeds an
+ * {@link io.amberio.cluster.ClusterMember} ({@link EmbeddedMemberExample}): an etcd registry and the TCP
+ * transport.
  */
 public final class ThreeNodeExample {
   private ThreeNodeExample() {}
@@ -58,8 +59,14 @@ public final class ThreeNodeExample {
         disks.add(disk);
         InMemoryTransport transport = network.join(id);
         transports.add(transport);
-        // ClusterNode.builder() with id, topology, store, transport, registry, scheduler and disk executor set.
-        nodes.add(NodeParts.builder(id, topology, store, transport, registry, scheduler, disk)
+        nodes.add(ClusterNode.builder()
+            .id(id)
+            .topology(topology)
+            .store(store)
+            .transport(transport)
+            .registry(registry)
+            .scheduler(scheduler)
+            .diskExecutor(disk)
             .tempDir(dir.resolve(id.value()).resolve("cluster-staging"))
             .build());
       }
@@ -99,15 +106,23 @@ public final class ThreeNodeExample {
         transport.close();
       }
       for (ExecutorService disk : disks) {
-        NodeParts.stop(disk);
+        shutDown(disk);
       }
       for (ReplicaStore store : stores) {
         store.close();
       }
-      NodeParts.stop(io);
+      shutDown(io);
       registry.close();
-      NodeParts.stop(timer);
+      shutDown(timer);
     }
     System.out.println("stopped");
+  }
+
+  /** Lets the pool finish its tasks (up to 10 s), then stops its threads. */
+  private static void shutDown(ExecutorService pool) throws InterruptedException {
+    pool.shutdown();
+    if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+      pool.shutdownNow();
+    }
   }
 }

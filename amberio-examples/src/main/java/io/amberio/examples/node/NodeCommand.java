@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  * {@code --data-dir}, {@code --port}, {@code --bind}, {@code --node-id} and {@code --slots} may not be given
  * with it; the other options still apply. A file that breaks a rule is reported in one line on stderr, naming
  * the field, with exit code 2, and nothing starts. SIGTERM drains the HTTP server, leaves the cluster and closes
- * the transport, the registry client and the store ({@link ClusterMember#stop()}).
+ * the transport, the registry client and the store ({@link ClusterMemberServer#stop()}).
  */
 @Command(
     name = "node",
@@ -175,10 +175,10 @@ public final class NodeCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return 2;
     }
-    ClusterMember member;
+    ClusterMemberServer member;
     try {
-      member = ClusterMember.start(parsed, this::storeOptions, options);
-    } catch (ClusterMember.StartException e) {
+      member = ClusterMemberServer.start(parsed, this::storeOptions, options);
+    } catch (ClusterMemberServer.StartException e) {
       LOG.error("{}", e.getMessage());
       return 1;
     }
@@ -188,7 +188,7 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   /** Runs in the shutdown hook of a cluster member: drain, leave, close, and end the process. */
-  private static void stop(ClusterMember member) {
+  private static void stop(ClusterMemberServer member) {
     LOG.info("Stopping: draining requests in flight");
     boolean clean = member.stop();
     LOG.info("Left the cluster; store closed; stopped");

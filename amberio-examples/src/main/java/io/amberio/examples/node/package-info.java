@@ -2,7 +2,8 @@
  * The runnable single node: {@link io.amberio.examples.node.AmberioServer} serves the HTTP API of the
  * contract ({@code contract/http-api.md}) over one {@link io.amberio.core.BlobStore}, and
  * {@link io.amberio.examples.node.NodeCommand} is {@code amberio node}. With {@code --config FILE} the same server
- * fronts a cluster member instead ({@link io.amberio.examples.node.ClusterMember}, configured by
+ * fronts a cluster member instead ({@link io.amberio.examples.node.ClusterMemberServer} over the library's
+ * {@link io.amberio.cluster.ClusterMember}, configured by
  * {@link io.amberio.examples.node.ConfigFile}; see {@code docs/cluster-node.md}).
  *
  * <h2>Where the contract is silent</h2>

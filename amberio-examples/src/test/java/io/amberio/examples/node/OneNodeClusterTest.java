@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A one-node cluster member started from a config file (in-memory registry), serving the HTTP API. */
 class OneNodeClusterTest {
   @TempDir static Path dir;
-  static ClusterMember member;
+  static ClusterMemberServer member;
   static Http http;
 
   @BeforeAll
@@ -30,7 +30,7 @@ class OneNodeClusterTest {
           "timings": {"leaseTtlMs": 2000, "requestTimeoutMs": 5000}
         }
         """);
-    member = ClusterMember.start(ConfigFile.load(config), b -> b.chunkSize(64 << 10), ServerOptions.defaults());
+    member = ClusterMemberServer.start(ConfigFile.load(config), b -> b.chunkSize(64 << 10), ServerOptions.defaults());
     http = new Http(member.server().uri());
   }
 

@@ -41,7 +41,7 @@ class ThreeNodeClusterTest {
   @TempDir static Path dir;
   static ScheduledExecutorService registryThreads;
   static InMemoryRegistry registry;
-  static final List<ClusterMember> members = new ArrayList<>();
+  static final List<ClusterMemberServer> members = new ArrayList<>();
   static final List<Http> http = new ArrayList<>();
   static Topology topology;
 
@@ -62,12 +62,12 @@ class ThreeNodeClusterTest {
       NodeConfig config = new NodeConfig(n.id(), new HostPort("127.0.0.1", 0), HostPort.parse(n.address()),
           List.of(dir.resolve(n.id().value())), Optional.empty(), topology, new RegistrySpec.Memory(),
           Optional.of(new NodeConfig.Secret(secret)), timings);
-      ClusterMember m = ClusterMember.start(config, b -> b.chunkSize(64 << 10), ServerOptions.defaults(), registry);
+      ClusterMemberServer m = ClusterMemberServer.start(config, b -> b.chunkSize(64 << 10), ServerOptions.defaults(), registry);
       members.add(m);
       http.add(new Http(m.server().uri()));
     }
     await("every node sees every node up", () -> {
-      for (ClusterMember m : members) {
+      for (ClusterMemberServer m : members) {
         for (NodeId id : topology.nodeIds()) {
           if (!m.node().status(id).equals("up")) {
             return false;
@@ -80,7 +80,7 @@ class ThreeNodeClusterTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (ClusterMember m : members) {
+    for (ClusterMemberServer m : members) {
       assertThat(m.stop()).as("node %s stopped cleanly", m.config().nodeId()).isTrue();
     }
     if (registry != null) {
@@ -105,7 +105,7 @@ class ThreeNodeClusterTest {
       assertThat(get.headers().firstValue("ETag")).isEqualTo(put.headers().firstValue("ETag"));
     }
     // Every replica holds it: each node's own store has the version.
-    for (ClusterMember m : members) {
+    for (ClusterMemberServer m : members) {
       assertThat(m.store().maxVersion("photos/cat.txt")).as("on %s", m.config().nodeId()).isEqualTo(1);
     }
   }

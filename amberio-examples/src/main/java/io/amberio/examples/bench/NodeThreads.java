@@ -1,13 +1,7 @@
-package io.amberio.examples.cluster;
+package io.amberio.examples.bench;
 
-import io.amberio.cluster.ClusterNode;
-import io.amberio.cluster.NodeId;
+import io.amberio.cluster.ClusterMember;
 import io.amberio.cluster.Scheduler;
-import io.amberio.cluster.registry.Registry;
-import io.amberio.cluster.topology.Topology;
-import io.amberio.cluster.transport.Transport;
-import io.amberio.core.ReplicaStore;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -17,31 +11,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How the examples assemble a {@link ClusterNode} and its threads, in one place: {@code ClusterMember}
- * ({@code amberio node}), the bench's three-node cluster and {@link ThreeNodeExample} wire their nodes alike,
- * so the bench measures the node as {@code amberio node} runs it.
+ * The threads of the bench's cluster nodes, made as {@link ClusterMember} makes a member's (it cannot use
+ * {@code ClusterMember} itself: its nodes listen on free ports first and learn the topology after), so the
+ * bench measures the node as {@code amberio node --config} runs it.
  */
-public final class NodeParts {
-  private NodeParts() {}
-
-  /**
-   * A {@link ClusterNode#builder()} with the parts every node needs; the caller adds what differs (its
-   * {@code config}, its {@code tempDir}) and builds.
-   */
-  public static ClusterNode.Builder builder(NodeId id, Topology topology, ReplicaStore store, Transport transport,
-      Registry registry, Scheduler scheduler, Executor disk) {
-    return ClusterNode.builder()
-        .id(id)
-        .topology(topology)
-        .store(store)
-        .transport(transport)
-        .registry(registry)
-        .scheduler(scheduler)
-        .diskExecutor(disk);
-  }
+final class NodeThreads {
+  private NodeThreads() {}
 
   /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ...: they never keep the JVM alive. */
-  public static ThreadFactory threads(String prefix) {
+  static ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
@@ -54,7 +32,7 @@ public final class NodeParts {
    * The threads of a node's {@link Scheduler#system}: a cancelled timer leaves the queue at once (nodes
    * cancel many timeouts), and delayed tasks are dropped at shutdown instead of run.
    */
-  public static ScheduledThreadPoolExecutor timers(int threads, String prefix) {
+  static ScheduledThreadPoolExecutor timers(int threads, String prefix) {
     ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(threads, threads(prefix));
     timers.setRemoveOnCancelPolicy(true);
     timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -62,7 +40,7 @@ public final class NodeParts {
   }
 
   /** A pool of at most {@code threads} threads that end after 30 s idle, with an unbounded queue. */
-  public static ExecutorService pool(int threads, String prefix) {
+  static ExecutorService pool(int threads, String prefix) {
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads(prefix));
     pool.allowCoreThreadTimeOut(true);
@@ -74,7 +52,7 @@ public final class NodeParts {
    *
    * @return false if tasks were still running after 10 s (and were interrupted)
    */
-  public static boolean stop(ExecutorService pool) throws InterruptedException {
+  static boolean stop(ExecutorService pool) throws InterruptedException {
     pool.shutdown();
     if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
       pool.shutdownNow();
