@@ -18,6 +18,7 @@ import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
 import io.amberio.core.ReplicaStore;
+import io.amberio.core.Scheduler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

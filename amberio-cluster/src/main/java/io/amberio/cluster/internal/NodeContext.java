@@ -3,7 +3,7 @@ package io.amberio.cluster.internal;
 import com.github.f4b6a3.ulid.Ulid;
 import io.amberio.cluster.ClusterConfig;
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Placement;
 import io.amberio.cluster.transport.Transport;

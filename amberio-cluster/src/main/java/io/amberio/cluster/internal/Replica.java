@@ -1,7 +1,7 @@
 package io.amberio.cluster.internal;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.CasResult;
 import io.amberio.cluster.registry.DeleteOptions;

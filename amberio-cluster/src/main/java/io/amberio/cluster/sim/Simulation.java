@@ -422,7 +422,7 @@ public final class Simulation implements AutoCloseable {
       java.util.function.Function<T, Outcome> success) {
     boolean[] done = {false};
     // A client gives up after a while: the outcome is then unknown.
-    io.amberio.cluster.Scheduler.Cancellable timer = scheduler.schedule(config.requestTimeout().plusSeconds(2), () -> {
+    io.amberio.core.Scheduler.Cancellable timer = scheduler.schedule(config.requestTimeout().plusSeconds(2), () -> {
       if (!done[0]) {
         done[0] = true;
         p.unknown();

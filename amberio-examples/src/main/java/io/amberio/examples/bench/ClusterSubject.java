@@ -2,7 +2,7 @@ package io.amberio.examples.bench;
 
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.EtcdRegistry;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Topology;

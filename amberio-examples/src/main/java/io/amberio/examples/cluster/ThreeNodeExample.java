@@ -2,7 +2,7 @@ package io.amberio.examples.cluster;
 
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.InMemoryRegistry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.InMemoryNetwork;
