@@ -17,7 +17,7 @@ import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.Scheduler;
 import java.nio.file.Path;
 import java.util.ArrayList;

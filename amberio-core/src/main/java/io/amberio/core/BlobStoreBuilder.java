@@ -170,17 +170,6 @@ public final class BlobStoreBuilder {
    *     another slot count, another set of disks, or a newer format; IO_ERROR if a directory is unusable
    */
   public BlobStore build() {
-    return buildReplica();
-  }
-
-  /**
-   * Opens the store like {@link #build()}, as a {@link ReplicaStore}: the same store, with the operations
-   * the cluster layer needs to use it as one replica.
-   *
-   * @throws IllegalStateException if no data directory was given
-   * @throws BlobStoreException as {@link #build()}
-   */
-  public ReplicaStore buildReplica() {
     if (dataDirs.isEmpty()) {
       throw new IllegalStateException("at least one data directory is required");
     }

@@ -8,7 +8,7 @@ import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Placement;
 import io.amberio.cluster.transport.Transport;
 import io.amberio.core.BlobId;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;

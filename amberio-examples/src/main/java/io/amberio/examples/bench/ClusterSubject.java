@@ -8,7 +8,7 @@ import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.NetworkTransport;
 import io.amberio.core.BlobStore;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import io.amberio.examples.cluster.NodeParts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -87,7 +87,7 @@ final class ClusterSubject implements Subject {
     List<ExecutorService> ios = new ArrayList<>();
     List<Registry> registries = new ArrayList<>();
     for (String id : NODE_IDS) {
-      ReplicaStore store = Stores.builder(dir.resolve(id), options, slotCount).buildReplica();
+      ReplicaStore store = ReplicaStore.open(Stores.builder(dir.resolve(id), options, slotCount));
       stores.add(store);
       ScheduledThreadPoolExecutor t = NodeParts.timers(SCHEDULER_THREADS, "bench-cluster-" + id);
       timers.add(t);

@@ -6,7 +6,7 @@ import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.Transport;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;

@@ -10,7 +10,7 @@ import io.amberio.cluster.transport.InMemoryTransport;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ public final class ThreeNodeExample {
     ExecutorService io = Executors.newCachedThreadPool();
     try {
       for (NodeId id : topology.nodeIds()) {
-        ReplicaStore store = BlobStore.builder().dataDir(dir.resolve(id.value())).slotCount(64).buildReplica();
+        ReplicaStore store = ReplicaStore.open(BlobStore.builder().dataDir(dir.resolve(id.value())).slotCount(64));
         stores.add(store);
         ExecutorService disk = Executors.newFixedThreadPool(4);
         disks.add(disk);

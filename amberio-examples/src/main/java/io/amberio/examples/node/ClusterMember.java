@@ -11,7 +11,7 @@ import io.amberio.cluster.transport.NetworkTransport;
 import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreBuilder;
 import io.amberio.core.BlobStoreException;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import io.amberio.examples.cluster.NodeParts;
 import io.amberio.examples.node.NodeConfig.RegistrySpec;
 import java.io.IOException;
@@ -140,8 +140,8 @@ public final class ClusterMember implements AutoCloseable {
     Topology topology = config.topology();
 
     try {
-      store = storeOptions.apply(BlobStore.builder()).dataDirs(config.dataDirs()).slotCount(topology.slotCount())
-          .buildReplica();
+      store = ReplicaStore.open(storeOptions.apply(BlobStore.builder()).dataDirs(config.dataDirs())
+          .slotCount(topology.slotCount()));
     } catch (BlobStoreException e) {
       throw new StartException("Cannot open the store in " + config.dataDirs() + ": " + e.getMessage(), e);
     }

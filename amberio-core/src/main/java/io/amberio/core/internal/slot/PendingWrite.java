@@ -2,10 +2,10 @@ package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.ReplicaStore;
-import io.amberio.core.ReplicaStore.PrepareSpec;
-import io.amberio.core.ReplicaStore.PreparedTxn;
-import io.amberio.core.ReplicaStore.TxnKind;
+import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.replica.PrepareSpec;
+import io.amberio.core.replica.PreparedTxn;
+import io.amberio.core.replica.TxnKind;
 import io.amberio.core.internal.meta.VersionRow;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A prepared write receiving its bytes (see {@link ReplicaStore.PreparedWrite}); it holds its path in its
+ * A prepared write receiving its bytes (see {@link PreparedWrite}); it holds its path in its
  * {@link Slot} from creation until it is finished or abandoned.
  *
  * <p>Bytes are pushed, so they are buffered up to one chunk. A full chunk is written out only once more
@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread: every method runs under {@link #lock}, so an abort waits for a running {@code write} to return
  * and the writer then finds the write abandoned.
  */
-public final class PendingWrite implements ReplicaStore.PreparedWrite {
+public final class PendingWrite implements PreparedWrite {
 
   /** Told once when the write ends: {@code prepared} true after finish, false when abandoned. */
   public interface Done {
