@@ -23,7 +23,7 @@ final class Listing {
   private static final int ROW_BUDGET = 16_384;
   private static final Comparator<VersionRow> ORDER =
       (a, b) -> {
-        int c = BlobPaths.compareUtf8(a.path(), b.path());
+        int c = ListPage.PATH_ORDER.compare(a.path(), b.path());
         return c != 0 ? c : Long.compare(b.version(), a.version());
       };
 
