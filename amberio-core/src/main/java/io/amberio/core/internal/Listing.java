@@ -5,7 +5,7 @@ import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
-import io.amberio.core.internal.meta.VersionRow;
+import io.amberio.core.internal.row.VersionRow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;

@@ -6,7 +6,7 @@ import io.amberio.core.replica.PreparedWrite;
 import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.PreparedTxn;
 import io.amberio.core.replica.TxnKind;
-import io.amberio.core.internal.meta.VersionRow;
+import io.amberio.core.internal.row.VersionRow;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;

@@ -15,11 +15,10 @@ import io.amberio.core.SlotStats;
 import io.amberio.core.VersionState;
 import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
-import io.amberio.core.internal.meta.PreparedRow;
+import io.amberio.core.internal.row.PreparedRow;
 import io.amberio.core.internal.meta.SlotDatabase;
 import io.amberio.core.internal.meta.SlotDatabase.Lookup;
-import io.amberio.core.internal.meta.SlotSchema;
-import io.amberio.core.internal.meta.VersionRow;
+import io.amberio.core.internal.row.VersionRow;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,12 +165,12 @@ public final class Slot implements AutoCloseable {
     if (n <= threshold) {
       files.requireSpace(n);
       byte[] data = java.util.Arrays.copyOf(head, n);
-      return commitVersion(path, blobId, SlotSchema.LIVE, n, options, 0, inlineChecksums(head, n), true, data);
+      return commitVersion(path, blobId, VersionRow.LIVE, n, options, 0, inlineChecksums(head, n), true, data);
     }
     recordReclaim(blobId);
     try {
       ChunkFiles.Written w = files.write(blobId, head, n, in, ctx.chunkSize(), ctx.maxBlobSize());
-      return commitVersion(path, blobId, SlotSchema.LIVE, w.size(), options, w.chunkCount(),
+      return commitVersion(path, blobId, VersionRow.LIVE, w.size(), options, w.chunkCount(),
           VersionRow.packChecksums(w.crcs()), false, null);
     } catch (RuntimeException e) {
       discard(blobId);
@@ -189,7 +188,7 @@ public final class Slot implements AutoCloseable {
     try {
       requireNotHeld(path);
       SlotDatabase.PathState ps = db.pathStateForWrite(path);
-      if (ps == null && state == SlotSchema.MARKER) {
+      if (ps == null && state == VersionRow.MARKER) {
         throw BlobStoreException.of(Reason.NOT_FOUND, "'" + path + "' was never written");
       }
       long max = ps == null ? 0 : ps.maxVersion();
@@ -264,7 +263,7 @@ public final class Slot implements AutoCloseable {
 
   /** Writes a delete marker; see {@code BlobStore.delete}. */
   public BlobInfo delete(String path) {
-    return commitVersion(path, ctx.newBlobId(), SlotSchema.MARKER, 0, null, 0, new byte[0], true, new byte[0]);
+    return commitVersion(path, ctx.newBlobId(), VersionRow.MARKER, 0, null, 0, new byte[0], true, new byte[0]);
   }
 
   /** Tombstones one version; see {@code BlobStore.deleteVersion}. */
@@ -280,7 +279,7 @@ public final class Slot implements AutoCloseable {
       if (row == null) {
         throw BlobStoreException.of(Reason.DELETED, "version " + version + " of '" + path + "' was garbage-collected");
       }
-      if (row.state() != SlotSchema.TOMBSTONED) {
+      if (row.state() != VersionRow.TOMBSTONED) {
         journaled(new JournalRecord.Tombstone(number, path, version, ctx.clock().millis()), true);
         row = db.versionForWrite(path, version);
       }
@@ -508,7 +507,7 @@ public final class Slot implements AutoCloseable {
             ? "transaction " + txn + " is not prepared yet: its write has not finished"
             : "no transaction " + txn + " is prepared here (never prepared, or aborted)");
       }
-      if (p.kind() == SlotSchema.TXN_TOMBSTONE) {
+      if (p.kind() == PreparedRow.TXN_TOMBSTONE) {
         long v = p.tombstoneVersion();
         if (db.versionForWrite(p.path(), v) == null) {
           // Collection skips held paths, so only damage behind the store's back gets here.
@@ -523,9 +522,9 @@ public final class Slot implements AutoCloseable {
         if (version != max + 1) {
           throw BlobStoreException.versionConflict(p.path(), version, max);
         }
-        boolean put = p.kind() == SlotSchema.TXN_PUT;
+        boolean put = p.kind() == PreparedRow.TXN_PUT;
         String contentType = !put ? null : p.contentType() == null ? PutOptions.DEFAULT_CONTENT_TYPE : p.contentType();
-        result = new VersionRow(p.path(), version, txn, put ? SlotSchema.LIVE : SlotSchema.MARKER, p.size(),
+        result = new VersionRow(p.path(), version, txn, put ? VersionRow.LIVE : VersionRow.MARKER, p.size(),
             contentType, p.createdAt(), p.createdAt(), p.chunkSize(), p.chunkCount(), p.checksums(), p.inline(), null);
         journaled(new JournalRecord.CommitPrepared(number, result, p.inline() ? p.inlineData() : null), true);
       }
@@ -612,9 +611,9 @@ public final class Slot implements AutoCloseable {
 
   private PreparedTxn toTxn(PreparedRow r) {
     TxnKind kind = switch (r.kind()) {
-      case SlotSchema.TXN_PUT -> TxnKind.PUT;
-      case SlotSchema.TXN_MARKER -> TxnKind.MARKER;
-      case SlotSchema.TXN_TOMBSTONE -> TxnKind.TOMBSTONE;
+      case PreparedRow.TXN_PUT -> TxnKind.PUT;
+      case PreparedRow.TXN_MARKER -> TxnKind.MARKER;
+      case PreparedRow.TXN_TOMBSTONE -> TxnKind.TOMBSTONE;
       default -> throw new IllegalStateException("unknown transaction kind " + r.kind() + " of " + r.txn());
     };
     PrepareSpec spec = new PrepareSpec(BlobId.parse(r.txn()), r.path(), kind, r.tombstoneVersion(), r.contentType(),
@@ -624,9 +623,9 @@ public final class Slot implements AutoCloseable {
 
   private static int kindCode(TxnKind kind) {
     return switch (kind) {
-      case PUT -> SlotSchema.TXN_PUT;
-      case MARKER -> SlotSchema.TXN_MARKER;
-      case TOMBSTONE -> SlotSchema.TXN_TOMBSTONE;
+      case PUT -> PreparedRow.TXN_PUT;
+      case MARKER -> PreparedRow.TXN_MARKER;
+      case TOMBSTONE -> PreparedRow.TXN_TOMBSTONE;
     };
   }
 
@@ -708,13 +707,13 @@ public final class Slot implements AutoCloseable {
       level = levelExisting(info);
       if (level == null) {
         int state = switch (info.state()) {
-          case LIVE -> SlotSchema.LIVE;
-          case TOMBSTONED -> SlotSchema.TOMBSTONED;
-          case MARKER -> SlotSchema.MARKER;
+          case LIVE -> VersionRow.LIVE;
+          case TOMBSTONED -> VersionRow.TOMBSTONED;
+          case MARKER -> VersionRow.MARKER;
         };
         long created = info.lastModified().toEpochMilli();
         // A tombstone's retention runs from when this replica learnt of it: the peer's time is not known.
-        long changed = state == SlotSchema.TOMBSTONED ? ctx.clock().millis() : created;
+        long changed = state == VersionRow.TOMBSTONED ? ctx.clock().millis() : created;
         VersionRow row = new VersionRow(info.path(), info.version(), info.blobId().toString(), state, info.size(),
             info.contentType(), created, changed, ctx.chunkSize(), chunkCount, checksums, inline, null);
         journaled(new JournalRecord.PutVersion(number, row, inline ? data : null), true);
@@ -745,7 +744,7 @@ public final class Slot implements AutoCloseable {
         throw BlobStoreException.of(Reason.VERSION_CONFLICT, "version " + version + " of '" + path + "' is blob "
             + row.blobId() + " here, not " + blobId);
       }
-      if (info.state() == VersionState.TOMBSTONED && row.state() != SlotSchema.TOMBSTONED) {
+      if (info.state() == VersionState.TOMBSTONED && row.state() != VersionRow.TOMBSTONED) {
         journaled(new JournalRecord.Tombstone(number, path, version, ctx.clock().millis()), true);
         row = db.versionForWrite(path, version);
       }
@@ -783,9 +782,9 @@ public final class Slot implements AutoCloseable {
           ? "version " + version.getAsLong() + " of '" + path + "' was garbage-collected"
           : "'" + path + "' has no current version (deleted)");
     }
-    if (row.state() != SlotSchema.LIVE) {
+    if (row.state() != VersionRow.LIVE) {
       throw BlobStoreException.of(Reason.DELETED, "version " + row.version() + " of '" + path + "' is "
-          + (row.state() == SlotSchema.MARKER ? "a delete marker" : "tombstoned"));
+          + (row.state() == VersionRow.MARKER ? "a delete marker" : "tombstoned"));
     }
     return row;
   }
