@@ -178,7 +178,7 @@ public final class LocalBlobStore implements ReplicaStore {
         if (recovered) {
           slot.reclaimOrphans();
         }
-        for (String txn : slot.heldTxns()) {
+        for (String txn : slot.transactions().heldTxns()) {
           pendingTxns.put(txn, n);
         }
       } catch (RuntimeException e) {
@@ -322,14 +322,14 @@ public final class LocalBlobStore implements ReplicaStore {
     if (elsewhere == null) {
       elsewhere = resolvedTxns.get(txn);
     }
-    if (elsewhere != null && elsewhere != n && Boolean.TRUE.equals(withSlot(elsewhere, false, s -> s.knowsTxn(txn)))) {
+    if (elsewhere != null && elsewhere != n && Boolean.TRUE.equals(withSlot(elsewhere, false, s -> s.transactions().knowsTxn(txn)))) {
       throw new IllegalArgumentException("transaction " + txn + " is already known to this store (in slot "
           + elsewhere + ", not the slot of '" + spec.path() + "')");
     }
     Slot slot = slots.acquire(n, true);
     PendingWrite w;
     try {
-      w = slot.prepare(spec, prepared -> {
+      w = slot.transactions().prepare(spec, prepared -> {
         receiving.remove(txn);
         if (!prepared) {
           pendingTxns.remove(txn);
@@ -360,7 +360,7 @@ public final class LocalBlobStore implements ReplicaStore {
       // Not undecided here: committed before this process started, or unknown.
       BitSet existing = slots.existing();
       for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
-        Optional<BlobInfo> done = withSlot(s, false, slot -> slot.committedTxn(id));
+        Optional<BlobInfo> done = withSlot(s, false, slot -> slot.transactions().committedTxn(id));
         if (done != null && done.isPresent()) {
           resolvedTxns.put(id, s);
           return done.get();
@@ -369,7 +369,7 @@ public final class LocalBlobStore implements ReplicaStore {
       throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here (never prepared,"
           + " or aborted)");
     }
-    BlobInfo info = withSlot(n, false, slot -> slot.commitPrepared(id, version));
+    BlobInfo info = withSlot(n, false, slot -> slot.transactions().commitPrepared(id, version));
     if (info == null) {
       throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here");
     }
@@ -387,7 +387,7 @@ public final class LocalBlobStore implements ReplicaStore {
     if (n < 0) {
       return false;
     }
-    Boolean aborted = withSlot(n, false, slot -> slot.abortPrepared(id));
+    Boolean aborted = withSlot(n, false, slot -> slot.transactions().abortPrepared(id));
     pendingTxns.remove(id);
     resolvedTxns.put(id, n);
     return aborted != null && aborted;
@@ -423,7 +423,7 @@ public final class LocalBlobStore implements ReplicaStore {
     List<PreparedTxn> all = new ArrayList<>();
     BitSet existing = slots.existing();
     for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
-      List<PreparedTxn> some = withSlot(s, false, Slot::preparedTxns);
+      List<PreparedTxn> some = withSlot(s, false, slot -> slot.transactions().preparedTxns());
       if (some != null) {
         all.addAll(some);
       }
@@ -434,21 +434,21 @@ public final class LocalBlobStore implements ReplicaStore {
   @Override
   public List<PreparedTxn> preparedTxns(int slot) {
     requireSlot(slot);
-    List<PreparedTxn> some = withSlot(slot, false, Slot::preparedTxns);
+    List<PreparedTxn> some = withSlot(slot, false, s -> s.transactions().preparedTxns());
     return some == null ? List.of() : some;
   }
 
   @Override
   public Optional<PreparedTxn> preparedOn(String path) {
     BlobPaths.validate(path);
-    Optional<PreparedTxn> found = withSlot(slotOf(path), false, slot -> slot.preparedOn(path));
+    Optional<PreparedTxn> found = withSlot(slotOf(path), false, slot -> slot.transactions().preparedOn(path));
     return found == null ? Optional.empty() : found;
   }
 
   @Override
   public long maxVersion(String path) {
     BlobPaths.validate(path);
-    Long max = withSlot(slotOf(path), false, slot -> slot.maxVersion(path));
+    Long max = withSlot(slotOf(path), false, slot -> slot.history().maxVersion(path));
     return max == null ? 0 : max;
   }
 
@@ -459,7 +459,7 @@ public final class LocalBlobStore implements ReplicaStore {
       throw new IllegalArgumentException("limit must be >= 1, was " + limit);
     }
     String from = after == null ? null : after.toString();
-    List<BlobInfo> found = withSlot(slot, false, s -> s.versionsAfter(from, limit));
+    List<BlobInfo> found = withSlot(slot, false, s -> s.history().versionsAfter(from, limit));
     return found == null ? List.of() : found;
   }
 
@@ -468,7 +468,7 @@ public final class LocalBlobStore implements ReplicaStore {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(data, "data");
     BlobPaths.validate(version.path());
-    return withSlot(slotOf(version.path()), true, slot -> slot.importVersion(version, data));
+    return withSlot(slotOf(version.path()), true, slot -> slot.history().importVersion(version, data));
   }
 
   // ------------------------------------------------------------------ plumbing
