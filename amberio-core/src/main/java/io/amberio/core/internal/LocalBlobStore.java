@@ -20,7 +20,6 @@ import io.amberio.core.replica.TxnKind;
 import io.amberio.core.SlotStats;
 import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
-import io.amberio.core.internal.slot.PendingWrite;
 import io.amberio.core.internal.slot.ReadBuffers;
 import io.amberio.core.internal.slot.Slot;
 import io.amberio.core.internal.slot.SlotManager;
@@ -30,14 +29,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -50,11 +45,9 @@ import org.slf4j.LoggerFactory;
  * The {@link BlobStore} over local data directories. Paths are validated here, mapped to slots, and each
  * operation runs on one {@link Slot} held through the {@link SlotManager}; listing merges every slot.
  *
- * <p>As a {@link ReplicaStore}, a prepared write keeps its slot acquired (so it is never closed under the
- * write) until the write is finished or abandoned. Commit and abort name only the transaction, so the store
- * keeps an index of which slot holds which undecided transaction: filled as slots open (each reports its
- * prepared rows), by journal replay and by {@code prepare}; a transaction it does not find is looked for in
- * the slots not opened yet, once per process.
+ * <p>As a {@link ReplicaStore}, it checks the arguments and hands transactions to the
+ * {@link TransactionIndex}, which knows which slot holds which transaction, and catch-up to the slot's
+ * {@code SlotHistory}. Changes are made durable in the {@link Journals} before they reach a slot database.
  *
  * <p>Lifecycle: {@code open} locks the directories, checks what they record, and, after an unclean
  * shutdown, opens every slot once so each reclaims what unfinished writes left; {@code close} refuses new
@@ -63,13 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class LocalBlobStore implements ReplicaStore {
   private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-  private static final long JOURNAL_SEGMENT_SIZE = 32L << 20;
-  /**
-   * Journals per disk. One journal serializes its fsyncs; the disk takes several in parallel (the fsync
-   * limit with 8 writers is several times that of one), so slots are spread over a few independent
-   * journals. A slot always uses the same one, which keeps its records in order.
-   */
-  private static final int JOURNAL_STRIPES = 4;
 
   private final StoreSettings settings;
   private final StoreLayout layout;
@@ -77,24 +63,10 @@ public final class LocalBlobStore implements ReplicaStore {
   private final Context context;
   private final ScheduledExecutorService ownScheduler;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
-  private final List<Journal> journals = new ArrayList<>();
+  private final TransactionIndex transactions;
+  private volatile Journals journals;
   private volatile boolean recovered;
   private volatile boolean closed;
-
-  // Two-phase commit: the slot of every undecided transaction (prepared, or receiving bytes) of the slots in
-  // txnsIndexed, and of recently decided ones (so that a repeated commit finds its answer quickly).
-  private static final int RESOLVED_TXNS_KEPT = 4096;
-  private final Map<String, Integer> pendingTxns = new ConcurrentHashMap<>();
-  private final Map<String, Integer> resolvedTxns =
-      Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-          return size() > RESOLVED_TXNS_KEPT;
-        }
-      });
-  // @GuardedBy("itself")
-  private final BitSet txnsIndexed = new BitSet();
-  private final Map<String, PendingWrite> receiving = new ConcurrentHashMap<>();
 
   private LocalBlobStore(StoreSettings settings, StoreLayout layout) {
     this.settings = settings;
@@ -107,6 +79,7 @@ public final class LocalBlobStore implements ReplicaStore {
             settings.maxOpenSlots(),
             settings.idleSlotTimeout(),
             settings.clock());
+    this.transactions = new TransactionIndex(slots, this::withSlot, () -> closed);
     ScheduledExecutorService scheduler = settings.scheduler();
     if (scheduler == null) {
       scheduler =
@@ -152,12 +125,7 @@ public final class LocalBlobStore implements ReplicaStore {
    * opens every slot once to reclaim the bytes of writes that never committed.
    */
   private void recover() {
-    for (int d = 0; d < settings.dataDirs().size(); d++) {
-      for (int stripe = 0; stripe < JOURNAL_STRIPES; stripe++) {
-        journals.add(Journal.open(layout.journalDir(d).resolve(Integer.toString(stripe)), JOURNAL_SEGMENT_SIZE,
-            settings.minFreeBytes(), this::syncSlots, this::replay));
-      }
-    }
+    journals = Journals.open(layout, settings.dataDirs().size(), settings.minFreeBytes(), this::syncSlots, this::replay);
     BitSet existing = slots.existing();
     if (!layout.wasCleanlyShutDown()) {
       log.info("recovering after an unclean shutdown: checking {} slots", existing.cardinality());
@@ -178,25 +146,17 @@ public final class LocalBlobStore implements ReplicaStore {
         if (recovered) {
           slot.reclaimOrphans();
         }
-        for (String txn : slot.transactions().heldTxns()) {
-          pendingTxns.put(txn, n);
-        }
+        transactions.slotOpened(n, slot.transactions().heldTxns());
       } catch (RuntimeException e) {
         slot.close();
         throw e;
-      }
-      synchronized (txnsIndexed) {
-        txnsIndexed.set(n);
       }
     }
     return slot;
   }
 
   private void replay(JournalRecord record) {
-    if (record instanceof JournalRecord.Prepare p) {
-      // An opening slot reports the rows already in its table; the replay may add more.
-      pendingTxns.put(p.row().txn(), record.slot());
-    }
+    transactions.replayed(record);
     Slot slot = slots.acquire(record.slot(), true);
     try {
       slot.replay(record);
@@ -316,105 +276,21 @@ public final class LocalBlobStore implements ReplicaStore {
       new PutOptions(OptionalLong.empty(), spec.contentType()); // the same rules as a put's content type
     }
     ensureOpen();
-    String txn = spec.txn().toString();
-    int n = slotOf(spec.path());
-    Integer elsewhere = pendingTxns.get(txn);
-    if (elsewhere == null) {
-      elsewhere = resolvedTxns.get(txn);
-    }
-    if (elsewhere != null && elsewhere != n && Boolean.TRUE.equals(withSlot(elsewhere, false, s -> s.transactions().knowsTxn(txn)))) {
-      throw new IllegalArgumentException("transaction " + txn + " is already known to this store (in slot "
-          + elsewhere + ", not the slot of '" + spec.path() + "')");
-    }
-    Slot slot = slots.acquire(n, true);
-    PendingWrite w;
-    try {
-      w = slot.transactions().prepare(spec, prepared -> {
-        receiving.remove(txn);
-        if (!prepared) {
-          pendingTxns.remove(txn);
-        }
-        slots.release(slot);
-      });
-    } catch (RuntimeException e) {
-      slots.release(slot);
-      throw e;
-    }
-    pendingTxns.put(txn, n);
-    receiving.put(txn, w);
-    if (closed) {
-      // close() may have looked for writes to abandon before this one was registered
-      w.abandon();
-      throw BlobStoreException.of(Reason.CLOSED, "the store is closed");
-    }
-    return w;
+    return transactions.prepare(spec, slotOf(spec.path()));
   }
 
   @Override
   public BlobInfo commitPrepared(BlobId txn, long version) {
     Objects.requireNonNull(txn, "txn");
     ensureOpen();
-    String id = txn.toString();
-    int n = locate(id);
-    if (n < 0) {
-      // Not undecided here: committed before this process started, or unknown.
-      BitSet existing = slots.existing();
-      for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
-        Optional<BlobInfo> done = withSlot(s, false, slot -> slot.transactions().committedTxn(id));
-        if (done != null && done.isPresent()) {
-          resolvedTxns.put(id, s);
-          return done.get();
-        }
-      }
-      throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here (never prepared,"
-          + " or aborted)");
-    }
-    BlobInfo info = withSlot(n, false, slot -> slot.transactions().commitPrepared(id, version));
-    if (info == null) {
-      throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here");
-    }
-    pendingTxns.remove(id);
-    resolvedTxns.put(id, n);
-    return info;
+    return transactions.commit(txn, version);
   }
 
   @Override
   public boolean abortPrepared(BlobId txn) {
     Objects.requireNonNull(txn, "txn");
     ensureOpen();
-    String id = txn.toString();
-    int n = locate(id);
-    if (n < 0) {
-      return false;
-    }
-    Boolean aborted = withSlot(n, false, slot -> slot.transactions().abortPrepared(id));
-    pendingTxns.remove(id);
-    resolvedTxns.put(id, n);
-    return aborted != null && aborted;
-  }
-
-  /**
-   * The slot of a transaction that is undecided or was decided recently, or -1. Slots that have not been
-   * opened since the store opened are opened first (once per process), since only an open slot has reported
-   * its prepared transactions.
-   */
-  private int locate(String txn) {
-    Integer n = pendingTxns.get(txn);
-    if (n == null) {
-      n = resolvedTxns.get(txn);
-    }
-    if (n != null) {
-      return n;
-    }
-    BitSet missing = slots.existing();
-    synchronized (txnsIndexed) {
-      missing.andNot(txnsIndexed);
-    }
-    for (int s = missing.nextSetBit(0); s >= 0; s = missing.nextSetBit(s + 1)) {
-      withSlot(s, false, slot -> null); // opening it indexes it
-    }
-    n = pendingTxns.get(txn);
-    return n == null ? -1 : n;
+    return transactions.abort(txn);
   }
 
   @Override
@@ -563,19 +439,14 @@ public final class LocalBlobStore implements ReplicaStore {
         Thread.currentThread().interrupt();
       }
     }
-    // A write being prepared keeps its slot acquired: abandon it (its writer's next call fails with CLOSED),
-    // so the slots can close. Its bytes are deleted now, or by the next open.
-    for (PendingWrite w : List.copyOf(receiving.values())) {
-      try {
-        w.abortFromOutside(BlobStoreException.of(Reason.CLOSED, "the store is closed"));
-      } catch (RuntimeException e) {
-        log.warn("abandoning a prepared write at close failed", e);
-      }
-    }
+    // A write being prepared keeps its slot acquired: abandon it, so the slots can close.
+    transactions.abandonReceiving();
     boolean drained = slots.shutdown(CLOSE_TIMEOUT);
     if (drained) {
       // Every slot was synced as it closed, so the journals hold nothing that is not in a database.
-      journals.forEach(Journal::close);
+      if (journals != null) {
+        journals.close();
+      }
     }
     if (drained) {
       layout.closeCleanly();
@@ -628,8 +499,7 @@ public final class LocalBlobStore implements ReplicaStore {
 
     @Override
     public Journal journal(int slot) {
-      int disks = settings.dataDirs().size();
-      return journals.get((slot % disks) * JOURNAL_STRIPES + (slot / disks) % JOURNAL_STRIPES);
+      return journals.of(slot);
     }
 
     @Override
