@@ -12,6 +12,7 @@ import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
+import io.amberio.core.Scheduler;
 import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.PreparedTxn;
 import io.amberio.core.replica.PreparedWrite;
@@ -35,7 +36,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@code open} locks the directories, checks what they record, and, after an unclean
  * shutdown, opens every slot once so each reclaims what unfinished writes left; {@code close} refuses new
- * operations, waits for running ones, closes the slots and records a clean shutdown.
+ * operations, waits for running ones, closes the slots and records a clean shutdown. Background work
+ * (garbage collection, closing idle slots) runs as {@link Periodic} tasks on the injected
+ * {@link Scheduler}, or on a daemon thread the store owns and stops at close.
  */
 public final class LocalBlobStore implements ReplicaStore {
   private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
@@ -61,8 +63,8 @@ public final class LocalBlobStore implements ReplicaStore {
   private final StoreLayout layout;
   private final SlotManager slots;
   private final Context context;
-  private final ScheduledExecutorService ownScheduler;
-  private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+  private final ScheduledExecutorService ownExecutor;
+  private final List<Periodic> tasks = new ArrayList<>();
   private final TransactionIndex transactions;
   private volatile Journals journals;
   private volatile boolean recovered;
@@ -80,24 +82,23 @@ public final class LocalBlobStore implements ReplicaStore {
             settings.idleSlotTimeout(),
             settings.clock());
     this.transactions = new TransactionIndex(slots, this::withSlot, () -> closed);
-    ScheduledExecutorService scheduler = settings.scheduler();
+    Scheduler scheduler = settings.scheduler();
     if (scheduler == null) {
-      scheduler =
+      ownExecutor =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
                 Thread t = new Thread(r, "amberio-maintenance");
                 t.setDaemon(true);
                 return t;
               });
-      ownScheduler = scheduler;
+      scheduler = Scheduler.system(ownExecutor);
     } else {
-      ownScheduler = null;
+      ownExecutor = null;
     }
-    long idleMillis = Math.max(1000, settings.idleSlotTimeout().toMillis() / 2);
-    tasks.add(scheduler.scheduleWithFixedDelay(this::closeIdleSlots, idleMillis, idleMillis, TimeUnit.MILLISECONDS));
+    Duration idleCheck = Duration.ofMillis(Math.max(1000, settings.idleSlotTimeout().toMillis() / 2));
+    tasks.add(Periodic.start(scheduler, idleCheck, this::closeIdleSlots));
     if (!settings.gcInterval().isZero()) {
-      long gc = settings.gcInterval().toMillis();
-      tasks.add(scheduler.scheduleWithFixedDelay(this::backgroundGc, gc, gc, TimeUnit.MILLISECONDS));
+      tasks.add(Periodic.start(scheduler, settings.gcInterval(), this::backgroundGc));
     }
   }
 
@@ -428,13 +429,13 @@ public final class LocalBlobStore implements ReplicaStore {
       return;
     }
     closed = true;
-    tasks.forEach(t -> t.cancel(false));
-    if (ownScheduler != null) {
+    tasks.forEach(Periodic::stop);
+    if (ownExecutor != null) {
       // Let a running collection finish rather than interrupt it: an interrupt closes the FileChannel
       // it is using, which for the journal would stop every later write.
-      ownScheduler.shutdown();
+      ownExecutor.shutdown();
       try {
-        ownScheduler.awaitTermination(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        ownExecutor.awaitTermination(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
