@@ -51,7 +51,8 @@ public final class SlotTransactions {
     }
   }
 
-  // Lock order: writeLock, then holdLock; the database's own lock is taken under either.
+  // Lock order: the slot's write lock (SlotChanges.writeLock), then holdLock; the database's own lock is
+  // taken under either.
   private final Object holdLock = new Object();
   // @GuardedBy("holdLock")
   private final Map<String, Hold> holdsByPath = new HashMap<>();
