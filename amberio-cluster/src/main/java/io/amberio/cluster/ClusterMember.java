@@ -6,7 +6,8 @@ import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.NetworkTransport;
 import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreException;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.Scheduler;
+import io.amberio.core.replica.ReplicaStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -159,8 +160,8 @@ public final class ClusterMember implements AutoCloseable {
     String id = spec.nodeId.value();
     Topology topology = spec.topology;
     try {
-      store = spec.storeOptions.apply(BlobStore.builder()).dataDirs(spec.dataDirs).slotCount(topology.slotCount())
-          .buildReplica();
+      store = ReplicaStore.open(spec.storeOptions.apply(BlobStore.builder()).dataDirs(spec.dataDirs)
+          .slotCount(topology.slotCount()));
     } catch (BlobStoreException e) {
       throw new StartException(StartException.Reason.STORE,
           "Cannot open the store in " + spec.dataDirs + ": " + e.getMessage(), e);

@@ -13,7 +13,7 @@ import io.amberio.core.BlobStoreException;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.VersionState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,8 +42,8 @@ class ClusterListingTest {
     List<Topology.Node> tn = List.of(Topology.Node.of("a", "a:1"), Topology.Node.of("b", "b:1"), Topology.Node.of("c", "c:1"));
     Topology topology = Topology.of(16, 3, tn);
     for (Topology.Node n : tn) {
-      ReplicaStore store = BlobStore.builder().dataDir(dir.resolve(n.id().value())).slotCount(16).clock(sched.clock())
-          .buildReplica();
+      ReplicaStore store = ReplicaStore.open(BlobStore.builder().dataDir(dir.resolve(n.id().value())).slotCount(16)
+          .clock(sched.clock()));
       stores.add(store);
       ClusterNode node = ClusterNode.builder().id(n.id()).topology(topology).store(store)
           .transport(net.join(n.id())).registry(registry).scheduler(sched).random(new Random(n.id().hashCode())).build();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.InMemoryRegistry;
 import io.amberio.cluster.registry.LocalEtcd;
 import io.amberio.cluster.topology.Topology;

@@ -8,7 +8,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Configures and opens a {@link BlobStore}. Every option is checked when set, and setting one twice is an
@@ -55,7 +54,7 @@ public final class BlobStoreBuilder {
   private Duration idleSlotTimeout;
   private Long minFreeBytes;
   private InstantSource clock;
-  private ScheduledExecutorService scheduler;
+  private Scheduler scheduler;
 
   BlobStoreBuilder() {}
 
@@ -153,12 +152,14 @@ public final class BlobStoreBuilder {
   }
 
   /**
-   * The scheduler for background work (garbage collection, closing idle slots). The store does not shut
-   * it down. Default: a daemon thread owned by the store.
+   * The scheduler for background work (garbage collection every {@link #gcInterval}, closing idle slots).
+   * Its tasks read and write the disks, so its threads must be allowed to block; a test or a simulation may
+   * instead run them by hand. The store cancels its tasks at close but does not stop the scheduler. Default:
+   * one daemon thread owned by the store, stopped at close (a collection running then is let finish).
    */
-  public BlobStoreBuilder scheduler(ScheduledExecutorService executor) {
-    requireUnset("scheduler", scheduler);
-    scheduler = Objects.requireNonNull(executor, "scheduler");
+  public BlobStoreBuilder scheduler(Scheduler scheduler) {
+    requireUnset("scheduler", this.scheduler);
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     return this;
   }
 
@@ -170,17 +171,6 @@ public final class BlobStoreBuilder {
    *     another slot count, another set of disks, or a newer format; IO_ERROR if a directory is unusable
    */
   public BlobStore build() {
-    return buildReplica();
-  }
-
-  /**
-   * Opens the store like {@link #build()}, as a {@link ReplicaStore}: the same store, with the operations
-   * the cluster layer needs to use it as one replica.
-   *
-   * @throws IllegalStateException if no data directory was given
-   * @throws BlobStoreException as {@link #build()}
-   */
-  public ReplicaStore buildReplica() {
     if (dataDirs.isEmpty()) {
       throw new IllegalStateException("at least one data directory is required");
     }

@@ -1,5 +1,7 @@
 package io.amberio.core;
 
+import io.amberio.core.internal.ListCursor;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,7 +20,7 @@ public record ListPage(List<BlobInfo> items, String nextCursor) {
    * The order of listings: paths in the byte order of their UTF-8 encodings (code point order, not the
    * UTF-16 order of {@link String#compareTo}).
    */
-  public static final java.util.Comparator<String> PATH_ORDER = io.amberio.core.internal.BlobPaths::compareUtf8;
+  public static final Comparator<String> PATH_ORDER = ListPage::compareUtf8;
 
   /**
    * The cursor that continues a listing right after {@code item}: what {@link #nextCursor()} would be on a
@@ -26,6 +28,25 @@ public record ListPage(List<BlobInfo> items, String nextCursor) {
    * cursors every node accepts.
    */
   public static String cursorAfter(BlobInfo item, boolean allVersions) {
-    return io.amberio.core.internal.Cursors.after(item.path(), item.version(), allVersions);
+    return ListCursor.after(item.path(), item.version(), allVersions);
+  }
+
+  /**
+   * Compares two strings in the byte order of their UTF-8 encodings, which is code point order (not the
+   * UTF-16 order of {@link String#compareTo}).
+   */
+  private static int compareUtf8(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 }

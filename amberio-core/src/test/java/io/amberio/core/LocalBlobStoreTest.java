@@ -149,35 +149,48 @@ class LocalBlobStoreTest extends BlobStoreContract {
   }
 
   @Test
-  void backgroundGarbageCollectionRunsOnTheGivenSchedulerAndStopsAtClose() throws Exception {
-    java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
-    try {
-      BlobStore s =
-          BlobStore.builder()
-              .dataDir(Files.createDirectories(tmp.resolve("bg")))
-              .slotCount(4)
-              .retention(RETENTION)
-              .gcInterval(Duration.ofHours(1))
-              .clock(clock)
-              .scheduler(scheduler)
-              .minFreeBytes(0)
-              .build();
-      s.put("p", bytes(10, 1));
-      s.put("p", bytes(K + 10, 2));
-      s.deleteVersion("p", 2);
-      clock.advance(RETENTION.plusMinutes(1));
-      // run what the store scheduled, now, on this thread (the real delays are an hour)
-      List<Runnable> scheduled = new java.util.ArrayList<>(scheduler.getQueue());
-      assertThat(scheduled).as("background tasks scheduled").isNotEmpty();
-      scheduled.forEach(Runnable::run);
-      assertThat(TestSupport.listAllVersions(s)).extracting(BlobInfo::version).containsExactly(1L);
-      s.close();
-      assertThat(scheduler.isShutdown()).as("the store does not shut down a scheduler it was given").isFalse();
-      assertThat(scheduler.getQueue())
-          .as("no background work is left scheduled after close")
-          .allSatisfy(r -> assertThat(((java.util.concurrent.Future<?>) r).isCancelled()).isTrue());
-    } finally {
-      scheduler.shutdownNow();
+  void backgroundWorkRunsOnTheGivenSchedulerAndStopsAtClose() throws Exception {
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    Path dir = Files.createDirectories(tmp.resolve("bg"));
+    BlobStore s =
+        BlobStore.builder()
+            .dataDir(dir)
+            .slotCount(4)
+            .retention(RETENTION)
+            .gcInterval(Duration.ofMinutes(40))
+            .idleSlotTimeout(Duration.ofMinutes(10))
+            .clock(clock)
+            .scheduler(scheduler)
+            .minFreeBytes(0)
+            .build();
+    assertThat(scheduler.pending()).as("garbage collection and the idle-slot check are scheduled").hasSize(2);
+    s.put("p", bytes(10, 1));
+    s.put("p", bytes(K + 10, 2));
+    s.deleteVersion("p", 2);
+    assertThat(openSlotDatabases(dir)).as("the slot written is open").hasSize(1);
+
+    // the idle check runs every 5 minutes: at 5 the slot is not idle long enough yet, at 10 it is
+    scheduler.advance(Duration.ofMinutes(6));
+    assertThat(openSlotDatabases(dir)).as("not idle for 10 minutes yet").hasSize(1);
+    scheduler.advance(Duration.ofMinutes(5));
+    assertThat(openSlotDatabases(dir)).as("closed by the idle check").isEmpty();
+
+    // garbage collection runs at 40 minutes (the tombstone is within retention) and at 80 (it is not)
+    scheduler.advance(Duration.ofMinutes(35));
+    assertThat(TestSupport.listAllVersions(s)).extracting(BlobInfo::version).containsExactly(2L, 1L);
+    scheduler.advance(Duration.ofMinutes(40));
+    assertThat(TestSupport.listAllVersions(s)).extracting(BlobInfo::version).containsExactly(1L);
+    assertThat(scheduler.pending()).as("each run schedules the next").hasSize(2);
+
+    s.close();
+    assertThat(scheduler.pending()).as("no background work is left scheduled after close").isEmpty();
+    assertThat(scheduler.advance(Duration.ofDays(1))).as("nothing runs after close").isZero();
+  }
+
+  /** The slots whose database is open: SQLite deletes the write-ahead log when the last connection closes. */
+  private static List<Path> openSlotDatabases(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(f -> f.getFileName().toString().equals("meta.sqlite3-wal")).toList();
     }
   }
 }

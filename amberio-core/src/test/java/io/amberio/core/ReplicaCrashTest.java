@@ -4,11 +4,12 @@ import static io.amberio.core.TestSupport.bytes;
 import static io.amberio.core.TestSupport.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.ReplicaStore.PrepareSpec;
-import io.amberio.core.ReplicaStore.PreparedTxn;
-import io.amberio.core.ReplicaStore.PreparedWrite;
-import io.amberio.core.ReplicaStore.TxnKind;
+import io.amberio.core.replica.PrepareSpec;
+import io.amberio.core.replica.PreparedTxn;
+import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.replica.TxnKind;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -42,7 +43,7 @@ class ReplicaCrashTest {
 
   /** The child: arguments are the data directory and the transaction ids (chunked, inline, marker, receiving). */
   public static void main(String[] args) throws Exception {
-    ReplicaStore store = builder(Path.of(args[0])).buildReplica();
+    ReplicaStore store = ReplicaStore.open(builder(Path.of(args[0])));
     store.put("crash/marked", bytes(5, 3));
     PreparedWrite a = store.prepare(spec(args[1], "crash/chunked", TxnKind.PUT));
     a.write(ByteBuffer.wrap(CHUNKED));
@@ -87,7 +88,7 @@ class ReplicaCrashTest {
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    try (ReplicaStore store = builder(dir).buildReplica()) {
+    try (ReplicaStore store = ReplicaStore.open(builder(dir))) {
       List<PreparedTxn> prepared = store.preparedTxns();
       assertThat(prepared).extracting(t -> t.spec().txn().toString()).containsExactlyInAnyOrder(txns[0], txns[1], txns[2]);
       for (PreparedTxn t : prepared) {

@@ -4,6 +4,9 @@ import static io.amberio.core.TestSupport.bytes;
 import static io.amberio.core.TestSupport.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.core.replica.PrepareSpec;
+import io.amberio.core.replica.ReplicaStore;
+import io.amberio.core.replica.TxnKind;
 import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.TestSupport.MutableClock;
 import java.io.ByteArrayInputStream;
@@ -50,7 +53,7 @@ class ReplicaImportTest {
   }
 
   ReplicaStore open(Path dir) {
-    return BlobStore.builder()
+    return ReplicaStore.open(BlobStore.builder()
         .dataDir(dir)
         .slotCount(SLOTS)
         .chunkSize(K)
@@ -58,8 +61,7 @@ class ReplicaImportTest {
         .retention(RETENTION)
         .gcInterval(Duration.ZERO)
         .clock(clock)
-        .minFreeBytes(0)
-        .buildReplica();
+        .minFreeBytes(0));
   }
 
   @AfterEach
@@ -285,7 +287,7 @@ class ReplicaImportTest {
   @Test
   void aBlobIdPreparedHereIsNotImported() {
     BlobId txn = new BlobId(com.github.f4b6a3.ulid.UlidCreator.getMonotonicUlid());
-    replica.prepare(new ReplicaStore.PrepareSpec(txn, "pp", ReplicaStore.TxnKind.PUT, 0, null, 5, null)).finish();
+    replica.prepare(new PrepareSpec(txn, "pp", TxnKind.PUT, 0, null, 5, null)).finish();
     BlobInfo same = new BlobInfo("pp", 1, txn, VersionState.LIVE, 0, txn.toString().toLowerCase(),
         PutOptions.DEFAULT_CONTENT_TYPE, Instant.ofEpochMilli(5));
     assertThat(reasonOf(() -> replica.importVersion(same, new ByteArrayInputStream(new byte[0])))).isEqualTo(Reason.BUSY);

@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.f4b6a3.ulid.UlidCreator;
+import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.ReplicaStore.PrepareSpec;
-import io.amberio.core.ReplicaStore.PreparedTxn;
-import io.amberio.core.ReplicaStore.PreparedWrite;
-import io.amberio.core.ReplicaStore.TxnKind;
+import io.amberio.core.replica.PrepareSpec;
+import io.amberio.core.replica.PreparedTxn;
+import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.replica.TxnKind;
 import io.amberio.core.TestSupport.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,7 @@ class ReplicaStoreTest {
   }
 
   ReplicaStore open(BlobStoreBuilder b) {
-    ReplicaStore s = b.buildReplica();
+    ReplicaStore s = ReplicaStore.open(b);
     opened.add(s);
     return s;
   }

@@ -15,7 +15,7 @@ import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
-import io.amberio.core.ReplicaStore.TxnKind;
+import io.amberio.core.replica.TxnKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.amberio.cluster.internal;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.CasResult;
 import io.amberio.cluster.registry.DeleteOptions;
@@ -22,11 +22,11 @@ import io.amberio.core.ByteRange;
 import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
-import io.amberio.core.ReplicaStore;
-import io.amberio.core.ReplicaStore.PrepareSpec;
-import io.amberio.core.ReplicaStore.PreparedTxn;
-import io.amberio.core.ReplicaStore.PreparedWrite;
-import io.amberio.core.ReplicaStore.TxnKind;
+import io.amberio.core.replica.ReplicaStore;
+import io.amberio.core.replica.PrepareSpec;
+import io.amberio.core.replica.PreparedTxn;
+import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.replica.TxnKind;
 import io.amberio.core.VersionState;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

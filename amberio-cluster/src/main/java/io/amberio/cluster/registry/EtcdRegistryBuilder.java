@@ -1,6 +1,6 @@
 package io.amberio.cluster.registry;
 
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.RegistryException.Reason;
 import java.net.URI;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.amberio.cluster.registry;
 
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;

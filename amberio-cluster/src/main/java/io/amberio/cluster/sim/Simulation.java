@@ -12,7 +12,7 @@ import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.GetOptions;
 import io.amberio.core.PutOptions;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -81,9 +81,9 @@ public final class Simulation implements AutoCloseable {
 
     void start() {
       incarnation++;
-      store = BlobStore.builder().dataDir(dir).slotCount(b.slots).clock(scheduler.clock())
+      store = ReplicaStore.open(BlobStore.builder().dataDir(dir).slotCount(b.slots).clock(scheduler.clock())
           .retention(Duration.ofDays(3650)).gcInterval(Duration.ofDays(3650)).chunkSize(64 * 1024)
-          .inlineThreshold(256).minFreeBytes(0).buildReplica();
+          .inlineThreshold(256).minFreeBytes(0));
       transport = network.join(id);
       reg = new FaultyRegistry(registry, new Random(random.nextLong()), b.registryFaults ? 0.02 : 0);
       node = ClusterNode.builder().id(id).topology(topology).store(store).transport(transport).registry(reg)
@@ -422,7 +422,7 @@ public final class Simulation implements AutoCloseable {
       java.util.function.Function<T, Outcome> success) {
     boolean[] done = {false};
     // A client gives up after a while: the outcome is then unknown.
-    io.amberio.cluster.Scheduler.Cancellable timer = scheduler.schedule(config.requestTimeout().plusSeconds(2), () -> {
+    io.amberio.core.Scheduler.Cancellable timer = scheduler.schedule(config.requestTimeout().plusSeconds(2), () -> {
       if (!done[0]) {
         done[0] = true;
         p.unknown();

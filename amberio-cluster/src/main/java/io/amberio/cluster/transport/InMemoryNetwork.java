@@ -1,7 +1,7 @@
 package io.amberio.cluster.transport;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;

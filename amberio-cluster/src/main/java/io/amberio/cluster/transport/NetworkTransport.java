@@ -1,7 +1,7 @@
 package io.amberio.cluster.transport;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.transport.TransportException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;

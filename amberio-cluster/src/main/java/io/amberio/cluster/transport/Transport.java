@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Every future returned here fails with a {@link TransportException}; its {@link
  * TransportException.Reason reason} says what is known about delivery. Futures complete and handlers run
- * on the transport's {@link io.amberio.cluster.Scheduler Scheduler}, never on a thread that does I/O.
+ * on the transport's {@link io.amberio.core.Scheduler Scheduler}, never on a thread that does I/O.
  *
  * <p>Implementations: {@link InMemoryTransport} (one per node of an {@link InMemoryNetwork}, for tests and
  * simulation) and {@link NetworkTransport} (TCP, authenticated frames). Both pass {@code

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.amberio.cluster.ClusterConfig;
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.InMemoryRegistry;
 import io.amberio.cluster.registry.KeyValue;
@@ -19,7 +19,8 @@ import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.GetOptions;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.Scheduler;
+import io.amberio.core.replica.ReplicaStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -89,8 +90,8 @@ class Release01FixtureTest {
     ClusterConfig config = new ClusterConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(200),
         Duration.ofMillis(300), Duration.ofSeconds(20), 256);
     for (NodeId id : topology.nodeIds()) {
-      ReplicaStore store = BlobStore.builder().dataDir(fixture.resolve(id.value())).slotCount(SLOTS)
-          .chunkSize(64 * 1024).buildReplica();
+      ReplicaStore store = ReplicaStore.open(BlobStore.builder().dataDir(fixture.resolve(id.value()))
+          .slotCount(SLOTS).chunkSize(64 * 1024));
       stores.add(store);
       // Every prepared record of 0.1 is there before the node starts.
       assertThat(store.preparedTxns()).isNotEmpty();

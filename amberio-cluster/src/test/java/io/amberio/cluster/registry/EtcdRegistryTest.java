@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.RegistryException.Reason;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.amberio.cluster.registry;
 
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -3,7 +3,7 @@ package io.amberio.cluster.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.amberio.cluster.Scheduler.Cancellable;
+import io.amberio.core.Scheduler.Cancellable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.amberio.cluster.transport;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -76,25 +76,6 @@ public final class BlobPaths {
   }
 
   /**
-   * Compares two strings in the byte order of their UTF-8 encodings, which is code point order (not the
-   * UTF-16 order of {@link String#compareTo}).
-   */
-  public static int compareUtf8(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  }
-
-  /**
    * The smallest string greater than every string that starts with {@code prefix} (in UTF-8 order), or
    * {@code null} when there is none (empty prefix, or only U+10FFFF code points).
    */

@@ -18,10 +18,22 @@ import java.util.zip.CRC32C;
  * <p>Encoded as base64url of {@code [kind byte][version, 8 bytes][UTF-8 path][CRC32C of the rest, 4
  * bytes]}. The checksum makes a cursor that was cut, edited or invented fail with INVALID_CURSOR instead
  * of silently listing from somewhere else (a one-character edit changes at most 6 bits: always caught).
+ *
+ * <p>The listing engine decodes cursors; the API ({@link io.amberio.core.ListPage#cursorAfter}) encodes
+ * them for callers that merge pages, through {@link #after}: one codec, in one place.
  */
-record ListCursor(String path, long version) {
+public record ListCursor(String path, long version) {
   private static final byte CURRENT = 'c';
   private static final byte ALL_VERSIONS = 'v';
+
+  /** The cursor that continues a listing after {@code path} (and {@code version}, listing every version). */
+  public static String after(String path, long version, boolean allVersions) {
+    BlobPaths.validate(path);
+    if (allVersions && version < 1) {
+      throw new IllegalArgumentException("a versions listing continues after a version >= 1, was " + version);
+    }
+    return new ListCursor(path, allVersions ? version : 0).encode(allVersions);
+  }
 
   static ListCursor decode(String text, boolean allVersions) {
     if (text == null) {

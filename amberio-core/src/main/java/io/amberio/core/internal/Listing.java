@@ -5,7 +5,7 @@ import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
-import io.amberio.core.internal.meta.VersionRow;
+import io.amberio.core.internal.row.VersionRow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -23,7 +23,7 @@ final class Listing {
   private static final int ROW_BUDGET = 16_384;
   private static final Comparator<VersionRow> ORDER =
       (a, b) -> {
-        int c = BlobPaths.compareUtf8(a.path(), b.path());
+        int c = ListPage.PATH_ORDER.compare(a.path(), b.path());
         return c != 0 ? c : Long.compare(b.version(), a.version());
       };
 

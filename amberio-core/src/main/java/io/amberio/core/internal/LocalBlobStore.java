@@ -12,11 +12,15 @@ import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.Scheduler;
+import io.amberio.core.replica.PrepareSpec;
+import io.amberio.core.replica.PreparedTxn;
+import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.replica.ReplicaStore;
+import io.amberio.core.replica.TxnKind;
 import io.amberio.core.SlotStats;
 import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
-import io.amberio.core.internal.slot.PendingWrite;
 import io.amberio.core.internal.slot.ReadBuffers;
 import io.amberio.core.internal.slot.Slot;
 import io.amberio.core.internal.slot.SlotManager;
@@ -26,17 +30,12 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -46,51 +45,30 @@ import org.slf4j.LoggerFactory;
  * The {@link BlobStore} over local data directories. Paths are validated here, mapped to slots, and each
  * operation runs on one {@link Slot} held through the {@link SlotManager}; listing merges every slot.
  *
- * <p>As a {@link ReplicaStore}, a prepared write keeps its slot acquired (so it is never closed under the
- * write) until the write is finished or abandoned. Commit and abort name only the transaction, so the store
- * keeps an index of which slot holds which undecided transaction: filled as slots open (each reports its
- * prepared rows), by journal replay and by {@code prepare}; a transaction it does not find is looked for in
- * the slots not opened yet, once per process.
+ * <p>As a {@link ReplicaStore}, it checks the arguments and hands transactions to the
+ * {@link TransactionIndex}, which knows which slot holds which transaction, and catch-up to the slot's
+ * {@code SlotHistory}. Changes are made durable in the {@link Journals} before they reach a slot database.
  *
  * <p>Lifecycle: {@code open} locks the directories, checks what they record, and, after an unclean
  * shutdown, opens every slot once so each reclaims what unfinished writes left; {@code close} refuses new
- * operations, waits for running ones, closes the slots and records a clean shutdown.
+ * operations, waits for running ones, closes the slots and records a clean shutdown. Background work
+ * (garbage collection, closing idle slots) runs as {@link Periodic} tasks on the injected
+ * {@link Scheduler}, or on a daemon thread the store owns and stops at close.
  */
 public final class LocalBlobStore implements ReplicaStore {
   private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-  private static final long JOURNAL_SEGMENT_SIZE = 32L << 20;
-  /**
-   * Journals per disk. One journal serializes its fsyncs; the disk takes several in parallel (the fsync
-   * limit with 8 writers is several times that of one), so slots are spread over a few independent
-   * journals. A slot always uses the same one, which keeps its records in order.
-   */
-  private static final int JOURNAL_STRIPES = 4;
 
   private final StoreSettings settings;
   private final StoreLayout layout;
   private final SlotManager slots;
   private final Context context;
-  private final ScheduledExecutorService ownScheduler;
-  private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
-  private final List<Journal> journals = new ArrayList<>();
+  private final ScheduledExecutorService ownExecutor;
+  private final List<Periodic> tasks = new ArrayList<>();
+  private final TransactionIndex transactions;
+  private volatile Journals journals;
   private volatile boolean recovered;
   private volatile boolean closed;
-
-  // Two-phase commit: the slot of every undecided transaction (prepared, or receiving bytes) of the slots in
-  // txnsIndexed, and of recently decided ones (so that a repeated commit finds its answer quickly).
-  private static final int RESOLVED_TXNS_KEPT = 4096;
-  private final Map<String, Integer> pendingTxns = new ConcurrentHashMap<>();
-  private final Map<String, Integer> resolvedTxns =
-      Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-          return size() > RESOLVED_TXNS_KEPT;
-        }
-      });
-  // @GuardedBy("itself")
-  private final BitSet txnsIndexed = new BitSet();
-  private final Map<String, PendingWrite> receiving = new ConcurrentHashMap<>();
 
   private LocalBlobStore(StoreSettings settings, StoreLayout layout) {
     this.settings = settings;
@@ -103,24 +81,24 @@ public final class LocalBlobStore implements ReplicaStore {
             settings.maxOpenSlots(),
             settings.idleSlotTimeout(),
             settings.clock());
-    ScheduledExecutorService scheduler = settings.scheduler();
+    this.transactions = new TransactionIndex(slots, this::withSlot, () -> closed);
+    Scheduler scheduler = settings.scheduler();
     if (scheduler == null) {
-      scheduler =
+      ownExecutor =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
                 Thread t = new Thread(r, "amberio-maintenance");
                 t.setDaemon(true);
                 return t;
               });
-      ownScheduler = scheduler;
+      scheduler = Scheduler.system(ownExecutor);
     } else {
-      ownScheduler = null;
+      ownExecutor = null;
     }
-    long idleMillis = Math.max(1000, settings.idleSlotTimeout().toMillis() / 2);
-    tasks.add(scheduler.scheduleWithFixedDelay(this::closeIdleSlots, idleMillis, idleMillis, TimeUnit.MILLISECONDS));
+    Duration idleCheck = Duration.ofMillis(Math.max(1000, settings.idleSlotTimeout().toMillis() / 2));
+    tasks.add(Periodic.start(scheduler, idleCheck, this::closeIdleSlots));
     if (!settings.gcInterval().isZero()) {
-      long gc = settings.gcInterval().toMillis();
-      tasks.add(scheduler.scheduleWithFixedDelay(this::backgroundGc, gc, gc, TimeUnit.MILLISECONDS));
+      tasks.add(Periodic.start(scheduler, settings.gcInterval(), this::backgroundGc));
     }
   }
 
@@ -148,12 +126,7 @@ public final class LocalBlobStore implements ReplicaStore {
    * opens every slot once to reclaim the bytes of writes that never committed.
    */
   private void recover() {
-    for (int d = 0; d < settings.dataDirs().size(); d++) {
-      for (int stripe = 0; stripe < JOURNAL_STRIPES; stripe++) {
-        journals.add(Journal.open(layout.journalDir(d).resolve(Integer.toString(stripe)), JOURNAL_SEGMENT_SIZE,
-            settings.minFreeBytes(), this::syncSlots, this::replay));
-      }
-    }
+    journals = Journals.open(layout, settings.dataDirs().size(), settings.minFreeBytes(), this::syncSlots, this::replay);
     BitSet existing = slots.existing();
     if (!layout.wasCleanlyShutDown()) {
       log.info("recovering after an unclean shutdown: checking {} slots", existing.cardinality());
@@ -174,25 +147,17 @@ public final class LocalBlobStore implements ReplicaStore {
         if (recovered) {
           slot.reclaimOrphans();
         }
-        for (String txn : slot.heldTxns()) {
-          pendingTxns.put(txn, n);
-        }
+        transactions.slotOpened(n, slot.transactions().heldTxns());
       } catch (RuntimeException e) {
         slot.close();
         throw e;
-      }
-      synchronized (txnsIndexed) {
-        txnsIndexed.set(n);
       }
     }
     return slot;
   }
 
   private void replay(JournalRecord record) {
-    if (record instanceof JournalRecord.Prepare p) {
-      // An opening slot reports the rows already in its table; the replay may add more.
-      pendingTxns.put(p.row().txn(), record.slot());
-    }
+    transactions.replayed(record);
     Slot slot = slots.acquire(record.slot(), true);
     try {
       slot.replay(record);
@@ -312,105 +277,21 @@ public final class LocalBlobStore implements ReplicaStore {
       new PutOptions(OptionalLong.empty(), spec.contentType()); // the same rules as a put's content type
     }
     ensureOpen();
-    String txn = spec.txn().toString();
-    int n = slotOf(spec.path());
-    Integer elsewhere = pendingTxns.get(txn);
-    if (elsewhere == null) {
-      elsewhere = resolvedTxns.get(txn);
-    }
-    if (elsewhere != null && elsewhere != n && Boolean.TRUE.equals(withSlot(elsewhere, false, s -> s.knowsTxn(txn)))) {
-      throw new IllegalArgumentException("transaction " + txn + " is already known to this store (in slot "
-          + elsewhere + ", not the slot of '" + spec.path() + "')");
-    }
-    Slot slot = slots.acquire(n, true);
-    PendingWrite w;
-    try {
-      w = slot.prepare(spec, prepared -> {
-        receiving.remove(txn);
-        if (!prepared) {
-          pendingTxns.remove(txn);
-        }
-        slots.release(slot);
-      });
-    } catch (RuntimeException e) {
-      slots.release(slot);
-      throw e;
-    }
-    pendingTxns.put(txn, n);
-    receiving.put(txn, w);
-    if (closed) {
-      // close() may have looked for writes to abandon before this one was registered
-      w.abandon();
-      throw BlobStoreException.of(Reason.CLOSED, "the store is closed");
-    }
-    return w;
+    return transactions.prepare(spec, slotOf(spec.path()));
   }
 
   @Override
   public BlobInfo commitPrepared(BlobId txn, long version) {
     Objects.requireNonNull(txn, "txn");
     ensureOpen();
-    String id = txn.toString();
-    int n = locate(id);
-    if (n < 0) {
-      // Not undecided here: committed before this process started, or unknown.
-      BitSet existing = slots.existing();
-      for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
-        Optional<BlobInfo> done = withSlot(s, false, slot -> slot.committedTxn(id));
-        if (done != null && done.isPresent()) {
-          resolvedTxns.put(id, s);
-          return done.get();
-        }
-      }
-      throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here (never prepared,"
-          + " or aborted)");
-    }
-    BlobInfo info = withSlot(n, false, slot -> slot.commitPrepared(id, version));
-    if (info == null) {
-      throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here");
-    }
-    pendingTxns.remove(id);
-    resolvedTxns.put(id, n);
-    return info;
+    return transactions.commit(txn, version);
   }
 
   @Override
   public boolean abortPrepared(BlobId txn) {
     Objects.requireNonNull(txn, "txn");
     ensureOpen();
-    String id = txn.toString();
-    int n = locate(id);
-    if (n < 0) {
-      return false;
-    }
-    Boolean aborted = withSlot(n, false, slot -> slot.abortPrepared(id));
-    pendingTxns.remove(id);
-    resolvedTxns.put(id, n);
-    return aborted != null && aborted;
-  }
-
-  /**
-   * The slot of a transaction that is undecided or was decided recently, or -1. Slots that have not been
-   * opened since the store opened are opened first (once per process), since only an open slot has reported
-   * its prepared transactions.
-   */
-  private int locate(String txn) {
-    Integer n = pendingTxns.get(txn);
-    if (n == null) {
-      n = resolvedTxns.get(txn);
-    }
-    if (n != null) {
-      return n;
-    }
-    BitSet missing = slots.existing();
-    synchronized (txnsIndexed) {
-      missing.andNot(txnsIndexed);
-    }
-    for (int s = missing.nextSetBit(0); s >= 0; s = missing.nextSetBit(s + 1)) {
-      withSlot(s, false, slot -> null); // opening it indexes it
-    }
-    n = pendingTxns.get(txn);
-    return n == null ? -1 : n;
+    return transactions.abort(txn);
   }
 
   @Override
@@ -419,7 +300,7 @@ public final class LocalBlobStore implements ReplicaStore {
     List<PreparedTxn> all = new ArrayList<>();
     BitSet existing = slots.existing();
     for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
-      List<PreparedTxn> some = withSlot(s, false, Slot::preparedTxns);
+      List<PreparedTxn> some = withSlot(s, false, slot -> slot.transactions().preparedTxns());
       if (some != null) {
         all.addAll(some);
       }
@@ -430,21 +311,21 @@ public final class LocalBlobStore implements ReplicaStore {
   @Override
   public List<PreparedTxn> preparedTxns(int slot) {
     requireSlot(slot);
-    List<PreparedTxn> some = withSlot(slot, false, Slot::preparedTxns);
+    List<PreparedTxn> some = withSlot(slot, false, s -> s.transactions().preparedTxns());
     return some == null ? List.of() : some;
   }
 
   @Override
   public Optional<PreparedTxn> preparedOn(String path) {
     BlobPaths.validate(path);
-    Optional<PreparedTxn> found = withSlot(slotOf(path), false, slot -> slot.preparedOn(path));
+    Optional<PreparedTxn> found = withSlot(slotOf(path), false, slot -> slot.transactions().preparedOn(path));
     return found == null ? Optional.empty() : found;
   }
 
   @Override
   public long maxVersion(String path) {
     BlobPaths.validate(path);
-    Long max = withSlot(slotOf(path), false, slot -> slot.maxVersion(path));
+    Long max = withSlot(slotOf(path), false, slot -> slot.history().maxVersion(path));
     return max == null ? 0 : max;
   }
 
@@ -455,7 +336,7 @@ public final class LocalBlobStore implements ReplicaStore {
       throw new IllegalArgumentException("limit must be >= 1, was " + limit);
     }
     String from = after == null ? null : after.toString();
-    List<BlobInfo> found = withSlot(slot, false, s -> s.versionsAfter(from, limit));
+    List<BlobInfo> found = withSlot(slot, false, s -> s.history().versionsAfter(from, limit));
     return found == null ? List.of() : found;
   }
 
@@ -464,7 +345,7 @@ public final class LocalBlobStore implements ReplicaStore {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(data, "data");
     BlobPaths.validate(version.path());
-    return withSlot(slotOf(version.path()), true, slot -> slot.importVersion(version, data));
+    return withSlot(slotOf(version.path()), true, slot -> slot.history().importVersion(version, data));
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -548,30 +429,25 @@ public final class LocalBlobStore implements ReplicaStore {
       return;
     }
     closed = true;
-    tasks.forEach(t -> t.cancel(false));
-    if (ownScheduler != null) {
+    tasks.forEach(Periodic::stop);
+    if (ownExecutor != null) {
       // Let a running collection finish rather than interrupt it: an interrupt closes the FileChannel
       // it is using, which for the journal would stop every later write.
-      ownScheduler.shutdown();
+      ownExecutor.shutdown();
       try {
-        ownScheduler.awaitTermination(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        ownExecutor.awaitTermination(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    // A write being prepared keeps its slot acquired: abandon it (its writer's next call fails with CLOSED),
-    // so the slots can close. Its bytes are deleted now, or by the next open.
-    for (PendingWrite w : List.copyOf(receiving.values())) {
-      try {
-        w.abortFromOutside(BlobStoreException.of(Reason.CLOSED, "the store is closed"));
-      } catch (RuntimeException e) {
-        log.warn("abandoning a prepared write at close failed", e);
-      }
-    }
+    // A write being prepared keeps its slot acquired: abandon it, so the slots can close.
+    transactions.abandonReceiving();
     boolean drained = slots.shutdown(CLOSE_TIMEOUT);
     if (drained) {
       // Every slot was synced as it closed, so the journals hold nothing that is not in a database.
-      journals.forEach(Journal::close);
+      if (journals != null) {
+        journals.close();
+      }
     }
     if (drained) {
       layout.closeCleanly();
@@ -624,8 +500,7 @@ public final class LocalBlobStore implements ReplicaStore {
 
     @Override
     public Journal journal(int slot) {
-      int disks = settings.dataDirs().size();
-      return journals.get((slot % disks) * JOURNAL_STRIPES + (slot / disks) % JOURNAL_STRIPES);
+      return journals.of(slot);
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.amberio.core.internal;
 
+import io.amberio.core.Scheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 
-/** The checked options of a store, as the builder hands them over. {@code scheduler} may be null. */
+/** The checked options of a store, as the builder hands them over. {@code scheduler} is null when the store is to own one. */
 public record StoreSettings(
     List<Path> dataDirs,
     int slotCount,
@@ -19,4 +19,4 @@ public record StoreSettings(
     Duration idleSlotTimeout,
     long minFreeBytes,
     InstantSource clock,
-    ScheduledExecutorService scheduler) {}
+    Scheduler scheduler) {}

@@ -1,6 +1,6 @@
 package io.amberio.examples.bench;
 
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.EtcdRegistry;
 import io.amberio.cluster.registry.InMemoryRegistry;
 import io.amberio.cluster.registry.LocalEtcd;

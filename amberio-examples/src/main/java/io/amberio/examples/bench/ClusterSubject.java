@@ -3,13 +3,13 @@ package io.amberio.examples.bench;
 import io.amberio.cluster.ClusterMember;
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.EtcdRegistry;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.NetworkTransport;
 import io.amberio.core.BlobStore;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -87,7 +87,7 @@ final class ClusterSubject implements Subject {
     List<ExecutorService> ios = new ArrayList<>();
     List<Registry> registries = new ArrayList<>();
     for (String id : NODE_IDS) {
-      ReplicaStore store = Stores.builder(dir.resolve(id), options, slotCount).buildReplica();
+      ReplicaStore store = ReplicaStore.open(Stores.builder(dir.resolve(id), options, slotCount));
       stores.add(store);
       ScheduledThreadPoolExecutor t = NodeThreads.timers(SCHEDULER_THREADS, "bench-cluster-" + id);
       timers.add(t);

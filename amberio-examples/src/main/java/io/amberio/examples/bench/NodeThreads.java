@@ -1,7 +1,7 @@
 package io.amberio.examples.bench;
 
 import io.amberio.cluster.ClusterMember;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;

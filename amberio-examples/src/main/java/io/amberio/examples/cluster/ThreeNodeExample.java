@@ -2,7 +2,7 @@ package io.amberio.examples.cluster;
 
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.InMemoryRegistry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.InMemoryNetwork;
@@ -10,7 +10,7 @@ import io.amberio.cluster.transport.InMemoryTransport;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ public final class ThreeNodeExample {
     ExecutorService io = Executors.newCachedThreadPool();
     try {
       for (NodeId id : topology.nodeIds()) {
-        ReplicaStore store = BlobStore.builder().dataDir(dir.resolve(id.value())).slotCount(64).buildReplica();
+        ReplicaStore store = ReplicaStore.open(BlobStore.builder().dataDir(dir.resolve(id.value())).slotCount(64));
         stores.add(store);
         ExecutorService disk = Executors.newFixedThreadPool(4);
         disks.add(disk);

@@ -6,7 +6,7 @@ import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.registry.InMemoryRegistry;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.core.BlobStoreBuilder;
-import io.amberio.core.ReplicaStore;
+import io.amberio.core.replica.ReplicaStore;
 import io.amberio.examples.node.NodeConfig.RegistrySpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amberio.cluster.ClusterConfig;
 import io.amberio.cluster.NodeId;
-import io.amberio.cluster.Scheduler;
+import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.InMemoryRegistry;
 import io.amberio.cluster.topology.Placement;
 import io.amberio.cluster.topology.Topology;

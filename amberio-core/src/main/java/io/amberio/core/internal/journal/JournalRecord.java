@@ -1,7 +1,7 @@
 package io.amberio.core.internal.journal;
 
-import io.amberio.core.internal.meta.PreparedRow;
-import io.amberio.core.internal.meta.VersionRow;
+import io.amberio.core.internal.row.PreparedRow;
+import io.amberio.core.internal.row.VersionRow;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,5 +1,7 @@
 package io.amberio.core.internal.meta;
 
+import io.amberio.core.internal.row.PreparedRow;
+import io.amberio.core.internal.row.VersionRow;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.internal.journal.JournalRecord;
@@ -340,7 +342,7 @@ public final class SlotDatabase implements AutoCloseable {
           ps -> ps.setLong(1, cutoff), all(rs -> readRow(rs, 1, false)));
       List<VersionRow> doomed = new ArrayList<>(expired);
       for (VersionRow r : expired) {
-        if (r.state() == SlotSchema.MARKER) {
+        if (r.state() == VersionRow.MARKER) {
           doomed.addAll(select(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version < ?"
               + " AND NOT (b.state <> 0 AND b.state_changed_at <= ?)",
               ps -> {
@@ -512,9 +514,9 @@ public final class SlotDatabase implements AutoCloseable {
     }
     long max = state == null ? 0 : state.maxVersion();
     long current;
-    if (inserted && row.version() > max && row.state() != SlotSchema.TOMBSTONED) {
+    if (inserted && row.version() > max && row.state() != VersionRow.TOMBSTONED) {
       // The newest version: it is current if live, and a marker leaves no current version.
-      current = row.state() == SlotSchema.LIVE ? row.version() : 0;
+      current = row.state() == VersionRow.LIVE ? row.version() : 0;
     } else {
       current = recomputeCurrent(row.path()); // an older or tombstoned version, or a replay
     }

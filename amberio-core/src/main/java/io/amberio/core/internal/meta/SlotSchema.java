@@ -40,20 +40,6 @@ import java.util.List;
  * </ul>
  */
 public final class SlotSchema {
-  /** State code of a live version. */
-  public static final int LIVE = 0;
-  /** State code of a tombstoned version. */
-  public static final int TOMBSTONED = 1;
-  /** State code of a delete marker. */
-  public static final int MARKER = 2;
-
-  /** Kind code of a prepared transaction that writes a live version with bytes. */
-  public static final int TXN_PUT = 0;
-  /** Kind code of a prepared transaction that writes a delete marker. */
-  public static final int TXN_MARKER = 1;
-  /** Kind code of a prepared transaction that tombstones a version. */
-  public static final int TXN_TOMBSTONE = 2;
-
   private static final List<List<String>> MIGRATIONS =
       List.of(
           List.of(

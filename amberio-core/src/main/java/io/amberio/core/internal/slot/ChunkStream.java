@@ -2,7 +2,7 @@ package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.internal.meta.VersionRow;
+import io.amberio.core.internal.row.VersionRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

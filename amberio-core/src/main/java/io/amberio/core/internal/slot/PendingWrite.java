@@ -2,19 +2,19 @@ package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.ReplicaStore;
-import io.amberio.core.ReplicaStore.PrepareSpec;
-import io.amberio.core.ReplicaStore.PreparedTxn;
-import io.amberio.core.ReplicaStore.TxnKind;
-import io.amberio.core.internal.meta.VersionRow;
+import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.replica.PrepareSpec;
+import io.amberio.core.replica.PreparedTxn;
+import io.amberio.core.replica.TxnKind;
+import io.amberio.core.internal.row.VersionRow;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A prepared write receiving its bytes (see {@link ReplicaStore.PreparedWrite}); it holds its path in its
- * {@link Slot} from creation until it is finished or abandoned.
+ * A prepared write receiving its bytes (see {@link PreparedWrite}); it holds its path in its
+ * {@link SlotTransactions} from creation until it is finished or abandoned.
  *
  * <p>Bytes are pushed, so they are buffered up to one chunk. A full chunk is written out only once more
  * bytes arrive: a blob that ends within the inline threshold is then never written to a file, exactly as
@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread: every method runs under {@link #lock}, so an abort waits for a running {@code write} to return
  * and the writer then finds the write abandoned.
  */
-public final class PendingWrite implements ReplicaStore.PreparedWrite {
+public final class PendingWrite implements PreparedWrite {
 
   /** Told once when the write ends: {@code prepared} true after finish, false when abandoned. */
   public interface Done {
@@ -40,7 +40,8 @@ public final class PendingWrite implements ReplicaStore.PreparedWrite {
 
   private static final byte[] EMPTY = new byte[0];
 
-  private final Slot slot;
+  private final SlotTransactions transactions;
+  private final SlotChanges changes;
   private final PrepareSpec spec;
   private final String txn;
   private final int chunkSize;
@@ -58,8 +59,10 @@ public final class PendingWrite implements ReplicaStore.PreparedWrite {
   private int[] crcs = new int[4];
   private int chunks;
 
-  PendingWrite(Slot slot, PrepareSpec spec, int chunkSize, int inlineThreshold, long maxBlobSize, Done done) {
-    this.slot = slot;
+  PendingWrite(SlotTransactions transactions, SlotChanges changes, PrepareSpec spec, int chunkSize, int inlineThreshold,
+      long maxBlobSize, Done done) {
+    this.transactions = transactions;
+    this.changes = changes;
     this.spec = spec;
     this.txn = spec.txn().toString();
     this.chunkSize = chunkSize;
@@ -117,11 +120,11 @@ public final class PendingWrite implements ReplicaStore.PreparedWrite {
 
   private void flushChunk() {
     if (!chunked) {
-      slot.recordReclaim(txn);
+      changes.recordReclaim(txn);
       chunked = true;
-      slot.files().create(txn);
+      changes.files.create(txn);
     }
-    int crc = slot.files().writeChunk(txn, chunks, buffer, filled);
+    int crc = changes.files.writeChunk(txn, chunks, buffer, filled);
     if (chunks == crcs.length) {
       crcs = Arrays.copyOf(crcs, 2 * chunks);
     }
@@ -137,17 +140,17 @@ public final class PendingWrite implements ReplicaStore.PreparedWrite {
       PreparedTxn prepared;
       try {
         if (spec.kind() != TxnKind.PUT) {
-          prepared = slot.completePrepare(spec, 0, chunkSize, 0, EMPTY, true, EMPTY);
+          prepared = transactions.completePrepare(spec, 0, chunkSize, 0, EMPTY, true, EMPTY);
         } else if (!chunked && filled <= inlineThreshold) {
-          slot.files().requireSpace(filled);
-          prepared = slot.completePrepare(spec, total, chunkSize, 0, Slot.inlineChecksums(buffer, filled), true,
+          changes.files.requireSpace(filled);
+          prepared = transactions.completePrepare(spec, total, chunkSize, 0, SlotChanges.inlineChecksums(buffer, filled), true,
               Arrays.copyOf(buffer, filled));
         } else {
           if (filled > 0) {
             flushChunk();
           }
-          slot.files().seal(txn);
-          prepared = slot.completePrepare(spec, total, chunkSize, chunks,
+          changes.files.seal(txn);
+          prepared = transactions.completePrepare(spec, total, chunkSize, chunks,
               VersionRow.packChecksums(Arrays.copyOf(crcs, chunks)), false, null);
         }
       } catch (RuntimeException e) {
@@ -205,7 +208,7 @@ public final class PendingWrite implements ReplicaStore.PreparedWrite {
     abortedBy = why;
     buffer = null;
     try {
-      slot.dropPending(txn, chunked);
+      transactions.dropPending(txn, chunked);
     } finally {
       done.ended(false);
     }

@@ -183,7 +183,7 @@ class JournalTest {
 
   @Test
   void everyRecordTypeRoundTrips() throws IOException {
-    var row = new io.amberio.core.internal.meta.VersionRow("a/é/😀", 7, "01ARZ3NDEKTSV4RRFFQ69G5FAV", 0, 3, "text/plain",
+    var row = new io.amberio.core.internal.row.VersionRow("a/é/😀", 7, "01ARZ3NDEKTSV4RRFFQ69G5FAV", 0, 3, "text/plain",
         11, 12, 4096, 0, new byte[] {1, 2, 3, 4}, true, null);
     List<JournalRecord> all = List.of(
         new JournalRecord.PutVersion(5, row, new byte[] {9, 8, 7}),
@@ -212,8 +212,8 @@ class JournalTest {
     }
   }
 
-  private static io.amberio.core.internal.meta.PreparedRow prepared(boolean inline) {
-    return new io.amberio.core.internal.meta.PreparedRow("01ARZ3NDEKTSV4RRFFQ69G5FAV", "a/é", inline ? 0 : 1, 0,
+  private static io.amberio.core.internal.row.PreparedRow prepared(boolean inline) {
+    return new io.amberio.core.internal.row.PreparedRow("01ARZ3NDEKTSV4RRFFQ69G5FAV", "a/é", inline ? 0 : 1, 0,
         inline ? "text/x" : null, 123, new byte[] {1, 2}, 9, inline ? 3 : 0, 65536, inline ? 0 : 2,
         new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, inline, null, 456);
   }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.internal.meta.SlotSchema;
-import io.amberio.core.internal.meta.VersionRow;
+import io.amberio.core.internal.row.VersionRow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +51,7 @@ class ChunkStreamTest {
     }
     row =
         new VersionRow(
-            "p", 1, "01JZZZZZZZZZZZZZZZZZZZZZZZ", SlotSchema.LIVE, SIZE, "application/octet-stream", 0, 0, K, count,
+            "p", 1, "01JZZZZZZZZZZZZZZZZZZZZZZZ", VersionRow.LIVE, SIZE, "application/octet-stream", 0, 0, K, count,
             VersionRow.packChecksums(crcs), false, null);
   }
 

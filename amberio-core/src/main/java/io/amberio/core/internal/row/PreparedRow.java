@@ -1,10 +1,10 @@
-package io.amberio.core.internal.meta;
+package io.amberio.core.internal.row;
 
 /**
- * One row of the {@code prepared} table: a durable, undecided two-phase-commit transaction.
+ * One row of the {@code prepared} table (see {@code SlotSchema}): a durable, undecided two-phase-commit transaction.
  *
  * @param txn the transaction id (for a PUT or MARKER, also the blob id of the version it writes)
- * @param kind {@link SlotSchema#TXN_PUT}, {@link SlotSchema#TXN_MARKER} or {@link SlotSchema#TXN_TOMBSTONE}
+ * @param kind {@link #TXN_PUT}, {@link #TXN_MARKER} or {@link #TXN_TOMBSTONE}
  * @param tombstoneVersion for a tombstone, the version it tombstones; 0 otherwise
  * @param contentType the content type as the coordinator gave it (may be null)
  * @param createdAt the coordinator's time, stamped on the version (or the tombstone) at commit
@@ -32,6 +32,12 @@ public record PreparedRow(
     boolean inline,
     byte[] inlineData,
     long preparedAt) {
+  /** Kind code of a prepared transaction that writes a live version with bytes. */
+  public static final int TXN_PUT = 0;
+  /** Kind code of a prepared transaction that writes a delete marker. */
+  public static final int TXN_MARKER = 1;
+  /** Kind code of a prepared transaction that tombstones a version. */
+  public static final int TXN_TOMBSTONE = 2;
 
   /** Whether the transaction has chunk files under {@code blobs/<txn>/}. */
   public boolean chunked() {

@@ -1,4 +1,4 @@
-package io.amberio.cluster;
+package io.amberio.core;
 
 import java.time.Duration;
 import java.time.InstantSource;
@@ -9,9 +9,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Time and task execution for cluster components. Every component takes one by injection and never
- * reaches for threads or the system clock, so the same code runs on real threads and, in simulation, on
- * one seeded thread with simulated time.
+ * Time and task execution for components that run on their own: the cluster's protocol and the store's
+ * background work. Every component takes one by injection and never reaches for threads or the system
+ * clock, so the same code runs on real threads and, in simulation or a test, on one seeded thread with
+ * simulated time.
  *
  * <p>Tasks must not block: a component waits for I/O by chaining on a {@code CompletableFuture}.
  */

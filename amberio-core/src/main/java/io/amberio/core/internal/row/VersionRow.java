@@ -1,4 +1,4 @@
-package io.amberio.core.internal.meta;
+package io.amberio.core.internal.row;
 
 import io.amberio.core.BlobId;
 import io.amberio.core.BlobInfo;
@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
- * One row of the {@code blobs} table.
+ * One row of the {@code blobs} table (see {@code SlotSchema}), as the slot database returns it and the
+ * journal records it.
  *
  * @param checksums one CRC32C per chunk, 4 bytes each, big-endian (for an inline blob: one, of its bytes)
  * @param inlineData the bytes of an inline blob when they were asked for, else {@code null}
@@ -26,6 +27,12 @@ public record VersionRow(
     byte[] checksums,
     boolean inline,
     byte[] inlineData) {
+  /** State code of a live version. */
+  public static final int LIVE = 0;
+  /** State code of a tombstoned version. */
+  public static final int TOMBSTONED = 1;
+  /** State code of a delete marker. */
+  public static final int MARKER = 2;
 
   /** The CRC32C of chunk {@code index}. */
   public int checksum(int index) {
@@ -45,9 +52,9 @@ public record VersionRow(
   public BlobInfo toInfo() {
     VersionState s =
         switch (state) {
-          case SlotSchema.LIVE -> VersionState.LIVE;
-          case SlotSchema.TOMBSTONED -> VersionState.TOMBSTONED;
-          case SlotSchema.MARKER -> VersionState.MARKER;
+          case LIVE -> VersionState.LIVE;
+          case TOMBSTONED -> VersionState.TOMBSTONED;
+          case MARKER -> VersionState.MARKER;
           default -> throw new IllegalStateException("unknown state code " + state + " for " + path + " v" + version);
         };
     return new BlobInfo(path, version, BlobId.parse(blobId), s, size, blobId.toLowerCase(java.util.Locale.ROOT),

@@ -1,0 +1,38 @@
+package io.amberio.core.replica;
+
+import io.amberio.core.BlobId;
+import io.amberio.core.PutOptions;
+import java.util.Objects;
+
+/**
+ * A transaction to prepare.
+ *
+ * @param txn the transaction id, also the blob id of the version written (for a TOMBSTONE, only an id)
+ * @param path the path
+ * @param kind what is written
+ * @param tombstoneVersion for TOMBSTONE, the version to tombstone (at least 1); 0 otherwise
+ * @param contentType for PUT, the media type (null: none given, stored as
+ *     {@link PutOptions#DEFAULT_CONTENT_TYPE}); ignored otherwise
+ * @param createdAtMillis the time the coordinator stamps on the version (or the tombstone)
+ * @param context opaque bytes kept with the prepared record for the caller (at most 4096 bytes)
+ */
+public record PrepareSpec(BlobId txn, String path, TxnKind kind, long tombstoneVersion, String contentType,
+    long createdAtMillis, byte[] context) {
+  public PrepareSpec {
+    Objects.requireNonNull(txn, "txn");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(kind, "kind");
+    context = context == null ? new byte[0] : context.clone();
+    if (context.length > 4096) {
+      throw new IllegalArgumentException("context is larger than 4096 bytes: " + context.length);
+    }
+    if (kind == TxnKind.TOMBSTONE ? tombstoneVersion < 1 : tombstoneVersion != 0) {
+      throw new IllegalArgumentException("tombstoneVersion " + tombstoneVersion + " does not fit kind " + kind);
+    }
+  }
+
+  @Override
+  public byte[] context() {
+    return context.clone();
+  }
+}
