@@ -13,7 +13,8 @@ import java.util.List;
  * The encodings written by release 0.1 (before messages and stored values carried a format version),
  * captured from that release's code: internal message headers (hex), the prepared-transaction context
  * stored in SQLite (hex), and the registry values (text). The decoders must keep reading the durable ones;
- * the wire ones must be refused clearly.
+ * the wire ones must be refused clearly. The vectors were checked against that release's encoders before they
+ * were replaced (see the history of this file's test, LegacyVectorsTest).
  */
 final class LegacyVectors {
   private LegacyVectors() {}
