@@ -300,6 +300,8 @@ public final class ClusterNode implements AutoCloseable {
     private Path tempDir;
     private Set<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
 
+    private Builder() {}
+
     public Builder id(NodeId id) {
       this.id = Objects.requireNonNull(id, "id");
       return this;
