@@ -13,8 +13,8 @@ import java.util.List;
  * The encodings written by release 0.1 (before messages and stored values carried a format version),
  * captured from that release's code: internal message headers (hex), the prepared-transaction context
  * stored in SQLite (hex), and the registry values (text). The decoders must keep reading the durable ones;
- * the wire ones must be refused clearly. The vectors were checked against that release's encoders before they
- * were replaced (see the history of this file's test, LegacyVectorsTest).
+ * the wire ones must be refused clearly. A test checked them against that release's own encoders before those
+ * were replaced (LegacyVectorsTest, in the commit that added this file); {@link EncodingsTest} uses them.
  */
 final class LegacyVectors {
   private LegacyVectors() {}
