@@ -43,11 +43,12 @@ public final class StoreIdentity {
     String mine = ctx.store.storeId();
     return ctx.registry.compareAndSet(key(), RegistryValues.store(mine), CasOptions.ifAbsent()).thenAccept(r -> {
       KeyValue kv = r.current().orElseThrow();
-      if (!r.succeeded() && !RegistryValues.storeId(kv.value()).equals(mine)) {
+      String known = r.succeeded() ? mine : RegistryValues.storeId(kv.value());
+      if (!known.equals(mine)) {
         replaced = true;
         keyRevision = kv.modRevision();
         log.warn("{}: its store {} is not the one the cluster knew ({}); it rejoins every slot as a learner",
-            ctx.self, mine, kv.valueAsString());
+            ctx.self, mine, known);
       }
     });
   }
