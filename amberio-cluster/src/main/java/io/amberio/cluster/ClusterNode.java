@@ -1,11 +1,12 @@
 package io.amberio.cluster;
 
 import io.amberio.cluster.internal.Bodies;
-import io.amberio.cluster.internal.Coordinator;
-import io.amberio.cluster.internal.Membership;
+import io.amberio.cluster.internal.InternalAccess;
 import io.amberio.cluster.internal.NodeContext;
-import io.amberio.cluster.internal.Replica;
-import io.amberio.cluster.internal.SlotState;
+import io.amberio.cluster.internal.PlantedBug;
+import io.amberio.cluster.internal.membership.SlotState;
+import io.amberio.cluster.internal.node.Rooms;
+import io.amberio.cluster.internal.read.ReadRouter;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Placement;
 import io.amberio.cluster.topology.Topology;
@@ -21,13 +22,21 @@ import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.Scheduler;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One member of an Amberio cluster: it serves its replicas of the slots it holds and coordinates any
@@ -39,39 +48,80 @@ import java.util.concurrent.Executor;
  * replica in the slot's in-sync set that holds a valid lease (see {@code docs/consistency.md}).
  *
  * <p>The node uses the parts it is given and closes none of them: the caller owns the store, transport,
- * registry, scheduler and executor, and closes them after {@link #close()}.
+ * registry, scheduler and any executor it passed, and closes them after {@link #close()}. The one part it
+ * owns is the default disk pool, made when no disk executor is given and shut down when the node closes or
+ * halts.
+ *
+ * <p>Its life, as {@link #state()} tells it:
+ *
+ * <pre>
+ *          start()              joined
+ *   NEW -------------> STARTING ---------> RUNNING
+ *    |                    |                   |
+ *    | close()            | close()           | close()
+ *    +--------------------+-------------------+-----> CLOSING --lease revoked--> CLOSED
+ *    |                    |                   |
+ *    | halt()             | halt()            | halt()
+ *    +--------------------+-------------------+-----> HALTED   (a simulated crash: nothing more is sent)
+ * </pre>
+ *
+ * A start that fails leaves the node STARTING (close or halt it). {@link #start()} is allowed only from
+ * NEW: starting twice, or after a close or a halt, throws {@link IllegalStateException}. {@link #close()}
+ * and {@link #halt()} of a node already closing, closed or halted do nothing.
  */
 public final class ClusterNode implements AutoCloseable {
-  private final NodeContext ctx;
-  private final Membership membership;
-  private final Replica replica;
-  private final Coordinator coordinator;
-  private volatile boolean closed;
-  private volatile boolean started;
+  /** The stages of a node's life; see the class comment for the transitions. */
+  public enum State {
+    /** Built, not yet started. */
+    NEW,
+    /** Loading its prepared transactions and joining the cluster. */
+    STARTING,
+    /** Joined: serving and coordinating. */
+    RUNNING,
+    /** Leaving: duties stopped, the lease being revoked. */
+    CLOSING,
+    /** Left cleanly. */
+    CLOSED,
+    /** Stopped at once, as a crash would (simulations). */
+    HALTED
+  }
 
-  private ClusterNode(NodeContext ctx, Path tempDir) {
+  static {
+    InternalAccess.install((builder, bugs) -> builder.bugs = EnumSet.copyOf(bugs));
+  }
+
+  private final NodeContext ctx;
+  private final Rooms rooms;
+  private final ExecutorService ownDisk;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+
+  private ClusterNode(NodeContext ctx, Path tempDir, ExecutorService ownDisk) {
     this.ctx = ctx;
-    this.membership = new Membership(ctx);
-    this.replica = new Replica(ctx, membership, tempDir);
-    this.coordinator = new Coordinator(ctx, membership, replica);
-    membership.catchUpWith(replica::catchUp);
+    this.rooms = new Rooms(ctx, tempDir);
+    this.ownDisk = ownDisk;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Joins the cluster: serves requests, takes a lease, loads the slots, resolves old prepared writes. */
+  /** Where the node is in its life. */
+  public State state() {
+    return state.get();
+  }
+
+  /**
+   * Joins the cluster: serves requests, loads the prepared transactions of an earlier life, takes a lease,
+   * loads the slots and starts its duties.
+   *
+   * @throws IllegalStateException if the node is not NEW (started already, closed or halted)
+   */
   public CompletableFuture<Void> start() {
-    ctx.transport.serve(replica);
-    // Prepared transactions from an earlier life are loaded before the node claims any place in a slot, so
-    // that a FENCE or a read never misses one.
-    return replica.start()
-        .thenCompose(v -> membership.start())
-        .thenRun(() -> {
-          membership.startReconciling();
-          started = true;
-        });
+    if (!state.compareAndSet(State.NEW, State.STARTING)) {
+      throw new IllegalStateException("node " + ctx.self + " cannot start: it is " + state.get()
+          + " (a node starts once, from NEW)");
+    }
+    return rooms.start().thenRun(() -> state.compareAndSet(State.STARTING, State.RUNNING));
   }
 
   public NodeId id() {
@@ -92,22 +142,22 @@ public final class ClusterNode implements AutoCloseable {
    * valid lease: it can serve the slots it is in sync for.
    */
   public boolean ready() {
-    return started && !closed && membership.leaseValid();
+    return state.get() == State.RUNNING && rooms.liveness.leaseValid();
   }
 
   /** Whether this node serves reads of {@code slot} now. */
   public boolean serving(int slot) {
-    return membership.serving(slot);
+    return rooms.slots.serving(slot);
   }
 
   /** Writes a new version; see {@link io.amberio.core.BlobStore#put}. The body is read once, frame by frame. */
   public CompletableFuture<BlobInfo> put(String path, FrameSource data, PutOptions options) {
-    return coordinator.put(path, data, options);
+    return rooms.writes.put(path, data, options);
   }
 
   /** Writes a new version from bytes in memory. */
   public CompletableFuture<BlobInfo> put(String path, byte[] data, PutOptions options) {
-    return coordinator.put(path, Bodies.of(data), options);
+    return rooms.writes.put(path, Bodies.of(data), options);
   }
 
   /** A read: the version, the range served and its bytes (consume or close the body). */
@@ -115,33 +165,33 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Reads a version; see {@link io.amberio.core.BlobStore#get}. */
   public CompletableFuture<BlobRead> get(String path, GetOptions options) {
-    return coordinator.read(path, options, false).thenApply(r -> new BlobRead(r.info(), r.range(), r.body()));
+    return rooms.reads.read(path, options, false).thenApply(r -> new BlobRead(r.info(), r.range(), r.body()));
   }
 
   /** The metadata of the current version, or of {@code version}. */
   public CompletableFuture<BlobInfo> head(String path, OptionalLong version) {
     GetOptions o = version.isPresent() ? GetOptions.version(version.getAsLong()) : GetOptions.current();
-    return coordinator.read(path, o, true).thenApply(Coordinator.Read::info);
+    return rooms.reads.read(path, o, true).thenApply(ReadRouter.Answer::info);
   }
 
   /** Writes a delete marker; see {@link io.amberio.core.BlobStore#delete}. */
   public CompletableFuture<BlobInfo> delete(String path) {
-    return coordinator.delete(path);
+    return rooms.writes.delete(path);
   }
 
   /** Tombstones one version; see {@link io.amberio.core.BlobStore#deleteVersion}. */
   public CompletableFuture<BlobInfo> deleteVersion(String path, long version) {
-    return coordinator.deleteVersion(path, version);
+    return rooms.writes.deleteVersion(path, version);
   }
 
   /** One page of a listing merged over every slot; cursors are valid on every node. */
   public CompletableFuture<ListPage> list(ListRequest request) {
-    return coordinator.list(request);
+    return rooms.reads.list(request);
   }
 
   /** How this node sees another: {@code up}, {@code suspect} or {@code down}. */
   public String status(NodeId node) {
-    return membership.status(node);
+    return rooms.liveness.status(node);
   }
 
   /** What this node knows of a slot. */
@@ -149,7 +199,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /** The cached registry state of {@code slot}. */
   public SlotView slot(int slot) {
-    SlotState s = membership.slot(slot);
+    SlotState s = rooms.slots.slot(slot);
     if (s == null) {
       return new SlotView(slot, 0, ctx.placement.replicas(slot), List.of(), List.of());
     }
@@ -159,12 +209,12 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Nodes with a live registration (lease) now, as this node sees them. */
   public Map<NodeId, Long> liveNodes() {
-    return membership.registered();
+    return rooms.liveness.registered();
   }
 
   /** Prepared, undecided transactions this node holds. */
   public int preparedCount() {
-    return replica.preparedCount();
+    return rooms.txns.preparedCount();
   }
 
   /** A blocking {@link io.amberio.core.BlobStore} over this node, its blocking reads on {@code io}. */
@@ -175,16 +225,18 @@ public final class ClusterNode implements AutoCloseable {
   /** Leaves cleanly: stops its duties and ends its lease, so others may take over at once. */
   @Override
   public void close() {
-    if (closed) {
+    State from = leave(State.CLOSING);
+    if (from == null) {
       return;
     }
-    closed = true;
-    membership.close();
-    replica.close();
+    rooms.stop();
     try {
-      membership.revoke().get(ctx.config.rpcTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      rooms.revoke().get(ctx.config.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       // The lease runs out on its own.
+    } finally {
+      shutDownOwnDisk();
+      state.set(State.CLOSED);
     }
   }
 
@@ -193,9 +245,46 @@ public final class ClusterNode implements AutoCloseable {
    * the store abruptly or not at all.
    */
   public void halt() {
-    closed = true;
-    membership.close();
-    replica.close();
+    if (leave(State.HALTED) == null) {
+      return;
+    }
+    rooms.stop();
+    shutDownOwnDisk();
+  }
+
+  /** Moves from NEW, STARTING or RUNNING to {@code to}; the state left, or null if there was none to leave. */
+  private State leave(State to) {
+    while (true) {
+      State s = state.get();
+      if (s != State.NEW && s != State.STARTING && s != State.RUNNING) {
+        return null;
+      }
+      if (state.compareAndSet(s, to)) {
+        return s;
+      }
+    }
+  }
+
+  private void shutDownOwnDisk() {
+    if (ownDisk != null) {
+      ownDisk.shutdown();
+    }
+  }
+
+  /** The size of the default disk pool: the store's calls block on I/O, so more threads than cores. */
+  static final int DEFAULT_DISK_THREADS = 16;
+
+  /** A bounded pool of daemon threads, idle ones ending after 30 seconds. */
+  private static ExecutorService diskPool(NodeId id) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_DISK_THREADS, DEFAULT_DISK_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "amberio-disk-" + id.value() + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** Assembles a node. Every part is required but the config, executor, random and temp directory. */
@@ -210,6 +299,9 @@ public final class ClusterNode implements AutoCloseable {
     private ClusterConfig config = ClusterConfig.DEFAULTS;
     private Random random;
     private Path tempDir;
+    private Set<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
+
+    private Builder() {}
 
     public Builder id(NodeId id) {
       this.id = Objects.requireNonNull(id, "id");
@@ -241,7 +333,10 @@ public final class ClusterNode implements AutoCloseable {
       return this;
     }
 
-    /** Runs the store's blocking calls; defaults to the scheduler (right for simulation only). */
+    /**
+     * Runs the store's blocking calls. Defaults to a pool of {@value ClusterNode#DEFAULT_DISK_THREADS}
+     * daemon threads owned by the node and shut down when it closes; a simulation passes its scheduler.
+     */
     public Builder diskExecutor(Executor disk) {
       this.disk = Objects.requireNonNull(disk, "disk");
       return this;
@@ -281,9 +376,11 @@ public final class ClusterNode implements AutoCloseable {
         throw new IllegalArgumentException("the store has " + store.slotCount() + " slots, the topology "
             + topology.slotCount() + "; they must be equal");
       }
-      NodeContext ctx = new NodeContext(id, store, transport, registry, scheduler, disk == null ? scheduler : disk, config,
-          Placement.initial(topology), random == null ? new Random() : random);
-      return new ClusterNode(ctx, tempDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "amberio-" + id.value()) : tempDir);
+      ExecutorService ownDisk = disk == null ? diskPool(id) : null;
+      NodeContext ctx = new NodeContext(id, store, transport, registry, scheduler, disk == null ? ownDisk : disk, config,
+          Placement.initial(topology), random == null ? new Random() : random, bugs);
+      return new ClusterNode(ctx, tempDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "amberio-" + id.value()) : tempDir,
+          ownDisk);
     }
   }
 }

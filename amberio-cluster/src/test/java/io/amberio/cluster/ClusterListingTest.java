@@ -46,7 +46,7 @@ class ClusterListingTest {
           .clock(sched.clock()));
       stores.add(store);
       ClusterNode node = ClusterNode.builder().id(n.id()).topology(topology).store(store)
-          .transport(net.join(n.id())).registry(registry).scheduler(sched).random(new Random(n.id().hashCode())).build();
+          .transport(net.join(n.id())).registry(registry).scheduler(sched).diskExecutor(sched).random(new Random(n.id().hashCode())).build();
       nodes.add(node);
       node.start();
     }

@@ -1,5 +1,7 @@
 package io.amberio.cluster.internal;
 
+import io.amberio.cluster.internal.msg.Codes;
+import io.amberio.cluster.internal.msg.UnsupportedVersionException;
 import io.amberio.cluster.registry.RegistryException;
 import io.amberio.cluster.transport.HandlerException;
 import io.amberio.cluster.transport.TransportException;
@@ -27,8 +29,11 @@ public final class Errors {
       }
       return new HandlerException(code, String.valueOf(e.getMessage()));
     }
+    if (t instanceof UnsupportedVersionException) {
+      return new HandlerException(Codes.UNSUPPORTED_VERSION, t.getMessage());
+    }
     if (t instanceof IllegalArgumentException) {
-      return new HandlerException("bad-request", String.valueOf(t.getMessage()));
+      return new HandlerException(Codes.BAD_REQUEST, String.valueOf(t.getMessage()));
     }
     return new HandlerException("internal", t.toString());
   }

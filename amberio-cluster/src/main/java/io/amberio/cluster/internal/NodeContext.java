@@ -10,13 +10,16 @@ import io.amberio.cluster.transport.Transport;
 import io.amberio.core.BlobId;
 import io.amberio.core.replica.ReplicaStore;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
  * What every part of a cluster node shares: its identity, the injected parts (store, transport, registry,
- * scheduler, disk executor, random source) and the placement.
+ * scheduler, disk executor, random source), the placement, and the bugs planted in it (none outside the
+ * simulation's tests, see {@link PlantedBug}).
  *
  * <p>{@code disk} runs the store's blocking calls: a thread pool on real machines, the simulation's one
  * thread in simulation. Everything else runs on {@code scheduler} and never blocks.
@@ -38,9 +41,10 @@ public final class NodeContext {
   public final ClusterConfig config;
   public final Placement placement;
   private final Random random;
+  private final Set<PlantedBug> bugs;
 
   public NodeContext(NodeId self, ReplicaStore store, Transport transport, Registry registry, Scheduler scheduler,
-      Executor disk, ClusterConfig config, Placement placement, Random random) {
+      Executor disk, ClusterConfig config, Placement placement, Random random, Set<PlantedBug> bugs) {
     this.self = self;
     this.store = store;
     this.transport = transport;
@@ -50,6 +54,12 @@ public final class NodeContext {
     this.config = config;
     this.placement = placement;
     this.random = random;
+    this.bugs = bugs.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(bugs);
+  }
+
+  /** Whether {@code bug} is planted in this node (only ever in the simulation's tests). */
+  public boolean planted(PlantedBug bug) {
+    return bugs.contains(bug);
   }
 
   public long now() {

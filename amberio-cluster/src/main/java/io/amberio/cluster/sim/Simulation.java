@@ -3,6 +3,8 @@ package io.amberio.cluster.sim;
 import io.amberio.cluster.ClusterConfig;
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.InternalAccess;
+import io.amberio.cluster.internal.PlantedBug;
 import io.amberio.cluster.registry.InMemoryRegistry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.InMemoryNetwork;
@@ -21,12 +23,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -86,9 +90,9 @@ public final class Simulation implements AutoCloseable {
           .inlineThreshold(256).minFreeBytes(0));
       transport = network.join(id);
       reg = new FaultyRegistry(registry, new Random(random.nextLong()), b.registryFaults ? 0.02 : 0);
-      node = ClusterNode.builder().id(id).topology(topology).store(store).transport(transport).registry(reg)
-          .scheduler(scheduler).diskExecutor(scheduler).config(config).random(new Random(random.nextLong()))
-          .tempDir(b.directory.resolve("tmp-" + index)).build();
+      node = InternalAccess.plant(ClusterNode.builder(), b.bugs).id(id).topology(topology).store(store)
+          .transport(transport).registry(reg).scheduler(scheduler).diskExecutor(scheduler).config(config)
+          .random(new Random(random.nextLong())).tempDir(b.directory.resolve("tmp-" + index)).build();
       up = true;
       node.start().whenComplete((v, t) -> {
         if (t != null) {
@@ -496,6 +500,7 @@ public final class Simulation implements AutoCloseable {
     private boolean nodeFaults = true;
     private boolean registryFaults = true;
     private boolean wipes = true;
+    private final Set<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
 
     private Builder(long seed) {
       this.seed = seed;
@@ -558,6 +563,15 @@ public final class Simulation implements AutoCloseable {
     /** Replaces a node's disks (crash, empty data directory, restart) when every slot is fully replicated. */
     public Builder diskReplacements(boolean on) {
       this.wipes = on;
+      return this;
+    }
+
+    /**
+     * Plants a deliberate protocol bug in every node, so that the simulation's own tests can show it is
+     * caught. Package-private: not part of the simulation's API.
+     */
+    Builder plant(PlantedBug bug) {
+      this.bugs.add(Objects.requireNonNull(bug, "bug"));
       return this;
     }
 

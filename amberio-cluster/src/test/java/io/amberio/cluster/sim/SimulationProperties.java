@@ -2,6 +2,7 @@ package io.amberio.cluster.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.cluster.internal.PlantedBug;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,6 +34,11 @@ class SimulationProperties {
   private static final AtomicInteger PARTITIONS = new AtomicInteger();
 
   static Simulation.Result runSeed(long seed) {
+    return runSeed(seed, null);
+  }
+
+  /** One seed, with {@code bug} planted in every node (none if null). */
+  static Simulation.Result runSeed(long seed, PlantedBug bug) {
     Path dir;
     try {
       Files.createDirectories(Path.of("target", "sim"));
@@ -40,7 +46,11 @@ class SimulationProperties {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    try (Simulation sim = Simulation.builder(seed).directory(dir).operations(OPERATIONS).build()) {
+    Simulation.Builder b = Simulation.builder(seed).directory(dir).operations(OPERATIONS);
+    if (bug != null) {
+      b.plant(bug);
+    }
+    try (Simulation sim = b.build()) {
       return sim.run();
     } finally {
       delete(dir);

@@ -1,4 +1,4 @@
-package io.amberio.cluster.internal;
+package io.amberio.cluster.internal.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

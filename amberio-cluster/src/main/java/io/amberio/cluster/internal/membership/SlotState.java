@@ -1,6 +1,7 @@
-package io.amberio.cluster.internal;
+package io.amberio.cluster.internal.membership;
 
 import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.msg.UnsupportedVersionException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,9 @@ import java.util.Objects;
  *
  * <p>The epoch changes whenever the sets change membership; a session change alone (a replica that
  * restarted while still in sync) keeps the epoch. Encoded as one text line: {@code
- * v1|<epoch>|a,b,c|a@<lease>,b@<lease>|c@<lease>}.
+ * v1|<epoch>|a,b,c|a@<lease>,b@<lease>|c@<lease>}. Version 1 is the only format so far (release 0.1 wrote
+ * it too); {@link #decode} refuses any other with an {@link UnsupportedVersionException}. This is the one
+ * place that reads and writes it.
  *
  * @param inSync replica to session (0: not yet claimed by any session, as right after bootstrap)
  * @param learners replica to session
@@ -115,6 +118,9 @@ public record SlotState(int slot, long epoch, List<NodeId> replicas, Map<NodeId,
   public static SlotState decode(int slot, byte[] value) {
     String s = new String(value, StandardCharsets.UTF_8);
     String[] parts = s.split("\\|", -1);
+    if (parts[0].matches("v[0-9]+") && !parts[0].equals("v1")) {
+      throw new UnsupportedVersionException("slot " + slot + ": state '" + s + "'", parts[0], List.of("v1"));
+    }
     if (parts.length != 5 || !parts[0].equals("v1")) {
       throw new IllegalArgumentException("slot " + slot + ": unreadable state '" + s + "'");
     }

@@ -1,0 +1,162 @@
+package io.amberio.cluster.internal.membership;
+
+import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.Bodies;
+import io.amberio.cluster.internal.NodeContext;
+import io.amberio.cluster.internal.msg.RegistryValues;
+import io.amberio.cluster.internal.rpc.PeerHealth;
+import io.amberio.cluster.registry.CasOptions;
+import io.amberio.cluster.registry.Lease;
+import io.amberio.cluster.registry.RegistryException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lease keeper: this node's liveness, and what it knows of the others'.
+ *
+ * <p>The node holds a lease in the registry and keeps it alive; {@code nodes/<id>} is bound to it. The node
+ * considers its lease valid until {@code sent + 0.9 x TTL}, where {@code sent} is when it <em>sent</em> the
+ * last successful keep-alive: the registry cannot expire the lease before then, so a node never serves a
+ * read after the registry let others remove it. The lease id is the node's <em>session</em>: a replica
+ * holds its place in a slot under it. The live registrations of all nodes (fed by
+ * {@link RegistryFollower}) say whose session still runs.
+ */
+public final class Liveness {
+  private static final Logger log = LoggerFactory.getLogger(Liveness.class);
+
+  private final NodeContext ctx;
+  private final PeerHealth health;
+  private final Map<NodeId, Long> registered = new ConcurrentHashMap<>();
+  private volatile long lease;
+  private volatile long leaseDeadline;
+  private volatile boolean closed;
+
+  public Liveness(NodeContext ctx, PeerHealth health) {
+    this.ctx = ctx;
+    this.health = health;
+  }
+
+  public long session() {
+    return lease;
+  }
+
+  public boolean leaseValid() {
+    return !closed && lease != 0 && ctx.now() < leaseDeadline;
+  }
+
+  /** Nodes with a live registration, and the lease each holds. */
+  public Map<NodeId, Long> registered() {
+    return Map.copyOf(registered);
+  }
+
+  /** up, suspect or down, as this node sees {@code n}. */
+  public String status(NodeId n) {
+    if (n.equals(ctx.self)) {
+      return leaseValid() ? "up" : "suspect";
+    }
+    if (!registered.containsKey(n)) {
+      return "down";
+    }
+    return health.suspect(n) ? "suspect" : "up";
+  }
+
+  /** Replaces the registrations by {@code now} entry by entry (never emptied: readers in between must not see live nodes as gone). */
+  void replaceRegistered(Map<NodeId, Long> now) {
+    Map<NodeId, Long> all = new java.util.HashMap<>(now);
+    if (lease != 0) {
+      all.put(ctx.self, lease);
+    }
+    registered.putAll(all);
+    registered.keySet().retainAll(all.keySet());
+  }
+
+  void registered(NodeId n, long lease) {
+    registered.put(n, lease);
+  }
+
+  void unregistered(NodeId n) {
+    registered.remove(n);
+  }
+
+  /** Takes a new lease and binds {@code nodes/<id>} to it. */
+  CompletableFuture<Void> newLease() {
+    long sent = ctx.now();
+    return ctx.registry.leases().grant(ctx.config.leaseTtl()).thenCompose(l -> {
+      byte[] value = RegistryValues.node(l.id());
+      return ctx.registry.compareAndSet(NodeContext.nodeKey(ctx.self), value, CasOptions.ifAbsent().withLease(l.id()))
+          .thenCompose(r -> r.succeeded() ? CompletableFuture.completedFuture(r)
+              // A key of an earlier life of this node (its lease not yet run out): replace it.
+              : ctx.registry.compareAndSet(NodeContext.nodeKey(ctx.self), value,
+                  CasOptions.ifRevision(r.current().get().modRevision()).withLease(l.id())))
+          .thenAccept(r -> {
+            if (!r.succeeded()) {
+              throw new IllegalStateException("could not register " + ctx.self + ": its key changed meanwhile");
+            }
+            lease = l.id();
+            leaseDeadline = sent + ttlMillis(l) * 9 / 10;
+            registered.put(ctx.self, l.id());
+            log.info("{}: holds lease {}", ctx.self, l.id());
+          });
+    });
+  }
+
+  private static long ttlMillis(Lease l) {
+    return l.ttl().toMillis();
+  }
+
+  private Duration keepAliveEvery() {
+    return ctx.config.leaseTtl().dividedBy(4);
+  }
+
+  /** Starts the periodic keep-alive (a new lease if the old one ended). */
+  void startKeepAlive() {
+    ctx.scheduler.schedule(keepAliveEvery(), this::keepAlive);
+  }
+
+  private void keepAlive() {
+    if (closed) {
+      return;
+    }
+    long l = lease;
+    long sent = ctx.now();
+    CompletableFuture<?> f = l == 0 ? newLease()
+        : ctx.registry.leases().keepAlive(l).thenAccept(x -> {
+          if (lease == l) {
+            leaseDeadline = Math.max(leaseDeadline, sent + ttlMillis(x) * 9 / 10);
+          }
+        });
+    f.whenComplete((x, t) -> {
+      if (t != null) {
+        Throwable c = Bodies.unwrap(t);
+        if (c instanceof RegistryException re && re.reason() == RegistryException.Reason.LEASE_NOT_FOUND) {
+          log.warn("{}: lease {} ended; taking a new one (every slot must be claimed again)", ctx.self, l);
+          if (lease == l) {
+            lease = 0;
+          }
+        } else {
+          log.debug("{}: keep-alive failed: {}", ctx.self, c.toString());
+        }
+      }
+      if (!closed) {
+        ctx.scheduler.schedule(keepAliveEvery(), this::keepAlive);
+      }
+    });
+  }
+
+  /** Stops keeping the lease alive; the lease is no longer valid here. */
+  public void close() {
+    closed = true;
+  }
+
+  /** Ends this node's lease now (a clean leave: others may remove it at once). */
+  public CompletableFuture<Void> revoke() {
+    long l = lease;
+    lease = 0;
+    return l == 0 ? CompletableFuture.completedFuture(null)
+        : ctx.registry.leases().revoke(l).handle((x, t) -> null);
+  }
+}

@@ -1,0 +1,169 @@
+package io.amberio.cluster.internal.membership;
+
+import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.Bodies;
+import io.amberio.cluster.internal.NodeContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves each slot this node replicates towards the state it wants, one compare-and-set at a time: it
+ * claims its place under its current session (a restarted replica still in sync missed nothing: every
+ * write needed its durable vote), joins as a learner if it was removed, catches up and is promoted; and it
+ * removes replicas whose session (lease) has ended, never the last in-sync one.
+ *
+ * <p>It runs periodically and on every change the {@link RegistryFollower} sees. Catching up is given to
+ * it at construction as a {@link CatchUp}: the sync room depends on this one, not the other way round.
+ */
+public final class Reconciler {
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  /** Brings this node level for a slot it is a learner of; true when done. */
+  @FunctionalInterface
+  public interface CatchUp {
+    CompletableFuture<Boolean> catchUp(int slot);
+  }
+
+  private final NodeContext ctx;
+  private final SlotView slots;
+  private final Liveness liveness;
+  private final StoreIdentity store;
+  private final CatchUp catchUp;
+  private final boolean[] busy;
+  private volatile long startedAt;
+  private volatile boolean closed;
+
+  public Reconciler(NodeContext ctx, SlotView slots, Liveness liveness, StoreIdentity store, CatchUp catchUp) {
+    this.ctx = ctx;
+    this.slots = slots;
+    this.liveness = liveness;
+    this.store = store;
+    this.catchUp = catchUp;
+    this.busy = new boolean[slots.slotCount()];
+  }
+
+  /** Marks when the node joined (a replica never claimed by any session is judged against it). */
+  void joining() {
+    startedAt = ctx.now();
+  }
+
+  public void close() {
+    closed = true;
+  }
+
+  void reconcileAll() {
+    if (closed) {
+      return;
+    }
+    for (int s = 0; s < busy.length; s++) {
+      reconcile(s);
+    }
+    store.maybeRecord();
+  }
+
+  /** Schedules the periodic pass; called once the node is started. */
+  public void startReconciling() {
+    ctx.scheduler.schedule(ctx.config.leaseTtl().dividedBy(2), () -> {
+      if (!closed) {
+        reconcileAll();
+        startReconciling();
+      }
+    });
+  }
+
+  void reconcile(int slot) {
+    SlotState s;
+    synchronized (slots.slotLock(slot)) {
+      s = slots.slot(slot);
+      if (s == null || busy[slot] || closed) {
+        return;
+      }
+      busy[slot] = true;
+    }
+    CompletableFuture<?> work;
+    try {
+      work = step(s);
+    } catch (RuntimeException e) {
+      work = CompletableFuture.failedFuture(e);
+    }
+    work.whenComplete((again, t) -> {
+      synchronized (slots.slotLock(slot)) {
+        busy[slot] = false;
+      }
+      if (t != null) {
+        log.debug("{}: slot {} reconcile failed: {}", ctx.self, slot, Bodies.unwrap(t).toString());
+      } else if (Boolean.TRUE.equals(again)) {
+        ctx.scheduler.execute(() -> reconcile(slot));
+      }
+    });
+  }
+
+  /** One step towards the wanted state of a slot; true if another step may follow at once. */
+  private CompletableFuture<Boolean> step(SlotState s) {
+    NodeId me = ctx.self;
+    long session = liveness.session();
+    if (session == 0 || !liveness.leaseValid()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    Map<NodeId, Long> registered = liveness.registered();
+    // Remove replicas whose session ended (never the last in-sync one).
+    for (Map.Entry<NodeId, Long> e : members(s)) {
+      NodeId n = e.getKey();
+      if (n.equals(me)) {
+        continue;
+      }
+      Long live = registered.get(n);
+      boolean ended = e.getValue() == 0
+          ? live == null && ctx.now() - startedAt > ctx.config.leaseTtl().toMillis() * 2
+          : live == null || live.longValue() != e.getValue();
+      boolean lastInSync = s.isInSync(n) && s.inSync().size() == 1;
+      if (ended && !lastInSync && (s.isInSync(me) || s.isLearner(me) || !s.replicas().contains(me))) {
+        log.info("{}: removing {} from slot {} (its session {} ended)", me, n, s.slot(), e.getValue());
+        return slots.cas(s.slot(), s.without(n));
+      }
+    }
+    if (!s.replicas().contains(me)) {
+      return CompletableFuture.completedFuture(false);
+    }
+    if (s.isInSync(me)) {
+      if (s.inSync().get(me) != session && store.replaced()) {
+        if (s.inSync().size() == 1) {
+          log.error("{}: slot {} has no other replica in sync, and this node's store was replaced: its data is"
+              + " gone; the slot stays unavailable until an operator restores it", me, s.slot());
+          return CompletableFuture.completedFuture(false);
+        }
+        return slots.cas(s.slot(), s.without(me));
+      }
+      if (s.inSync().get(me) != session) {
+        return slots.cas(s.slot(), s.withSession(me, session));
+      }
+      return CompletableFuture.completedFuture(false);
+    }
+    if (s.isLearner(me)) {
+      if (s.learners().get(me) != session) {
+        return slots.cas(s.slot(), s.withSession(me, session));
+      }
+      return catchUp.catchUp(s.slot()).thenCompose(done -> {
+        if (!done) {
+          return CompletableFuture.completedFuture(false);
+        }
+        SlotState now = slots.slot(s.slot());
+        if (now.epoch() != s.epoch() || !now.isLearner(me)) {
+          return CompletableFuture.completedFuture(true);
+        }
+        return slots.cas(s.slot(), now.promoted(me));
+      });
+    }
+    return slots.cas(s.slot(), s.withLearner(me, session));
+  }
+
+  private static List<Map.Entry<NodeId, Long>> members(SlotState s) {
+    List<Map.Entry<NodeId, Long>> all = new ArrayList<>(s.inSync().entrySet());
+    all.addAll(s.learners().entrySet());
+    return all;
+  }
+}

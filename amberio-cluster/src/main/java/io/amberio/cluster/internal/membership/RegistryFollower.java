@@ -1,0 +1,231 @@
+package io.amberio.cluster.internal.membership;
+
+import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.Bodies;
+import io.amberio.cluster.internal.NodeContext;
+import io.amberio.cluster.internal.msg.RegistryValues;
+import io.amberio.cluster.registry.CasOptions;
+import io.amberio.cluster.registry.KeyValue;
+import io.amberio.cluster.registry.ListOptions;
+import io.amberio.cluster.registry.ListResult;
+import io.amberio.cluster.registry.RegistryException;
+import io.amberio.cluster.registry.Watch;
+import io.amberio.cluster.registry.WatchEvent;
+import io.amberio.cluster.registry.WatchListener;
+import io.amberio.cluster.registry.WatchOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins the cluster and follows the registry: checks or creates the cluster record, takes a lease
+ * ({@link Liveness}), checks the store ({@link StoreIdentity}), loads the node registrations and the slot
+ * states, and watches both from the revision it loaded them at. Every change goes into {@link Liveness} or
+ * {@link SlotView}, and then to the {@link Reconciler}.
+ */
+public final class RegistryFollower {
+  private static final Logger log = LoggerFactory.getLogger(RegistryFollower.class);
+
+  private final NodeContext ctx;
+  private final Liveness liveness;
+  private final SlotView slots;
+  private final StoreIdentity store;
+  private final Reconciler reconciler;
+  private final List<Watch> watches = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  public RegistryFollower(NodeContext ctx, Liveness liveness, SlotView slots, StoreIdentity store,
+      Reconciler reconciler) {
+    this.ctx = ctx;
+    this.liveness = liveness;
+    this.slots = slots;
+    this.store = store;
+    this.reconciler = reconciler;
+  }
+
+  /** Joins: checks or creates the cluster record, takes a lease, loads and follows the slots. */
+  public CompletableFuture<Void> start() {
+    reconciler.joining();
+    byte[] topo = RegistryValues.topology(ctx.placement.topology());
+    return retry(() -> ctx.registry.compareAndSet(NodeContext.CLUSTER_KEY, topo, CasOptions.ifAbsent()), 0)
+        .thenCompose(r -> {
+          if (!r.succeeded()) {
+            byte[] have = r.current().map(KeyValue::value).orElse(new byte[0]);
+            if (!RegistryValues.sameTopology(have, ctx.placement.topology())) {
+              throw new IllegalStateException("the registry holds another cluster: its topology is '"
+                  + new String(have, StandardCharsets.UTF_8) + "', this node's is '"
+                  + new String(topo, StandardCharsets.UTF_8) + "'");
+            }
+          }
+          return retry(liveness::newLease, 0);
+        })
+        .thenCompose(v -> retry(store::check, 0))
+        .thenCompose(v -> retry(this::loadNodes, 0))
+        .thenCompose(v -> retry(this::loadSlots, 0))
+        .thenRun(() -> {
+          liveness.startKeepAlive();
+          ctx.scheduler.schedule(Duration.ZERO, reconciler::reconcileAll);
+        });
+  }
+
+  public void close() {
+    closed = true;
+    for (Watch w : watches) {
+      try {
+        w.cancel();
+      } catch (RuntimeException e) {
+        log.debug("cancel watch: {}", e.toString());
+      }
+    }
+    watches.clear();
+  }
+
+  /**
+   * Repeats a registry step that failed for a reason other than a wrong answer (the registry was unreachable
+   * or timed out), with growing pauses, until it succeeds or the node closes.
+   */
+  private <T> CompletableFuture<T> retry(Supplier<CompletableFuture<T>> step, int attempt) {
+    CompletableFuture<T> f;
+    try {
+      f = step.get();
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    return f.handle((r, t) -> {
+      if (t == null) {
+        return CompletableFuture.completedFuture(r);
+      }
+      Throwable c = Bodies.unwrap(t);
+      if (closed || !(c instanceof RegistryException re) || re.reason() == RegistryException.Reason.CLOSED) {
+        return CompletableFuture.<T>failedFuture(c);
+      }
+      log.debug("{}: registry step failed ({}); retrying", ctx.self, c.toString());
+      return ctx.sleep(Duration.ofMillis(Math.min(1000, 20L << Math.min(attempt, 6))))
+          .thenCompose(x -> retry(step, attempt + 1));
+    }).thenCompose(x -> x);
+  }
+
+  private CompletableFuture<Void> loadNodes() {
+    return listAll(NodeContext.NODES).thenCompose(page -> {
+      Map<NodeId, Long> now = new HashMap<>();
+      for (KeyValue kv : page.kvs) {
+        now.put(NodeId.of(kv.key().substring(NodeContext.NODES.length())), kv.leaseId());
+      }
+      liveness.replaceRegistered(now);
+      return ctx.registry.watch(NodeContext.NODES, WatchOptions.fromRevision(page.revision + 1), new WatchListener() {
+        @Override
+        public void onEvent(WatchEvent e) {
+          if (closed) {
+            return;
+          }
+          NodeId n = NodeId.of(e.key().substring(NodeContext.NODES.length()));
+          if (e.type() == WatchEvent.Type.PUT) {
+            liveness.registered(n, e.keyValue().leaseId());
+          } else {
+            liveness.unregistered(n);
+          }
+          ctx.scheduler.execute(reconciler::reconcileAll);
+        }
+
+        @Override
+        public void onError(RegistryException error) {
+          if (!closed) {
+            log.warn("{}: node watch ended ({}); reloading", ctx.self, error.toString());
+            ctx.scheduler.schedule(Duration.ofMillis(100), () -> loadNodes().exceptionally(t -> null));
+          }
+        }
+      }).thenApply(this::keep);
+    });
+  }
+
+  private Void keep(Watch w) {
+    watches.add(w);
+    if (closed) {
+      w.cancel();
+    }
+    return null;
+  }
+
+  /** Applies a slot's value and lets the reconciler look at the slot. */
+  private void apply(int slot, KeyValue kv) {
+    slots.update(slot, kv);
+    if (!closed) {
+      ctx.scheduler.execute(() -> reconciler.reconcile(slot));
+    }
+  }
+
+  private CompletableFuture<Void> loadSlots() {
+    return listAll(NodeContext.SLOTS).thenCompose(page -> {
+      List<CompletableFuture<?>> creates = new ArrayList<>();
+      boolean[] seen = new boolean[slots.slotCount()];
+      for (KeyValue kv : page.kvs) {
+        int slot = Integer.parseInt(kv.key().substring(NodeContext.SLOTS.length()));
+        if (slot >= 0 && slot < seen.length) {
+          seen[slot] = true;
+          apply(slot, kv);
+        }
+      }
+      for (int s = 0; s < seen.length; s++) {
+        if (!seen[s]) {
+          int slot = s;
+          SlotState init = SlotState.initial(slot, ctx.placement.replicas(slot));
+          creates.add(ctx.registry.compareAndSet(NodeContext.slotKey(slot), init.encode(), CasOptions.ifAbsent())
+              .thenAccept(r -> r.current().ifPresent(kv -> apply(slot, kv))));
+        }
+      }
+      return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new))
+          .<Watch>thenCompose(v -> ctx.registry.watch(NodeContext.SLOTS, WatchOptions.fromRevision(page.revision + 1),
+              new WatchListener() {
+                @Override
+                public void onEvent(WatchEvent e) {
+                  if (!closed && e.type() == WatchEvent.Type.PUT) {
+                    apply(Integer.parseInt(e.key().substring(NodeContext.SLOTS.length())), e.keyValue());
+                  }
+                }
+
+                @Override
+                public void onError(RegistryException error) {
+                  if (!closed) {
+                    log.warn("{}: slot watch ended ({}); reloading", ctx.self, error.toString());
+                    ctx.scheduler.schedule(Duration.ofMillis(100), () -> loadSlots().exceptionally(t -> null));
+                  }
+                }
+              }))
+          .thenApply(this::keep);
+    });
+  }
+
+  private record Page(List<KeyValue> kvs, long revision) {}
+
+  private CompletableFuture<Page> listAll(String prefix) {
+    List<KeyValue> all = new ArrayList<>();
+    long[] rev = {0};
+    return new Object() {
+      CompletableFuture<Page> from(Optional<String> after) {
+        ListOptions o = ListOptions.limit(ListOptions.MAX_LIMIT);
+        if (after.isPresent()) {
+          o = o.startingAfter(after.get());
+        }
+        return ctx.registry.list(prefix, o).thenCompose((ListResult r) -> {
+          if (rev[0] == 0) {
+            rev[0] = r.revision();
+          }
+          all.addAll(r.keyValues());
+          if (r.more() && !r.keyValues().isEmpty()) {
+            return from(Optional.of(r.keyValues().get(r.keyValues().size() - 1).key()));
+          }
+          return CompletableFuture.completedFuture(new Page(all, rev[0]));
+        });
+      }
+    }.from(Optional.empty());
+  }
+}

@@ -1,0 +1,36 @@
+package io.amberio.cluster.internal.msg;
+
+import io.amberio.core.BlobId;
+import io.amberio.core.BlobInfo;
+
+/** COMMIT: applies a decided transaction as {@code version}; answers the committed version's metadata. */
+public record Commit(BlobId txn, long version) {
+  public static final String TYPE = "commit";
+
+  public byte[] encode() {
+    return Header.writer().id(txn).l(version).done();
+  }
+
+  public static Commit decode(byte[] header) {
+    Header.Reader in = Header.reader(header, TYPE);
+    Commit m = new Commit(in.id(), in.l());
+    in.end();
+    if (m.txn == null) {
+      throw new IllegalArgumentException("commit without a transaction id");
+    }
+    return m;
+  }
+
+  public record Reply(BlobInfo info) {
+    public byte[] encode() {
+      return Header.writer().info(info).done();
+    }
+
+    public static Reply decode(byte[] header) {
+      Header.Reader in = Header.reader(header, TYPE + " reply");
+      Reply r = new Reply(in.info());
+      in.end();
+      return r;
+    }
+  }
+}

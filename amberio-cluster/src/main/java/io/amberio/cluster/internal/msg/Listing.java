@@ -1,0 +1,58 @@
+package io.amberio.cluster.internal.msg;
+
+import io.amberio.core.BlobInfo;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * LIST: one page of a listing restricted to {@code slots}, all of which the replica must serve; the
+ * coordinator merges the pages of every slot group.
+ */
+public record Listing(String prefix, String cursor, int limit, boolean allVersions, List<Integer> slots) {
+  public static final String TYPE = "list";
+
+  public Listing {
+    slots = List.copyOf(slots);
+  }
+
+  public byte[] encode() {
+    Header.Writer out = Header.writer().s(prefix).s(cursor).i(limit).b(allVersions).i(slots.size());
+    for (int s : slots) {
+      out.i(s);
+    }
+    return out.done();
+  }
+
+  public static Listing decode(byte[] header) {
+    Header.Reader in = Header.reader(header, TYPE);
+    String prefix = in.s();
+    String cursor = in.s();
+    int limit = in.i();
+    boolean all = in.b();
+    int n = in.count(1 << 20);
+    List<Integer> slots = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      slots.add(in.i());
+    }
+    in.end();
+    return new Listing(prefix, cursor, limit, all, slots);
+  }
+
+  /** The page, and whether the slots hold more after it. */
+  public record Reply(List<BlobInfo> items, boolean more) {
+    public Reply {
+      items = List.copyOf(items);
+    }
+
+    public byte[] encode() {
+      return Header.writer().infos(items).b(more).done();
+    }
+
+    public static Reply decode(byte[] header) {
+      Header.Reader in = Header.reader(header, TYPE + " reply");
+      Reply r = new Reply(in.infos(), in.b());
+      in.end();
+      return r;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.amberio.cluster.internal.msg;
+
+import io.amberio.cluster.NodeId;
+import io.amberio.core.BlobId;
+import io.amberio.core.replica.TxnKind;
+import java.util.List;
+
+/**
+ * LOCK, the first half of a prepare: takes the path lock on a participant (never waiting) under the slot's
+ * epoch (the request's epoch), and answers the participant's highest version of the path.
+ */
+public record Lock(int slot, BlobId txn, String path, TxnKind kind, long tombstone, String contentType,
+    long createdAt, List<NodeId> participants) {
+  public static final String TYPE = "lock";
+
+  public Lock {
+    participants = List.copyOf(participants);
+  }
+
+  public byte[] encode() {
+    return Header.writer().i(slot).id(txn).s(path).i(kind.ordinal()).l(tombstone).s(contentType).l(createdAt)
+        .nodes(participants).done();
+  }
+
+  public static Lock decode(byte[] header) {
+    Header.Reader in = Header.reader(header, TYPE);
+    Lock m = new Lock(in.i(), in.id(), in.s(), in.ordinal(TxnKind.class), in.l(), in.s(), in.l(), in.nodes());
+    in.end();
+    if (m.txn == null) {
+      throw new IllegalArgumentException("lock without a transaction id");
+    }
+    return m;
+  }
+
+  /** The participant's highest version of the path. */
+  public record Reply(long maxVersion) {
+    public byte[] encode() {
+      return Header.writer().l(maxVersion).done();
+    }
+
+    public static Reply decode(byte[] header) {
+      Header.Reader in = Header.reader(header, TYPE + " reply");
+      Reply r = new Reply(in.l());
+      in.end();
+      return r;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.amberio.cluster.internal.msg;
+
+import io.amberio.cluster.NodeId;
+import java.util.List;
+
+/**
+ * What a replica stores with each prepared transaction (the store's opaque {@code context}): the slot's
+ * epoch it was prepared under and its participants, so that after a restart the replica can still fence
+ * older epochs and send the decision to every participant.
+ *
+ * <p>Stored durably, so every format ever written must stay readable. Version 2 (this release) is
+ * {@link Header#VERSION}'s byte followed by the fields. Version 1, written by release 0.1, had no version
+ * byte: a long epoch first, whose high byte is 0 for any epoch below 2<sup>56</sup>; a first byte of 0 is
+ * therefore read as version 1. Any other first byte is refused with an {@link UnsupportedVersionException}.
+ */
+public record PreparedContext(long epoch, List<NodeId> participants) {
+  public PreparedContext {
+    participants = List.copyOf(participants);
+  }
+
+  public byte[] encode() {
+    return Header.writer().l(epoch).nodes(participants).done();
+  }
+
+  public static PreparedContext decode(byte[] context) {
+    if (context.length == 0) {
+      throw new IllegalArgumentException("empty prepared-transaction context");
+    }
+    int version = context[0] & 0xff;
+    Header.Reader in;
+    if (version == 0) {
+      in = new Header.Reader(context, 0, "prepared-transaction context (version 1)");
+    } else if (version == Header.VERSION) {
+      in = new Header.Reader(context, 1, "prepared-transaction context");
+    } else {
+      throw new UnsupportedVersionException("prepared-transaction context", Integer.toString(version),
+          List.of("1 (unversioned)", Integer.toString(Header.VERSION)));
+    }
+    PreparedContext c = new PreparedContext(in.l(), in.nodes());
+    in.end();
+    return c;
+  }
+}

@@ -1,0 +1,88 @@
+package io.amberio.cluster.internal.node;
+
+import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.Errors;
+import io.amberio.cluster.internal.NodeContext;
+import io.amberio.cluster.internal.msg.Abort;
+import io.amberio.cluster.internal.msg.Codes;
+import io.amberio.cluster.internal.msg.Commit;
+import io.amberio.cluster.internal.msg.Data;
+import io.amberio.cluster.internal.msg.Fence;
+import io.amberio.cluster.internal.msg.Fetch;
+import io.amberio.cluster.internal.msg.Listing;
+import io.amberio.cluster.internal.msg.Lock;
+import io.amberio.cluster.internal.msg.Read;
+import io.amberio.cluster.internal.msg.Status;
+import io.amberio.cluster.internal.msg.Versions;
+import io.amberio.cluster.internal.read.ReadServer;
+import io.amberio.cluster.internal.sync.SyncServer;
+import io.amberio.cluster.internal.txn.Participant;
+import io.amberio.cluster.transport.HandlerException;
+import io.amberio.cluster.transport.Request;
+import io.amberio.cluster.transport.RequestHandler;
+import io.amberio.cluster.transport.Response;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The replica side's entrance: decodes each internal request and hands it to the room that serves it
+ * (writes to the {@link Participant}, reads to the {@link ReadServer}, catch-up to the
+ * {@link SyncServer}). A header it cannot decode, in a format version it does not speak included, fails
+ * the request with the matching handler code, which the sender sees.
+ */
+public final class Dispatcher implements RequestHandler {
+  private final NodeContext ctx;
+  private final Participant participant;
+  private final ReadServer reads;
+  private final SyncServer sync;
+  private volatile boolean closed;
+
+  public Dispatcher(NodeContext ctx, Participant participant, ReadServer reads, SyncServer sync) {
+    this.ctx = ctx;
+    this.participant = participant;
+    this.reads = reads;
+    this.sync = sync;
+  }
+
+  /** Refuses every request from now on (the node is shutting down or halted). */
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public CompletableFuture<Response> handle(NodeId from, Request request) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new HandlerException(Codes.NOT_SERVING, ctx.self + " is shutting down"));
+    }
+    try {
+      byte[] h = request.header();
+      long epoch = request.epoch();
+      return switch (request.type()) {
+        case Lock.TYPE -> participant.lock(Lock.decode(h), epoch);
+        case Data.TYPE -> dataOf(request);
+        case Commit.TYPE -> participant.commit(Commit.decode(h));
+        case Abort.TYPE -> participant.abort(Abort.decode(h));
+        case Status.TYPE -> participant.status(Status.decode(h));
+        case Read.TYPE -> reads.read(Read.decode(h), epoch);
+        case Listing.TYPE -> reads.list(Listing.decode(h));
+        case Fence.TYPE -> sync.fence(Fence.decode(h), epoch);
+        case Versions.TYPE -> sync.versions(Versions.decode(h));
+        case Fetch.TYPE -> sync.fetch(Fetch.decode(h));
+        default -> CompletableFuture.failedFuture(new HandlerException(Codes.BAD_REQUEST,
+            "unknown request type " + request.type()));
+      };
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(Errors.toRemote(e));
+    }
+  }
+
+  private CompletableFuture<Response> dataOf(Request request) {
+    Data m;
+    try {
+      m = Data.decode(request.header());
+    } catch (RuntimeException e) {
+      request.body().close();
+      throw e;
+    }
+    return participant.data(m, request.epoch(), request.body());
+  }
+}

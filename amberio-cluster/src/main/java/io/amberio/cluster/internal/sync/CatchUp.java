@@ -1,0 +1,193 @@
+package io.amberio.cluster.internal.sync;
+
+import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.Bodies;
+import io.amberio.cluster.internal.NodeContext;
+import io.amberio.cluster.internal.membership.Liveness;
+import io.amberio.cluster.internal.membership.SlotState;
+import io.amberio.cluster.internal.membership.SlotView;
+import io.amberio.cluster.internal.msg.Fence;
+import io.amberio.cluster.internal.msg.Fetch;
+import io.amberio.cluster.internal.msg.Versions;
+import io.amberio.cluster.internal.rpc.Peers;
+import io.amberio.cluster.internal.txn.Resolver;
+import io.amberio.cluster.internal.txn.Transactions;
+import io.amberio.cluster.transport.FrameSource;
+import io.amberio.core.BlobId;
+import io.amberio.core.BlobInfo;
+import io.amberio.core.VersionState;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Catch-up, the learner side: brings this node level for a slot it rejoins, so that the
+ * {@link io.amberio.cluster.internal.membership.Reconciler} can promote it to in sync. It resolves its own
+ * transactions of the slot prepared under older epochs, fences the source ({@link SyncServer}: no
+ * transaction of an older epoch may still be open there), then copies every version it lacks, in blob-id
+ * order, page by page: metadata only for tombstones and markers and for versions it holds in another
+ * state, the bytes too (through memory when small, else a temporary file) for live versions it lacks.
+ */
+public final class CatchUp {
+  private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+
+  private final NodeContext ctx;
+  private final SlotView slots;
+  private final Liveness liveness;
+  private final Transactions txns;
+  private final Resolver resolver;
+  private final Peers peers;
+  private final Path tempDir;
+
+  public CatchUp(NodeContext ctx, SlotView slots, Liveness liveness, Transactions txns, Resolver resolver, Peers peers,
+      Path tempDir) {
+    this.ctx = ctx;
+    this.slots = slots;
+    this.liveness = liveness;
+    this.txns = txns;
+    this.resolver = resolver;
+    this.peers = peers;
+    this.tempDir = tempDir;
+  }
+
+
+  /**
+   * Brings this node level for {@code slot}, where it is a learner: resolves its own prepared
+   * transactions of the slot, fences the source (no transaction of an older epoch may still be open
+   * there), then copies every version it lacks, in blob-id order. True when done.
+   */
+  public CompletableFuture<Boolean> catchUp(int slot) {
+    SlotState s = slots.slot(slot);
+    NodeId source = null;
+    Map<NodeId, Long> live = liveness.registered();
+    for (NodeId n : s.replicas()) {
+      if (!n.equals(ctx.self) && s.isInSync(n) && live.containsKey(n)) {
+        source = n;
+        break;
+      }
+    }
+    if (source == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    NodeId from = source;
+    List<CompletableFuture<Void>> own = new ArrayList<>();
+    for (Transactions.Prepared t : txns.preparedBefore(slot, s.epoch())) {
+      own.add(resolver.resolve(t));
+    }
+    log.info("{}: catching up slot {} from {} (epoch {})", ctx.self, slot, from, s.epoch());
+    return CompletableFuture.allOf(own.toArray(CompletableFuture[]::new))
+        .thenCompose(x -> peers.call(from, Fence.TYPE, s.epoch(), new Fence(slot).encode(), FrameSource.empty()))
+        .thenCompose(x -> copyFrom(from, slot, null, 0))
+        .thenApply(copied -> {
+          log.info("{}: slot {} caught up from {} ({} versions copied)", ctx.self, slot, from, copied);
+          return true;
+        });
+  }
+
+  private CompletableFuture<Long> copyFrom(NodeId source, int slot, BlobId after, long copied) {
+    byte[] h = new Versions(slot, after, ctx.config.catchUpBatch()).encode();
+    return peers.call(source, Versions.TYPE, 0, h, FrameSource.empty()).thenCompose(r -> {
+      List<BlobInfo> page = Versions.Reply.decode(r.header()).versions();
+      if (page.isEmpty()) {
+        return CompletableFuture.completedFuture(copied);
+      }
+      return copyEach(source, slot, page, 0, 0).thenCompose(k ->
+          copyFrom(source, slot, page.get(page.size() - 1).blobId(), copied + k));
+    });
+  }
+
+  private CompletableFuture<Long> copyEach(NodeId source, int slot, List<BlobInfo> page, int i, long copied) {
+    if (i == page.size()) {
+      return CompletableFuture.completedFuture(copied);
+    }
+    BlobInfo v = page.get(i);
+    return ctx.onDisk(() -> local(v)).thenCompose(have -> {
+      if (have != null && have.state() == v.state()) {
+        return CompletableFuture.completedFuture(0L);
+      }
+      if (v.state() != VersionState.LIVE || have != null) {
+        return ctx.onDisk(() -> ctx.store.importVersion(v, InputStream.nullInputStream())).thenApply(x -> 1L);
+      }
+      byte[] h = new Fetch(slot, v.path(), v.version()).encode();
+      return peers.call(source, Fetch.TYPE, 0, h, FrameSource.empty(), ctx.config.requestTimeout())
+          .thenCompose(r -> importBody(v, r.body()));
+    }).thenCompose(k -> copyEach(source, slot, page, i + 1, copied + k));
+  }
+
+  /** This node's version with the blob id of {@code v}, in any state, or null. */
+  private BlobInfo local(BlobInfo v) {
+    for (BlobInfo b : ctx.store.versionsAfter(ctx.store.slotOf(v.path()), before(v.blobId()), 1)) {
+      if (b.blobId().equals(v.blobId())) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /** The largest id below {@code id}, so that versionsAfter(before(id)) starts at {@code id}. */
+  private static BlobId before(BlobId id) {
+    com.github.f4b6a3.ulid.Ulid u = id.ulid();
+    long msb = u.getMostSignificantBits();
+    long lsb = u.getLeastSignificantBits();
+    if (lsb == 0) {
+      msb--;
+    }
+    lsb--;
+    return new BlobId(new com.github.f4b6a3.ulid.Ulid(msb, lsb));
+  }
+
+  /** Receives a version's bytes (to memory when small, else to a temporary file), then imports them. */
+  private CompletableFuture<Long> importBody(BlobInfo v, FrameSource body) {
+    if (v.size() <= 4L << 20) {
+      java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream((int) v.size());
+      return Bodies.drain(body, ctx.disk, b -> {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        buf.writeBytes(a);
+      }).thenCompose(n -> ctx.onDisk(() -> ctx.store.importVersion(v, new ByteArrayInputStream(buf.toByteArray()))))
+          .thenApply(x -> 1L);
+    }
+    Path tmp;
+    FileChannel ch;
+    try {
+      Files.createDirectories(tempDir);
+      tmp = Files.createTempFile(tempDir, "import-", ".tmp");
+      ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return Bodies.drain(body, ctx.disk, b -> {
+      try {
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).thenCompose(n -> ctx.onDisk(() -> {
+      try (InputStream in = Files.newInputStream(tmp)) {
+        return ctx.store.importVersion(v, in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    })).whenComplete((x, t) -> {
+      try {
+        ch.close();
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        log.debug("temp file: {}", e.toString());
+      }
+    }).thenApply(x -> 1L);
+  }
+}

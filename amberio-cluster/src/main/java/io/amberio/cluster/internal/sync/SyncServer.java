@@ -1,0 +1,88 @@
+package io.amberio.cluster.internal.sync;
+
+import io.amberio.cluster.internal.Bodies;
+import io.amberio.cluster.internal.NodeContext;
+import io.amberio.cluster.internal.membership.SlotView;
+import io.amberio.cluster.internal.msg.Codes;
+import io.amberio.cluster.internal.msg.Fence;
+import io.amberio.cluster.internal.msg.Fetch;
+import io.amberio.cluster.internal.msg.Versions;
+import io.amberio.cluster.internal.txn.Decisions;
+import io.amberio.cluster.internal.txn.Transactions;
+import io.amberio.cluster.transport.HandlerException;
+import io.amberio.cluster.transport.Response;
+import io.amberio.core.BlobContent;
+import io.amberio.core.BlobInfo;
+import io.amberio.core.GetOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The source side of catch-up: serves FENCE, VERSIONS and FETCH for a learner, only for slots this node
+ * serves. FENCE answers once no transaction of the slot prepared under an older epoch remains here
+ * (deciding those whose coordinator went quiet), so that what the learner copies next includes every
+ * write that could still commit under an older epoch.
+ */
+public final class SyncServer {
+  private final NodeContext ctx;
+  private final SlotView slots;
+  private final Transactions txns;
+  private final Decisions decisions;
+
+  public SyncServer(NodeContext ctx, SlotView slots, Transactions txns, Decisions decisions) {
+    this.ctx = ctx;
+    this.slots = slots;
+    this.txns = txns;
+    this.decisions = decisions;
+  }
+
+  public CompletableFuture<Response> fence(Fence m, long epoch) {
+    int slot = m.slot();
+    long deadline = ctx.now() + ctx.config.rpcTimeout().toMillis() / 2;
+    return slots.atEpoch(slot, epoch).thenCompose(s -> {
+      slots.requireServing(slot);
+      return awaitOlder(slot, epoch, deadline);
+    }).thenApply(x -> Response.of(new Fence.Reply().encode()));
+  }
+
+  /** Completes when no transaction of {@code slot} prepared under an epoch before {@code epoch} remains. */
+  private CompletableFuture<Void> awaitOlder(int slot, long epoch, long deadline) {
+    List<Transactions.Prepared> older;
+    synchronized (slots.slotLock(slot)) {
+      older = txns.preparedBefore(slot, epoch);
+    }
+    if (older.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (ctx.now() > deadline) {
+      throw new HandlerException(Codes.BUSY, "slot " + slot + " still has " + older.size()
+          + " transactions of older epochs");
+    }
+    List<CompletableFuture<Boolean>> tries = new ArrayList<>();
+    for (Transactions.Prepared t : older) {
+      boolean quiet = ctx.now() - t.since() >= ctx.config.decisionWait().toMillis();
+      tries.add(decisions.decide(t.id(), quiet).exceptionally(e -> false));
+    }
+    return CompletableFuture.allOf(tries.toArray(CompletableFuture[]::new))
+        .thenCompose(x -> ctx.sleep(Duration.ofMillis(10)))
+        .thenCompose(x -> awaitOlder(slot, epoch, deadline));
+  }
+
+  public CompletableFuture<Response> versions(Versions m) {
+    slots.requireServing(m.slot());
+    return ctx.onDisk(() -> {
+      List<BlobInfo> list = ctx.store.versionsAfter(m.slot(), m.after(), Math.min(m.limit(), ctx.config.catchUpBatch()));
+      return Response.of(new Versions.Reply(list).encode());
+    });
+  }
+
+  public CompletableFuture<Response> fetch(Fetch m) {
+    slots.requireServing(m.slot());
+    return ctx.onDisk(() -> {
+      BlobContent content = ctx.store.get(m.path(), GetOptions.version(m.version()));
+      return new Response(new Fetch.Reply(content.info()).encode(), Bodies.fromStream(content.stream(), ctx.disk, true));
+    });
+  }
+}

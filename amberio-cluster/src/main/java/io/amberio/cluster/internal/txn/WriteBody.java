@@ -1,0 +1,92 @@
+package io.amberio.cluster.internal.txn;
+
+import io.amberio.cluster.transport.FrameSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A write's bytes: held in memory when small (any attempt may send them again), otherwise the frames read
+ * ahead followed by the rest of the stream, which only one attempt can send.
+ */
+final class WriteBody {
+  /** Bodies up to this size are held in memory, so that a write can start over after an epoch change. */
+  static final int REPLAYABLE_BYTES = 1 << 20;
+
+  private final List<java.nio.ByteBuffer> head;
+  private final FrameSource rest; // null: the whole body is in head
+  private boolean used;
+
+  private WriteBody(List<java.nio.ByteBuffer> head, FrameSource rest) {
+    this.head = head;
+    this.rest = rest;
+  }
+
+  /** Reads up to {@code limit} bytes ahead of {@code source}. */
+  static CompletableFuture<WriteBody> read(FrameSource source, int limit) {
+    List<java.nio.ByteBuffer> head = new ArrayList<>();
+    CompletableFuture<WriteBody> done = new CompletableFuture<>();
+    new Object() {
+      long bytes;
+
+      void next() {
+        source.next().whenComplete((f, t) -> {
+          if (t != null) {
+            source.close();
+            done.completeExceptionally(t);
+          } else if (f.isEmpty()) {
+            done.complete(new WriteBody(head, null));
+          } else {
+            head.add(f.get());
+            bytes += f.get().remaining();
+            if (bytes > limit) {
+              done.complete(new WriteBody(head, source));
+            } else {
+              next();
+            }
+          }
+        });
+      }
+    }.next();
+    return done;
+  }
+
+  boolean replayable() {
+    return rest == null;
+  }
+
+  /** The bytes for one attempt; null if they were already sent and cannot be again. */
+  synchronized FrameSource open() {
+    if (rest == null) {
+      return FrameSource.of(head.toArray(java.nio.ByteBuffer[]::new));
+    }
+    if (used) {
+      return null;
+    }
+    used = true;
+    java.util.ArrayDeque<java.nio.ByteBuffer> ahead = new java.util.ArrayDeque<>(head);
+    return new FrameSource() {
+      @Override
+      public CompletableFuture<java.util.Optional<java.nio.ByteBuffer>> next() {
+        synchronized (ahead) {
+          java.nio.ByteBuffer b = ahead.poll();
+          if (b != null) {
+            return CompletableFuture.completedFuture(java.util.Optional.of(b));
+          }
+        }
+        return rest.next();
+      }
+
+      @Override
+      public void close() {
+        rest.close();
+      }
+    };
+  }
+
+  void close() {
+    if (rest != null) {
+      rest.close();
+    }
+  }
+}

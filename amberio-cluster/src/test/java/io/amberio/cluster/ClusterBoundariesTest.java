@@ -1,0 +1,170 @@
+package io.amberio.cluster;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.JavaType;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The boundaries of this module, checked on its compiled main classes:
+ *
+ * <ul>
+ *   <li>no cycle among its packages, each package taken on its own (the rooms of {@code internal}
+ *       included), apart from the assembly: {@link ClusterNode} (with its builder) and {@code
+ *       ClusterBlobStore} build every room and are reached from the simulation and the internal builder
+ *       hook, so they are left out of the graph;</li>
+ *   <li>no accessible class outside {@code io.amberio.cluster.internal..} shows an internal type in a public
+ *       or protected signature (field, constructor, method, throws clause, supertype): what the module
+ *       exports never leaks what it does not;</li>
+ *   <li>the module descriptor exports no internal package.</li>
+ * </ul>
+ */
+class ClusterBoundariesTest {
+  static final String ROOT = "io.amberio.cluster";
+  static final String INTERNAL = ROOT + ".internal";
+
+  private static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages(ROOT);
+
+  /** ClusterNode, its nested types, ClusterBlobStore. */
+  static final DescribedPredicate<JavaClass> ASSEMBLY = DescribedPredicate.describe("the assembly (ClusterNode, ClusterBlobStore)",
+      c -> c.getPackageName().equals(ROOT)
+          && (c.getName().equals(ClusterNode.class.getName()) || c.getName().startsWith(ClusterNode.class.getName() + "$")
+              || c.getSimpleName().equals("ClusterBlobStore")));
+
+  static ArchRule noPackageCycles() {
+    return slices().assignedFrom(new SliceAssignment() {
+      @Override
+      public SliceIdentifier getIdentifierOf(JavaClass c) {
+        if (ASSEMBLY.test(c) || !(c.getPackageName().equals(ROOT) || c.getPackageName().startsWith(ROOT + "."))) {
+          return SliceIdentifier.ignore();
+        }
+        return SliceIdentifier.of(c.getPackageName());
+      }
+
+      @Override
+      public String getDescription() {
+        return "every package of " + ROOT + " but the assembly";
+      }
+    }).should().beFreeOfCycles();
+  }
+
+  static ArchRule noInternalTypeInAPublicSignature() {
+    return ArchRuleDefinition.classes().that(DescribedPredicate.describe("are accessible outside " + INTERNAL,
+            ClusterBoundariesTest::accessibleOutsideInternal))
+        .should(new ArchCondition<JavaClass>("not show a type of " + INTERNAL + ".. in a public or protected signature") {
+          @Override
+          public void check(JavaClass c, ConditionEvents events) {
+            for (String leak : leaks(c)) {
+              events.add(SimpleConditionEvent.violated(c, leak));
+            }
+          }
+        });
+  }
+
+  @Test
+  void packagesAreFreeOfCycles() {
+    noPackageCycles().check(MAIN);
+  }
+
+  @Test
+  void noPublicSignatureOutsideInternalShowsAnInternalType() {
+    noInternalTypeInAPublicSignature().check(MAIN);
+  }
+
+  @Test
+  void theModuleExportsNoInternalPackage() throws IOException {
+    // Kept under src/main/module until amberio-core has a descriptor (this module's cannot compile before).
+    Path at = Files.exists(Path.of("src/main/java/module-info.java")) ? Path.of("src/main/java/module-info.java")
+        : Path.of("src/main/module/module-info.java");
+    String descriptor = Files.readString(at);
+    Matcher m = Pattern.compile("\\bexports\\s+([\\w.]+)").matcher(descriptor);
+    List<String> exported = new ArrayList<>();
+    while (m.find()) {
+      exported.add(m.group(1));
+    }
+    assertThat(exported).contains(ROOT).allMatch(p -> !isInternal(p), "is not internal");
+  }
+
+  static boolean isInternal(String packageName) {
+    return packageName.equals(INTERNAL) || packageName.startsWith(INTERNAL + ".");
+  }
+
+  private static boolean accessibleOutsideInternal(JavaClass c) {
+    if (isInternal(c.getPackageName()) || !c.getPackageName().startsWith(ROOT)) {
+      return false;
+    }
+    for (JavaClass k = c; k != null; k = k.getEnclosingClass().orElse(null)) {
+      if (!k.getModifiers().contains(JavaModifier.PUBLIC)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean visible(JavaMember m) {
+    return m.getModifiers().contains(JavaModifier.PUBLIC) || m.getModifiers().contains(JavaModifier.PROTECTED);
+  }
+
+  /** Every internal type in a visible signature of {@code c}, described. */
+  static Set<String> leaks(JavaClass c) {
+    Set<String> out = new LinkedHashSet<>();
+    c.getRawSuperclass().ifPresent(s -> check(out, c.getName() + " extends", List.of(s)));
+    for (JavaClass i : c.getRawInterfaces()) {
+      check(out, c.getName() + " implements", List.of(i));
+    }
+    for (JavaField f : c.getFields()) {
+      if (visible(f)) {
+        check(out, f.getFullName(), f.getType().getAllInvolvedRawTypes());
+      }
+    }
+    for (JavaCodeUnit u : c.getCodeUnits()) {
+      if (!visible(u) || u.getName().equals("<clinit>")) {
+        continue;
+      }
+      check(out, u.getFullName() + " returns", u.getReturnType().getAllInvolvedRawTypes());
+      for (JavaType p : u.getParameterTypes()) {
+        check(out, u.getFullName() + " takes", p.getAllInvolvedRawTypes());
+      }
+      for (JavaClass t : u.getThrowsClause().getTypes()) {
+        check(out, u.getFullName() + " throws", List.of(t));
+      }
+    }
+    return out;
+  }
+
+  private static void check(Set<String> out, String where, Iterable<JavaClass> types) {
+    for (JavaClass t : types) {
+      if (isInternal(t.getPackageName())) {
+        out.add(where + " " + t.getName());
+      }
+    }
+  }
+}
