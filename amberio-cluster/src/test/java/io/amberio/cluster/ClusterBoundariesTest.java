@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  *   <li>no cycle among its packages, each package taken on its own (the rooms of {@code internal}
  *       included), apart from the assembly: {@link ClusterNode} (with its builder) and {@code
  *       ClusterBlobStore} build every room and are reached from the simulation and the internal builder
- *       hook, so they are left out of the graph;</li>
+ *       hook, and {@link ClusterMember} (with its builder and its package-private parts) wires a node from
+ *       the topology, a registry and a transport, so they are the top of the graph and left out of it;</li>
  *   <li>no accessible class outside {@code io.amberio.cluster.internal..} shows an internal type in a public
  *       or protected signature (field, constructor, method, throws clause, supertype): what the module
  *       exports never leaks what it does not;</li>
@@ -53,11 +54,13 @@ class ClusterBoundariesTest {
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
       .importPackages(ROOT);
 
-  /** ClusterNode, its nested types, ClusterBlobStore. */
-  static final DescribedPredicate<JavaClass> ASSEMBLY = DescribedPredicate.describe("the assembly (ClusterNode, ClusterBlobStore)",
+  /** The classes that assemble a node or a member, with their nested types. */
+  private static final List<String> ASSEMBLERS = List.of("ClusterNode", "ClusterBlobStore", "ClusterMember",
+      "ClusterMemberBuilder", "PeerAddresses", "MemberThreads");
+
+  static final DescribedPredicate<JavaClass> ASSEMBLY = DescribedPredicate.describe("the assembly " + ASSEMBLERS,
       c -> c.getPackageName().equals(ROOT)
-          && (c.getName().equals(ClusterNode.class.getName()) || c.getName().startsWith(ClusterNode.class.getName() + "$")
-              || c.getSimpleName().equals("ClusterBlobStore")));
+          && ASSEMBLERS.contains(c.getName().substring(ROOT.length() + 1).split("\\$")[0]));
 
   static ArchRule noPackageCycles() {
     return slices().assignedFrom(new SliceAssignment() {
