@@ -23,10 +23,6 @@ import java.util.concurrent.TimeUnit;
  * loopback, each with its config file, data directory and log file under one directory. Nodes are numbered
  * from 1 ({@code n1}, {@code n2}, ...). Nodes can be started again from the same config and data directory,
  * killed (SIGKILL), frozen (SIGSTOP) and resumed (SIGCONT).
- *
- * <p>If the test JVM has the system property {@code amberio.cluster.bug}, it is passed on to the node JVMs
- * (switches on one of the deliberate protocol bugs of {@code io.amberio.cluster.internal.Bugs}): a way to
- * see the failure tests fail.
  */
 final class EtcdCluster implements AutoCloseable {
   static final Path ETCD = Path.of("/usr/bin/etcd");
@@ -137,10 +133,6 @@ final class EtcdCluster implements AutoCloseable {
         StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m"));
-    String bug = System.getProperty("amberio.cluster.bug");
-    if (bug != null && !bug.isEmpty()) {
-      command.add("-Damberio.cluster.bug=" + bug);
-    }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), AmberioMain.class.getName(), "node",
         "--config", config(i).toString()));
     Process p = new ProcessBuilder(command).redirectErrorStream(true)

@@ -54,9 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Throughout, every GET is checked against the acknowledged writes (the simple linearizability check of
  * this test): for each path, a GET that starts after a PUT was acknowledged with version v returns a version
  * &gt;= v, and the body written for that version; no body of a write answered {@code 503 unavailable} (no
- * effect) is ever visible. Skipped when {@code /usr/bin/etcd} is missing. Running the test JVM with
- * {@code -Damberio.cluster.bug=serve-without-lease} passes that deliberate bug to the nodes (see
- * {@link EtcdCluster}).
+ * effect) is ever visible. Skipped when {@code /usr/bin/etcd} is missing. (The deliberate protocol bugs
+ * that prove such checks can fail are planted in the simulation, {@code SimulationCatchesBugsTest}; the
+ * production jar has no switch for them.)
  */
 @DisabledOnOs(OS.WINDOWS)
 class EtcdClusterFailuresTest {
