@@ -7,7 +7,6 @@ module io.amberio.cluster {
   requires transitive io.amberio.core;
   requires transitive org.slf4j;
   requires com.github.f4b6a3.ulid;
-  requires java.net.http;
   // The etcd registry (jetcd and the gRPC status types its failures carry); automatic modules.
   requires jetcd.core;
   requires jetcd.common;
@@ -15,7 +14,11 @@ module io.amberio.cluster {
 
   exports io.amberio.cluster;
   exports io.amberio.cluster.registry;
+  exports io.amberio.cluster.registry.etcd;
+  exports io.amberio.cluster.registry.memory;
   exports io.amberio.cluster.sim;
   exports io.amberio.cluster.topology;
   exports io.amberio.cluster.transport;
+  exports io.amberio.cluster.transport.memory;
+  exports io.amberio.cluster.transport.tcp;
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.Executor;
 final class ClusterBlobStore implements BlobStore {
   private final ClusterNode node;
   private final Executor io;
+  private volatile boolean closed;
 
   ClusterBlobStore(ClusterNode node, Executor io) {
     this.node = node;
@@ -105,16 +106,26 @@ final class ClusterBlobStore implements BlobStore {
 
   @Override
   public SlotStats slotStats(int slot) {
+    ensureOpen();
     return node.store().slotStats(slot);
   }
 
   @Override
   public GcReport collectGarbage() {
+    ensureOpen();
     return node.store().collectGarbage();
+  }
+
+  /** The node's own store outlives this view (the node does not own it), so the view says CLOSED itself. */
+  private void ensureOpen() {
+    if (closed) {
+      throw BlobStoreException.of(Reason.CLOSED, "the cluster view is closed");
+    }
   }
 
   @Override
   public void close() {
+    closed = true;
     node.close();
   }
 

@@ -1,9 +1,9 @@
 package io.amberio.cluster;
 
-import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Topology;
-import io.amberio.cluster.transport.NetworkTransport;
+import io.amberio.cluster.transport.tcp.NetworkTransport;
 import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.Scheduler;

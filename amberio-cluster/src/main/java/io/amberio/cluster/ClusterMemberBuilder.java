@@ -1,9 +1,9 @@
 package io.amberio.cluster;
 
 import io.amberio.cluster.ClusterMember.StartException;
-import io.amberio.cluster.registry.EtcdRegistry;
-import io.amberio.cluster.registry.EtcdRegistryBuilder;
-import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.registry.etcd.EtcdRegistry;
+import io.amberio.cluster.registry.etcd.EtcdRegistryBuilder;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.core.BlobStoreBuilder;

@@ -13,6 +13,7 @@ import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.FrameSource;
 import io.amberio.cluster.transport.Transport;
 import io.amberio.core.BlobInfo;
+import io.amberio.core.BlobStoreException;
 import io.amberio.core.ByteRange;
 import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
@@ -152,12 +153,44 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Writes a new version; see {@link io.amberio.core.BlobStore#put}. The body is read once, frame by frame. */
   public CompletableFuture<BlobInfo> put(String path, FrameSource data, PutOptions options) {
+    BlobStoreException refused = refusal(path);
+    if (refused != null) {
+      data.close();
+      return CompletableFuture.failedFuture(refused);
+    }
     return rooms.writes.put(path, data, options);
   }
 
   /** Writes a new version from bytes in memory. */
   public CompletableFuture<BlobInfo> put(String path, byte[] data, PutOptions options) {
-    return rooms.writes.put(path, Bodies.of(data), options);
+    return put(path, Bodies.of(data), options);
+  }
+
+  /**
+   * Why an operation on {@code path} is refused before it starts, or null: a closed (or halted) node answers
+   * CLOSED; a path with an unpaired surrogate is INVALID_PATH, as in the local store, because UTF-8 on the
+   * way to a replica would turn it into another, valid path. The replica's store checks every other rule.
+   */
+  private boolean ended() {
+    State s = state.get();
+    return s == State.CLOSING || s == State.CLOSED || s == State.HALTED;
+  }
+
+  private BlobStoreException refusal(String path) {
+    if (ended()) {
+      return BlobStoreException.of(BlobStoreException.Reason.CLOSED, "the cluster node is closed");
+    }
+    for (int i = 0; path != null && i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < path.length() && Character.isLowSurrogate(path.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        String shown = path.length() > 80 ? path.substring(0, 80) + "..." : path;
+        return BlobStoreException.of(BlobStoreException.Reason.INVALID_PATH, "invalid path '"
+            + shown.replaceAll("\\p{Cntrl}", "?") + "': a path must be valid Unicode (unpaired surrogate at index " + i + ")");
+      }
+    }
+    return null;
   }
 
   /** A read: the version, the range served and its bytes (consume or close the body). */
@@ -165,27 +198,46 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Reads a version; see {@link io.amberio.core.BlobStore#get}. */
   public CompletableFuture<BlobRead> get(String path, GetOptions options) {
+    BlobStoreException refused = refusal(path);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
     return rooms.reads.read(path, options, false).thenApply(r -> new BlobRead(r.info(), r.range(), r.body()));
   }
 
   /** The metadata of the current version, or of {@code version}. */
   public CompletableFuture<BlobInfo> head(String path, OptionalLong version) {
+    BlobStoreException refused = refusal(path);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
     GetOptions o = version.isPresent() ? GetOptions.version(version.getAsLong()) : GetOptions.current();
     return rooms.reads.read(path, o, true).thenApply(ReadRouter.Answer::info);
   }
 
   /** Writes a delete marker; see {@link io.amberio.core.BlobStore#delete}. */
   public CompletableFuture<BlobInfo> delete(String path) {
+    BlobStoreException refused = refusal(path);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
     return rooms.writes.delete(path);
   }
 
   /** Tombstones one version; see {@link io.amberio.core.BlobStore#deleteVersion}. */
   public CompletableFuture<BlobInfo> deleteVersion(String path, long version) {
+    BlobStoreException refused = refusal(path);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
     return rooms.writes.deleteVersion(path, version);
   }
 
   /** One page of a listing merged over every slot; cursors are valid on every node. */
   public CompletableFuture<ListPage> list(ListRequest request) {
+    if (ended()) {
+      return CompletableFuture.failedFuture(refusal(null));
+    }
     return rooms.reads.list(request);
   }
 

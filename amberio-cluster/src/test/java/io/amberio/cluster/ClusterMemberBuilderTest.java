@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.amberio.core.Scheduler;
-import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Topology;
 import java.net.InetSocketAddress;

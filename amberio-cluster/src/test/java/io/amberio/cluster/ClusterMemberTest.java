@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.amberio.core.Scheduler;
-import io.amberio.cluster.registry.InMemoryRegistry;
-import io.amberio.cluster.registry.LocalEtcd;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
+import io.amberio.cluster.testkit.EtcdServer;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobStore;
@@ -225,9 +225,9 @@ class ClusterMemberTest {
 
   @Test
   void aMemberOverARealEtcdJoinsServesAndLeaves() throws Exception {
-    Path binary = LocalEtcd.binary().orElse(null);
+    Path binary = EtcdServer.binary().orElse(null);
     assumeTrue(binary != null, "etcd is not installed");
-    try (LocalEtcd etcd = LocalEtcd.start(binary, dir.resolve("etcd"), "amberio-member", List.of())) {
+    try (EtcdServer etcd = EtcdServer.start(binary)) {
       ClusterMember member = ClusterMember.builder()
           .nodeId(NodeId.of("etcd-1"))
           .topology(Topology.of(8, 1, List.of(Topology.Node.of("etcd-1", "127.0.0.1:0"))))

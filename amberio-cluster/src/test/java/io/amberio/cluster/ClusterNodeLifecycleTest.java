@@ -3,10 +3,10 @@ package io.amberio.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.sim.SimScheduler;
 import io.amberio.cluster.topology.Topology;
-import io.amberio.cluster.transport.InMemoryNetwork;
+import io.amberio.cluster.transport.memory.InMemoryNetwork;
 import io.amberio.core.BlobStore;
 import io.amberio.core.Scheduler;
 import io.amberio.core.GetOptions;

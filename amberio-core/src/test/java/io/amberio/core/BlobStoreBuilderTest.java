@@ -1,9 +1,10 @@
 package io.amberio.core;
 
-import static io.amberio.core.TestSupport.bytes;
+import static io.amberio.core.testkit.TestSupport.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.amberio.core.testkit.TestSupport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;

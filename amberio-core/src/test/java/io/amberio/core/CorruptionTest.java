@@ -1,6 +1,6 @@
 package io.amberio.core;
 
-import static io.amberio.core.TestSupport.bytes;
+import static io.amberio.core.testkit.TestSupport.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -136,7 +136,7 @@ class CorruptionTest {
   }
 
   Path chunkFile(BlobInfo info, int chunk) {
-    return TestSupport.blobDirectory(List.of(dir), info.blobId()).resolve("chunks").resolve(Integer.toString(chunk));
+    return StoreFiles.blobDirectory(List.of(dir), info.blobId()).resolve("chunks").resolve(Integer.toString(chunk));
   }
 
   void damage(ChunkDamage d, int chunk) throws IOException {
@@ -231,7 +231,7 @@ class CorruptionTest {
   @org.junit.jupiter.api.Test
   void aMissingBlobDirectoryIsCorrupt() throws IOException {
     store = open();
-    Path blobDir = TestSupport.blobDirectory(List.of(dir), big.blobId());
+    Path blobDir = StoreFiles.blobDirectory(List.of(dir), big.blobId());
     store.close();
     try (Stream<Path> s = Files.walk(blobDir)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -276,7 +276,7 @@ class CorruptionTest {
   /** Overwrites the inline bytes of one version in whichever slot database holds it. */
   void updateInline(String path, long version, byte[] data) throws SQLException {
     int rows = 0;
-    for (Path db : TestSupport.metaDatabases(List.of(dir))) {
+    for (Path db : StoreFiles.metaDatabases(List.of(dir))) {
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
           PreparedStatement st = c.prepareStatement("UPDATE blobs SET inline_data = ? WHERE path = ? AND version = ?")) {
         st.setBytes(1, data);

@@ -2,6 +2,7 @@ package io.amberio.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.core.testkit.TestSupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -132,10 +133,10 @@ class CrashRecoveryTest {
           default -> throw new AssertionError(where + ": unexpected line from the child: " + line);
         }
       }
-      int dirsAfterKill = dirs.stream().mapToInt(d -> TestSupport.blobDirectories(d).size()).sum();
+      int dirsAfterKill = dirs.stream().mapToInt(d -> StoreFiles.blobDirectories(d).size()).sum();
       int listed = verifier.verify(dirs, acks, where);
       assertNoOrphanBlobDirectories(dirs, where);
-      int dirsAfterRecovery = dirs.stream().mapToInt(d -> TestSupport.blobDirectories(d).size()).sum();
+      int dirsAfterRecovery = dirs.stream().mapToInt(d -> StoreFiles.blobDirectories(d).size()).sum();
       System.out.printf(
           "crash %s: %d lines read; so far %d puts, %d markers, %d tombstones acknowledged; %d versions listed;"
               + " blob directories %d after the kill, %d after recovery%n",

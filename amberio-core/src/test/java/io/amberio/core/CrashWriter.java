@@ -1,5 +1,6 @@
 package io.amberio.core;
 
+import io.amberio.core.testkit.TestSupport;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;

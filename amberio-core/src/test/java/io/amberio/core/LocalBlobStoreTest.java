@@ -1,9 +1,11 @@
 package io.amberio.core;
 
-import static io.amberio.core.TestSupport.blobDirectories;
-import static io.amberio.core.TestSupport.bytes;
+import static io.amberio.core.StoreFiles.blobDirectories;
+import static io.amberio.core.testkit.TestSupport.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.core.testkit.BlobStoreContract;
+import io.amberio.core.testkit.TestSupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +58,7 @@ class LocalBlobStoreTest extends BlobStoreContract {
     assertThat(blobIdsOnDisk(storeDir).orElseThrow()).doesNotContain(empty.blobId().toString());
 
     BlobInfo big = put("big", bytes(3 * K + 17, 2));
-    Path dir = TestSupport.blobDirectory(List.of(storeDir), big.blobId());
+    Path dir = StoreFiles.blobDirectory(List.of(storeDir), big.blobId());
     assertThat(dir.getParent().getParent().getFileName().toString())
         .as("the blob lives in its path's slot")
         .isEqualTo(Integer.toString(store.slotOf("big")));
@@ -72,7 +74,7 @@ class LocalBlobStoreTest extends BlobStoreContract {
   void chunkedStoreWritesEveryNonEmptyBlobToChunks() {
     BlobStore s = openOther("chunked", config.withInlineThreshold(0));
     BlobInfo one = put(s, "one", bytes(1, 1));
-    Path dir = TestSupport.blobDirectory(List.of(tmp.resolve("chunked")), one.blobId());
+    Path dir = StoreFiles.blobDirectory(List.of(tmp.resolve("chunked")), one.blobId());
     assertThat(Arrays.asList(dir.resolve("chunks").toFile().list())).containsExactly("0");
   }
 

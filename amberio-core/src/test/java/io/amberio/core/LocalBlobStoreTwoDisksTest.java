@@ -1,10 +1,11 @@
 package io.amberio.core;
 
-import static io.amberio.core.TestSupport.bytes;
-import static io.amberio.core.TestSupport.failure;
-import static io.amberio.core.TestSupport.readCurrent;
+import static io.amberio.core.testkit.TestSupport.bytes;
+import static io.amberio.core.testkit.TestSupport.failure;
+import static io.amberio.core.testkit.TestSupport.readCurrent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.core.testkit.BlobStoreContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

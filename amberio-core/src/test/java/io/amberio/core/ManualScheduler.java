@@ -1,6 +1,6 @@
 package io.amberio.core;
 
-import io.amberio.core.TestSupport.MutableClock;
+import io.amberio.core.testkit.TestSupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -1,7 +1,7 @@
 package io.amberio.core;
 
-import static io.amberio.core.TestSupport.bytes;
-import static io.amberio.core.TestSupport.reasonOf;
+import static io.amberio.core.testkit.TestSupport.bytes;
+import static io.amberio.core.testkit.TestSupport.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amberio.core.replica.ReplicaStore;
@@ -10,6 +10,7 @@ import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.PreparedTxn;
 import io.amberio.core.replica.PreparedWrite;
 import io.amberio.core.replica.TxnKind;
+import io.amberio.core.testkit.TestSupport;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -81,7 +82,7 @@ class ReplicaCrashTest {
         .start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       assertThat(out.readLine()).as("the child prepared; stderr: %s", Files.readString(err)).isEqualTo("PREPARED");
-      assertThat(TestSupport.blobDirectories(dir)).extracting(p -> p.getFileName().toString())
+      assertThat(StoreFiles.blobDirectories(dir)).extracting(p -> p.getFileName().toString())
           .as("the unfinished write has bytes on disk when it is killed")
           .contains(txns[3]);
       child.destroyForcibly();
@@ -95,7 +96,7 @@ class ReplicaCrashTest {
         assertThat(t.spec().context()).isEqualTo(t.spec().txn().toString().getBytes(StandardCharsets.UTF_8));
         assertThat(reasonOf(() -> store.put(t.spec().path(), bytes(1, 1)))).isEqualTo(Reason.BUSY);
       }
-      assertThat(TestSupport.blobDirectories(dir)).extracting(p -> p.getFileName().toString())
+      assertThat(StoreFiles.blobDirectories(dir)).extracting(p -> p.getFileName().toString())
           .as("the prepared bytes are kept, the unfinished write's are reclaimed")
           .containsExactly(txns[0]);
 

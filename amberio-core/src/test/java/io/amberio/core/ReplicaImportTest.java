@@ -1,14 +1,15 @@
 package io.amberio.core;
 
-import static io.amberio.core.TestSupport.bytes;
-import static io.amberio.core.TestSupport.reasonOf;
+import static io.amberio.core.testkit.TestSupport.bytes;
+import static io.amberio.core.testkit.TestSupport.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.replica.TxnKind;
 import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.TestSupport.MutableClock;
+import io.amberio.core.testkit.TestSupport.MutableClock;
+import io.amberio.core.testkit.TestSupport;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -178,7 +179,7 @@ class ReplicaImportTest {
       assertThat(imported).isEqualTo(v);
     }
     assertSameAnswers();
-    assertThat(TestSupport.blobDirectories(replicaDir)).extracting(p -> p.getFileName().toString())
+    assertThat(StoreFiles.blobDirectories(replicaDir)).extracting(p -> p.getFileName().toString())
         .as("chunked live versions have chunk files; tombstoned ones keep no bytes")
         .containsExactlyInAnyOrderElementsOf(all.stream()
             .filter(v -> v.isLive() && v.size() > INLINE).map(v -> v.blobId().toString()).toList());
@@ -279,7 +280,7 @@ class ReplicaImportTest {
     }
     assertThat(TestSupport.listAllVersions(replica)).isEmpty();
     assertThat(replica.maxVersion("w/big")).isZero();
-    assertThat(TestSupport.blobDirectories(replicaDir)).as("partial chunks are deleted").isEmpty();
+    assertThat(StoreFiles.blobDirectories(replicaDir)).as("partial chunks are deleted").isEmpty();
     assertThat(replica.importVersion(big, new ByteArrayInputStream(bigBytes))).isEqualTo(big);
     assertThat(TestSupport.readCurrent(replica, "w/big")).isEqualTo(bigBytes);
   }

@@ -1,7 +1,7 @@
 package io.amberio.core;
 
-import static io.amberio.core.TestSupport.bytes;
-import static io.amberio.core.TestSupport.reasonOf;
+import static io.amberio.core.testkit.TestSupport.bytes;
+import static io.amberio.core.testkit.TestSupport.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +12,8 @@ import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.PreparedTxn;
 import io.amberio.core.replica.PreparedWrite;
 import io.amberio.core.replica.TxnKind;
-import io.amberio.core.TestSupport.MutableClock;
+import io.amberio.core.testkit.TestSupport.MutableClock;
+import io.amberio.core.testkit.TestSupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -130,11 +131,11 @@ class ReplicaStoreTest {
   }
 
   Set<String> blobDirs() {
-    return TestSupport.blobDirectories(dir).stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    return StoreFiles.blobDirectories(dir).stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
   }
 
   Path blobDir(BlobId id) {
-    return TestSupport.blobDirectory(List.of(dir), id);
+    return StoreFiles.blobDirectory(List.of(dir), id);
   }
 
   static List<String> chunkFiles(Path blobDir) throws IOException {
@@ -206,16 +207,16 @@ class ReplicaStoreTest {
         .gcInterval(Duration.ZERO).minFreeBytes(0));
     BlobId exact = newTxn();
     preparePut(s, put(exact, "exact", null, 1, null), bytes(K, 1), 1000);
-    assertThat(TestSupport.blobDirectories(d)).as("a full first chunk with nothing after it is inline").isEmpty();
+    assertThat(StoreFiles.blobDirectories(d)).as("a full first chunk with nothing after it is inline").isEmpty();
     BlobId over = newTxn();
     preparePut(s, put(over, "over", null, 1, null), bytes(K + 1, 2), K);
-    assertThat(chunkFiles(TestSupport.blobDirectory(List.of(d), over))).containsExactly("0", "1");
+    assertThat(chunkFiles(StoreFiles.blobDirectory(List.of(d), over))).containsExactly("0", "1");
     s.commitPrepared(exact, 1);
     s.commitPrepared(over, 1);
     assertThat(TestSupport.readCurrent(s, "exact")).isEqualTo(bytes(K, 1));
     assertThat(TestSupport.readCurrent(s, "over")).isEqualTo(bytes(K + 1, 2));
     BlobInfo plain = s.put("plain", bytes(K, 1));
-    assertThat(TestSupport.blobDirectories(d)).extracting(x -> x.getFileName().toString())
+    assertThat(StoreFiles.blobDirectories(d)).extracting(x -> x.getFileName().toString())
         .as("the plain put of the same size is inline too").doesNotContain(plain.blobId().toString());
   }
 
@@ -414,7 +415,7 @@ class ReplicaStoreTest {
     w.write(ByteBuffer.wrap(bytes(2 * K, 1)));
     w.write(ByteBuffer.wrap(bytes(1, 1)));
     assertThat(reasonOf(() -> w.write(ByteBuffer.wrap(bytes(1, 2))))).isEqualTo(Reason.TOO_LARGE);
-    assertThat(TestSupport.blobDirectories(tmp.resolve("small-max"))).isEmpty();
+    assertThat(StoreFiles.blobDirectories(tmp.resolve("small-max"))).isEmpty();
     assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class);
     assertThat(s.put("big", bytes(1, 1)).version()).as("the path is free again").isEqualTo(1);
   }
@@ -548,7 +549,7 @@ class ReplicaStoreTest {
     BlobInfo old = store.put("old", bytes(10, 1));
     store.close();
     // take every slot database back to schema version 1, as an earlier Amberio left it
-    List<Path> dbs = TestSupport.metaDatabases(List.of(dir));
+    List<Path> dbs = StoreFiles.metaDatabases(List.of(dir));
     assertThat(dbs).isNotEmpty();
     for (Path db : dbs) {
       try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
@@ -589,7 +590,7 @@ class ReplicaStoreTest {
     write(w, java.util.Arrays.copyOfRange(data, 2 * K, data.length), K / 2);
     w.finish();
     touchOtherSlots(s, path); // now the prepared slot is closed and reopened, and swept as it opens
-    assertThat(TestSupport.blobDirectories(d)).extracting(p -> p.getFileName().toString()).contains(txn.toString());
+    assertThat(StoreFiles.blobDirectories(d)).extracting(p -> p.getFileName().toString()).contains(txn.toString());
     assertThat(reasonOf(() -> s.put(path, bytes(1, 1)))).as("the lock is rebuilt on reopen").isEqualTo(Reason.BUSY);
     s.close();
 

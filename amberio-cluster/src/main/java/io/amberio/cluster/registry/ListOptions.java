@@ -1,5 +1,6 @@
 package io.amberio.cluster.registry;
 
+import io.amberio.cluster.registry.internal.Keys;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A small linearizable key-value store with revisions, compare-and-set, leases and watches: where the
  * cluster keeps what must be decided once (2PC decision keys {@code txn/<id>}), who is alive (keys bound
- * to liveness leases), and slot epochs and in-sync sets. Implementations: {@link InMemoryRegistry} (one
- * process: tests and simulation) and {@link EtcdRegistry} (etcd through jetcd).
+ * to liveness leases), and slot epochs and in-sync sets. Implementations: {@link io.amberio.cluster.registry.memory.InMemoryRegistry InMemoryRegistry} (one
+ * process: tests and simulation) and {@link io.amberio.cluster.registry.etcd.EtcdRegistry EtcdRegistry} (etcd through jetcd).
  *
  * <h2>Model</h2>
  * Keys are non-empty strings (ordered by code point, the byte order of UTF-8); values are byte arrays of

@@ -5,10 +5,11 @@ import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.internal.InternalAccess;
 import io.amberio.cluster.internal.PlantedBug;
-import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.registry.Registry;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.topology.Topology;
-import io.amberio.cluster.transport.InMemoryNetwork;
-import io.amberio.cluster.transport.InMemoryTransport;
+import io.amberio.cluster.transport.Transport;
+import io.amberio.cluster.transport.memory.InMemoryNetwork;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreException;
@@ -32,25 +33,30 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A whole cluster in one JVM on one seeded thread: N {@link ClusterNode}s over real {@link ReplicaStore}s
- * in their own directories, an {@link InMemoryNetwork} with message faults, one {@link InMemoryRegistry}
- * seen by each node through a {@link FaultyRegistry}, and random clients whose history is checked for
+ * in their own directories, an {@link InMemoryNetwork} with message faults, one registry (by default an
+ * {@link InMemoryRegistry}) seen by each node through a {@link FaultyRegistry}, and random clients whose history is checked for
  * linearizability. Nodes crash (their store is closed, their lease left to run out) and restart from their
  * directories; nodes are partitioned and healed; registry writes time out. The same seed gives the same
  * run: every choice comes from one {@link Random} and every task runs on one {@link SimScheduler}.
  *
  * <p>Integrators use it from property tests: {@code Simulation.builder(seed).directory(dir).build().run()}
  * returns a {@link Result} whose {@link Result#problems()} must be empty. {@link Result#replayCommand()}
- * says how to run one seed again.
+ * says how to run one seed again. The builder takes a custom transport per node ({@link
+ * Builder#transport}, e.g. a layer over the simulated network), a custom registry ({@link
+ * Builder#registry}) and a custom {@link Workload}; all of them must run on the simulation's scheduler.
  */
 public final class Simulation implements AutoCloseable {
   private final Builder b;
   private final SimScheduler scheduler;
   private final Random random;
   private final InMemoryNetwork network;
-  private final InMemoryRegistry registry;
+  private final Registry registry;
+  private final Workload workload;
   private final Topology topology;
   private final ClusterConfig config;
   private final List<SimNode> nodes = new ArrayList<>();
@@ -73,7 +79,7 @@ public final class Simulation implements AutoCloseable {
     ReplicaStore store;
     FaultyRegistry reg;
     ClusterNode node;
-    InMemoryTransport transport;
+    Transport transport;
     boolean up;
     int incarnation;
 
@@ -88,7 +94,7 @@ public final class Simulation implements AutoCloseable {
       store = ReplicaStore.open(BlobStore.builder().dataDir(dir).slotCount(b.slots).clock(scheduler.clock())
           .retention(Duration.ofDays(3650)).gcInterval(Duration.ofDays(3650)).chunkSize(64 * 1024)
           .inlineThreshold(256).minFreeBytes(0));
-      transport = network.join(id);
+      transport = Objects.requireNonNull(b.transports.apply(id, network), "the transport factory returned null");
       reg = new FaultyRegistry(registry, new Random(random.nextLong()), b.registryFaults ? 0.02 : 0);
       node = InternalAccess.plant(ClusterNode.builder(), b.bugs).id(id).topology(topology).store(store)
           .transport(transport).registry(reg).scheduler(scheduler).diskExecutor(scheduler).config(config)
@@ -115,7 +121,8 @@ public final class Simulation implements AutoCloseable {
     this.scheduler = SimScheduler.builder(b.seed).build();
     this.random = new Random(b.seed);
     this.network = InMemoryNetwork.builder(scheduler, new Random(random.nextLong())).build();
-    this.registry = new InMemoryRegistry(scheduler);
+    this.registry = Objects.requireNonNull(b.registries.apply(scheduler), "the registry factory returned null");
+    this.workload = b.workload != null ? b.workload : Workload.mixed(b.paths);
     List<Topology.Node> tn = new ArrayList<>();
     for (int i = 0; i < b.nodes; i++) {
       tn.add(Topology.Node.of("n" + i, "sim:" + i));
@@ -369,9 +376,12 @@ public final class Simulation implements AutoCloseable {
     }
     opsStarted++;
     int opNo = opsStarted;
-    String path = "p" + random.nextInt(b.paths);
-    SimNode via = nodes.get(random.nextInt(nodes.size()));
-    int roll = random.nextInt(100);
+    Workload.Step step = workload.next(random, opNo, nodes.size());
+    if (step.node() >= nodes.size()) {
+      throw new IllegalStateException("the workload chose node " + step.node() + " of " + nodes.size());
+    }
+    String path = step.path();
+    SimNode via = nodes.get(step.node());
     Runnable next = () -> {
       opsDone++;
       scheduler.schedule(Duration.ofMillis(random.nextInt(20)), () -> client(name));
@@ -383,23 +393,18 @@ public final class Simulation implements AutoCloseable {
       return;
     }
     ClusterNode node = via.node;
-    if (roll < 40) {
-      String value = "v" + opNo;
-      boolean conditional = roll < 10;
-      long expected = 1 + random.nextInt(6);
-      Call call = conditional ? Call.putIf(expected, value) : Call.put(value);
+    Call call = step.call();
+    if (call instanceof Call.Put put) {
       HistoryRecorder.Pending p = recorder.invoke(name, path, call);
-      PutOptions o = conditional ? PutOptions.defaults().withExpectedVersion(expected) : PutOptions.defaults();
-      finish(node.put(path, value.getBytes(StandardCharsets.UTF_8), o), p, next, info -> {
+      PutOptions o = put.expectedVersion().isPresent()
+          ? PutOptions.defaults().withExpectedVersion(put.expectedVersion().getAsLong()) : PutOptions.defaults();
+      finish(node.put(path, put.valueId().getBytes(StandardCharsets.UTF_8), o), p, next, info -> {
         acked.put(info.blobId().toString(), new Acked(path, info.version(), info.blobId().toString()));
         return Outcome.written(info.version());
       });
-    } else if (roll < 80) {
-      boolean byVersion = roll >= 72;
-      long v = 1 + random.nextInt(6);
-      Call call = byVersion ? Call.get(v) : Call.get();
+    } else if (call instanceof Call.Get get) {
       HistoryRecorder.Pending p = recorder.invoke(name, path, call);
-      GetOptions o = byVersion ? GetOptions.version(v) : GetOptions.current();
+      GetOptions o = get.version().isPresent() ? GetOptions.version(get.version().getAsLong()) : GetOptions.current();
       CompletableFuture<Outcome> read = node.get(path, o).thenCompose(r -> {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         return r.body().forEach((ByteBuffer f) -> {
@@ -409,15 +414,15 @@ public final class Simulation implements AutoCloseable {
         }).thenApply(n -> Outcome.found(r.info().version(), buf.toString(StandardCharsets.UTF_8)));
       });
       finish(read, p, next, x -> x);
-    } else if (roll < 90) {
-      HistoryRecorder.Pending p = recorder.invoke(name, path, Call.delete());
+    } else if (call instanceof Call.Delete) {
+      HistoryRecorder.Pending p = recorder.invoke(name, path, call);
       finish(node.delete(path), p, next, info -> {
         acked.put(info.blobId().toString(), new Acked(path, info.version(), info.blobId().toString()));
         return Outcome.written(info.version());
       });
     } else {
-      long v = 1 + random.nextInt(6);
-      HistoryRecorder.Pending p = recorder.invoke(name, path, Call.deleteVersion(v));
+      long v = ((Call.DeleteVersion) call).version();
+      HistoryRecorder.Pending p = recorder.invoke(name, path, call);
       finish(node.deleteVersion(path, v), p, next, info -> Outcome.tombstoned());
     }
   }
@@ -501,6 +506,9 @@ public final class Simulation implements AutoCloseable {
     private boolean registryFaults = true;
     private boolean wipes = true;
     private final Set<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
+    private BiFunction<NodeId, InMemoryNetwork, Transport> transports = (id, network) -> network.join(id);
+    private Function<SimScheduler, Registry> registries = InMemoryRegistry::new;
+    private Workload workload;
 
     private Builder(long seed) {
       this.seed = seed;
@@ -563,6 +571,31 @@ public final class Simulation implements AutoCloseable {
     /** Replaces a node's disks (crash, empty data directory, restart) when every slot is fully replicated. */
     public Builder diskReplacements(boolean on) {
       this.wipes = on;
+      return this;
+    }
+
+    /**
+     * Makes each node's transport, at every (re)start, from its id and the simulated network; the default
+     * joins the network. Crashes, partitions and message faults act on the network, so a transport that
+     * does not send through it sees none of them.
+     */
+    public Builder transport(BiFunction<NodeId, InMemoryNetwork, Transport> factory) {
+      this.transports = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Makes the registry the nodes share, each through its own fault-injecting view; the default is an
+     * {@link InMemoryRegistry} on the simulation's scheduler.
+     */
+    public Builder registry(Function<SimScheduler, Registry> factory) {
+      this.registries = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /** What the clients do; the default is {@link Workload#mixed} over {@link #paths} paths. */
+    public Builder workload(Workload workload) {
+      this.workload = Objects.requireNonNull(workload, "workload");
       return this;
     }
 

@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /** The implementations behind the static and default methods of {@link FrameSource}. */
@@ -87,7 +89,7 @@ final class FrameSources {
 
       boolean accept(Optional<ByteBuffer> frame, Throwable failure) {
         if (failure != null) {
-          done.completeExceptionally(Failures.unwrap(failure));
+          done.completeExceptionally(unwrap(failure));
           return false;
         }
         if (frame.isEmpty()) {
@@ -106,5 +108,13 @@ final class FrameSources {
       }
     }.loop();
     return done;
+  }
+
+  /** The cause of a {@link CompletionException} or {@link ExecutionException}, else {@code t}. */
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 }

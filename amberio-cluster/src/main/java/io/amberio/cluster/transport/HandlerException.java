@@ -35,7 +35,7 @@ public class HandlerException extends RuntimeException {
     return code;
   }
 
-  static String checkCode(String code) {
+  private static String checkCode(String code) {
     Objects.requireNonNull(code, "code");
     if (code.isEmpty() || code.length() > MAX_CODE_LENGTH || !code.chars().allMatch(HandlerException::allowed)) {
       throw new IllegalArgumentException("a code is 1 to " + MAX_CODE_LENGTH + " of a-z 0-9 . _ -, was '" + code + "'");

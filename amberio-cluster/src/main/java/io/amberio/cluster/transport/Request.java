@@ -57,11 +57,6 @@ public record Request(String type, long epoch, byte[] header, FrameSource body) 
     return body != FrameSource.empty();
   }
 
-  /** This request with {@code body} as its body (the header is shared, not re-validated). */
-  Request withBody(FrameSource body) {
-    return new Request(type, epoch, header, body);
-  }
-
   @Override
   public boolean equals(Object o) {
     return this == o;

@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * TransportException.Reason reason} says what is known about delivery. Futures complete and handlers run
  * on the transport's {@link io.amberio.core.Scheduler Scheduler}, never on a thread that does I/O.
  *
- * <p>Implementations: {@link InMemoryTransport} (one per node of an {@link InMemoryNetwork}, for tests and
- * simulation) and {@link NetworkTransport} (TCP, authenticated frames). Both pass {@code
+ * <p>Implementations: {@link io.amberio.cluster.transport.memory.InMemoryTransport InMemoryTransport} (one per node of an {@link io.amberio.cluster.transport.memory.InMemoryNetwork InMemoryNetwork}, for tests and
+ * simulation) and {@link io.amberio.cluster.transport.tcp.NetworkTransport NetworkTransport} (TCP, authenticated frames). Both pass {@code
  * TransportContract}.
  */
 public interface Transport extends AutoCloseable {

@@ -2,7 +2,30 @@ package io.amberio.cluster.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.cluster.NodeId;
+import io.amberio.cluster.registry.CasOptions;
+import io.amberio.cluster.registry.CasResult;
+import io.amberio.cluster.registry.DeleteOptions;
+import io.amberio.cluster.registry.KeyValue;
+import io.amberio.cluster.registry.Leases;
+import io.amberio.cluster.registry.ListOptions;
+import io.amberio.cluster.registry.ListResult;
+import io.amberio.cluster.registry.Registry;
+import io.amberio.cluster.registry.Watch;
+import io.amberio.cluster.registry.WatchListener;
+import io.amberio.cluster.registry.WatchOptions;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
+import io.amberio.cluster.transport.Request;
+import io.amberio.cluster.transport.RequestHandler;
+import io.amberio.cluster.transport.Response;
+import io.amberio.cluster.transport.SendOptions;
+import io.amberio.cluster.transport.Transport;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,5 +67,116 @@ class SimulationTest {
       two = sim.run();
     }
     assertThat(two.history().toString()).isNotEqualTo(one.history().toString());
+  }
+
+  /** The options of the tests below: a short fault-free run. */
+  private static Simulation.Builder quiet(long seed, Path dir) {
+    return Simulation.builder(seed).directory(dir).operations(60).messageFaults(false).nodeFaults(false)
+        .registryFaults(false);
+  }
+
+  @Test
+  void aCustomRegistryIsTheOneTheNodesUse(@TempDir Path dir) {
+    AtomicInteger calls = new AtomicInteger();
+    try (Simulation sim = quiet(3, dir).registry(s -> new CountingRegistry(new InMemoryRegistry(s), calls)).build()) {
+      Simulation.Result r = sim.run();
+      assertThat(r.problems()).as(r.toString()).isEmpty();
+    }
+    assertThat(calls.get()).as("registry calls through the custom registry").isGreaterThan(10);
+  }
+
+  @Test
+  void aCustomWorkloadIsWhatTheClientsDo(@TempDir Path dir) {
+    Workload onePath = (random, opNo, nodes) -> new Workload.Step(random.nextInt(nodes), "only", Call.put("w" + opNo));
+    try (Simulation sim = quiet(4, dir).workload(onePath).build()) {
+      Simulation.Result r = sim.run();
+      assertThat(r.problems()).as(r.toString()).isEmpty();
+      assertThat(r.history().byPath().keySet()).containsExactly("only");
+      assertThat(r.history().operations()).hasSizeGreaterThanOrEqualTo(60)
+          .allMatch(o -> o.call() instanceof Call.Put p && p.expectedVersion().isEmpty());
+    }
+  }
+
+  @Test
+  void aCustomTransportCarriesTheNodesMessages(@TempDir Path dir) {
+    AtomicInteger sends = new AtomicInteger();
+    Set<NodeId> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (Simulation sim = quiet(5, dir).transport((id, network) -> {
+      made.add(id);
+      return new CountingTransport(network.join(id), sends);
+    }).build()) {
+      Simulation.Result r = sim.run();
+      assertThat(r.problems()).as(r.toString()).isEmpty();
+    }
+    assertThat(made.stream().map(NodeId::value).collect(Collectors.toSet())).containsExactlyInAnyOrder("n0", "n1", "n2");
+    assertThat(sends.get()).as("messages sent through the custom transports").isGreaterThan(60);
+  }
+
+  /** A registry that counts the calls made to it. */
+  private record CountingRegistry(Registry delegate, AtomicInteger calls) implements Registry {
+    @Override
+    public CompletableFuture<Optional<KeyValue>> get(String key) {
+      calls.incrementAndGet();
+      return delegate.get(key);
+    }
+
+    @Override
+    public CompletableFuture<ListResult> list(String prefix, ListOptions options) {
+      calls.incrementAndGet();
+      return delegate.list(prefix, options);
+    }
+
+    @Override
+    public CompletableFuture<CasResult> compareAndSet(String key, byte[] value, CasOptions options) {
+      calls.incrementAndGet();
+      return delegate.compareAndSet(key, value, options);
+    }
+
+    @Override
+    public CompletableFuture<CasResult> delete(String key, DeleteOptions options) {
+      calls.incrementAndGet();
+      return delegate.delete(key, options);
+    }
+
+    @Override
+    public CompletableFuture<Watch> watch(String prefix, WatchOptions options, WatchListener listener) {
+      calls.incrementAndGet();
+      return delegate.watch(prefix, options, listener);
+    }
+
+    @Override
+    public Leases leases() {
+      calls.incrementAndGet();
+      return delegate.leases();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  /** A transport that counts the requests sent through it. */
+  private record CountingTransport(Transport delegate, AtomicInteger sends) implements Transport {
+    @Override
+    public NodeId self() {
+      return delegate.self();
+    }
+
+    @Override
+    public void serve(RequestHandler handler) {
+      delegate.serve(handler);
+    }
+
+    @Override
+    public CompletableFuture<Response> send(NodeId to, Request request, SendOptions options) {
+      sends.incrementAndGet();
+      return delegate.send(to, request, options);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
   }
 }

@@ -1,9 +1,8 @@
 package io.amberio.examples.bench;
 
 import io.amberio.core.Scheduler;
-import io.amberio.cluster.registry.EtcdRegistry;
-import io.amberio.cluster.registry.InMemoryRegistry;
-import io.amberio.cluster.registry.LocalEtcd;
+import io.amberio.cluster.registry.etcd.EtcdRegistry;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.registry.ListOptions;
 import io.amberio.cluster.registry.Registry;
 import java.io.IOException;

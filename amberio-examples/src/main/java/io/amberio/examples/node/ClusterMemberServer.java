@@ -3,7 +3,7 @@ package io.amberio.examples.node;
 import io.amberio.cluster.ClusterMember;
 import io.amberio.cluster.ClusterMemberBuilder;
 import io.amberio.cluster.ClusterNode;
-import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.core.BlobStoreBuilder;
 import io.amberio.core.replica.ReplicaStore;

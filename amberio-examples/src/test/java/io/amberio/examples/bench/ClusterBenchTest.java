@@ -2,7 +2,6 @@ package io.amberio.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.amberio.cluster.registry.LocalEtcd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

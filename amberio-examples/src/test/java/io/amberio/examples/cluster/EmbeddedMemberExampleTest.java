@@ -3,7 +3,7 @@ package io.amberio.examples.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.amberio.cluster.registry.LocalEtcd;
+import io.amberio.cluster.testkit.EtcdServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +38,9 @@ class EmbeddedMemberExampleTest {
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void joinsWritesReadsAndStopsOverEtcd() throws Exception {
-    Path binary = LocalEtcd.binary().orElse(null);
+    Path binary = EtcdServer.binary().orElse(null);
     assumeTrue(binary != null, "etcd is not installed");
-    try (LocalEtcd etcd = LocalEtcd.start(binary, dir.resolve("etcd"), "amberio-example", List.of())) {
+    try (EtcdServer etcd = EtcdServer.start(binary)) {
       List<String> lines = run(dir.resolve("member").toString(), etcd.clientUrl().toString());
       assertThat(lines).containsExactly("node solo joined, ready: true", "wrote v1, read: hello, member", "stopped");
     }

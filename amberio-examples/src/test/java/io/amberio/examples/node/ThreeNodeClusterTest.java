@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.amberio.cluster.ClusterConfig;
 import io.amberio.cluster.NodeId;
 import io.amberio.core.Scheduler;
-import io.amberio.cluster.registry.InMemoryRegistry;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.topology.Placement;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.examples.node.NodeConfig.RegistrySpec;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three cluster members in one JVM, each with its own store, loopback {@link
- * io.amberio.cluster.transport.NetworkTransport} (HMAC with a shared secret) and HTTP server, sharing one
+ * io.amberio.cluster.transport.tcp.NetworkTransport} (HMAC with a shared secret) and HTTP server, sharing one
  * {@link InMemoryRegistry}: a write through one node is read through the others, and the operations
  * endpoints show the cluster.
  */
