@@ -38,6 +38,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import io.amberio.core.BlobStore;
 
 /**
  * One member of an Amberio cluster: it serves its replicas of the slots it holds and coordinates any
@@ -270,7 +271,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** A blocking {@link io.amberio.core.BlobStore} over this node, its blocking reads on {@code io}. */
-  public io.amberio.core.BlobStore asBlobStore(Executor io) {
+  public BlobStore asBlobStore(Executor io) {
     return new ClusterBlobStore(this, io);
   }
 

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 /** Listing across a three-node cluster: every page may come from another node, and cursors carry over. */
 class ClusterListingTest {
@@ -51,7 +53,7 @@ class ClusterListingTest {
       node.start();
     }
     assertThat(sched.runUntil(() -> nodes.stream().allMatch(ClusterNode::ready)
-        && nodes.stream().allMatch(n -> java.util.stream.IntStream.range(0, 16).allMatch(n::serving)), Duration.ofSeconds(30)))
+        && nodes.stream().allMatch(n -> IntStream.range(0, 16).allMatch(n::serving)), Duration.ofSeconds(30)))
         .isTrue();
   }
 
@@ -61,7 +63,7 @@ class ClusterListingTest {
     stores.forEach(ReplicaStore::close);
   }
 
-  private <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+  private <T> T join(CompletableFuture<T> f) {
     return sched.join(f, Duration.ofSeconds(60));
   }
 

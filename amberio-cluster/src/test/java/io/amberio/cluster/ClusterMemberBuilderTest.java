@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.amberio.core.BlobStoreBuilder;
 
 /**
  * The argument checks of {@link ClusterMemberBuilder}: every argument is checked when given, with a message
@@ -116,7 +117,7 @@ class ClusterMemberBuilderTest {
         .diskThreads(8)
         .blobStoreThreads(32)
         .startTimeout(Duration.ofSeconds(9));
-    UnaryOperator<io.amberio.core.BlobStoreBuilder> options = s -> s.chunkSize(64 << 10);
+    UnaryOperator<BlobStoreBuilder> options = s -> s.chunkSize(64 << 10);
     b.storeOptions(options);
     assertThatThrownBy(() -> b.nodeId(NodeId.of("b"))).isInstanceOf(IllegalStateException.class)
         .hasMessage("nodeId was already set to a");

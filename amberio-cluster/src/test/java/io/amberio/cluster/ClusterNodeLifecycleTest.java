@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.OptionalLong;
 
 /** A node's life: NEW, STARTING, RUNNING, then CLOSING and CLOSED or HALTED; illegal moves fail clearly. */
 class ClusterNodeLifecycleTest {
@@ -91,7 +92,7 @@ class ClusterNodeLifecycleTest {
       n.start().get(30, TimeUnit.SECONDS);
       assertThat(n.state()).isEqualTo(ClusterNode.State.RUNNING);
       n.put("x", "hello".getBytes(StandardCharsets.UTF_8), PutOptions.defaults()).get(30, TimeUnit.SECONDS);
-      assertThat(n.head("x", java.util.OptionalLong.empty()).get(30, TimeUnit.SECONDS).size()).isEqualTo(5);
+      assertThat(n.head("x", OptionalLong.empty()).get(30, TimeUnit.SECONDS).size()).isEqualTo(5);
       List<Thread> disk = Thread.getAllStackTraces().keySet().stream()
           .filter(t -> t.getName().startsWith("amberio-disk-a-")).toList();
       assertThat(disk).isNotEmpty().allMatch(Thread::isDaemon);

@@ -1,5 +1,7 @@
 package io.amberio.core;
 
+import java.util.Locale;
+
 /** The state of one version of a path. */
 public enum VersionState {
   /** The version holds bytes and may be read. */
@@ -11,6 +13,6 @@ public enum VersionState {
 
   /** The lower-case name used by the HTTP API ({@code live}, {@code tombstoned}, {@code marker}). */
   public String wireName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

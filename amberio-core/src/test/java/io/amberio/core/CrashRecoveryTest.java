@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import com.github.f4b6a3.ulid.Ulid;
 
 /**
  * Kills a writing child JVM ({@link CrashWriter}) with SIGKILL at random moments, cycle after cycle on the
@@ -331,7 +332,7 @@ class CrashRecoveryTest {
       while (rs.next()) {
         Object v = rs.getObject(1);
         if (v instanceof byte[] b && b.length == 16) {
-          ids.add(com.github.f4b6a3.ulid.Ulid.from(b).toString());
+          ids.add(Ulid.from(b).toString());
         } else if (v != null) {
           ids.add(v.toString());
         }

@@ -17,6 +17,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
 
 /** The contract, bound to the local store on one data directory, plus facts of its on-disk layout. */
 class LocalBlobStoreTest extends BlobStoreContract {
@@ -83,18 +88,18 @@ class LocalBlobStoreTest extends BlobStoreContract {
   void oneOpenSlotServesEverySlotAndStreamsOutliveEviction() throws Exception {
     BlobStore s = LocalBlobStoreTest.builder(config).maxOpenSlots(1).dataDir(Files.createDirectories(tmp.resolve("one-open"))).build();
     try {
-      java.util.Map<String, byte[]> data = new java.util.HashMap<>();
+      Map<String, byte[]> data = new HashMap<>();
       for (int i = 0; i < 40; i++) {
         byte[] b = bytes(i % 2 == 0 ? 100 + i : 2 * K + i, i);
         data.put("e/" + i, b);
         s.put("e/" + i, b);
       }
       // streams opened on many slots at once, read interleaved while other slots open and close
-      List<BlobContent> open = new java.util.ArrayList<>();
-      List<java.io.ByteArrayOutputStream> got = new java.util.ArrayList<>();
+      List<BlobContent> open = new ArrayList<>();
+      List<ByteArrayOutputStream> got = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         open.add(s.get("e/" + i));
-        got.add(new java.io.ByteArrayOutputStream());
+        got.add(new ByteArrayOutputStream());
       }
       byte[] buf = new byte[K / 3];
       boolean progress = true;
@@ -122,7 +127,7 @@ class LocalBlobStoreTest extends BlobStoreContract {
   @Test
   void aSecondOpenOfTheSameDirectoryFailsAndHarmsNothing() {
     put("p", bytes(K + 1, 1));
-    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> openStore(storeDir, config).close());
+    Throwable t = Assertions.catchThrowable(() -> openStore(storeDir, config).close());
     assertThat(t).as("a second store on the same directory").isInstanceOf(BlobStoreException.class);
     assertThat(TestSupport.readCurrent(store, "p")).isEqualTo(bytes(K + 1, 1));
     assertThat(put("p", bytes(3, 2)).version()).isEqualTo(2);

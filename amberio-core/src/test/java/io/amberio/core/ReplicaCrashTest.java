@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import com.github.f4b6a3.ulid.UlidCreator;
 
 /**
  * Prepared transactions survive SIGKILL: a child JVM ({@link #main}) prepares transactions of every kind,
@@ -71,7 +72,7 @@ class ReplicaCrashTest {
     Path dir = Files.createDirectories(tmp.resolve("store"));
     String[] txns = new String[4];
     for (int i = 0; i < 4; i++) {
-      txns[i] = new BlobId(com.github.f4b6a3.ulid.UlidCreator.getMonotonicUlid()).toString();
+      txns[i] = new BlobId(UlidCreator.getMonotonicUlid()).toString();
     }
     Path err = tmp.resolve("child.err");
     Process child = new ProcessBuilder(List.of(

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.github.f4b6a3.ulid.UlidCreator;
+import java.util.Arrays;
+import org.assertj.core.api.Assertions;
 
 /**
  * Copying between replicas: {@link ReplicaStore#versionsAfter} pages a slot's versions in blob-id order,
@@ -99,7 +102,7 @@ class ReplicaImportTest {
   void writeHistory() {
     clock.advance(Duration.ofSeconds(1));
     source.put("live/small", bytes(100, 1));
-    source.put("live/small", new java.io.ByteArrayInputStream(bytes(200, 2)),
+    source.put("live/small", new ByteArrayInputStream(bytes(200, 2)),
         PutOptions.defaults().withContentType("text/plain"));
     source.put("live/big", bytes(2 * K + 5, 3));
     source.put("live/empty", new byte[0]);
@@ -158,9 +161,9 @@ class ReplicaImportTest {
     }
     assertThat(total).isEqualTo(everything.size()).isGreaterThan(20);
     assertThat(everything).extracting(BlobInfo::state).contains(VersionState.LIVE, VersionState.TOMBSTONED, VersionState.MARKER);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.versionsAfter(SLOTS, null, 1))
+    Assertions.assertThatThrownBy(() -> source.versionsAfter(SLOTS, null, 1))
         .isInstanceOf(IllegalArgumentException.class);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.versionsAfter(0, null, 0))
+    Assertions.assertThatThrownBy(() -> source.versionsAfter(0, null, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -273,8 +276,8 @@ class ReplicaImportTest {
     for (InputStream in : wrongSmall) {
       assertThat(reasonOf(() -> replica.importVersion(small, in))).isEqualTo(Reason.CORRUPT);
     }
-    List<InputStream> wrongBig = List.of(new ByteArrayInputStream(java.util.Arrays.copyOf(bigBytes, 2 * K)),
-        new ByteArrayInputStream(java.util.Arrays.copyOf(bigBytes, 2 * K + 2)), new ByteArrayInputStream(bytes(50, 1)));
+    List<InputStream> wrongBig = List.of(new ByteArrayInputStream(Arrays.copyOf(bigBytes, 2 * K)),
+        new ByteArrayInputStream(Arrays.copyOf(bigBytes, 2 * K + 2)), new ByteArrayInputStream(bytes(50, 1)));
     for (InputStream in : wrongBig) {
       assertThat(reasonOf(() -> replica.importVersion(big, in))).isEqualTo(Reason.CORRUPT);
     }
@@ -287,7 +290,7 @@ class ReplicaImportTest {
 
   @Test
   void aBlobIdPreparedHereIsNotImported() {
-    BlobId txn = new BlobId(com.github.f4b6a3.ulid.UlidCreator.getMonotonicUlid());
+    BlobId txn = new BlobId(UlidCreator.getMonotonicUlid());
     replica.prepare(new PrepareSpec(txn, "pp", TxnKind.PUT, 0, null, 5, null)).finish();
     BlobInfo same = new BlobInfo("pp", 1, txn, VersionState.LIVE, 0, txn.toString().toLowerCase(),
         PutOptions.DEFAULT_CONTENT_TYPE, Instant.ofEpochMilli(5));

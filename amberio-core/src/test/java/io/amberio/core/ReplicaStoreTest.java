@@ -37,6 +37,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Arrays;
+import org.assertj.core.api.Assertions;
 
 /**
  * The two-phase-commit side of {@link ReplicaStore} on the local store: prepare, finish, commit and abort
@@ -182,10 +188,10 @@ class ReplicaStoreTest {
     byte[] data = bytes(3 * K + 17, 2);
     BlobId txn = newTxn();
     PreparedWrite w = store.prepare(put(txn, "b/big", null, T0.toEpochMilli(), null));
-    write(w, java.util.Arrays.copyOf(data, K + 10), 7000);
+    write(w, Arrays.copyOf(data, K + 10), 7000);
     Path d = blobDir(txn);
     assertThat(chunkFiles(d)).as("the first chunk is on disk before the write ends").containsExactly("0");
-    write(w, java.util.Arrays.copyOfRange(data, K + 10, data.length), 50_000);
+    write(w, Arrays.copyOfRange(data, K + 10, data.length), 50_000);
     PreparedTxn p = w.finish();
     assertThat(p.maxVersion()).isEqualTo(1);
     assertThat(p.size()).isEqualTo(data.length);
@@ -197,7 +203,7 @@ class ReplicaStoreTest {
     assertThat(info.contentType()).as("none given: the default").isEqualTo(PutOptions.DEFAULT_CONTENT_TYPE);
     assertThat(TestSupport.readCurrent(store, "b/big")).isEqualTo(data);
     assertThat(TestSupport.read(store, "b/big", GetOptions.version(2).withRange(ByteRange.closed(K - 3, 2 * K + 1))))
-        .isEqualTo(java.util.Arrays.copyOfRange(data, K - 3, 2 * K + 2));
+        .isEqualTo(Arrays.copyOfRange(data, K - 3, 2 * K + 2));
   }
 
   @Test
@@ -334,7 +340,7 @@ class ReplicaStoreTest {
       BlobId txn = newTxn();
       PreparedWrite w = store.prepare(put(txn, "race", null, 1, null));
       release.countDown();
-      Throwable t = org.assertj.core.api.Assertions.catchThrowable(plain::get);
+      Throwable t = Assertions.catchThrowable(plain::get);
       assertThat(t).hasCauseInstanceOf(BlobStoreException.class);
       assertThat(((BlobStoreException) t.getCause()).reason()).isEqualTo(Reason.BUSY);
       w.write(ByteBuffer.wrap(bytes(10, 5)));
@@ -552,8 +558,8 @@ class ReplicaStoreTest {
     List<Path> dbs = StoreFiles.metaDatabases(List.of(dir));
     assertThat(dbs).isNotEmpty();
     for (Path db : dbs) {
-      try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
-          java.sql.Statement st = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+          Statement st = c.createStatement()) {
         st.executeUpdate("DROP TABLE prepared");
         st.executeUpdate("DROP TABLE tombstone_txns");
         st.executeUpdate("PRAGMA user_version = 1");
@@ -568,9 +574,9 @@ class ReplicaStoreTest {
     assertThat(store.commitPrepared(txn, 2).state()).isEqualTo(VersionState.MARKER);
     store.close();
     for (Path db : dbs) {
-      try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
-          java.sql.Statement st = c.createStatement();
-          java.sql.ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA user_version")) {
         assertThat(rs.getInt(1)).isEqualTo(2);
       }
     }
@@ -584,10 +590,10 @@ class ReplicaStoreTest {
     byte[] data = bytes(3 * K, 3);
     String path = "sweep";
     PreparedWrite w = s.prepare(put(txn, path, null, 1, null));
-    write(w, java.util.Arrays.copyOf(data, 2 * K), K / 2);
+    write(w, Arrays.copyOf(data, 2 * K), K / 2);
     // every other slot opens now, and with one open slot at most the write's slot would be the victim
     touchOtherSlots(s, path);
-    write(w, java.util.Arrays.copyOfRange(data, 2 * K, data.length), K / 2);
+    write(w, Arrays.copyOfRange(data, 2 * K, data.length), K / 2);
     w.finish();
     touchOtherSlots(s, path); // now the prepared slot is closed and reopened, and swept as it opens
     assertThat(StoreFiles.blobDirectories(d)).extracting(p -> p.getFileName().toString()).contains(txn.toString());

@@ -7,6 +7,7 @@ import com.github.f4b6a3.ulid.UlidCreator;
 import java.time.Instant;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
 
 /** The public records validate their arguments. */
 class ValueTypesTest {
@@ -66,7 +67,7 @@ class ValueTypesTest {
     BlobStoreException r = BlobStoreException.rangeNotSatisfiable(0);
     assertThat(r.size()).hasValue(0);
     assertThat(r.latestVersion()).isEmpty();
-    Exception cause = new java.io.IOException("disk");
+    Exception cause = new IOException("disk");
     BlobStoreException io = BlobStoreException.io("writing", cause);
     assertThat(io.reason()).isEqualTo(BlobStoreException.Reason.IO_ERROR);
     assertThat(io.getCause()).isSameAs(cause);

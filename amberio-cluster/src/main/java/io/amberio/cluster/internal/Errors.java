@@ -7,6 +7,7 @@ import io.amberio.cluster.transport.HandlerException;
 import io.amberio.cluster.transport.TransportException;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
+import java.util.Locale;
 
 /** How store failures cross the wire and come back as the same {@link BlobStoreException}. */
 public final class Errors {
@@ -21,7 +22,7 @@ public final class Errors {
       return h;
     }
     if (t instanceof BlobStoreException e) {
-      String code = STORE + e.reason().name().toLowerCase(java.util.Locale.ROOT);
+      String code = STORE + e.reason().name().toLowerCase(Locale.ROOT);
       if (e.reason() == Reason.VERSION_CONFLICT) {
         code += "." + e.latestVersion().orElse(0);
       } else if (e.reason() == Reason.RANGE_NOT_SATISFIABLE) {
@@ -51,7 +52,7 @@ public final class Errors {
     String[] parts = te.remoteCode().get().substring(STORE.length()).split("\\.");
     Reason reason;
     try {
-      reason = Reason.valueOf(parts[0].toUpperCase(java.util.Locale.ROOT));
+      reason = Reason.valueOf(parts[0].toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return null;
     }

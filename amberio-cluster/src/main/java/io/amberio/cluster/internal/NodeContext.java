@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * What every part of a cluster node shares: its identity, the injected parts (store, transport, registry,
@@ -102,7 +103,7 @@ public final class NodeContext {
   }
 
   /** Runs {@code work} on the disk executor. */
-  public <T> CompletableFuture<T> onDisk(java.util.function.Supplier<T> work) {
+  public <T> CompletableFuture<T> onDisk(Supplier<T> work) {
     return CompletableFuture.supplyAsync(work, disk);
   }
 }

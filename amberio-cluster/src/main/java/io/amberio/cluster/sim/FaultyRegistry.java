@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import io.amberio.cluster.registry.WatchEvent;
+import java.util.concurrent.CompletionException;
 
 /**
  * One node's view of a shared {@link Registry}, with seeded faults: a write may time out before or after it
@@ -116,7 +118,7 @@ public final class FaultyRegistry implements Registry {
     if (!cutOff && coin()) {
       // Applied, but the answer is lost.
       return call.get().handle((r, t) -> {
-        throw new java.util.concurrent.CompletionException(timeout);
+        throw new CompletionException(timeout);
       });
     }
     return CompletableFuture.failedFuture(timeout);
@@ -149,7 +151,7 @@ public final class FaultyRegistry implements Registry {
     }
     return inner.watch(prefix, options, new WatchListener() {
       @Override
-      public void onEvent(io.amberio.cluster.registry.WatchEvent event) {
+      public void onEvent(WatchEvent event) {
         deliver(() -> {
           if (!closed) {
             listener.onEvent(event);

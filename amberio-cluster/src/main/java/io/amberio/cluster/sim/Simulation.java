@@ -35,6 +35,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import io.amberio.cluster.internal.Bodies;
+import io.amberio.core.Scheduler;
+import java.io.ByteArrayOutputStream;
 
 /**
  * A whole cluster in one JVM on one seeded thread: N {@link ClusterNode}s over real {@link ReplicaStore}s
@@ -406,7 +409,7 @@ public final class Simulation implements AutoCloseable {
       HistoryRecorder.Pending p = recorder.invoke(name, path, call);
       GetOptions o = get.version().isPresent() ? GetOptions.version(get.version().getAsLong()) : GetOptions.current();
       CompletableFuture<Outcome> read = node.get(path, o).thenCompose(r -> {
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
         return r.body().forEach((ByteBuffer f) -> {
           byte[] a = new byte[f.remaining()];
           f.get(a);
@@ -428,10 +431,10 @@ public final class Simulation implements AutoCloseable {
   }
 
   private <T> void finish(CompletableFuture<T> f, HistoryRecorder.Pending p, Runnable next,
-      java.util.function.Function<T, Outcome> success) {
+      Function<T, Outcome> success) {
     boolean[] done = {false};
     // A client gives up after a while: the outcome is then unknown.
-    io.amberio.core.Scheduler.Cancellable timer = scheduler.schedule(config.requestTimeout().plusSeconds(2), () -> {
+    Scheduler.Cancellable timer = scheduler.schedule(config.requestTimeout().plusSeconds(2), () -> {
       if (!done[0]) {
         done[0] = true;
         p.unknown();
@@ -447,7 +450,7 @@ public final class Simulation implements AutoCloseable {
       if (t == null) {
         p.complete(success.apply(r));
       } else {
-        Throwable c = io.amberio.cluster.internal.Bodies.unwrap(t);
+        Throwable c = Bodies.unwrap(t);
         if (c instanceof BlobStoreException e) {
           switch (e.reason()) {
             case VERSION_CONFLICT -> p.complete(Outcome.conflict(e.latestVersion().orElse(0)));

@@ -42,6 +42,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.stream.IntStream;
+import org.assertj.core.api.ThrowableAssert;
 
 /**
  * A new release opens what release 0.1 (commit 7c5a226) wrote and finishes its work: three store directories with
@@ -103,7 +105,7 @@ class Release01FixtureTest {
     }
     await("every node ready and every slot served",
         () -> nodes.stream().allMatch(ClusterNode::ready)
-            && java.util.stream.IntStream.range(0, SLOTS).allMatch(s -> nodes.stream().anyMatch(n -> n.serving(s))));
+            && IntStream.range(0, SLOTS).allMatch(s -> nodes.stream().anyMatch(n -> n.serving(s))));
     await("every prepared transaction resolved", () -> nodes.stream().allMatch(n -> n.preparedCount() == 0)
         && stores.stream().allMatch(s -> s.preparedTxns().isEmpty()));
 
@@ -147,7 +149,7 @@ class Release01FixtureTest {
     assertThat(text(nodes.get(2).asBlobStore(io), "docs/a.txt", 3)).isEqualTo("alpha three");
   }
 
-  private static void assertDeleted(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+  private static void assertDeleted(ThrowableAssert.ThrowingCallable call, String message) {
     assertThatThrownBy(call).isInstanceOfSatisfying(BlobStoreException.class, e -> {
       assertThat(e.reason()).isEqualTo(BlobStoreException.Reason.DELETED);
       assertThat(e.getMessage()).contains(message);

@@ -8,6 +8,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.RandomDistribution;
+import java.util.Random;
 
 /**
  * Generates histories that are linearizable by construction, and corrupts them.
@@ -41,7 +42,7 @@ final class Histories {
   }
 
   /** A history of {@code size} steps drawn from {@code random}, for tests that want long histories cheaply. */
-  static List<Step> random(java.util.Random random, int size, int paths, int maxWidth) {
+  static List<Step> random(Random random, int size, int paths, int maxWidth) {
     List<Step> steps = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       steps.add(

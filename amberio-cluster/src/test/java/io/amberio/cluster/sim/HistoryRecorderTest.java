@@ -15,6 +15,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import java.time.InstantSource;
+import java.util.function.Consumer;
 
 class HistoryRecorderTest {
 
@@ -81,7 +83,7 @@ class HistoryRecorderTest {
 
   @Test
   void threadsRecordConcurrently() throws Exception {
-    HistoryRecorder rec = new HistoryRecorder(java.time.InstantSource.system());
+    HistoryRecorder rec = new HistoryRecorder(InstantSource.system());
     int threads = 8;
     int perThread = 500;
     CountDownLatch start = new CountDownLatch(1);
@@ -140,7 +142,7 @@ class HistoryRecorderTest {
       this.staleReplica = staleReplica;
     }
 
-    void call(String path, Call call, java.util.function.Consumer<Outcome> reply) {
+    void call(String path, Call call, Consumer<Outcome> reply) {
       Random r = s.random();
       if (r.nextInt(20) == 0) {
         return; // request lost

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import java.util.Random;
 
 class SimSchedulerTest {
 
@@ -280,7 +281,7 @@ class SimSchedulerTest {
     }
     assertThat(SimScheduler.builder(123).shuffleSameTime(true).build().random().nextLong())
         .as("shuffling draws from its own source")
-        .isEqualTo(new java.util.Random(123).nextLong());
+        .isEqualTo(new Random(123).nextLong());
   }
 
   @Test

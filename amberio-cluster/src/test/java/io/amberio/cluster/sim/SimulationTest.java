@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.ConcurrentHashMap;
 
 class SimulationTest {
 
@@ -100,7 +101,7 @@ class SimulationTest {
   @Test
   void aCustomTransportCarriesTheNodesMessages(@TempDir Path dir) {
     AtomicInteger sends = new AtomicInteger();
-    Set<NodeId> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<NodeId> made = ConcurrentHashMap.newKeySet();
     try (Simulation sim = quiet(5, dir).transport((id, network) -> {
       made.add(id);
       return new CountingTransport(network.join(id), sends);

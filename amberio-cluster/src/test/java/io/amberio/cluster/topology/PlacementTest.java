@@ -10,6 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 
 class PlacementTest {
 
@@ -77,7 +80,7 @@ class PlacementTest {
   void theSamePlacementForTheSameTopology() {
     List<Node> nodes = new ArrayList<>(TopologyTest.nodes(7));
     Placement a = Placement.initial(Topology.of(100, 3, nodes));
-    java.util.Collections.reverse(nodes);
+    Collections.reverse(nodes);
     Placement b = Placement.initial(Topology.of(100, 3, nodes));
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
     assertThat(a).isNotEqualTo(Placement.initial(Topology.of(100, 2, nodes)));
@@ -87,7 +90,7 @@ class PlacementTest {
   void eachNodeSharesSlotsWithManyPeers() {
     // so that the load of a failed node falls on many nodes, not on a few neighbours
     Placement p = Placement.initial(Topology.of(2048, 3, TopologyTest.nodes(20)));
-    java.util.Map<NodeId, Set<NodeId>> peers = new java.util.HashMap<>();
+    Map<NodeId, Set<NodeId>> peers = new HashMap<>();
     for (int s = 0; s < 2048; s++) {
       for (NodeId a : p.replicas(s)) {
         for (NodeId b : p.replicas(s)) {

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.TreeSet;
 
 /**
  * The behaviour every {@link BlobStore} implementation owes its users: the rules of
@@ -223,7 +224,7 @@ public abstract class BlobStoreContract extends LifecycleContract {
       Map<Long, String> mine = returned.get(p);
       List<BlobInfo> versions =
           listAll(store, ListRequest.prefix(p).withAllVersions(true)).stream().filter(i -> i.path().equals(p)).toList();
-      List<Long> expectedOrder = new ArrayList<>(new java.util.TreeSet<>(mine.keySet()).descendingSet());
+      List<Long> expectedOrder = new ArrayList<>(new TreeSet<>(mine.keySet()).descendingSet());
       assertThat(versions).extracting(BlobInfo::version).as("versions of " + p).containsExactlyElementsOf(expectedOrder);
       assertThat(expectedOrder.get(expectedOrder.size() - 1)).isEqualTo(1);
       assertThat(expectedOrder.get(0)).as("dense").isEqualTo(expectedOrder.size());

@@ -44,6 +44,11 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterProperty;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Random sequences of operations, run against the real store and against {@link BlobStoreModel} step by
@@ -157,8 +162,8 @@ public abstract class BlobStoreModelProperties {
    * collected garbage would make the property pass without testing. Checked after the property when it
    * ran at least {@link #MIN_TRIES_FOR_COVERAGE} tries.
    */
-  static final Map<String, Integer> triesWith = new java.util.concurrent.ConcurrentHashMap<>();
-  static final java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+  static final Map<String, Integer> triesWith = new ConcurrentHashMap<>();
+  static final AtomicInteger tries = new AtomicInteger();
   static final int MIN_TRIES_FOR_COVERAGE = 100;
   static final List<String> MUST_OCCUR =
       List.of(
@@ -198,7 +203,7 @@ public abstract class BlobStoreModelProperties {
     toDelete.forEach(BlobStoreModelProperties::deleteRecursively);
     toDelete.clear();
     int n = tries.getAndSet(0);
-    Map<String, Integer> seen = new java.util.TreeMap<>(triesWith);
+    Map<String, Integer> seen = new TreeMap<>(triesWith);
     triesWith.clear();
     System.out.println("model property: " + n + " tries; tries per event: " + seen);
     if (n >= MIN_TRIES_FOR_COVERAGE) {
@@ -261,7 +266,7 @@ public abstract class BlobStoreModelProperties {
     }
 
     void saw(BlobStoreException.Reason reason) {
-      events.add(reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+      events.add(reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
     }
 
     /**
@@ -395,7 +400,7 @@ public abstract class BlobStoreModelProperties {
         assertThat(c.info()).isEqualTo(v.info);
         assertThat(c.range()).isEqualTo(new ByteRange.Resolved(resolved[0], resolved[1]));
         byte[] got = c.readAllBytes();
-        byte[] wanted = java.util.Arrays.copyOfRange(v.data, (int) resolved[0], (int) (resolved[0] + resolved[1]));
+        byte[] wanted = Arrays.copyOfRange(v.data, (int) resolved[0], (int) (resolved[0] + resolved[1]));
         assertThat(got).as("bytes of %s v%d %s", path, v.number, r).isEqualTo(wanted);
         if (resolved[1] != v.size()) {
           saw("range");

@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import java.io.ByteArrayOutputStream;
 
 /**
  * Contract, part 4: size limits, closing, reopening, slots and garbage collection. Bound through
@@ -363,7 +364,7 @@ public abstract class LifecycleContract extends ListingContract {
     put("p", data);
     store.delete("p"); // v1 stays readable by number until the marker expires
     BlobStoreException.Reason outcome = null;
-    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
     try (BlobContent c = store.get("p", GetOptions.version(1))) {
       byte[] buf = new byte[100];
       int n = c.stream().read(buf);

@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import java.time.Duration;
+import java.util.Arrays;
 
 /** Small helpers of the contract suites, public for bindings and other tests: bytes, reads, listings, streams, a clock. */
 public final class TestSupport {
@@ -38,7 +40,7 @@ public final class TestSupport {
       (a, b) -> {
         byte[] x = a.getBytes(StandardCharsets.UTF_8);
         byte[] y = b.getBytes(StandardCharsets.UTF_8);
-        return java.util.Arrays.compareUnsigned(x, y);
+        return Arrays.compareUnsigned(x, y);
       };
 
   /** Deterministic pseudo-random bytes: the same (size, seed) always gives the same bytes. */
@@ -200,7 +202,7 @@ public final class TestSupport {
       return now.get();
     }
 
-    public void advance(java.time.Duration d) {
+    public void advance(Duration d) {
       now.updateAndGet(t -> t.plus(d));
     }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.Arrays;
 
 /**
  * One bench run: creates a working directory, opens every subject, runs the cells, prints progress to
@@ -330,7 +331,7 @@ final class Bench {
       System.arraycopy(o.latencies(), 0, all, at, o.latencies().length);
       at += o.latencies().length;
     }
-    java.util.Arrays.sort(all);
+    Arrays.sort(all);
     return new Measurement(
         subject, op, size, threads, ops, elapsed, Latencies.percentile(all, 0.50), Latencies.percentile(all, 0.99), null,
         cpu, busy < 0 || elapsed == 0 ? -1 : busy / elapsed);

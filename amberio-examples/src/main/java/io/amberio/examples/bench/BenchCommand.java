@@ -9,6 +9,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.io.UncheckedIOException;
+import java.util.Locale;
 
 /**
  * {@code amberio bench}: PUT and GET of blobs of several sizes with several thread counts, against the
@@ -153,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
     try {
       BenchReport report = new Bench(options, System.out, System.err).run();
       return report.anyFailed() ? 1 : 0;
-    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+    } catch (IllegalStateException | UncheckedIOException e) {
       System.err.println("bench: " + e.getMessage());
       return 1;
     }
@@ -171,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (text == null) {
       return BenchOptions.ClusterMode.AUTO;
     }
-    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
       case "auto" -> BenchOptions.ClusterMode.AUTO;
       case "on" -> BenchOptions.ClusterMode.ON;
       case "off" -> BenchOptions.ClusterMode.OFF;

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster section of a run: three {@link ClusterSubject} nodes beside a single node (an embedded store
@@ -64,7 +66,7 @@ final class ClusterSection {
    * off meanwhile; its warnings and errors are printed.
    */
   ClusterReport run(Path work) {
-    org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger("io.amberio.cluster");
+    Logger logger = LoggerFactory.getLogger("io.amberio.cluster");
     if (!(logger instanceof ch.qos.logback.classic.Logger log)) {
       return runLogged(work);
     }

@@ -3,6 +3,7 @@ package io.amberio.examples.bench;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * CPU time, for the CPU each op costs: of this process (every thread: workers, the stores' and the nodes'
@@ -18,7 +19,7 @@ record CpuTime(long processNanos, long machineBusy, long machineTotal) {
 
   static CpuTime now() {
     long own = -1;
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       own = os.getProcessCpuTime();
     }
     if (own >= 0) {

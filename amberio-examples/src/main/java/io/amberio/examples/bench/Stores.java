@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.Locale;
 
 /** Opens the stores under test, prepares them, and gives their space back between cells. */
 final class Stores {
@@ -68,7 +69,7 @@ final class Stores {
     parallel(paths, p -> store.put(p, new byte[] {1}));
     double seconds = (System.nanoTime() - start) / 1e9;
     return String.format(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "%s: before its cells, one 1-byte blob was written into each of the store's %d slots (%d threads, %.1fs, %.1f ms"
             + " per slot and thread): the cells measure a store whose slots exist, not their creation.",
         name, slots, HELPERS, seconds, seconds * 1000 * HELPERS / slots);

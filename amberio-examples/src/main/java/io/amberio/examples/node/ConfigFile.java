@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Locale;
 
 /**
  * Reads the configuration file of a cluster member, strictly: an unknown field, a value of the wrong type, a
@@ -464,7 +465,7 @@ public final class ConfigFile {
     if (v.isObject()) {
       return "an object";
     }
-    return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    return v.getNodeType().toString().toLowerCase(Locale.ROOT);
   }
 
   /** A JSON object with a fixed set of allowed fields. */

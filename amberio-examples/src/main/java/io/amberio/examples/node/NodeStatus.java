@@ -1,5 +1,7 @@
 package io.amberio.examples.node;
 
+import java.util.Locale;
+
 /**
  * Who this node is and where it stands in its lifecycle:
  *
@@ -19,7 +21,7 @@ final class NodeStatus {
 
     /** The lower-case name used in JSON. */
     String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

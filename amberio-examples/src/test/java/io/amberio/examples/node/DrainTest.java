@@ -12,6 +12,10 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@link AmberioServer#close()} lets requests in flight finish before it stops. */
 class DrainTest {
@@ -81,15 +85,15 @@ class DrainTest {
   }
 
   private static byte[] readUntilClosedOrComplete(Socket socket) throws IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
-    java.io.InputStream in = socket.getInputStream();
+    InputStream in = socket.getInputStream();
     for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
       bytes.write(buffer, 0, n);
       String text = bytes.toString(StandardCharsets.ISO_8859_1);
       int head = text.indexOf("\r\n\r\n");
       if (head >= 0) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(text.substring(0, head));
+        Matcher m = Pattern.compile("(?i)content-length: (\\d+)").matcher(text.substring(0, head));
         if (m.find() && bytes.size() >= head + 4 + Integer.parseInt(m.group(1))) {
           break;
         }

@@ -17,6 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.io.UncheckedIOException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalTime;
 
 /**
  * Test helper: a real etcd ({@code /usr/bin/etcd}) and N {@code amberio node --config} JVM processes over
@@ -129,8 +133,8 @@ final class EtcdCluster implements AutoCloseable {
       }
       previous.add(old);
     }
-    Files.writeString(log(i), "----- test: starting n" + i + " at " + java.time.LocalTime.now() + "\n",
-        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(log(i), "----- test: starting n" + i + " at " + LocalTime.now() + "\n",
+        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m"));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), AmberioMain.class.getName(), "node",
@@ -272,7 +276,7 @@ final class EtcdCluster implements AutoCloseable {
       List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
       return "----- last " + Math.min(lines, all.size()) + " of " + all.size() + " lines of " + name + "'s log ("
           + file + "):\n" + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return "----- " + name + "'s log " + file + " unreadable: " + e + "\n";
     }
   }
@@ -283,12 +287,12 @@ final class EtcdCluster implements AutoCloseable {
       Files.createDirectories(target);
       for (int i = 1; i <= size; i++) {
         if (Files.exists(log(i))) {
-          Files.copy(log(i), target.resolve("n" + i + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(log(i), target.resolve("n" + i + ".log"), StandardCopyOption.REPLACE_EXISTING);
         }
       }
       Path etcdLog = dir.resolve("etcd.log");
       if (Files.exists(etcdLog)) {
-        Files.copy(etcdLog, target.resolve("etcd.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(etcdLog, target.resolve("etcd.log"), StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
       System.err.println("could not keep the logs in " + target + ": " + e);

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import java.time.LocalTime;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Failures of real processes: a real etcd and three {@code amberio node --config} JVMs over loopback
@@ -85,7 +87,7 @@ class EtcdClusterFailuresTest {
   }
 
   @AfterEach
-  void stop(org.junit.jupiter.api.TestInfo test) {
+  void stop(TestInfo test) {
     if (load != null) {
       load.stop();
     }
@@ -270,7 +272,7 @@ class EtcdClusterFailuresTest {
   }
 
   static void say(String format, Object... args) {
-    System.out.printf("[EtcdClusterFailuresTest %s] %s%n", java.time.LocalTime.now(), String.format(format, args));
+    System.out.printf("[EtcdClusterFailuresTest %s] %s%n", LocalTime.now(), String.format(format, args));
   }
 
   /**
@@ -629,7 +631,7 @@ class EtcdClusterFailuresTest {
     private void violation(String format, Object... args) {
       violationCount.incrementAndGet();
       if (violations.size() < 30) {
-        violations.add(java.time.LocalTime.now() + " " + String.format(format, args));
+        violations.add(LocalTime.now() + " " + String.format(format, args));
       }
     }
 

@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 
 /** Size limits, slow and idle clients, and a full disk. */
 class LimitsTest {
@@ -43,14 +46,14 @@ class LimitsTest {
   @Test
   void chunkedBodyGrowingPastTheMaximumGets413AndStoresNothing() {
     try (TestNode node = TestNode.start(dir, b -> b.maxBlobSize(100_000), o -> o.withMaxBlobSize(100_000))) {
-      HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[300_000]));
+      HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[300_000]));
       HttpResponse<byte[]> response = node.send(HttpRequest.newBuilder(node.uri("/objects/chunked")).PUT(chunked));
       assertThat(response.statusCode()).isEqualTo(413);
       assertThat(errorCode(response)).isEqualTo("too_large");
       assertThat(node.get("/objects/chunked").statusCode()).isEqualTo(404);
       assertThat(node.store.list(ListRequest.prefix("").withAllVersions(true)).items()).isEmpty();
 
-      HttpRequest.BodyPublisher small = HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[100_000]));
+      HttpRequest.BodyPublisher small = HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[100_000]));
       assertThat(node.send(HttpRequest.newBuilder(node.uri("/objects/chunked")).PUT(small)).statusCode()).isEqualTo(201);
       node.assertServing();
     }
@@ -103,7 +106,7 @@ class LimitsTest {
           try {
             out.write(new byte[10]);
             out.flush();
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             closed = true;
           }
           Thread.sleep(20);
@@ -124,8 +127,8 @@ class LimitsTest {
   }
 
   /** Reads the status line and headers, and as much body as has arrived with them. */
-  private static byte[] readHead(InputStream in) throws java.io.IOException {
-    java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+  private static byte[] readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) >= 0) {
       head.write(b);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /** {@code GET /objects}: pages, cursors, prefixes, every version, and bad parameters. */
 class ListingApiTest {
@@ -35,7 +36,7 @@ class ListingApiTest {
 
   @Test
   void followingCursorsVisitsEveryPathExactlyOnceInByteOrder() {
-    TreeSet<String> expected = new TreeSet<>((a, b) -> java.util.Arrays.compare(a.getBytes(UTF_8), b.getBytes(UTF_8)));
+    TreeSet<String> expected = new TreeSet<>((a, b) -> Arrays.compare(a.getBytes(UTF_8), b.getBytes(UTF_8)));
     for (int i = 0; i < 137; i++) {
       String path = "pages/" + (i % 7) + "/item-" + i + (i % 5 == 0 ? "-é" : "") + (i % 11 == 0 ? "+plus;semi" : "");
       assertThat(node.put("/objects/" + encodePath(path), "x" + i).statusCode()).isEqualTo(201);

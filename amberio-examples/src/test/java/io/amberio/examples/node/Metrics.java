@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.charset.StandardCharsets;
 
 /** Reads the node's own Prometheus metrics, to wait for server-side events without sleeping blindly. */
 final class Metrics {
@@ -17,7 +18,7 @@ final class Metrics {
   /** Waits (up to 30 s) until a request of {@code method} to {@code route} finished with a status accepted by {@code status}. */
   static void awaitRequest(TestNode node, String method, String route, Predicate<String> status) throws InterruptedException {
     for (int i = 0; i < 300; i++) {
-      Matcher m = REQUESTS.matcher(node.get("/metrics").body().length == 0 ? "" : new String(node.get("/metrics").body(), java.nio.charset.StandardCharsets.UTF_8));
+      Matcher m = REQUESTS.matcher(node.get("/metrics").body().length == 0 ? "" : new String(node.get("/metrics").body(), StandardCharsets.UTF_8));
       while (m.find()) {
         if (m.group(1).equals(method) && m.group(2).equals(route) && status.test(m.group(3))) {
           return;

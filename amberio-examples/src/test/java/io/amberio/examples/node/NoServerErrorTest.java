@@ -11,6 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.Comparator;
 
 /**
  * Whatever a client puts in the path, query or headers, the node answers with a JSON status below 500: a
@@ -31,7 +32,7 @@ class NoServerErrorTest {
   static void stop() throws Exception {
     node.close();
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

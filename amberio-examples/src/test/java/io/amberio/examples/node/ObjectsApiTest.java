@@ -15,6 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.net.URLEncoder;
+import java.util.Arrays;
+import java.util.List;
 
 /** PUT, GET, HEAD and DELETE of objects over HTTP: statuses, headers and bodies of the contract. */
 class ObjectsApiTest {
@@ -205,7 +208,7 @@ class ObjectsApiTest {
     node.put("/objects/range/big", data);
     HttpResponse<byte[]> part = node.send(HttpRequest.newBuilder(node.uri("/objects/range/big")).header("Range", "bytes=65530-200009"));
     assertThat(part.statusCode()).isEqualTo(206);
-    assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(data, 65530, 200010));
+    assertThat(part.body()).isEqualTo(Arrays.copyOfRange(data, 65530, 200010));
     assertThat(node.get("/objects/range/big").body()).isEqualTo(data);
   }
 
@@ -290,9 +293,9 @@ class ObjectsApiTest {
   void badVersionParameterGives400() {
     node.put("/objects/badversion/a", "x");
     for (String version : new String[] {"0", "-1", "abc", "1.5", "", "+1", " 1", "99999999999999999999999", "9223372036854775808", "0x10", "1e3"}) {
-      String query = "?version=" + java.net.URLEncoder.encode(version, UTF_8);
+      String query = "?version=" + URLEncoder.encode(version, UTF_8);
       for (HttpResponse<byte[]> response :
-          java.util.List.of(node.get("/objects/badversion/a" + query), node.put("/objects/badversion/a" + query, "y"),
+          List.of(node.get("/objects/badversion/a" + query), node.put("/objects/badversion/a" + query, "y"),
               node.delete("/objects/badversion/a" + query))) {
         assertThat(response.statusCode()).as("version=%s", version).isEqualTo(400);
         assertThat(errorCode(response)).as("version=%s", version).isEqualTo("invalid_version");

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Random;
 
 /** A one-node cluster member started from a config file (in-memory registry), serving the HTTP API. */
 class OneNodeClusterTest {
@@ -52,7 +53,7 @@ class OneNodeClusterTest {
     assertThat(get.headers().firstValue("X-Amberio-Version")).hasValue("1");
 
     byte[] big = new byte[300_000];
-    new java.util.Random(7).nextBytes(big);
+    new Random(7).nextBytes(big);
     assertThat(http.put("/objects/one/big.bin", big).statusCode()).isEqualTo(201);
     assertThat(http.get("/objects/one/big.bin").body()).isEqualTo(big);
     HttpResponse<byte[]> list = http.get("/objects?prefix=one/");

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.time.Instant;
 
 /** The node's own parsing of paths, query strings, ranges and entity tags. */
 class RequestParsingTest {
@@ -79,7 +80,7 @@ class RequestParsingTest {
 
   @Test
   void httpDatesRoundTrip() {
-    java.time.Instant t = java.time.Instant.parse("1994-11-06T08:49:37Z");
+    Instant t = Instant.parse("1994-11-06T08:49:37Z");
     assertThat(HttpDates.format(t)).isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
     assertThat(HttpDates.parse("Sun, 06 Nov 1994 08:49:37 GMT")).isEqualTo(t);
     assertThat(HttpDates.parse("yesterday")).isNull();

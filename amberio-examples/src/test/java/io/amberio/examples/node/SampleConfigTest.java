@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.charset.StandardCharsets;
 
 /** The sample configuration shipped in {@code src/main/config} (and shown in the README) is valid. */
 class SampleConfigTest {
@@ -20,7 +21,7 @@ class SampleConfigTest {
     // Its secret file lives in /etc; point at one of ours, change nothing else.
     Path secret = Files.writeString(dir.resolve("cluster-secret"), "0123456789abcdef0123456789abcdef\n");
     sample.put("secretFile", secret.toString());
-    NodeConfig config = ConfigFile.parse(sample.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), dir);
+    NodeConfig config = ConfigFile.parse(sample.toString().getBytes(StandardCharsets.UTF_8), dir);
     assertThat(config.nodeId()).isEqualTo(NodeId.of("edge-1"));
     assertThat(config.topology().nodes()).hasSize(3);
     assertThat(config.topology().zones()).containsExactly("rack-a", "rack-b", "rack-c");

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.OutputStream;
 
 /** Large bodies stream through the node both ways; the test never holds one in memory either. */
 class StreamingTest {
@@ -63,7 +64,7 @@ class StreamingTest {
   private static String hex(InputStream in) throws Exception {
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
     try (DigestInputStream stream = new DigestInputStream(in, digest)) {
-      stream.transferTo(java.io.OutputStream.nullOutputStream());
+      stream.transferTo(OutputStream.nullOutputStream());
     }
     return HexFormat.of().formatHex(digest.digest());
   }

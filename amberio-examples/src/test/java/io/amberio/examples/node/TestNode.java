@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.Arrays;
 
 /** A store in a temporary directory served by an {@link AmberioServer} on a free port, with HTTP helpers. */
 final class TestNode implements AutoCloseable {
@@ -169,7 +170,7 @@ final class TestNode implements AutoCloseable {
         int colon = lines[i].indexOf(':');
         headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
       }
-      byte[] body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
+      byte[] body = Arrays.copyOfRange(bytes, end + 4, bytes.length);
       return new Raw(status, headers, body);
     }
 

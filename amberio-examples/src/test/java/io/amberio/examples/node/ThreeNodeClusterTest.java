@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.net.InetAddress;
+import java.util.Arrays;
 
 /**
  * Three cluster members in one JVM, each with its own store, loopback {@link
@@ -119,7 +121,7 @@ class ThreeNodeClusterTest {
     assertThat(http.get(2).get("/objects/big/blob.bin").body()).isEqualTo(big);
     HttpResponse<byte[]> range = http.get(0).send(http.get(0).request("/objects/big/blob.bin").header("Range", "bytes=100-199"));
     assertThat(range.statusCode()).isEqualTo(206);
-    assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(big, 100, 200));
+    assertThat(range.body()).isEqualTo(Arrays.copyOfRange(big, 100, 200));
   }
 
   @Test
@@ -211,7 +213,7 @@ class ThreeNodeClusterTest {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

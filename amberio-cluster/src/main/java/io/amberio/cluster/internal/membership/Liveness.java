@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.HashMap;
 
 /**
  * The lease keeper: this node's liveness, and what it knows of the others'.
@@ -66,7 +67,7 @@ public final class Liveness {
 
   /** Replaces the registrations by {@code now} entry by entry (never emptied: readers in between must not see live nodes as gone). */
   void replaceRegistered(Map<NodeId, Long> now) {
-    Map<NodeId, Long> all = new java.util.HashMap<>(now);
+    Map<NodeId, Long> all = new HashMap<>(now);
     if (lease != 0) {
       all.put(ctx.self, lease);
     }

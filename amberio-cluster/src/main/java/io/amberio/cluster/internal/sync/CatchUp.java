@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.github.f4b6a3.ulid.Ulid;
+import java.io.ByteArrayOutputStream;
 
 /**
  * Catch-up, the learner side: brings this node level for a slot it rejoins, so that the
@@ -137,20 +139,20 @@ public final class CatchUp {
 
   /** The largest id below {@code id}, so that versionsAfter(before(id)) starts at {@code id}. */
   private static BlobId before(BlobId id) {
-    com.github.f4b6a3.ulid.Ulid u = id.ulid();
+    Ulid u = id.ulid();
     long msb = u.getMostSignificantBits();
     long lsb = u.getLeastSignificantBits();
     if (lsb == 0) {
       msb--;
     }
     lsb--;
-    return new BlobId(new com.github.f4b6a3.ulid.Ulid(msb, lsb));
+    return new BlobId(new Ulid(msb, lsb));
   }
 
   /** Receives a version's bytes (to memory when small, else to a temporary file), then imports them. */
   private CompletableFuture<Long> importBody(BlobInfo v, FrameSource body) {
     if (v.size() <= 4L << 20) {
-      java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream((int) v.size());
+      ByteArrayOutputStream buf = new ByteArrayOutputStream((int) v.size());
       return Bodies.drain(body, ctx.disk, b -> {
         byte[] a = new byte[b.remaining()];
         b.get(a);

@@ -4,6 +4,9 @@ import io.amberio.cluster.transport.FrameSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Optional;
 
 /**
  * A write's bytes: held in memory when small (any attempt may send them again), otherwise the frames read
@@ -13,18 +16,18 @@ final class WriteBody {
   /** Bodies up to this size are held in memory, so that a write can start over after an epoch change. */
   static final int REPLAYABLE_BYTES = 1 << 20;
 
-  private final List<java.nio.ByteBuffer> head;
+  private final List<ByteBuffer> head;
   private final FrameSource rest; // null: the whole body is in head
   private boolean used;
 
-  private WriteBody(List<java.nio.ByteBuffer> head, FrameSource rest) {
+  private WriteBody(List<ByteBuffer> head, FrameSource rest) {
     this.head = head;
     this.rest = rest;
   }
 
   /** Reads up to {@code limit} bytes ahead of {@code source}. */
   static CompletableFuture<WriteBody> read(FrameSource source, int limit) {
-    List<java.nio.ByteBuffer> head = new ArrayList<>();
+    List<ByteBuffer> head = new ArrayList<>();
     CompletableFuture<WriteBody> done = new CompletableFuture<>();
     new Object() {
       long bytes;
@@ -58,20 +61,20 @@ final class WriteBody {
   /** The bytes for one attempt; null if they were already sent and cannot be again. */
   synchronized FrameSource open() {
     if (rest == null) {
-      return FrameSource.of(head.toArray(java.nio.ByteBuffer[]::new));
+      return FrameSource.of(head.toArray(ByteBuffer[]::new));
     }
     if (used) {
       return null;
     }
     used = true;
-    java.util.ArrayDeque<java.nio.ByteBuffer> ahead = new java.util.ArrayDeque<>(head);
+    ArrayDeque<ByteBuffer> ahead = new ArrayDeque<>(head);
     return new FrameSource() {
       @Override
-      public CompletableFuture<java.util.Optional<java.nio.ByteBuffer>> next() {
+      public CompletableFuture<Optional<ByteBuffer>> next() {
         synchronized (ahead) {
-          java.nio.ByteBuffer b = ahead.poll();
+          ByteBuffer b = ahead.poll();
           if (b != null) {
-            return CompletableFuture.completedFuture(java.util.Optional.of(b));
+            return CompletableFuture.completedFuture(Optional.of(b));
           }
         }
         return rest.next();

@@ -33,6 +33,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.amberio.cluster.transport.TransportException;
 
 /**
  * The coordinator of writes: runs the two-phase commit of a put, a delete or a version's tombstone. Any
@@ -242,8 +243,8 @@ public final class WriteCoordinator {
         }
         Throwable e = Futures.failure(c);
         RuntimeException mapped = classify(e, participants.get(i));
-        if (e instanceof io.amberio.cluster.transport.TransportException te
-            && te.reason() == io.amberio.cluster.transport.TransportException.Reason.SOURCE_FAILED
+        if (e instanceof TransportException te
+            && te.reason() == TransportException.Reason.SOURCE_FAILED
             && Bodies.unwrap(te.getCause()) instanceof Bodies.InputFailure in) {
           mapped = BlobStoreException.of(Reason.INPUT_FAILED, in.getMessage(), in.getCause());
         }

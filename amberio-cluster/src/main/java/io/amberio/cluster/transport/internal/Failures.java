@@ -9,6 +9,8 @@ import io.amberio.cluster.transport.Transport;
 import io.amberio.cluster.transport.TransportException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.Locale;
+import java.util.Objects;
 
 /** Mapping between local failures and what crosses to the other side of an exchange. */
 public final class Failures {
@@ -34,7 +36,7 @@ public final class Failures {
     }
     if (t instanceof TransportException) {
       TransportException te = (TransportException) t;
-      return te.remoteCode().orElse("transport." + te.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      return te.remoteCode().orElse("transport." + te.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     return TransportException.INTERNAL;
   }
@@ -53,9 +55,9 @@ public final class Failures {
 
   /** Checks the arguments of {@link Transport#send}; a closed transport closes the body and fails. */
   public static TransportException checkSend(NodeId self, boolean closed, NodeId to, Request request, SendOptions options) {
-    java.util.Objects.requireNonNull(to, "to");
-    java.util.Objects.requireNonNull(request, "request");
-    java.util.Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
     if (!closed) {
       return null;
     }
@@ -65,7 +67,7 @@ public final class Failures {
 
   /** The handler for {@link Transport#serve}, refusing a second one. */
   public static RequestHandler checkServe(NodeId self, RequestHandler current, RequestHandler handler) {
-    java.util.Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(handler, "handler");
     if (current != null) {
       throw new IllegalStateException("node " + self + " already has a handler: " + current);
     }

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.Closeable;
 
 /**
  * A {@link Transport} over TCP: a server socket per node, pooled client connections per peer, requests
@@ -439,7 +440,7 @@ public final class NetworkTransport implements Transport {
     return connectionsOpened.get();
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
+  private static void closeQuietly(Closeable c) {
     try {
       c.close();
     } catch (IOException e) {

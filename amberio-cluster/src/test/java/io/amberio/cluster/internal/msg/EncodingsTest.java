@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import io.amberio.cluster.internal.membership.SlotState;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Every encoding against the vectors release 0.1 wrote ({@link LegacyVectors}): message headers keep their
@@ -43,7 +46,7 @@ class EncodingsTest {
     future[0] = 3;
     assertThatThrownBy(() -> decode.apply(future)).isInstanceOf(UnsupportedVersionException.class)
         .hasMessageContaining("format version 3").hasMessageContaining("speaks 2");
-    byte[] longer = java.util.Arrays.copyOf(encoded, encoded.length + 1);
+    byte[] longer = Arrays.copyOf(encoded, encoded.length + 1);
     assertThatThrownBy(() -> decode.apply(longer)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("after the last field");
   }
@@ -141,13 +144,13 @@ class EncodingsTest {
 
   @Test
   void slotStatesOfTheLegacyReleaseAreRead() {
-    var s = io.amberio.cluster.internal.membership.SlotState.decode(5, SLOT_STATE.getBytes(StandardCharsets.UTF_8));
+    var s = SlotState.decode(5, SLOT_STATE.getBytes(StandardCharsets.UTF_8));
     assertThat(s.epoch()).isEqualTo(4);
     assertThat(s.replicas()).isEqualTo(NODES);
-    assertThat(s.inSync()).containsExactly(java.util.Map.entry(NodeId.of("n0"), 7587L), java.util.Map.entry(NodeId.of("n1"), 0L));
-    assertThat(s.learners()).containsExactly(java.util.Map.entry(NodeId.of("n2"), 7600L));
+    assertThat(s.inSync()).containsExactly(Map.entry(NodeId.of("n0"), 7587L), Map.entry(NodeId.of("n1"), 0L));
+    assertThat(s.learners()).containsExactly(Map.entry(NodeId.of("n2"), 7600L));
     assertThat(new String(s.encode(), StandardCharsets.UTF_8)).isEqualTo(SLOT_STATE);
-    assertThatThrownBy(() -> io.amberio.cluster.internal.membership.SlotState.decode(5,
+    assertThatThrownBy(() -> SlotState.decode(5,
         SLOT_STATE.replace("v1|", "v2|").getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(UnsupportedVersionException.class).hasMessageContaining("format version v2")
         .hasMessageContaining("speaks v1");

@@ -17,12 +17,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.Executor;
 
 /** The receiving ({@link InboundBody}) and sending ({@link BodyPump}) ends of a body, alone. */
 class TransportStreamsTest {
 
   /** An executor that runs tasks only when told. */
-  static final class Queue implements java.util.concurrent.Executor {
+  static final class Queue implements Executor {
     final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
 
     @Override

@@ -2,8 +2,10 @@ package io.amberio.cluster.transport.memory;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amberio.cluster.NodeId;
@@ -253,7 +255,7 @@ class InMemoryTransportFaultsTest {
 
     assertEquals("TIMEOUT", outcome(f));
     assertTrue(scheduler.runUntil(read::isDone, InMemoryTransportTest.IDLE));
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, read::get);
+    ExecutionException e = assertThrows(ExecutionException.class, read::get);
     assertEquals(Reason.TIMEOUT, ((TransportException) e.getCause()).reason());
     assertTrue(scheduler.runUntil(source::closed, InMemoryTransportTest.IDLE));
   }
@@ -291,17 +293,17 @@ class InMemoryTransportFaultsTest {
     InMemoryNetwork net = network(1, Faults.NONE);
     net.join(A);
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> net.join(A))
+    assertThatThrownBy(() -> net.join(A))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has an open transport");
   }
 
   @Test
   void faultsAreValidated() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Faults(1.5, 0, Duration.ZERO, Duration.ZERO))
+    assertThatThrownBy(() -> new Faults(1.5, 0, Duration.ZERO, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    assertThatThrownBy(
         () -> new Faults(0, 0, Duration.ofMillis(2), Duration.ofMillis(1))).isInstanceOf(IllegalArgumentException.class);
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    assertThatThrownBy(
         () -> InMemoryNetwork.builder(scheduler, new Random()).window(2).window(3))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("already set to 2");
   }

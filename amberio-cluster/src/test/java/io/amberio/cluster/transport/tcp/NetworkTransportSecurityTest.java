@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /** {@link NetworkTransport} against peers that lack the secret, replay, tamper, or send garbage. */
 class NetworkTransportSecurityTest {
@@ -189,7 +190,7 @@ class NetworkTransportSecurityTest {
     try (RawPeer cutShort = raw()) {
       cutShort.handshake(NodeId.of("member"), SERVER, NetworkFixture.SECRET);
       byte[] frame = cutShort.seal(Wire.REQUEST, Wire.request(1, ping("half"), 5000));
-      cutShort.write(java.util.Arrays.copyOf(frame, frame.length / 2));
+      cutShort.write(Arrays.copyOf(frame, frame.length / 2));
     }
     assertServerStillServes();
     assertEquals(2, handled.get(), "only the two probes were handled, not the half request");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.transport.Request;
 import org.junit.jupiter.api.Test;
+import java.nio.ByteBuffer;
 
 /** The wire payloads of the TCP transport: they round-trip, and garbage is rejected. */
 class WireTest {
@@ -26,12 +27,12 @@ class WireTest {
     assertEquals("version-conflict", f.code());
     assertEquals("h\u00e9", f.message());
 
-    assertThatThrownBy(() -> Wire.parseRequest(java.nio.ByteBuffer.wrap(new byte[5]))).isInstanceOf(Wire.Malformed.class);
+    assertThatThrownBy(() -> Wire.parseRequest(ByteBuffer.wrap(new byte[5]))).isInstanceOf(Wire.Malformed.class);
     assertThatThrownBy(() -> Wire.parseRequest(Wire.request(0, r, 1500))).isInstanceOf(Wire.Malformed.class);
     assertThatThrownBy(() -> Wire.parseRequest(Wire.request(1, r, 0))).isInstanceOf(Wire.Malformed.class);
-    assertThatThrownBy(() -> Wire.parseHello(java.nio.ByteBuffer.wrap(new byte[40])))
+    assertThatThrownBy(() -> Wire.parseHello(ByteBuffer.wrap(new byte[40])))
         .isInstanceOf(Wire.Malformed.class);
-    assertThatThrownBy(() -> Wire.parseCredit(java.nio.ByteBuffer.allocate(4).putInt(0).flip()))
+    assertThatThrownBy(() -> Wire.parseCredit(ByteBuffer.allocate(4).putInt(0).flip()))
         .isInstanceOf(Wire.Malformed.class);
   }
 }

@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.nio.file.FileStore;
 
 /**
  * The metadata journal of one disk: the group commit that makes small writes durable at the disk's append
@@ -84,7 +85,7 @@ public final class Journal implements AutoCloseable {
   }
 
   private final Path dir;
-  private final java.nio.file.FileStore fileStore;
+  private final FileStore fileStore;
   private final long minFreeBytes;
   private final long segmentSize;
   private final Sealer sealer;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.ByteArrayInputStream;
 
 /**
  * One metadata change of one slot, as the journal stores it. Each record says what the change <em>is</em>
@@ -148,7 +149,7 @@ public sealed interface JournalRecord {
 
   /** Parses what {@link #encode} wrote. */
   static JournalRecord decode(byte[] data) throws IOException {
-    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data));
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
     int type = in.readUnsignedByte();
     int slot = in.readInt();
     return switch (type) {

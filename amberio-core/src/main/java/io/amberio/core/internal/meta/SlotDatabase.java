@@ -21,6 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import java.sql.Types;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The metadata of one slot: a SQLite database in WAL mode behind one connection and one lock. (A second
@@ -107,7 +112,7 @@ public final class SlotDatabase implements AutoCloseable {
       if (version.isPresent()) {
         ps.setLong(1, version.getAsLong());
       } else {
-        ps.setNull(1, java.sql.Types.INTEGER);
+        ps.setNull(1, Types.INTEGER);
       }
       ps.setString(2, path);
     }, firstOrNull(rs -> {
@@ -353,7 +358,7 @@ public final class SlotDatabase implements AutoCloseable {
               all(rs -> readRow(rs, 1, false))));
         }
       }
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       doomed.removeIf(r -> !seen.add(r.blobId()));
       return doomed;
     } catch (SQLException e) {
@@ -554,7 +559,7 @@ public final class SlotDatabase implements AutoCloseable {
           if (row.inline()) {
             ps.setBytes(13, inlineData == null ? new byte[0] : inlineData);
           } else {
-            ps.setNull(13, java.sql.Types.BLOB);
+            ps.setNull(13, Types.BLOB);
           }
           ps.setLong(14, row.preparedAt());
         });
@@ -582,7 +587,7 @@ public final class SlotDatabase implements AutoCloseable {
           if (row.inline()) {
             ps.setBytes(12, inlineData);
           } else {
-            ps.setNull(12, java.sql.Types.BLOB);
+            ps.setNull(12, Types.BLOB);
           }
         }) == 1;
   }
@@ -596,7 +601,7 @@ public final class SlotDatabase implements AutoCloseable {
           if (current > 0) {
             ps.setLong(3, current);
           } else {
-            ps.setNull(3, java.sql.Types.INTEGER);
+            ps.setNull(3, Types.INTEGER);
           }
         });
   }
@@ -687,7 +692,7 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   // Prepared statements are cached per connection (under that connection's lock) and closed with it.
-  private final java.util.Map<String, PreparedStatement> statements = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, PreparedStatement> statements = new ConcurrentHashMap<>();
 
   private PreparedStatement prepared(Connection conn, String sql) throws SQLException {
     String key = sql;

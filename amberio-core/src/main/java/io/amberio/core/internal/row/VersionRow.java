@@ -5,6 +5,7 @@ import io.amberio.core.BlobInfo;
 import io.amberio.core.VersionState;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One row of the {@code blobs} table (see {@code SlotSchema}), as the slot database returns it and the
@@ -57,7 +58,7 @@ public record VersionRow(
           case MARKER -> VersionState.MARKER;
           default -> throw new IllegalStateException("unknown state code " + state + " for " + path + " v" + version);
         };
-    return new BlobInfo(path, version, BlobId.parse(blobId), s, size, blobId.toLowerCase(java.util.Locale.ROOT),
+    return new BlobInfo(path, version, BlobId.parse(blobId), s, size, blobId.toLowerCase(Locale.ROOT),
         contentType, Instant.ofEpochMilli(createdAt));
   }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
+import java.util.Objects;
 
 /**
  * Streams a range of a chunked blob, one chunk at a time, and never returns a byte of a chunk before the
@@ -72,7 +73,7 @@ final class ChunkStream extends InputStream {
     if (closed) {
       throw new IOException("stream closed");
     }
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    Objects.checkFromIndexSize(off, len, b.length);
     if (len == 0) {
       return 0;
     }

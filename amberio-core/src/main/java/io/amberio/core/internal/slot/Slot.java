@@ -25,6 +25,8 @@ import java.util.OptionalLong;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.InstantSource;
+import java.util.Arrays;
 
 /**
  * One slot on disk: {@code meta.sqlite3} and {@code blobs/<blob_id>/chunks/<chunk_id>}.
@@ -140,7 +142,7 @@ public final class Slot implements AutoCloseable {
     String blobId = ctx.newBlobId();
     if (n <= threshold) {
       files.requireSpace(n);
-      byte[] data = java.util.Arrays.copyOf(head, n);
+      byte[] data = Arrays.copyOf(head, n);
       return commitVersion(path, blobId, VersionRow.LIVE, n, options, 0, SlotChanges.inlineChecksums(head, n), true, data);
     }
     changes.recordReclaim(blobId);
@@ -278,7 +280,7 @@ public final class Slot implements AutoCloseable {
 
   /** Removes what has passed retention, metadata first, then bytes. */
   public GcReport collectGarbage(long cutoff) {
-    List<JournalRecord.Removed> removed = new java.util.ArrayList<>();
+    List<JournalRecord.Removed> removed = new ArrayList<>();
     long bytes = 0;
     changes.writeLock.lock();
     try {
@@ -327,7 +329,7 @@ public final class Slot implements AutoCloseable {
 
   /** What a slot needs from its store. */
   public interface SlotContext {
-    java.time.InstantSource clock();
+    InstantSource clock();
 
     int inlineThreshold();
 

@@ -10,6 +10,7 @@ import io.amberio.core.internal.row.VersionRow;
 import io.amberio.core.internal.slot.Slot.SlotContext;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * What one slot holds, in the order every replica shares (blob-id order), and copying in a version a peer
@@ -79,7 +80,7 @@ public final class SlotHistory {
         throw wrongSize(info, n);
       }
       changes.files.requireSpace(n);
-      return commitImport(info, 0, SlotChanges.inlineChecksums(head, n), true, java.util.Arrays.copyOf(head, n), null);
+      return commitImport(info, 0, SlotChanges.inlineChecksums(head, n), true, Arrays.copyOf(head, n), null);
     }
     if (info.size() <= threshold) {
       throw wrongSize(info, n);

@@ -18,6 +18,10 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.amberio.core.internal.row.PreparedRow;
+import io.amberio.core.internal.row.VersionRow;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 class JournalTest {
   @TempDir Path dir;
@@ -153,8 +157,8 @@ class JournalTest {
   @Test
   void interruptedAppendersNeitherStopTheJournalNorLoseRecords() throws Exception {
     Journal j = open(1 << 20, new ArrayList<>());
-    java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicInteger acked = new AtomicInteger();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread writer = new Thread(() -> {
       try {
         for (int i = 0; i < 300; i++) {
@@ -183,7 +187,7 @@ class JournalTest {
 
   @Test
   void everyRecordTypeRoundTrips() throws IOException {
-    var row = new io.amberio.core.internal.row.VersionRow("a/é/😀", 7, "01ARZ3NDEKTSV4RRFFQ69G5FAV", 0, 3, "text/plain",
+    var row = new VersionRow("a/é/😀", 7, "01ARZ3NDEKTSV4RRFFQ69G5FAV", 0, 3, "text/plain",
         11, 12, 4096, 0, new byte[] {1, 2, 3, 4}, true, null);
     List<JournalRecord> all = List.of(
         new JournalRecord.PutVersion(5, row, new byte[] {9, 8, 7}),
@@ -212,8 +216,8 @@ class JournalTest {
     }
   }
 
-  private static io.amberio.core.internal.row.PreparedRow prepared(boolean inline) {
-    return new io.amberio.core.internal.row.PreparedRow("01ARZ3NDEKTSV4RRFFQ69G5FAV", "a/é", inline ? 0 : 1, 0,
+  private static PreparedRow prepared(boolean inline) {
+    return new PreparedRow("01ARZ3NDEKTSV4RRFFQ69G5FAV", "a/é", inline ? 0 : 1, 0,
         inline ? "text/x" : null, 123, new byte[] {1, 2}, 9, inline ? 3 : 0, 65536, inline ? 0 : 2,
         new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, inline, null, 456);
   }
