@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster;
 
 import io.amberio.cluster.internal.Bodies;
@@ -19,9 +34,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /**
- * The blocking {@link BlobStore} view of a {@link ClusterNode}, for callers on their own threads (an HTTP
- * server). Bytes are streamed both ways; failures are the node's {@link BlobStoreException}s. Slot
- * statistics and garbage collection are those of this node's own replicas.
+ * The blocking {@link BlobStore} view of a {@link ClusterNode}, for callers on their own threads
+ * (an HTTP server). Bytes are streamed both ways; failures are the node's {@link
+ * BlobStoreException}s. Slot statistics and garbage collection are those of this node's own
+ * replicas.
  */
 final class ClusterBlobStore implements BlobStore {
   private final ClusterNode node;
@@ -51,7 +67,8 @@ final class ClusterBlobStore implements BlobStore {
       if (c instanceof Bodies.InputFailure in) {
         throw BlobStoreException.of(Reason.INPUT_FAILED, in.getMessage(), in.getCause());
       }
-      throw BlobStoreException.of(Reason.UNAVAILABLE, "the cluster could not serve the request: " + c, c);
+      throw BlobStoreException.of(
+          Reason.UNAVAILABLE, "the cluster could not serve the request: " + c, c);
     }
   }
 
@@ -116,7 +133,10 @@ final class ClusterBlobStore implements BlobStore {
     return node.store().collectGarbage();
   }
 
-  /** The node's own store outlives this view (the node does not own it), so the view says CLOSED itself. */
+  /**
+   * The node's own store outlives this view (the node does not own it), so the view says CLOSED
+   * itself.
+   */
   private void ensureOpen() {
     if (closed) {
       throw BlobStoreException.of(Reason.CLOSED, "the cluster view is closed");
@@ -128,5 +148,4 @@ final class ClusterBlobStore implements BlobStore {
     closed = true;
     node.close();
   }
-
 }

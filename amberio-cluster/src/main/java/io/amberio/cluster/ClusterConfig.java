@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster;
 
 import java.time.Duration;
@@ -10,10 +25,10 @@ import java.util.Objects;
  *     answering leaves the in-sync sets this long after its last keep-alive
  * @param rpcTimeout how long one request to another node may take (bodies included)
  * @param lockRetry how long a write keeps retrying when a path is locked by another write in flight
- * @param decisionWait how long a read waits for the coordinator of a prepared write on its path before
- *     resolving the transaction itself
- * @param requestTimeout the longest a client operation takes; past it a write answers OUTCOME_UNKNOWN
- *     once its decision is written, UNAVAILABLE before
+ * @param decisionWait how long a read waits for the coordinator of a prepared write on its path
+ *     before resolving the transaction itself
+ * @param requestTimeout the longest a client operation takes; past it a write answers
+ *     OUTCOME_UNKNOWN once its decision is written, UNAVAILABLE before
  * @param catchUpBatch versions copied per page when a replica catches up
  */
 public record ClusterConfig(
@@ -25,8 +40,14 @@ public record ClusterConfig(
     int catchUpBatch) {
 
   /** Defaults for machines on one network: 5 s leases, 5 s requests, 30 s per client operation. */
-  public static final ClusterConfig DEFAULTS = new ClusterConfig(Duration.ofSeconds(5), Duration.ofSeconds(5),
-      Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30), 256);
+  public static final ClusterConfig DEFAULTS =
+      new ClusterConfig(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(30),
+          256);
 
   public ClusterConfig {
     positive(leaseTtl, "leaseTtl");
@@ -51,7 +72,8 @@ public record ClusterConfig(
 
   /** This configuration with another lease TTL. */
   public ClusterConfig withLeaseTtl(Duration ttl) {
-    return new ClusterConfig(ttl, rpcTimeout, lockRetry, decisionWait, requestTimeout, catchUpBatch);
+    return new ClusterConfig(
+        ttl, rpcTimeout, lockRetry, decisionWait, requestTimeout, catchUpBatch);
   }
 
   /** This configuration with another request timeout. */
@@ -61,6 +83,7 @@ public record ClusterConfig(
 
   /** This configuration with another RPC timeout. */
   public ClusterConfig withRpcTimeout(Duration timeout) {
-    return new ClusterConfig(leaseTtl, timeout, lockRetry, decisionWait, requestTimeout, catchUpBatch);
+    return new ClusterConfig(
+        leaseTtl, timeout, lockRetry, decisionWait, requestTimeout, catchUpBatch);
   }
 }

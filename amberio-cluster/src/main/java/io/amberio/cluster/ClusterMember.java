@@ -1,7 +1,22 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster;
 
-import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.registry.Registry;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.tcp.NetworkTransport;
 import io.amberio.core.BlobStore;
@@ -27,9 +42,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cluster member ready to run in production: a {@link ClusterNode} with every part it needs, created,
- * started and closed in the right order. A host application embeds one in a few lines and serves
- * {@link #blobStore()} however it likes (the {@code amberio node --config} command puts HTTP in front):
+ * A cluster member ready to run in production: a {@link ClusterNode} with every part it needs,
+ * created, started and closed in the right order. A host application embeds one in a few lines and
+ * serves {@link #blobStore()} however it likes (the {@code amberio node --config} command puts HTTP
+ * in front):
  *
  * <pre>{@code
  * try (ClusterMember member = ClusterMember.builder()
@@ -58,8 +74,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>The disk pool is never the scheduler: a store call blocks on files and SQLite, and a blocked
- * scheduler thread would stall every timer and callback of the node. Versions copied from peers are staged
- * in {@code <first data dir>/cluster-staging}, emptied of an earlier run's files at start.
+ * scheduler thread would stall every timer and callback of the node. Versions copied from peers are
+ * staged in {@code <first data dir>/cluster-staging}, emptied of an earlier run's files at start.
  *
  * <h2>Lifecycle</h2>
  *
@@ -70,22 +86,28 @@ import org.slf4j.LoggerFactory;
  *             └─> StartException; what opened is closed again
  * </pre>
  *
- * <p>{@link #close()} takes it down in the reverse order of the start: the node leaves the cluster (its
- * lease is revoked, so the others take over at once), then the transport, the registry client (unless it
- * was given), the thread pools (waiting up to 10 s for work in flight) and the store close. A member closes
- * what it created and never what it was given.
+ * <p>{@link #close()} takes it down in the reverse order of the start: the node leaves the cluster
+ * (its lease is revoked, so the others take over at once), then the transport, the registry client
+ * (unless it was given), the thread pools (waiting up to 10 s for work in flight) and the store
+ * close. A member closes what it created and never what it was given.
  */
 public final class ClusterMember implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
 
   /** Default threads of the scheduler (timers, callbacks; they never block). */
   public static final int DEFAULT_SCHEDULER_THREADS = 4;
+
   /** Default threads running the store's blocking calls. */
   public static final int DEFAULT_DISK_THREADS = 16;
-  /** Default threads reading PUT bodies for {@link #blobStore()}: at most one per PUT in progress. */
+
+  /**
+   * Default threads reading PUT bodies for {@link #blobStore()}: at most one per PUT in progress.
+   */
   public static final int DEFAULT_BLOB_STORE_THREADS = 64;
+
   /** How long joining the cluster may take, by default, before the start is given up. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
+
   /** Where, under the first data directory, versions copied from peers are staged. */
   public static final String STAGING_DIR = "cluster-staging";
 
@@ -121,7 +143,8 @@ public final class ClusterMember implements AutoCloseable {
       throw e;
     } catch (RuntimeException e) {
       member.close();
-      throw new StartException(StartException.Reason.OTHER, "node " + spec.nodeId + " could not start: " + e, e);
+      throw new StartException(
+          StartException.Reason.OTHER, "node " + spec.nodeId + " could not start: " + e, e);
     }
   }
 
@@ -160,15 +183,22 @@ public final class ClusterMember implements AutoCloseable {
     String id = spec.nodeId.value();
     Topology topology = spec.topology;
     try {
-      store = ReplicaStore.open(spec.storeOptions.apply(BlobStore.builder()).dataDirs(spec.dataDirs)
-          .slotCount(topology.slotCount()));
+      store =
+          ReplicaStore.open(
+              spec.storeOptions
+                  .apply(BlobStore.builder())
+                  .dataDirs(spec.dataDirs)
+                  .slotCount(topology.slotCount()));
     } catch (BlobStoreException e) {
-      throw new StartException(StartException.Reason.STORE,
-          "Cannot open the store in " + spec.dataDirs + ": " + e.getMessage(), e);
+      throw new StartException(
+          StartException.Reason.STORE,
+          "Cannot open the store in " + spec.dataDirs + ": " + e.getMessage(),
+          e);
     }
     undo.add(store::close);
 
-    ScheduledThreadPoolExecutor timers = MemberThreads.timers(spec.schedulerThreads, "amberio-cluster-" + id);
+    ScheduledThreadPoolExecutor timers =
+        MemberThreads.timers(spec.schedulerThreads, "amberio-cluster-" + id);
     undo.add(() -> MemberThreads.stop(timers));
     Scheduler scheduler = Scheduler.system(timers);
     ExecutorService disk = MemberThreads.pool(spec.diskThreads, "amberio-disk-" + id);
@@ -191,53 +221,78 @@ public final class ClusterMember implements AutoCloseable {
 
     InetSocketAddress asked = spec.listen();
     InetSocketAddress listen =
-        asked.isUnresolved() ? new InetSocketAddress(asked.getHostString(), asked.getPort()) : asked;
+        asked.isUnresolved()
+            ? new InetSocketAddress(asked.getHostString(), asked.getPort())
+            : asked;
     if (listen.isUnresolved()) {
-      throw new StartException(StartException.Reason.TRANSPORT, "Cannot resolve clusterListen " + text(asked), null);
+      throw new StartException(
+          StartException.Reason.TRANSPORT, "Cannot resolve clusterListen " + text(asked), null);
     }
     Topology.Node self = topology.node(spec.nodeId).orElseThrow();
     if (asked.getPort() != 0 && !self.address().endsWith(":" + asked.getPort())) {
-      LOG.warn("clusterListen {} has another port than this node's address {} in the topology: the other nodes connect"
-          + " to the latter", text(asked), self.address());
+      LOG.warn(
+          "clusterListen {} has another port than this node's address {} in the topology: the other nodes connect"
+              + " to the latter",
+          text(asked),
+          self.address());
     }
     byte[] secret = spec.secret != null ? spec.secret.clone() : randomSecret();
     try {
-      transport = NetworkTransport.builder(spec.nodeId, secret, scheduler)
-          .bind(listen)
-          .resolver(new PeerAddresses(topology, disk))
-          .build();
+      transport =
+          NetworkTransport.builder(spec.nodeId, secret, scheduler)
+              .bind(listen)
+              .resolver(new PeerAddresses(topology, disk))
+              .build();
     } catch (UncheckedIOException e) {
-      throw new StartException(StartException.Reason.TRANSPORT,
-          "Cannot listen on " + text(asked) + " for the cluster transport: " + e.getCause(), e);
+      throw new StartException(
+          StartException.Reason.TRANSPORT,
+          "Cannot listen on " + text(asked) + " for the cluster transport: " + e.getCause(),
+          e);
     }
     undo.add(transport::close);
 
-    node = ClusterNode.builder()
-        .id(spec.nodeId)
-        .topology(topology)
-        .store(store)
-        .transport(transport)
-        .registry(registry)
-        .scheduler(scheduler)
-        .diskExecutor(disk)
-        .config(spec.config)
-        .tempDir(staging(spec.dataDirs.get(0)))
-        .build();
+    node =
+        ClusterNode.builder()
+            .id(spec.nodeId)
+            .topology(topology)
+            .store(store)
+            .transport(transport)
+            .registry(registry)
+            .scheduler(scheduler)
+            .diskExecutor(disk)
+            .config(spec.config)
+            .tempDir(staging(spec.dataDirs.get(0)))
+            .build();
     undo.add(node::close);
-    LOG.info("Node {} joining its cluster of {} nodes ({} slots, {} replicas each; cluster transport on {})", id,
-        topology.nodes().size(), topology.slotCount(), topology.replicationFactor(), transport.localAddress());
+    LOG.info(
+        "Node {} joining its cluster of {} nodes ({} slots, {} replicas each; cluster transport on {})",
+        id,
+        topology.nodes().size(),
+        topology.slotCount(),
+        topology.replicationFactor(),
+        transport.localAddress());
     try {
       node.start().get(spec.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StartException(StartException.Reason.INTERRUPTED,
-          "Interrupted while node " + id + " was joining its cluster", e);
+      throw new StartException(
+          StartException.Reason.INTERRUPTED,
+          "Interrupted while node " + id + " was joining its cluster",
+          e);
     } catch (ExecutionException e) {
-      throw new StartException(StartException.Reason.JOIN,
-          "Node " + id + " could not join its cluster: " + e.getCause(), e.getCause());
+      throw new StartException(
+          StartException.Reason.JOIN,
+          "Node " + id + " could not join its cluster: " + e.getCause(),
+          e.getCause());
     } catch (TimeoutException e) {
-      throw new StartException(StartException.Reason.JOIN, "Node " + id + " did not join its cluster within "
-          + spec.startTimeout.toSeconds() + " s (is the registry reachable?)", e);
+      throw new StartException(
+          StartException.Reason.JOIN,
+          "Node "
+              + id
+              + " did not join its cluster within "
+              + spec.startTimeout.toSeconds()
+              + " s (is the registry reachable?)",
+          e);
     }
     view = node.asBlobStore(io);
   }
@@ -253,8 +308,9 @@ public final class ClusterMember implements AutoCloseable {
   }
 
   /**
-   * The blocking {@link BlobStore} view of the cluster through this member ({@link ClusterNode#asBlobStore}),
-   * reading PUT bodies on the member's own threads. Do not close it: {@link #close()} closes the member.
+   * The blocking {@link BlobStore} view of the cluster through this member ({@link
+   * ClusterNode#asBlobStore}), reading PUT bodies on the member's own threads. Do not close it:
+   * {@link #close()} closes the member.
    */
   public BlobStore blobStore() {
     return view;
@@ -266,8 +322,8 @@ public final class ClusterMember implements AutoCloseable {
   }
 
   /**
-   * Whether this member can serve requests now: it has started, is not closed, and holds a valid lease in
-   * the registry (false while out of touch with the registry). A health check asks this.
+   * Whether this member can serve requests now: it has started, is not closed, and holds a valid
+   * lease in the registry (false while out of touch with the registry). A health check asks this.
    */
   public boolean ready() {
     synchronized (this) {
@@ -279,9 +335,9 @@ public final class ClusterMember implements AutoCloseable {
   }
 
   /**
-   * Closes everything this member created, in reverse order of the start: leaves the cluster, closes the
-   * transport, the registry (unless given), stops the threads, closes the store. Failures are logged, and
-   * the other parts still close. Idempotent.
+   * Closes everything this member created, in reverse order of the start: leaves the cluster,
+   * closes the transport, the registry (unless given), stops the threads, closes the store.
+   * Failures are logged, and the other parts still close. Idempotent.
    *
    * @return true if every part closed cleanly
    */
@@ -327,7 +383,10 @@ public final class ClusterMember implements AutoCloseable {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
-  /** The staging directory, emptied of files an earlier run left (the store's lock makes it ours alone). */
+  /**
+   * The staging directory, emptied of files an earlier run left (the store's lock makes it ours
+   * alone).
+   */
   private static Path staging(Path firstDataDir) {
     Path dir = firstDataDir.resolve(STAGING_DIR);
     if (Files.isDirectory(dir)) {
@@ -341,5 +400,4 @@ public final class ClusterMember implements AutoCloseable {
     }
     return dir;
   }
-
 }

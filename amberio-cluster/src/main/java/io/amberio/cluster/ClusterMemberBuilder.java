@@ -1,10 +1,25 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster;
 
 import io.amberio.cluster.ClusterMember.StartException;
+import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.registry.etcd.EtcdRegistry;
 import io.amberio.cluster.registry.etcd.EtcdRegistryBuilder;
 import io.amberio.cluster.registry.memory.InMemoryRegistry;
-import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.core.BlobStoreBuilder;
 import java.net.InetSocketAddress;
@@ -19,10 +34,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * Configures and starts a {@link ClusterMember}; from {@link ClusterMember#builder()}. Required:
- * {@link #nodeId}, {@link #topology}, {@link #dataDirs}, one registry ({@link #etcd}, {@link #registry} or
- * {@link #inMemoryRegistry}), and {@link #secret} when the topology has more than one node. Every argument is
- * checked when given; each option may be set once, and a second call names the first value. What is missing
- * or does not fit together is rejected by {@link #start()} before anything is opened.
+ * {@link #nodeId}, {@link #topology}, {@link #dataDirs}, one registry ({@link #etcd}, {@link
+ * #registry} or {@link #inMemoryRegistry}), and {@link #secret} when the topology has more than one
+ * node. Every argument is checked when given; each option may be set once, and a second call names
+ * the first value. What is missing or does not fit together is rejected by {@link #start()} before
+ * anything is opened.
  */
 public final class ClusterMemberBuilder {
   NodeId nodeId;
@@ -53,8 +69,8 @@ public final class ClusterMemberBuilder {
   }
 
   /**
-   * The cluster: slot count, replication factor, and every node with the {@code host:port} its cluster
-   * transport listens on (the same topology on every member). Required.
+   * The cluster: slot count, replication factor, and every node with the {@code host:port} its
+   * cluster transport listens on (the same topology on every member). Required.
    */
   public ClusterMemberBuilder topology(Topology topology) {
     Objects.requireNonNull(topology, "topology");
@@ -64,7 +80,10 @@ public final class ClusterMemberBuilder {
         PeerAddresses.parse(n.address());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "topology: node '" + n.id() + "' needs a host:port address for the network transport: " + e.getMessage());
+            "topology: node '"
+                + n.id()
+                + "' needs a host:port address for the network transport: "
+                + e.getMessage());
       }
     }
     this.topology = topology;
@@ -72,8 +91,8 @@ public final class ClusterMemberBuilder {
   }
 
   /**
-   * The data directories (disks) of the store, created if missing; the slots are spread over them in
-   * this order. The first also holds {@value ClusterMember#STAGING_DIR}. Required.
+   * The data directories (disks) of the store, created if missing; the slots are spread over them
+   * in this order. The first also holds {@value ClusterMember#STAGING_DIR}. Required.
    */
   public ClusterMemberBuilder dataDirs(List<Path> dirs) {
     Objects.requireNonNull(dirs, "dataDirs");
@@ -94,8 +113,8 @@ public final class ClusterMemberBuilder {
 
   /**
    * Where the cluster transport listens; an unresolved address is resolved at start. Port 0 picks a
-   * free port (then no other node can reach this one: for tests). Default: every interface, at the port
-   * of this node's address in the topology.
+   * free port (then no other node can reach this one: for tests). Default: every interface, at the
+   * port of this node's address in the topology.
    */
   public ClusterMemberBuilder clusterListen(InetSocketAddress address) {
     Objects.requireNonNull(address, "clusterListen");
@@ -106,13 +125,14 @@ public final class ClusterMemberBuilder {
 
   /**
    * The cluster secret every node shares, at least 16 bytes: every frame between the nodes is
-   * authenticated with it (HMAC-SHA256). Required for a cluster of more than one node; a one-node cluster
-   * without one uses a random secret.
+   * authenticated with it (HMAC-SHA256). Required for a cluster of more than one node; a one-node
+   * cluster without one uses a random secret.
    */
   public ClusterMemberBuilder secret(byte[] secret) {
     Objects.requireNonNull(secret, "secret");
     if (this.secret != null) {
-      throw new IllegalStateException("secret was already set (to a secret of " + this.secret.length + " bytes)");
+      throw new IllegalStateException(
+          "secret was already set (to a secret of " + this.secret.length + " bytes)");
     }
     if (secret.length < 16) {
       throw new IllegalArgumentException("secret must be at least 16 bytes, was " + secret.length);
@@ -144,7 +164,8 @@ public final class ClusterMemberBuilder {
 
   /**
    * The registry is {@code registry}, which the host created and closes after this member: for a
-   * registry of its own making, or several members in one process over one {@link InMemoryRegistry}.
+   * registry of its own making, or several members in one process over one {@link
+   * InMemoryRegistry}.
    */
   public ClusterMemberBuilder registry(Registry registry) {
     Objects.requireNonNull(registry, "registry");
@@ -174,9 +195,9 @@ public final class ClusterMemberBuilder {
   }
 
   /**
-   * Sets store options (chunk size, retention, ...) on the builder the member opens its store with; the
-   * member sets the data directories and the slot count (the topology's), so {@code options} must not.
-   * Default: the store's defaults.
+   * Sets store options (chunk size, retention, ...) on the builder the member opens its store with;
+   * the member sets the data directories and the slot count (the topology's), so {@code options}
+   * must not. Default: the store's defaults.
    */
   public ClusterMemberBuilder storeOptions(UnaryOperator<BlobStoreBuilder> options) {
     Objects.requireNonNull(options, "storeOptions");
@@ -196,8 +217,8 @@ public final class ClusterMemberBuilder {
   }
 
   /**
-   * Threads running the store's blocking calls (reads, writes, fsyncs), 1 to 1024; default
-   * {@value ClusterMember#DEFAULT_DISK_THREADS}.
+   * Threads running the store's blocking calls (reads, writes, fsyncs), 1 to 1024; default {@value
+   * ClusterMember#DEFAULT_DISK_THREADS}.
    */
   public ClusterMemberBuilder diskThreads(int threads) {
     once("diskThreads", diskThreads);
@@ -206,8 +227,9 @@ public final class ClusterMemberBuilder {
   }
 
   /**
-   * Threads reading PUT bodies for {@link ClusterMember#blobStore()}, 1 to 10000: as many as PUTs may
-   * run at once (more wait); default {@value ClusterMember#DEFAULT_BLOB_STORE_THREADS}. Idle threads end.
+   * Threads reading PUT bodies for {@link ClusterMember#blobStore()}, 1 to 10000: as many as PUTs
+   * may run at once (more wait); default {@value ClusterMember#DEFAULT_BLOB_STORE_THREADS}. Idle
+   * threads end.
    */
   public ClusterMemberBuilder blobStoreThreads(int threads) {
     once("blobStoreThreads", blobStoreThreads);
@@ -227,21 +249,25 @@ public final class ClusterMemberBuilder {
   }
 
   /**
-   * Opens the store, the threads, the registry client and the transport, and waits until the node has
-   * joined its cluster. The builder cannot start a second member.
+   * Opens the store, the threads, the registry client and the transport, and waits until the node
+   * has joined its cluster. The builder cannot start a second member.
    *
-   * @throws IllegalStateException if a required option is missing, or the member was already started
+   * @throws IllegalStateException if a required option is missing, or the member was already
+   *     started
    * @throws IllegalArgumentException if the options do not fit together (the node is not in the
    *     topology, an in-memory registry for a cluster of several nodes)
-   * @throws StartException if a part cannot be opened or the node cannot join; nothing is left running
+   * @throws StartException if a part cannot be opened or the node cannot join; nothing is left
+   *     running
    */
   public ClusterMember start() throws StartException {
     check();
     config = config == null ? ClusterConfig.DEFAULTS : config;
     storeOptions = storeOptions == null ? UnaryOperator.identity() : storeOptions;
-    schedulerThreads = schedulerThreads == null ? ClusterMember.DEFAULT_SCHEDULER_THREADS : schedulerThreads;
+    schedulerThreads =
+        schedulerThreads == null ? ClusterMember.DEFAULT_SCHEDULER_THREADS : schedulerThreads;
     diskThreads = diskThreads == null ? ClusterMember.DEFAULT_DISK_THREADS : diskThreads;
-    blobStoreThreads = blobStoreThreads == null ? ClusterMember.DEFAULT_BLOB_STORE_THREADS : blobStoreThreads;
+    blobStoreThreads =
+        blobStoreThreads == null ? ClusterMember.DEFAULT_BLOB_STORE_THREADS : blobStoreThreads;
     startTimeout = startTimeout == null ? ClusterMember.DEFAULT_START_TIMEOUT : startTimeout;
     started = true;
     return ClusterMember.start(this);
@@ -261,19 +287,26 @@ public final class ClusterMemberBuilder {
       throw new IllegalStateException("dataDirs is required");
     }
     if (registryChoice == null) {
-      throw new IllegalStateException("a registry is required: etcd(endpoints), registry(registry) or inMemoryRegistry()");
+      throw new IllegalStateException(
+          "a registry is required: etcd(endpoints), registry(registry) or inMemoryRegistry()");
     }
     if (topology.node(nodeId).isEmpty()) {
-      throw new IllegalArgumentException("nodeId '" + nodeId + "' is not in the topology " + topology.nodeIds());
+      throw new IllegalArgumentException(
+          "nodeId '" + nodeId + "' is not in the topology " + topology.nodeIds());
     }
     int nodes = topology.nodes().size();
     if (secret == null && nodes > 1) {
-      throw new IllegalStateException("secret is required for a cluster of " + nodes + " nodes (only a one-node "
-          + "cluster may run with a random one)");
+      throw new IllegalStateException(
+          "secret is required for a cluster of "
+              + nodes
+              + " nodes (only a one-node "
+              + "cluster may run with a random one)");
     }
     if (inMemoryRegistry && nodes > 1) {
-      throw new IllegalArgumentException("inMemoryRegistry() serves a one-node cluster only, and the topology has "
-          + nodes + " nodes: use etcd(endpoints), or registry(registry) shared by the members of one process");
+      throw new IllegalArgumentException(
+          "inMemoryRegistry() serves a one-node cluster only, and the topology has "
+              + nodes
+              + " nodes: use etcd(endpoints), or registry(registry) shared by the members of one process");
     }
   }
 
@@ -282,7 +315,8 @@ public final class ClusterMemberBuilder {
     if (clusterListen != null) {
       return clusterListen;
     }
-    return new InetSocketAddress(PeerAddresses.parse(topology.node(nodeId).orElseThrow().address()).getPort());
+    return new InetSocketAddress(
+        PeerAddresses.parse(topology.node(nodeId).orElseThrow().address()).getPort());
   }
 
   private void onceRegistry() {
@@ -299,7 +333,8 @@ public final class ClusterMemberBuilder {
 
   private static int range(String option, int value, int min, int max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(option + " must be " + min + " to " + max + ", was " + value);
+      throw new IllegalArgumentException(
+          option + " must be " + min + " to " + max + ", was " + value);
     }
     return value;
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster;
 
 import io.amberio.cluster.internal.Bodies;
@@ -13,14 +28,15 @@ import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.FrameSource;
 import io.amberio.cluster.transport.Transport;
 import io.amberio.core.BlobInfo;
+import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.ByteRange;
 import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
-import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.Scheduler;
+import io.amberio.core.replica.ReplicaStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -38,21 +54,21 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import io.amberio.core.BlobStore;
 
 /**
- * One member of an Amberio cluster: it serves its replicas of the slots it holds and coordinates any
- * client request, whichever node holds the data.
+ * One member of an Amberio cluster: it serves its replicas of the slots it holds and coordinates
+ * any client request, whichever node holds the data.
  *
- * <p>Every operation is asynchronous and never blocks the calling thread; the store's blocking calls run on
- * the injected disk executor. {@link #asBlobStore} gives the blocking {@link io.amberio.core.BlobStore}
- * view an HTTP server uses. Writes are two-phase commits decided in the registry; reads are served by a
- * replica in the slot's in-sync set that holds a valid lease (see {@code docs/consistency.md}).
+ * <p>Every operation is asynchronous and never blocks the calling thread; the store's blocking
+ * calls run on the injected disk executor. {@link #asBlobStore} gives the blocking {@link
+ * io.amberio.core.BlobStore} view an HTTP server uses. Writes are two-phase commits decided in the
+ * registry; reads are served by a replica in the slot's in-sync set that holds a valid lease (see
+ * {@code docs/consistency.md}).
  *
- * <p>The node uses the parts it is given and closes none of them: the caller owns the store, transport,
- * registry, scheduler and any executor it passed, and closes them after {@link #close()}. The one part it
- * owns is the default disk pool, made when no disk executor is given and shut down when the node closes or
- * halts.
+ * <p>The node uses the parts it is given and closes none of them: the caller owns the store,
+ * transport, registry, scheduler and any executor it passed, and closes them after {@link
+ * #close()}. The one part it owns is the default disk pool, made when no disk executor is given and
+ * shut down when the node closes or halts.
  *
  * <p>Its life, as {@link #state()} tells it:
  *
@@ -67,9 +83,9 @@ import io.amberio.core.BlobStore;
  *    +--------------------+-------------------+-----> HALTED   (a simulated crash: nothing more is sent)
  * </pre>
  *
- * A start that fails leaves the node STARTING (close or halt it). {@link #start()} is allowed only from
- * NEW: starting twice, or after a close or a halt, throws {@link IllegalStateException}. {@link #close()}
- * and {@link #halt()} of a node already closing, closed or halted do nothing.
+ * A start that fails leaves the node STARTING (close or halt it). {@link #start()} is allowed only
+ * from NEW: starting twice, or after a close or a halt, throws {@link IllegalStateException}.
+ * {@link #close()} and {@link #halt()} of a node already closing, closed or halted do nothing.
  */
 public final class ClusterNode implements AutoCloseable {
   /** The stages of a node's life; see the class comment for the transitions. */
@@ -113,15 +129,19 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Joins the cluster: serves requests, loads the prepared transactions of an earlier life, takes a lease,
-   * loads the slots and starts its duties.
+   * Joins the cluster: serves requests, loads the prepared transactions of an earlier life, takes a
+   * lease, loads the slots and starts its duties.
    *
    * @throws IllegalStateException if the node is not NEW (started already, closed or halted)
    */
   public CompletableFuture<Void> start() {
     if (!state.compareAndSet(State.NEW, State.STARTING)) {
-      throw new IllegalStateException("node " + ctx.self + " cannot start: it is " + state.get()
-          + " (a node starts once, from NEW)");
+      throw new IllegalStateException(
+          "node "
+              + ctx.self
+              + " cannot start: it is "
+              + state.get()
+              + " (a node starts once, from NEW)");
     }
     return rooms.start().thenRun(() -> state.compareAndSet(State.STARTING, State.RUNNING));
   }
@@ -140,8 +160,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Whether the node has started (its prepared transactions from an earlier life are known) and holds a
-   * valid lease: it can serve the slots it is in sync for.
+   * Whether the node has started (its prepared transactions from an earlier life are known) and
+   * holds a valid lease: it can serve the slots it is in sync for.
    */
   public boolean ready() {
     return state.get() == State.RUNNING && rooms.liveness.leaseValid();
@@ -152,7 +172,10 @@ public final class ClusterNode implements AutoCloseable {
     return rooms.slots.serving(slot);
   }
 
-  /** Writes a new version; see {@link io.amberio.core.BlobStore#put}. The body is read once, frame by frame. */
+  /**
+   * Writes a new version; see {@link io.amberio.core.BlobStore#put}. The body is read once, frame
+   * by frame.
+   */
   public CompletableFuture<BlobInfo> put(String path, FrameSource data, PutOptions options) {
     BlobStoreException refused = refusal(path);
     if (refused != null) {
@@ -168,9 +191,10 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Why an operation on {@code path} is refused before it starts, or null: a closed (or halted) node answers
-   * CLOSED; a path with an unpaired surrogate is INVALID_PATH, as in the local store, because UTF-8 on the
-   * way to a replica would turn it into another, valid path. The replica's store checks every other rule.
+   * Why an operation on {@code path} is refused before it starts, or null: a closed (or halted)
+   * node answers CLOSED; a path with an unpaired surrogate is INVALID_PATH, as in the local store,
+   * because UTF-8 on the way to a replica would turn it into another, valid path. The replica's
+   * store checks every other rule.
    */
   private boolean ended() {
     State s = state.get();
@@ -183,12 +207,19 @@ public final class ClusterNode implements AutoCloseable {
     }
     for (int i = 0; path != null && i < path.length(); i++) {
       char c = path.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < path.length() && Character.isLowSurrogate(path.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < path.length()
+          && Character.isLowSurrogate(path.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         String shown = path.length() > 80 ? path.substring(0, 80) + "..." : path;
-        return BlobStoreException.of(BlobStoreException.Reason.INVALID_PATH, "invalid path '"
-            + shown.replaceAll("\\p{Cntrl}", "?") + "': a path must be valid Unicode (unpaired surrogate at index " + i + ")");
+        return BlobStoreException.of(
+            BlobStoreException.Reason.INVALID_PATH,
+            "invalid path '"
+                + shown.replaceAll("\\p{Cntrl}", "?")
+                + "': a path must be valid Unicode (unpaired surrogate at index "
+                + i
+                + ")");
       }
     }
     return null;
@@ -203,7 +234,10 @@ public final class ClusterNode implements AutoCloseable {
     if (refused != null) {
       return CompletableFuture.failedFuture(refused);
     }
-    return rooms.reads.read(path, options, false).thenApply(r -> new BlobRead(r.info(), r.range(), r.body()));
+    return rooms
+        .reads
+        .read(path, options, false)
+        .thenApply(r -> new BlobRead(r.info(), r.range(), r.body()));
   }
 
   /** The metadata of the current version, or of {@code version}. */
@@ -212,7 +246,8 @@ public final class ClusterNode implements AutoCloseable {
     if (refused != null) {
       return CompletableFuture.failedFuture(refused);
     }
-    GetOptions o = version.isPresent() ? GetOptions.version(version.getAsLong()) : GetOptions.current();
+    GetOptions o =
+        version.isPresent() ? GetOptions.version(version.getAsLong()) : GetOptions.current();
     return rooms.reads.read(path, o, true).thenApply(ReadRouter.Answer::info);
   }
 
@@ -248,7 +283,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** What this node knows of a slot. */
-  public record SlotView(int slot, long epoch, List<NodeId> replicas, List<NodeId> inSync, List<NodeId> learners) {}
+  public record SlotView(
+      int slot, long epoch, List<NodeId> replicas, List<NodeId> inSync, List<NodeId> learners) {}
 
   /** The cached registry state of {@code slot}. */
   public SlotView slot(int slot) {
@@ -256,7 +292,11 @@ public final class ClusterNode implements AutoCloseable {
     if (s == null) {
       return new SlotView(slot, 0, ctx.placement.replicas(slot), List.of(), List.of());
     }
-    return new SlotView(slot, s.epoch(), s.replicas(), new ArrayList<>(s.inSync().keySet()),
+    return new SlotView(
+        slot,
+        s.epoch(),
+        s.replicas(),
+        new ArrayList<>(s.inSync().keySet()),
         new ArrayList<>(s.learners().keySet()));
   }
 
@@ -270,7 +310,9 @@ public final class ClusterNode implements AutoCloseable {
     return rooms.txns.preparedCount();
   }
 
-  /** A blocking {@link io.amberio.core.BlobStore} over this node, its blocking reads on {@code io}. */
+  /**
+   * A blocking {@link io.amberio.core.BlobStore} over this node, its blocking reads on {@code io}.
+   */
   public BlobStore asBlobStore(Executor io) {
     return new ClusterBlobStore(this, io);
   }
@@ -294,8 +336,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Stops at once, as a crash would: no lease revoke, nothing more sent. For simulations, which then close
-   * the store abruptly or not at all.
+   * Stops at once, as a crash would: no lease revoke, nothing more sent. For simulations, which
+   * then close the store abruptly or not at all.
    */
   public void halt() {
     if (leave(State.HALTED) == null) {
@@ -305,7 +347,10 @@ public final class ClusterNode implements AutoCloseable {
     shutDownOwnDisk();
   }
 
-  /** Moves from NEW, STARTING or RUNNING to {@code to}; the state left, or null if there was none to leave. */
+  /**
+   * Moves from NEW, STARTING or RUNNING to {@code to}; the state left, or null if there was none to
+   * leave.
+   */
   private State leave(State to) {
     while (true) {
       State s = state.get();
@@ -324,23 +369,33 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** The size of the default disk pool: the store's calls block on I/O, so more threads than cores. */
+  /**
+   * The size of the default disk pool: the store's calls block on I/O, so more threads than cores.
+   */
   static final int DEFAULT_DISK_THREADS = 16;
 
   /** A bounded pool of daemon threads, idle ones ending after 30 seconds. */
   private static ExecutorService diskPool(NodeId id) {
     AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_DISK_THREADS, DEFAULT_DISK_THREADS, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "amberio-disk-" + id.value() + "-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            DEFAULT_DISK_THREADS,
+            DEFAULT_DISK_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "amberio-disk-" + id.value() + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
 
-  /** Assembles a node. Every part is required but the config, executor, random and temp directory. */
+  /**
+   * Assembles a node. Every part is required but the config, executor, random and temp directory.
+   */
   public static final class Builder {
     private NodeId id;
     private Topology topology;
@@ -387,8 +442,9 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * Runs the store's blocking calls. Defaults to a pool of {@value ClusterNode#DEFAULT_DISK_THREADS}
-     * daemon threads owned by the node and shut down when it closes; a simulation passes its scheduler.
+     * Runs the store's blocking calls. Defaults to a pool of {@value
+     * ClusterNode#DEFAULT_DISK_THREADS} daemon threads owned by the node and shut down when it
+     * closes; a simulation passes its scheduler.
      */
     public Builder diskExecutor(Executor disk) {
       this.disk = Objects.requireNonNull(disk, "disk");
@@ -420,19 +476,39 @@ public final class ClusterNode implements AutoCloseable {
       Objects.requireNonNull(registry, "registry is required");
       Objects.requireNonNull(scheduler, "scheduler is required");
       if (topology.node(id).isEmpty()) {
-        throw new IllegalArgumentException("node '" + id + "' is not in the topology " + topology.nodeIds());
+        throw new IllegalArgumentException(
+            "node '" + id + "' is not in the topology " + topology.nodeIds());
       }
       if (!transport.self().equals(id)) {
-        throw new IllegalArgumentException("the transport is for node '" + transport.self() + "', not '" + id + "'");
+        throw new IllegalArgumentException(
+            "the transport is for node '" + transport.self() + "', not '" + id + "'");
       }
       if (store.slotCount() != topology.slotCount()) {
-        throw new IllegalArgumentException("the store has " + store.slotCount() + " slots, the topology "
-            + topology.slotCount() + "; they must be equal");
+        throw new IllegalArgumentException(
+            "the store has "
+                + store.slotCount()
+                + " slots, the topology "
+                + topology.slotCount()
+                + "; they must be equal");
       }
       ExecutorService ownDisk = disk == null ? diskPool(id) : null;
-      NodeContext ctx = new NodeContext(id, store, transport, registry, scheduler, disk == null ? ownDisk : disk, config,
-          Placement.initial(topology), random == null ? new Random() : random, bugs);
-      return new ClusterNode(ctx, tempDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "amberio-" + id.value()) : tempDir,
+      NodeContext ctx =
+          new NodeContext(
+              id,
+              store,
+              transport,
+              registry,
+              scheduler,
+              disk == null ? ownDisk : disk,
+              config,
+              Placement.initial(topology),
+              random == null ? new Random() : random,
+              bugs);
+      return new ClusterNode(
+          ctx,
+          tempDir == null
+              ? Path.of(System.getProperty("java.io.tmpdir"), "amberio-" + id.value())
+              : tempDir,
           ownDisk);
     }
   }

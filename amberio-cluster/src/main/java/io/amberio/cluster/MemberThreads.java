@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster;
 
 import java.util.concurrent.ExecutorService;
@@ -16,7 +31,9 @@ final class MemberThreads {
 
   private MemberThreads() {}
 
-  /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ...: they never keep the JVM alive. */
+  /**
+   * Daemon threads named {@code prefix-1}, {@code prefix-2}, ...: they never keep the JVM alive.
+   */
   static ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
@@ -27,8 +44,8 @@ final class MemberThreads {
   }
 
   /**
-   * The threads of the scheduler: a cancelled timer leaves the queue at once (nodes cancel many timeouts),
-   * and delayed tasks are dropped at shutdown instead of run.
+   * The threads of the scheduler: a cancelled timer leaves the queue at once (nodes cancel many
+   * timeouts), and delayed tasks are dropped at shutdown instead of run.
    */
   static ScheduledThreadPoolExecutor timers(int threads, String prefix) {
     ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(threads, threads(prefix));
@@ -37,10 +54,13 @@ final class MemberThreads {
     return timers;
   }
 
-  /** A pool of at most {@code threads} threads that end after 30 s idle, with an unbounded queue. */
+  /**
+   * A pool of at most {@code threads} threads that end after 30 s idle, with an unbounded queue.
+   */
   static ExecutorService pool(int threads, String prefix) {
     ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads(prefix));
+        new ThreadPoolExecutor(
+            threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads(prefix));
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
@@ -52,4 +72,5 @@ final class MemberThreads {
       pool.shutdownNow();
       LOG.warn("Threads still busy after 10 s were interrupted: {}", pool);
     }
-  }}
+  }
+}

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster;
 
 import io.amberio.cluster.topology.Topology;
@@ -12,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where each peer's transport listens, for a {@link ClusterMember}'s network transport: the topology's
- * {@code host:port} addresses, resolved once at start and again in the background every {@link #REFRESH}
- * (sends must not wait for DNS), so a peer whose name did not resolve, or moved, is found.
+ * Where each peer's transport listens, for a {@link ClusterMember}'s network transport: the
+ * topology's {@code host:port} addresses, resolved once at start and again in the background every
+ * {@link #REFRESH} (sends must not wait for DNS), so a peer whose name did not resolve, or moved,
+ * is found.
  */
 final class PeerAddresses implements Function<NodeId, InetSocketAddress> {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
@@ -67,9 +83,12 @@ final class PeerAddresses implements Function<NodeId, InetSocketAddress> {
       host = address.substring(0, colon);
       port = address.substring(colon + 1);
     }
-    if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')
+    if (port.isEmpty()
+        || port.length() > 5
+        || !port.chars().allMatch(c -> c >= '0' && c <= '9')
         || Integer.parseInt(port) > 65_535) {
-      throw new IllegalArgumentException("the port of '" + address + "' is not a number 0 to 65535");
+      throw new IllegalArgumentException(
+          "the port of '" + address + "' is not a number 0 to 65535");
     }
     return InetSocketAddress.createUnresolved(host, Integer.parseInt(port));
   }
@@ -77,16 +96,18 @@ final class PeerAddresses implements Function<NodeId, InetSocketAddress> {
   @Override
   public InetSocketAddress apply(NodeId id) {
     Entry e = resolved.get(id);
-    if ((e == null || System.nanoTime() - e.resolvedAt > REFRESH.toNanos()) && peers.containsKey(id)
+    if ((e == null || System.nanoTime() - e.resolvedAt > REFRESH.toNanos())
+        && peers.containsKey(id)
         && resolving.putIfAbsent(id, Boolean.TRUE) == null) {
       try {
-        background.execute(() -> {
-          try {
-            resolveNow(id);
-          } finally {
-            resolving.remove(id);
-          }
-        });
+        background.execute(
+            () -> {
+              try {
+                resolveNow(id);
+              } finally {
+                resolving.remove(id);
+              }
+            });
       } catch (RuntimeException rejected) {
         resolving.remove(id);
       }
@@ -98,7 +119,10 @@ final class PeerAddresses implements Function<NodeId, InetSocketAddress> {
     InetSocketAddress peer = peers.get(id);
     InetSocketAddress a = new InetSocketAddress(peer.getHostString(), peer.getPort());
     if (a.isUnresolved()) {
-      LOG.warn("Cannot resolve the address {} of node {}; retrying in the background", texts.get(id), id);
+      LOG.warn(
+          "Cannot resolve the address {} of node {}; retrying in the background",
+          texts.get(id),
+          id);
       return;
     }
     resolved.put(id, new Entry(a, System.nanoTime()));

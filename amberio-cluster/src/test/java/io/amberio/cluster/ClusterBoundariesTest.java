@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster;
 
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -37,59 +52,81 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>no cycle among its packages, each package taken on its own (the rooms of {@code internal}
  *       included), apart from the assembly: {@link ClusterNode} (with its builder) and {@code
- *       ClusterBlobStore} build every room and are reached from the simulation and the internal builder
- *       hook, and {@link ClusterMember} (with its builder and its package-private parts) wires a node from
- *       the topology, a registry and a transport, so they are the top of the graph and left out of it;</li>
- *   <li>no accessible class outside {@code io.amberio.cluster.internal..} shows an internal type in a public
- *       or protected signature (field, constructor, method, throws clause, supertype): what the module
- *       exports never leaks what it does not;</li>
- *   <li>the module descriptor exports no internal package.</li>
+ *       ClusterBlobStore} build every room and are reached from the simulation and the internal
+ *       builder hook, and {@link ClusterMember} (with its builder and its package-private parts)
+ *       wires a node from the topology, a registry and a transport, so they are the top of the
+ *       graph and left out of it;
+ *   <li>no accessible class outside {@code io.amberio.cluster.internal..} shows an internal type in
+ *       a public or protected signature (field, constructor, method, throws clause, supertype):
+ *       what the module exports never leaks what it does not;
+ *   <li>the module descriptor exports no internal package.
  * </ul>
  */
 class ClusterBoundariesTest {
   static final String ROOT = "io.amberio.cluster";
   static final String INTERNAL = ROOT + ".internal";
 
-  private static final JavaClasses MAIN = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages(ROOT);
+  private static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages(ROOT);
 
   /** The classes that assemble a node or a member, with their nested types. */
-  private static final List<String> ASSEMBLERS = List.of("ClusterNode", "ClusterBlobStore", "ClusterMember",
-      "ClusterMemberBuilder", "PeerAddresses", "MemberThreads");
+  private static final List<String> ASSEMBLERS =
+      List.of(
+          "ClusterNode",
+          "ClusterBlobStore",
+          "ClusterMember",
+          "ClusterMemberBuilder",
+          "PeerAddresses",
+          "MemberThreads");
 
-  static final DescribedPredicate<JavaClass> ASSEMBLY = DescribedPredicate.describe("the assembly " + ASSEMBLERS,
-      c -> c.getPackageName().equals(ROOT)
-          && ASSEMBLERS.contains(c.getName().substring(ROOT.length() + 1).split("\\$")[0]));
+  static final DescribedPredicate<JavaClass> ASSEMBLY =
+      DescribedPredicate.describe(
+          "the assembly " + ASSEMBLERS,
+          c ->
+              c.getPackageName().equals(ROOT)
+                  && ASSEMBLERS.contains(c.getName().substring(ROOT.length() + 1).split("\\$")[0]));
 
   static ArchRule noPackageCycles() {
-    return slices().assignedFrom(new SliceAssignment() {
-      @Override
-      public SliceIdentifier getIdentifierOf(JavaClass c) {
-        if (ASSEMBLY.test(c) || !(c.getPackageName().equals(ROOT) || c.getPackageName().startsWith(ROOT + "."))) {
-          return SliceIdentifier.ignore();
-        }
-        return SliceIdentifier.of(c.getPackageName());
-      }
+    return slices()
+        .assignedFrom(
+            new SliceAssignment() {
+              @Override
+              public SliceIdentifier getIdentifierOf(JavaClass c) {
+                if (ASSEMBLY.test(c)
+                    || !(c.getPackageName().equals(ROOT)
+                        || c.getPackageName().startsWith(ROOT + "."))) {
+                  return SliceIdentifier.ignore();
+                }
+                return SliceIdentifier.of(c.getPackageName());
+              }
 
-      @Override
-      public String getDescription() {
-        return "every package of " + ROOT + " but the assembly";
-      }
-    }).should().beFreeOfCycles();
+              @Override
+              public String getDescription() {
+                return "every package of " + ROOT + " but the assembly";
+              }
+            })
+        .should()
+        .beFreeOfCycles();
   }
 
   static ArchRule noInternalTypeInAPublicSignature() {
-    return ArchRuleDefinition.classes().that(DescribedPredicate.describe("are accessible outside the internal packages",
-            ClusterBoundariesTest::accessibleOutsideInternal))
-        .should(new ArchCondition<JavaClass>("not show a type of an internal package in a public or protected signature") {
-          @Override
-          public void check(JavaClass c, ConditionEvents events) {
-            for (String leak : leaks(c)) {
-              events.add(SimpleConditionEvent.violated(c, leak));
-            }
-          }
-        });
+    return ArchRuleDefinition.classes()
+        .that(
+            DescribedPredicate.describe(
+                "are accessible outside the internal packages",
+                ClusterBoundariesTest::accessibleOutsideInternal))
+        .should(
+            new ArchCondition<JavaClass>(
+                "not show a type of an internal package in a public or protected signature") {
+              @Override
+              public void check(JavaClass c, ConditionEvents events) {
+                for (String leak : leaks(c)) {
+                  events.add(SimpleConditionEvent.violated(c, leak));
+                }
+              }
+            });
   }
 
   @Test
@@ -114,9 +151,9 @@ class ClusterBoundariesTest {
   }
 
   /**
-   * Whether a package is internal: the protocol's rooms under {@link #INTERNAL}, and the private parts of an
-   * exported SPI package ({@code transport.internal}, {@code registry.internal}, ...), any package with an
-   * {@code internal} segment.
+   * Whether a package is internal: the protocol's rooms under {@link #INTERNAL}, and the private
+   * parts of an exported SPI package ({@code transport.internal}, {@code registry.internal}, ...),
+   * any package with an {@code internal} segment.
    */
   static boolean isInternal(String packageName) {
     return List.of(packageName.split("\\.")).contains("internal");
@@ -135,7 +172,8 @@ class ClusterBoundariesTest {
   }
 
   private static boolean visible(JavaMember m) {
-    return m.getModifiers().contains(JavaModifier.PUBLIC) || m.getModifiers().contains(JavaModifier.PROTECTED);
+    return m.getModifiers().contains(JavaModifier.PUBLIC)
+        || m.getModifiers().contains(JavaModifier.PROTECTED);
   }
 
   /** Every internal type in a visible signature of {@code c}, described. */

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,8 +28,8 @@ import io.amberio.core.BlobStoreException;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
-import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.VersionState;
+import io.amberio.core.replica.ReplicaStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +37,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 
-/** Listing across a three-node cluster: every page may come from another node, and cursors carry over. */
+/**
+ * Listing across a three-node cluster: every page may come from another node, and cursors carry
+ * over.
+ */
 class ClusterListingTest {
   @TempDir Path dir;
   private SimScheduler sched;
@@ -41,19 +59,41 @@ class ClusterListingTest {
     sched = SimScheduler.create(11);
     InMemoryNetwork net = InMemoryNetwork.builder(sched, new Random(1)).build();
     InMemoryRegistry registry = new InMemoryRegistry(sched);
-    List<Topology.Node> tn = List.of(Topology.Node.of("a", "a:1"), Topology.Node.of("b", "b:1"), Topology.Node.of("c", "c:1"));
+    List<Topology.Node> tn =
+        List.of(
+            Topology.Node.of("a", "a:1"),
+            Topology.Node.of("b", "b:1"),
+            Topology.Node.of("c", "c:1"));
     Topology topology = Topology.of(16, 3, tn);
     for (Topology.Node n : tn) {
-      ReplicaStore store = ReplicaStore.open(BlobStore.builder().dataDir(dir.resolve(n.id().value())).slotCount(16)
-          .clock(sched.clock()));
+      ReplicaStore store =
+          ReplicaStore.open(
+              BlobStore.builder()
+                  .dataDir(dir.resolve(n.id().value()))
+                  .slotCount(16)
+                  .clock(sched.clock()));
       stores.add(store);
-      ClusterNode node = ClusterNode.builder().id(n.id()).topology(topology).store(store)
-          .transport(net.join(n.id())).registry(registry).scheduler(sched).diskExecutor(sched).random(new Random(n.id().hashCode())).build();
+      ClusterNode node =
+          ClusterNode.builder()
+              .id(n.id())
+              .topology(topology)
+              .store(store)
+              .transport(net.join(n.id()))
+              .registry(registry)
+              .scheduler(sched)
+              .diskExecutor(sched)
+              .random(new Random(n.id().hashCode()))
+              .build();
       nodes.add(node);
       node.start();
     }
-    assertThat(sched.runUntil(() -> nodes.stream().allMatch(ClusterNode::ready)
-        && nodes.stream().allMatch(n -> IntStream.range(0, 16).allMatch(n::serving)), Duration.ofSeconds(30)))
+    assertThat(
+            sched.runUntil(
+                () ->
+                    nodes.stream().allMatch(ClusterNode::ready)
+                        && nodes.stream()
+                            .allMatch(n -> IntStream.range(0, 16).allMatch(n::serving)),
+                Duration.ofSeconds(30)))
         .isTrue();
   }
 
@@ -71,8 +111,16 @@ class ClusterListingTest {
   void pagesFromAlternatingNodesVisitEveryPathOnceInByteOrder() {
     TreeSet<String> expected = new TreeSet<>(ListPage.PATH_ORDER);
     for (int i = 0; i < 150; i++) {
-      String path = (i % 3 == 0 ? "x/" : "d/") + "k" + i + (i % 7 == 0 ? "\u00e9" : "") + (i % 11 == 0 ? "\uD83D\uDE00" : "");
-      join(nodes.get(i % 3).put(path, ("v" + i).getBytes(StandardCharsets.UTF_8), PutOptions.defaults()));
+      String path =
+          (i % 3 == 0 ? "x/" : "d/")
+              + "k"
+              + i
+              + (i % 7 == 0 ? "\u00e9" : "")
+              + (i % 11 == 0 ? "\uD83D\uDE00" : "");
+      join(
+          nodes
+              .get(i % 3)
+              .put(path, ("v" + i).getBytes(StandardCharsets.UTF_8), PutOptions.defaults()));
       if (path.startsWith("d/")) {
         expected.add(path);
       }
@@ -116,15 +164,24 @@ class ClusterListingTest {
       }
       r = r.withCursor(p.nextCursor());
     }
-    assertThat(all).extracting(i -> i.path() + "#" + i.version() + " " + i.state())
-        .containsExactly("v/p#3 " + VersionState.MARKER, "v/p#2 " + VersionState.LIVE, "v/p#1 " + VersionState.TOMBSTONED,
+    assertThat(all)
+        .extracting(i -> i.path() + "#" + i.version() + " " + i.state())
+        .containsExactly(
+            "v/p#3 " + VersionState.MARKER,
+            "v/p#2 " + VersionState.LIVE,
+            "v/p#1 " + VersionState.TOMBSTONED,
             "v/q#1 " + VersionState.LIVE);
   }
 
   @Test
   void aCursorThatWasNeverIssuedIsRejected() {
-    assertThatThrownBy(() -> join(nodes.get(0).list(new ListRequest("", 10, "not-a-cursor", false))))
+    assertThatThrownBy(
+            () -> join(nodes.get(0).list(new ListRequest("", 10, "not-a-cursor", false))))
         .hasRootCauseInstanceOf(BlobStoreException.class)
-        .rootCause().satisfies(e -> assertThat(((BlobStoreException) e).reason()).isEqualTo(BlobStoreException.Reason.INVALID_CURSOR));
+        .rootCause()
+        .satisfies(
+            e ->
+                assertThat(((BlobStoreException) e).reason())
+                    .isEqualTo(BlobStoreException.Reason.INVALID_CURSOR));
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import io.amberio.core.internal.LocalBlobStore;
@@ -10,8 +25,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Configures and opens a {@link BlobStore}. Every option is checked when set, and setting one twice is an
- * error that names the earlier value. Only {@link #dataDir(Path)} is required.
+ * Configures and opens a {@link BlobStore}. Every option is checked when set, and setting one twice
+ * is an error that names the earlier value. Only {@link #dataDir(Path)} is required.
  *
  * <pre>{@code
  * try (BlobStore store = BlobStore.builder().dataDir(Path.of("data")).build()) {
@@ -22,24 +37,32 @@ import java.util.Objects;
 public final class BlobStoreBuilder {
   /** Default number of slots, fixed when a store is created. */
   public static final int DEFAULT_SLOT_COUNT = 2048;
+
   /** Default chunk size: 4 MiB. */
   public static final int DEFAULT_CHUNK_SIZE = 4 << 20;
+
   /** Default size up to which blobs live inline in the slot's database (see docs/benchmarks.md). */
   public static final int DEFAULT_INLINE_THRESHOLD = 64 << 10;
+
   /** Default maximum blob size: 5 GiB. */
   public static final long DEFAULT_MAX_BLOB_SIZE = 5L << 30;
+
   /** Default retention of tombstones and delete markers before garbage collection. */
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
+
   /** Default interval between garbage collections. */
   public static final Duration DEFAULT_GC_INTERVAL = Duration.ofHours(1);
+
   /**
-   * Default number of slots kept open at once: all of them, since hashing spreads any busy workload over
-   * every slot and reopening a slot costs several file operations. Each open slot costs about 200 KiB of
-   * native memory (one SQLite connection); lower this on small machines with many slots.
+   * Default number of slots kept open at once: all of them, since hashing spreads any busy workload
+   * over every slot and reopening a slot costs several file operations. Each open slot costs about
+   * 200 KiB of native memory (one SQLite connection); lower this on small machines with many slots.
    */
   public static final int DEFAULT_MAX_OPEN_SLOTS = 4096;
+
   /** Default time after which an unused slot is closed. */
   public static final Duration DEFAULT_IDLE_SLOT_TIMEOUT = Duration.ofSeconds(60);
+
   /** Default free space each disk keeps: writes that would eat into it fail with NO_SPACE. */
   public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
 
@@ -75,7 +98,10 @@ public final class BlobStoreBuilder {
     return this;
   }
 
-  /** The number of slots (1 to 65536); fixed when the store is created. Default {@value #DEFAULT_SLOT_COUNT}. */
+  /**
+   * The number of slots (1 to 65536); fixed when the store is created. Default {@value
+   * #DEFAULT_SLOT_COUNT}.
+   */
   public BlobStoreBuilder slotCount(int count) {
     requireUnset("slotCount", slotCount);
     requireRange("slotCount", count, 1, 65_536);
@@ -91,7 +117,9 @@ public final class BlobStoreBuilder {
     return this;
   }
 
-  /** Blobs of at most this many bytes live inline in the slot database; 0 disables. Default 64 KiB. */
+  /**
+   * Blobs of at most this many bytes live inline in the slot database; 0 disables. Default 64 KiB.
+   */
   public BlobStoreBuilder inlineThreshold(int bytes) {
     requireUnset("inlineThreshold", inlineThreshold);
     requireRange("inlineThreshold", bytes, 0, 1 << 20);
@@ -107,7 +135,9 @@ public final class BlobStoreBuilder {
     return this;
   }
 
-  /** How long tombstones and delete markers are kept before garbage collection. Default 24 hours. */
+  /**
+   * How long tombstones and delete markers are kept before garbage collection. Default 24 hours.
+   */
   public BlobStoreBuilder retention(Duration duration) {
     requireUnset("retention", retention);
     retention = requireNotNegative("retention", duration);
@@ -121,7 +151,10 @@ public final class BlobStoreBuilder {
     return this;
   }
 
-  /** How many slots may be open at once (at least 1). Default {@value #DEFAULT_MAX_OPEN_SLOTS}; see there. */
+  /**
+   * How many slots may be open at once (at least 1). Default {@value #DEFAULT_MAX_OPEN_SLOTS}; see
+   * there.
+   */
   public BlobStoreBuilder maxOpenSlots(int count) {
     requireUnset("maxOpenSlots", maxOpenSlots);
     requireRange("maxOpenSlots", count, 1, 65_536);
@@ -136,7 +169,9 @@ public final class BlobStoreBuilder {
     return this;
   }
 
-  /** Free space each disk keeps; a write that would leave less fails with NO_SPACE. Default 64 MiB. */
+  /**
+   * Free space each disk keeps; a write that would leave less fails with NO_SPACE. Default 64 MiB.
+   */
   public BlobStoreBuilder minFreeBytes(long bytes) {
     requireUnset("minFreeBytes", minFreeBytes);
     requireRange("minFreeBytes", bytes, 0, Long.MAX_VALUE);
@@ -144,7 +179,10 @@ public final class BlobStoreBuilder {
     return this;
   }
 
-  /** The clock for version timestamps, blob ids, retention and idle timeouts. Default the system clock. */
+  /**
+   * The clock for version timestamps, blob ids, retention and idle timeouts. Default the system
+   * clock.
+   */
   public BlobStoreBuilder clock(InstantSource source) {
     requireUnset("clock", clock);
     clock = Objects.requireNonNull(source, "clock");
@@ -152,10 +190,11 @@ public final class BlobStoreBuilder {
   }
 
   /**
-   * The scheduler for background work (garbage collection every {@link #gcInterval}, closing idle slots).
-   * Its tasks read and write the disks, so its threads must be allowed to block; a test or a simulation may
-   * instead run them by hand. The store cancels its tasks at close but does not stop the scheduler. Default:
-   * one daemon thread owned by the store, stopped at close (a collection running then is let finish).
+   * The scheduler for background work (garbage collection every {@link #gcInterval}, closing idle
+   * slots). Its tasks read and write the disks, so its threads must be allowed to block; a test or
+   * a simulation may instead run them by hand. The store cancels its tasks at close but does not
+   * stop the scheduler. Default: one daemon thread owned by the store, stopped at close (a
+   * collection running then is let finish).
    */
   public BlobStoreBuilder scheduler(Scheduler scheduler) {
     requireUnset("scheduler", this.scheduler);
@@ -164,11 +203,13 @@ public final class BlobStoreBuilder {
   }
 
   /**
-   * Opens the store, creating it if the directories are empty, and reclaims what unfinished writes left.
+   * Opens the store, creating it if the directories are empty, and reclaims what unfinished writes
+   * left.
    *
    * @throws IllegalStateException if no data directory was given
-   * @throws BlobStoreException with reason INCOMPATIBLE_STORE if a directory holds a store made with
-   *     another slot count, another set of disks, or a newer format; IO_ERROR if a directory is unusable
+   * @throws BlobStoreException with reason INCOMPATIBLE_STORE if a directory holds a store made
+   *     with another slot count, another set of disks, or a newer format; IO_ERROR if a directory
+   *     is unusable
    */
   public BlobStore build() {
     if (dataDirs.isEmpty()) {
@@ -177,7 +218,8 @@ public final class BlobStoreBuilder {
     int chunk = or(chunkSize, DEFAULT_CHUNK_SIZE);
     int inline = or(inlineThreshold, Math.min(DEFAULT_INLINE_THRESHOLD, chunk));
     if (inline > chunk) {
-      throw new IllegalStateException("inlineThreshold (" + inline + ") must not exceed chunkSize (" + chunk + ")");
+      throw new IllegalStateException(
+          "inlineThreshold (" + inline + ") must not exceed chunkSize (" + chunk + ")");
     }
     StoreSettings settings =
         new StoreSettings(
@@ -208,7 +250,8 @@ public final class BlobStoreBuilder {
 
   private static void requireRange(String name, long value, long min, long max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", was " + value);
+      throw new IllegalArgumentException(
+          name + " must be " + min + " to " + max + ", was " + value);
     }
   }
 

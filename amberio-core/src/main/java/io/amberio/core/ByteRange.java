@@ -1,15 +1,30 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import java.util.Objects;
 
 /**
- * Which bytes of a blob to read, as a client asks for them before the blob's size is known: the whole
- * blob, {@code first-last}, {@code first-} or the last {@code n} bytes. {@link #resolve(long)} turns it
- * into an offset and a length.
+ * Which bytes of a blob to read, as a client asks for them before the blob's size is known: the
+ * whole blob, {@code first-last}, {@code first-} or the last {@code n} bytes. {@link
+ * #resolve(long)} turns it into an offset and a length.
  *
- * <p>{@link #all()} (no range asked for) differs from {@code from(0)} (the range {@code bytes=0-}) only for
- * an empty blob: the whole of an empty blob is the empty read, while every byte range of it is
- * unsatisfiable (RFC 9110).
+ * <p>{@link #all()} (no range asked for) differs from {@code from(0)} (the range {@code bytes=0-})
+ * only for an empty blob: the whole of an empty blob is the empty read, while every byte range of
+ * it is unsatisfiable (RFC 9110).
  *
  * @param kind the form of the range
  * @param first the first byte (CLOSED, FROM), or the suffix length (SUFFIX); 0 for ALL
@@ -70,8 +85,9 @@ public record ByteRange(Kind kind, long first, long last) {
   }
 
   /**
-   * Resolves this range against a blob of {@code size} bytes, following RFC 9110: a last byte past the end
-   * is clamped; a range that starts at or past the end, or an empty suffix, is unsatisfiable.
+   * Resolves this range against a blob of {@code size} bytes, following RFC 9110: a last byte past
+   * the end is clamped; a range that starts at or past the end, or an empty suffix, is
+   * unsatisfiable.
    *
    * @throws BlobStoreException with reason RANGE_NOT_SATISFIABLE
    */

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import io.amberio.core.internal.ListCursor;
@@ -17,23 +32,23 @@ public record ListPage(List<BlobInfo> items, String nextCursor) {
   }
 
   /**
-   * The order of listings: paths in the byte order of their UTF-8 encodings (code point order, not the
-   * UTF-16 order of {@link String#compareTo}).
+   * The order of listings: paths in the byte order of their UTF-8 encodings (code point order, not
+   * the UTF-16 order of {@link String#compareTo}).
    */
   public static final Comparator<String> PATH_ORDER = ListPage::compareUtf8;
 
   /**
-   * The cursor that continues a listing right after {@code item}: what {@link #nextCursor()} would be on a
-   * page that ended with it. Lets a caller that merges pages (a cluster node merging replicas) hand out
-   * cursors every node accepts.
+   * The cursor that continues a listing right after {@code item}: what {@link #nextCursor()} would
+   * be on a page that ended with it. Lets a caller that merges pages (a cluster node merging
+   * replicas) hand out cursors every node accepts.
    */
   public static String cursorAfter(BlobInfo item, boolean allVersions) {
     return ListCursor.after(item.path(), item.version(), allVersions);
   }
 
   /**
-   * Compares two strings in the byte order of their UTF-8 encodings, which is code point order (not the
-   * UTF-16 order of {@link String#compareTo}).
+   * Compares two strings in the byte order of their UTF-8 encodings, which is code point order (not
+   * the UTF-16 order of {@link String#compareTo}).
    */
   private static int compareUtf8(String a, String b) {
     int i = 0;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import java.util.Objects;
@@ -7,13 +22,16 @@ import java.util.Objects;
  *
  * @param prefix only paths that start with it ("" for all)
  * @param limit at most this many items, 1 to {@value #MAX_LIMIT}
- * @param cursor the {@link ListPage#nextCursor()} of the previous page, or {@code null} for the first
- * @param allVersions list every version (markers and tombstones included) instead of current versions
+ * @param cursor the {@link ListPage#nextCursor()} of the previous page, or {@code null} for the
+ *     first
+ * @param allVersions list every version (markers and tombstones included) instead of current
+ *     versions
  */
 public record ListRequest(String prefix, int limit, String cursor, boolean allVersions) {
 
   /** The default page size. */
   public static final int DEFAULT_LIMIT = 1000;
+
   /** The largest page size. */
   public static final int MAX_LIMIT = 10_000;
 

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import java.util.Objects;
@@ -19,10 +34,14 @@ public record PutOptions(OptionalLong expectedVersion, String contentType) {
     Objects.requireNonNull(expectedVersion, "expectedVersion");
     Objects.requireNonNull(contentType, "contentType");
     if (expectedVersion.isPresent() && expectedVersion.getAsLong() < 1) {
-      throw new IllegalArgumentException("expected version must be >= 1, was " + expectedVersion.getAsLong());
+      throw new IllegalArgumentException(
+          "expected version must be >= 1, was " + expectedVersion.getAsLong());
     }
-    if (contentType.isEmpty() || contentType.length() > 255 || !contentType.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-      throw new IllegalArgumentException("content type must be 1 to 255 printable ASCII characters");
+    if (contentType.isEmpty()
+        || contentType.length() > 255
+        || !contentType.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      throw new IllegalArgumentException(
+          "content type must be 1 to 255 printable ASCII characters");
     }
   }
 

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import java.time.Duration;
@@ -9,10 +24,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Time and task execution for components that run on their own: the cluster's protocol and the store's
- * background work. Every component takes one by injection and never reaches for threads or the system
- * clock, so the same code runs on real threads and, in simulation or a test, on one seeded thread with
- * simulated time.
+ * Time and task execution for components that run on their own: the cluster's protocol and the
+ * store's background work. Every component takes one by injection and never reaches for threads or
+ * the system clock, so the same code runs on real threads and, in simulation or a test, on one
+ * seeded thread with simulated time.
  *
  * <p>Tasks must not block: a component waits for I/O by chaining on a {@code CompletableFuture}.
  */
@@ -25,7 +40,9 @@ public interface Scheduler extends Executor {
   @Override
   void execute(Runnable task);
 
-  /** Runs {@code task} once after {@code delay}; the returned handle cancels it if it has not run. */
+  /**
+   * Runs {@code task} once after {@code delay}; the returned handle cancels it if it has not run.
+   */
   Cancellable schedule(Duration delay, Runnable task);
 
   /** A scheduled task that can still be cancelled. */
@@ -34,7 +51,10 @@ public interface Scheduler extends Executor {
     boolean cancel();
   }
 
-  /** A scheduler on real threads and the system clock. The caller owns and shuts down {@code executor}. */
+  /**
+   * A scheduler on real threads and the system clock. The caller owns and shuts down {@code
+   * executor}.
+   */
   static Scheduler system(ScheduledExecutorService executor) {
     Objects.requireNonNull(executor, "executor");
     InstantSource clock = InstantSource.system();
@@ -51,7 +71,8 @@ public interface Scheduler extends Executor {
 
       @Override
       public Cancellable schedule(Duration delay, Runnable task) {
-        ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> f =
+            executor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
       }
     };

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -29,9 +44,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The boundaries of the core module, checked on the compiled classes: no package cycles, the module exports
- * the user API to everyone and the replica seam to the cluster alone, and no exported signature names a type
- * its readers cannot see.
+ * The boundaries of the core module, checked on the compiled classes: no package cycles, the module
+ * exports the user API to everyone and the replica seam to the cluster alone, and no exported
+ * signature names a type its readers cannot see.
  */
 class ArchitectureTest {
   private static final String API = "io.amberio.core";
@@ -54,27 +69,38 @@ class ArchitectureTest {
   }
 
   /**
-   * The engine depends on the API's types (it implements them); the API reaches the engine only through its
-   * two doors: the builder opens the store, and {@link ListPage#cursorAfter} encodes a cursor with the
-   * engine's codec. So the API package and the engine form no cycle beyond those two edges.
+   * The engine depends on the API's types (it implements them); the API reaches the engine only
+   * through its two doors: the builder opens the store, and {@link ListPage#cursorAfter} encodes a
+   * cursor with the engine's codec. So the API package and the engine form no cycle beyond those
+   * two edges.
    */
   @Test
   void theApiReachesTheEngineOnlyThroughItsDoors() {
     noClasses()
-        .that().resideInAnyPackage(API, REPLICA)
-        .and().doNotHaveFullyQualifiedName(BlobStoreBuilder.class.getName())
-        .and().doNotHaveFullyQualifiedName(ListPage.class.getName())
-        .should().dependOnClassesThat().resideInAPackage(INTERNAL + "..")
+        .that()
+        .resideInAnyPackage(API, REPLICA)
+        .and()
+        .doNotHaveFullyQualifiedName(BlobStoreBuilder.class.getName())
+        .and()
+        .doNotHaveFullyQualifiedName(ListPage.class.getName())
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(INTERNAL + "..")
         .check(classes);
     noClasses()
-        .that().resideInAPackage(API)
-        .should().dependOnClassesThat().resideInAPackage(REPLICA + "..")
+        .that()
+        .resideInAPackage(API)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(REPLICA + "..")
         .check(classes);
   }
 
   @Test
-  void theModuleExportsTheApiToAllAndTheReplicaSeamToTheClusterOnly() throws IOException, URISyntaxException {
-    Path classesDir = Path.of(BlobStore.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  void theModuleExportsTheApiToAllAndTheReplicaSeamToTheClusterOnly()
+      throws IOException, URISyntaxException {
+    Path classesDir =
+        Path.of(BlobStore.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     ModuleDescriptor module;
     try (InputStream in = Files.newInputStream(classesDir.resolve("module-info.class"))) {
       module = ModuleDescriptor.read(in);
@@ -116,7 +142,8 @@ class ArchitectureTest {
           m.getThrowsClause().getTypes().forEach(shown::add);
         }
       }
-      shown.build()
+      shown
+          .build()
           .flatMap(t -> t.getAllInvolvedRawTypes().stream())
           .filter(t -> hidden.stream().anyMatch(h -> t.getPackageName().startsWith(h)))
           .forEach(t -> leaks.add(c.getName() + " shows " + t.getName()));

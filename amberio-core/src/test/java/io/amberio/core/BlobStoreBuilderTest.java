@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
@@ -17,7 +32,8 @@ class BlobStoreBuilderTest {
 
   @Test
   void aDataDirectoryIsRequired() {
-    assertThatThrownBy(() -> BlobStore.builder().slotCount(4).build()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> BlobStore.builder().slotCount(4).build())
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -28,21 +44,36 @@ class BlobStoreBuilderTest {
 
   @Test
   void optionsOutOfRangeAreRejectedWhenSet() {
-    assertThatThrownBy(() -> BlobStore.builder().slotCount(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().slotCount(65_537)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().chunkSize((64 << 10) - 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().chunkSize((64 << 20) + 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().inlineThreshold(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().inlineThreshold((1 << 20) + 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().maxBlobSize(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().retention(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().gcInterval(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().maxOpenSlots(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().idleSlotTimeout(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().minFreeBytes(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BlobStore.builder().retention(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> BlobStore.builder().clock(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> BlobStore.builder().dataDir(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> BlobStore.builder().slotCount(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().slotCount(65_537))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().chunkSize((64 << 10) - 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().chunkSize((64 << 20) + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().inlineThreshold(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().inlineThreshold((1 << 20) + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().maxBlobSize(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().retention(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().gcInterval(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().maxOpenSlots(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().idleSlotTimeout(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().minFreeBytes(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobStore.builder().retention(null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> BlobStore.builder().clock(null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> BlobStore.builder().dataDir(null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -53,22 +84,34 @@ class BlobStoreBuilderTest {
     assertThatThrownBy(() -> BlobStore.builder().chunkSize(1 << 20).chunkSize(1 << 21))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(Integer.toString(1 << 20));
-    assertThatThrownBy(() -> BlobStore.builder().retention(Duration.ofMinutes(5)).retention(Duration.ofMinutes(6)))
+    assertThatThrownBy(
+            () ->
+                BlobStore.builder()
+                    .retention(Duration.ofMinutes(5))
+                    .retention(Duration.ofMinutes(6)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(Duration.ofMinutes(5).toString());
-    assertThatThrownBy(() -> BlobStore.builder().clock(InstantSource.system()).clock(InstantSource.system()))
+    assertThatThrownBy(
+            () -> BlobStore.builder().clock(InstantSource.system()).clock(InstantSource.system()))
         .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void anInlineThresholdAboveTheChunkSizeIsRejected() {
-    assertThatThrownBy(() -> BlobStore.builder().dataDir(dir).chunkSize(64 << 10).inlineThreshold((64 << 10) + 1).build())
+    assertThatThrownBy(
+            () ->
+                BlobStore.builder()
+                    .dataDir(dir)
+                    .chunkSize(64 << 10)
+                    .inlineThreshold((64 << 10) + 1)
+                    .build())
         .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void defaultsGiveAWorkingStore() {
-    try (BlobStore s = BlobStore.builder().dataDir(dir).gcInterval(Duration.ZERO).minFreeBytes(0).build()) {
+    try (BlobStore s =
+        BlobStore.builder().dataDir(dir).gcInterval(Duration.ZERO).minFreeBytes(0).build()) {
       assertThat(s.slotCount()).isEqualTo(BlobStoreBuilder.DEFAULT_SLOT_COUNT);
       s.put("hello.txt", bytes(5, 1));
       assertThat(TestSupport.readCurrent(s, "hello.txt")).isEqualTo(bytes(5, 1));
@@ -77,9 +120,17 @@ class BlobStoreBuilderTest {
 
   @Test
   void aMaximumSizeOfZeroAcceptsOnlyEmptyBlobs() {
-    try (BlobStore s = BlobStore.builder().dataDir(dir).slotCount(2).maxBlobSize(0).gcInterval(Duration.ZERO).minFreeBytes(0).build()) {
+    try (BlobStore s =
+        BlobStore.builder()
+            .dataDir(dir)
+            .slotCount(2)
+            .maxBlobSize(0)
+            .gcInterval(Duration.ZERO)
+            .minFreeBytes(0)
+            .build()) {
       assertThat(s.put("empty", new byte[0]).size()).isZero();
-      assertThat(TestSupport.reasonOf(() -> s.put("one", new byte[1]))).isEqualTo(BlobStoreException.Reason.TOO_LARGE);
+      assertThat(TestSupport.reasonOf(() -> s.put("one", new byte[1])))
+          .isEqualTo(BlobStoreException.Reason.TOO_LARGE);
     }
   }
 }

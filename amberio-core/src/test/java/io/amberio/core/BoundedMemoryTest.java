@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Heap use does not grow with blob size: a child JVM with a 48 MiB heap writes and reads back a blob
- * several times larger than its heap, streaming both ways.
+ * Heap use does not grow with blob size: a child JVM with a 48 MiB heap writes and reads back a
+ * blob several times larger than its heap, streaming both ways.
  */
 class BoundedMemoryTest {
   static final long SIZE = 200L << 20;
@@ -88,10 +103,17 @@ class BoundedMemoryTest {
     return total + ":" + HexFormat.of().formatHex(md.digest());
   }
 
-  /** The child: writes the big blob with default settings (4 MiB chunks), reads it back, prints OK. */
+  /**
+   * The child: writes the big blob with default settings (4 MiB chunks), reads it back, prints OK.
+   */
   public static void main(String[] args) throws Exception {
     try (BlobStore store =
-        BlobStore.builder().dataDir(Path.of(args[0])).slotCount(4).gcInterval(Duration.ZERO).minFreeBytes(0).build()) {
+        BlobStore.builder()
+            .dataDir(Path.of(args[0]))
+            .slotCount(4)
+            .gcInterval(Duration.ZERO)
+            .minFreeBytes(0)
+            .build()) {
       String want = digest(new Generated(SIZE));
       BlobInfo info = store.put("big", new Generated(SIZE), PutOptions.defaults());
       if (info.size() != SIZE) {
@@ -103,7 +125,8 @@ class BoundedMemoryTest {
           throw new AssertionError("digest " + got + " != " + want);
         }
       }
-      try (BlobContent c = store.get("big", GetOptions.current().withRange(ByteRange.suffix(SIZE - 1000)))) {
+      try (BlobContent c =
+          store.get("big", GetOptions.current().withRange(ByteRange.suffix(SIZE - 1000)))) {
         byte[] buf = new byte[1 << 16];
         long total = 0;
         int n;

@@ -1,7 +1,23 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.f4b6a3.ulid.Ulid;
 import io.amberio.core.testkit.TestSupport;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,18 +46,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import com.github.f4b6a3.ulid.Ulid;
 
 /**
- * Kills a writing child JVM ({@link CrashWriter}) with SIGKILL at random moments, cycle after cycle on the
- * same directories, and checks after each kill (with the store reopened, which recovers) that every
- * acknowledged write reads back byte for byte, that nothing partial is visible, and that the bytes of
- * unfinished writes were reclaimed.
+ * Kills a writing child JVM ({@link CrashWriter}) with SIGKILL at random moments, cycle after cycle
+ * on the same directories, and checks after each kill (with the store reopened, which recovers)
+ * that every acknowledged write reads back byte for byte, that nothing partial is visible, and that
+ * the bytes of unfinished writes were reclaimed.
  *
  * <p>The seed is {@code -Damberio.crash.seed=N} (default fixed); it is named in every failure.
  *
- * <p>What this cannot test: SIGKILL leaves the page cache intact, so a missing fsync goes unnoticed here;
- * only a power cut (or a file system that drops unsynced writes) would show it.
+ * <p>What this cannot test: SIGKILL leaves the page cache intact, so a missing fsync goes unnoticed
+ * here; only a power cut (or a file system that drops unsynced writes) would show it.
  */
 class CrashRecoveryTest {
   static final int K = 64 * 1024;
@@ -59,7 +74,9 @@ class CrashRecoveryTest {
 
     void numbered(String path, long version, String where, String line) {
       String key = path + "@" + version;
-      assertThat(puts.containsKey(key) || markers.contains(key)).as(where + ": version handed out twice: " + line).isFalse();
+      assertThat(puts.containsKey(key) || markers.contains(key))
+          .as(where + ": version handed out twice: " + line)
+          .isFalse();
       maxVersion.merge(path, version, Math::max);
     }
   }
@@ -87,11 +104,15 @@ class CrashRecoveryTest {
   private Acks runCycles(String mode, int cycles, Verifier verifier) throws Exception {
     long seed = Long.getLong("amberio.crash.seed", 0xA3B3E710L);
     Random random = new Random(seed);
-    List<Path> dirs = List.of(Files.createDirectories(tmp.resolve("disk0")), Files.createDirectories(tmp.resolve("disk1")));
+    List<Path> dirs =
+        List.of(
+            Files.createDirectories(tmp.resolve("disk0")),
+            Files.createDirectories(tmp.resolve("disk1")));
     Acks acks = new Acks();
     for (int cycle = 0; cycle < cycles; cycle++) {
       String where = mode + " seed " + seed + ", cycle " + cycle;
-      // when the kill comes: mostly while the writers are in full swing (after the first acknowledgement);
+      // when the kill comes: mostly while the writers are in full swing (after the first
+      // acknowledgement);
       // once shortly after the store opened; once anywhere from JVM start through recovery
       int when = cycle == 3 ? 0 : cycle == 1 ? 1 : 2;
       List<String> lines = new CopyOnWriteArrayList<>();
@@ -99,18 +120,25 @@ class CrashRecoveryTest {
       CountDownLatch firstAck = new CountDownLatch(1);
       Path err = tmp.resolve(mode + "-child-" + cycle + ".err");
       Process child = startChild(dirs, seed * 100 + cycle, mode, err);
-      Thread reader = new Thread(() -> readLines(child, lines, ready, firstAck), "crash-child-reader");
+      Thread reader =
+          new Thread(() -> readLines(child, lines, ready, firstAck), "crash-child-reader");
       reader.start();
       if (when == 0) {
         Thread.sleep(100 + random.nextInt(600));
       } else {
-        assertThat(ready.await(30, TimeUnit.SECONDS)).as(where + ": child never became ready; stderr:\n" + tail(err)).isTrue();
+        assertThat(ready.await(30, TimeUnit.SECONDS))
+            .as(where + ": child never became ready; stderr:\n" + tail(err))
+            .isTrue();
         if (when == 2) {
-          assertThat(firstAck.await(30, TimeUnit.SECONDS)).as(where + ": nothing acknowledged; stderr:\n" + tail(err)).isTrue();
+          assertThat(firstAck.await(30, TimeUnit.SECONDS))
+              .as(where + ": nothing acknowledged; stderr:\n" + tail(err))
+              .isTrue();
         }
         Thread.sleep(50 + random.nextInt(750));
       }
-      assertThat(child.isAlive()).as(where + ": the child died before it was killed; stderr:\n" + tail(err)).isTrue();
+      assertThat(child.isAlive())
+          .as(where + ": the child died before it was killed; stderr:\n" + tail(err))
+          .isTrue();
       child.destroyForcibly();
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       reader.join(10_000);
@@ -137,11 +165,18 @@ class CrashRecoveryTest {
       int dirsAfterKill = dirs.stream().mapToInt(d -> StoreFiles.blobDirectories(d).size()).sum();
       int listed = verifier.verify(dirs, acks, where);
       assertNoOrphanBlobDirectories(dirs, where);
-      int dirsAfterRecovery = dirs.stream().mapToInt(d -> StoreFiles.blobDirectories(d).size()).sum();
+      int dirsAfterRecovery =
+          dirs.stream().mapToInt(d -> StoreFiles.blobDirectories(d).size()).sum();
       System.out.printf(
           "crash %s: %d lines read; so far %d puts, %d markers, %d tombstones acknowledged; %d versions listed;"
               + " blob directories %d after the kill, %d after recovery%n",
-          where, lines.size(), acks.puts.size(), acks.markers.size(), acks.tombstones.size(), listed, dirsAfterKill,
+          where,
+          lines.size(),
+          acks.puts.size(),
+          acks.markers.size(),
+          acks.tombstones.size(),
+          listed,
+          dirsAfterKill,
           dirsAfterRecovery);
     }
     return acks;
@@ -166,8 +201,10 @@ class CrashRecoveryTest {
     return new ProcessBuilder(cmd).redirectError(err.toFile()).start();
   }
 
-  private static void readLines(Process child, List<String> lines, CountDownLatch ready, CountDownLatch firstAck) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+  private static void readLines(
+      Process child, List<String> lines, CountDownLatch ready, CountDownLatch firstAck) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         if (line.equals("READY")) {
@@ -191,19 +228,33 @@ class CrashRecoveryTest {
     }
   }
 
-  /** Every listed live version reads whole, with the acknowledged bytes where there is an acknowledgement. */
-  private static void checkListedVersions(BlobStore store, List<BlobInfo> all, Acks acks, String where) {
+  /**
+   * Every listed live version reads whole, with the acknowledged bytes where there is an
+   * acknowledgement.
+   */
+  private static void checkListedVersions(
+      BlobStore store, List<BlobInfo> all, Acks acks, String where) {
     for (BlobInfo i : all) {
       String key = i.path() + "@" + i.version();
       if (i.state() != VersionState.LIVE) {
-        assertThat(i.size()).as(where + ": " + key).isEqualTo(i.state() == VersionState.MARKER ? 0 : i.size());
+        assertThat(i.size())
+            .as(where + ": " + key)
+            .isEqualTo(i.state() == VersionState.MARKER ? 0 : i.size());
         continue;
       }
       byte[] data;
       try {
         data = TestSupport.readVersion(store, i.path(), i.version());
       } catch (BlobStoreException e) {
-        throw new AssertionError(where + ": listed version " + key + " (" + i.size() + " bytes) does not read: " + e.reason(), e);
+        throw new AssertionError(
+            where
+                + ": listed version "
+                + key
+                + " ("
+                + i.size()
+                + " bytes) does not read: "
+                + e.reason(),
+            e);
       }
       assertThat(data.length).as(where + ": bytes of " + key).isEqualTo(i.size());
       Ack a = acks.puts.get(key);
@@ -211,12 +262,16 @@ class CrashRecoveryTest {
         assertThat(i.size()).as(where + ": size of " + key).isEqualTo(a.size());
         assertThat(TestSupport.sha256(data)).as(where + ": digest of " + key).isEqualTo(a.sha256());
       } else {
-        assertThat(acks.markers).as(where + ": a marker came back as a live version").doesNotContain(key);
+        assertThat(acks.markers)
+            .as(where + ": a marker came back as a live version")
+            .doesNotContain(key);
       }
     }
   }
 
-  /** Without collection: everything acknowledged is there, versions are dense, nothing half-written. */
+  /**
+   * Without collection: everything acknowledged is there, versions are dense, nothing half-written.
+   */
   private static int verifyPlain(List<Path> dirs, Acks acks, String where) {
     try (BlobStore store = CrashWriter.open(dirs, SLOTS, K, INLINE)) {
       List<BlobInfo> all = TestSupport.listAllVersions(store);
@@ -226,26 +281,35 @@ class CrashRecoveryTest {
       for (BlobInfo i : all) {
         versions.computeIfAbsent(i.path(), p -> new TreeSet<>()).add(i.version());
         states.put(i.path() + "@" + i.version(), i.state());
-        assertThat(i.state()).as(where + ": " + i.path() + "@" + i.version()).isIn(VersionState.LIVE, VersionState.MARKER);
+        assertThat(i.state())
+            .as(where + ": " + i.path() + "@" + i.version())
+            .isIn(VersionState.LIVE, VersionState.MARKER);
       }
       for (Ack a : acks.puts.values()) {
         String key = a.path() + "@" + a.version();
-        assertThat(states.get(key)).as(where + ": acknowledged write " + key).isEqualTo(VersionState.LIVE);
+        assertThat(states.get(key))
+            .as(where + ": acknowledged write " + key)
+            .isEqualTo(VersionState.LIVE);
         assertThat(store.head(a.path(), a.version()).size()).isEqualTo(a.size());
       }
       for (String m : acks.markers) {
-        assertThat(states.get(m)).as(where + ": acknowledged marker " + m).isEqualTo(VersionState.MARKER);
+        assertThat(states.get(m))
+            .as(where + ": acknowledged marker " + m)
+            .isEqualTo(VersionState.MARKER);
       }
       versions.forEach(
           (path, vs) ->
-              assertThat(vs).as(where + ": versions of " + path + " are 1..max without gaps").hasSize(vs.last().intValue()));
+              assertThat(vs)
+                  .as(where + ": versions of " + path + " are 1..max without gaps")
+                  .hasSize(vs.last().intValue()));
       return all.size();
     }
   }
 
   /**
-   * With collection running all the time: every acknowledged version either reads as acknowledged or is
-   * DELETED (tombstoned or collected), never NOT_FOUND or CORRUPT; numbers are never handed out again.
+   * With collection running all the time: every acknowledged version either reads as acknowledged
+   * or is DELETED (tombstoned or collected), never NOT_FOUND or CORRUPT; numbers are never handed
+   * out again.
    */
   private static int verifyAfterCollections(List<Path> dirs, Acks acks, String where) {
     try (BlobStore store = CrashWriter.open(dirs, SLOTS, K, INLINE)) {
@@ -260,13 +324,17 @@ class CrashRecoveryTest {
               .as(where + ": digest of " + key)
               .isEqualTo(a.sha256());
         } catch (BlobStoreException e) {
-          assertThat(e.reason()).as(where + ": acknowledged write " + key).isEqualTo(BlobStoreException.Reason.DELETED);
+          assertThat(e.reason())
+              .as(where + ": acknowledged write " + key)
+              .isEqualTo(BlobStoreException.Reason.DELETED);
         }
       }
       for (String key : union(acks.markers, acks.tombstones)) {
         String path = key.substring(0, key.lastIndexOf('@'));
         long v = Long.parseLong(key.substring(key.lastIndexOf('@') + 1));
-        assertThat(TestSupport.reasonOf(() -> store.head(path, v))).as(where + ": " + key).isEqualTo(BlobStoreException.Reason.DELETED);
+        assertThat(TestSupport.reasonOf(() -> store.head(path, v)))
+            .as(where + ": " + key)
+            .isEqualTo(BlobStoreException.Reason.DELETED);
       }
       // numbers are not handed out again, even when the versions that held them were collected
       Map<String, Long> listedMax = new HashMap<>();
@@ -278,7 +346,9 @@ class CrashRecoveryTest {
             .as(where + ": next version of " + e.getKey())
             .isGreaterThan(Math.max(e.getValue(), listedMax.getOrDefault(e.getKey(), 0L)));
         acks.numbered(e.getKey(), next.version(), where, "parent put");
-        acks.puts.put(e.getKey() + "@" + next.version(), new Ack(e.getKey(), next.version(), TestSupport.sha256(data), 10));
+        acks.puts.put(
+            e.getKey() + "@" + next.version(),
+            new Ack(e.getKey(), next.version(), TestSupport.sha256(data), 10));
       }
       return all.size();
     }
@@ -290,8 +360,12 @@ class CrashRecoveryTest {
     return u;
   }
 
-  /** With the store closed: every directory under slots/X/blobs/ is a blob of a row in slots/X/meta.sqlite3. */
-  static void assertNoOrphanBlobDirectories(List<Path> dirs, String where) throws IOException, SQLException {
+  /**
+   * With the store closed: every directory under slots/X/blobs/ is a blob of a row in
+   * slots/X/meta.sqlite3.
+   */
+  static void assertNoOrphanBlobDirectories(List<Path> dirs, String where)
+      throws IOException, SQLException {
     for (Path disk : dirs) {
       Path slots = disk.resolve("slots");
       if (!Files.isDirectory(slots)) {
@@ -316,7 +390,9 @@ class CrashRecoveryTest {
         Set<String> rows = blobIds(slot.resolve("meta.sqlite3"));
         List<String> orphans = new ArrayList<>(onDisk);
         orphans.removeAll(rows);
-        assertThat(orphans).as(where + ": blob directories in " + slot + " without a row in its meta.sqlite3").isEmpty();
+        assertThat(orphans)
+            .as(where + ": blob directories in " + slot + " without a row in its meta.sqlite3")
+            .isEmpty();
       }
     }
   }

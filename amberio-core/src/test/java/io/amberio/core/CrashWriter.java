@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import io.amberio.core.testkit.TestSupport;
@@ -11,15 +26,15 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The child process of {@link CrashRecoveryTest}: opens a store and writes from several threads until it
- * is killed. A line is printed, and flushed, only after the call it reports returned:
- * {@code ACK <path> <version> <sha256> <size> END} after a put, {@code MARK <path> <version> END} after a
- * delete and {@code TOMB <path> <version> END} after a deleteVersion.
+ * The child process of {@link CrashRecoveryTest}: opens a store and writes from several threads
+ * until it is killed. A line is printed, and flushed, only after the call it reports returned:
+ * {@code ACK <path> <version> <sha256> <size> END} after a put, {@code MARK <path> <version> END}
+ * after a delete and {@code TOMB <path> <version> END} after a deleteVersion.
  *
- * <p>Arguments: data directories (comma-separated), slot count, chunk size, inline threshold, threads,
- * seed, mode. Mode {@code plain} writes and deletes paths; mode {@code gc} also tombstones versions and
- * collects garbage all the time (retention zero, background collection every few milliseconds), so that
- * kills land in the middle of collections.
+ * <p>Arguments: data directories (comma-separated), slot count, chunk size, inline threshold,
+ * threads, seed, mode. Mode {@code plain} writes and deletes paths; mode {@code gc} also tombstones
+ * versions and collects garbage all the time (retention zero, background collection every few
+ * milliseconds), so that kills land in the middle of collections.
  */
 public final class CrashWriter {
   private CrashWriter() {}
@@ -38,7 +53,8 @@ public final class CrashWriter {
 
     BlobStoreBuilder builder = builder(dirs, slotCount, chunkSize, inlineThreshold);
     BlobStore store =
-        gc ? builder.retention(Duration.ZERO).gcInterval(Duration.ofMillis(5)).build()
+        gc
+            ? builder.retention(Duration.ZERO).gcInterval(Duration.ofMillis(5)).build()
             : builder.gcInterval(Duration.ZERO).build();
     say("READY");
     List<Thread> workers = new ArrayList<>();
@@ -50,7 +66,8 @@ public final class CrashWriter {
                 try {
                   write(store, id, new Random(seed * 1_000 + id), chunkSize, inlineThreshold, gc);
                 } catch (Throwable e) {
-                  // any failure of a writer is a failure of the test: die visibly, the parent reports stderr
+                  // any failure of a writer is a failure of the test: die visibly, the parent
+                  // reports stderr
                   e.printStackTrace();
                   Runtime.getRuntime().halt(3);
                 }
@@ -64,7 +81,8 @@ public final class CrashWriter {
     }
   }
 
-  static BlobStoreBuilder builder(List<Path> dirs, int slotCount, int chunkSize, int inlineThreshold) {
+  static BlobStoreBuilder builder(
+      List<Path> dirs, int slotCount, int chunkSize, int inlineThreshold) {
     return BlobStore.builder()
         .dataDirs(dirs)
         .slotCount(slotCount)
@@ -78,7 +96,8 @@ public final class CrashWriter {
     return builder(dirs, slotCount, chunkSize, inlineThreshold).gcInterval(Duration.ZERO).build();
   }
 
-  private static void write(BlobStore store, int id, Random r, int chunkSize, int inlineThreshold, boolean gc) {
+  private static void write(
+      BlobStore store, int id, Random r, int chunkSize, int inlineThreshold, boolean gc) {
     Map<String, Long> seen = new HashMap<>(); // the highest version this thread got per path
     while (true) {
       String path = r.nextInt(3) == 0 ? "shared/" + r.nextInt(4) : "t" + id + "/" + r.nextInt(8);
@@ -121,7 +140,16 @@ public final class CrashWriter {
       r.nextBytes(data);
       BlobInfo info = store.put(path, new ByteArrayInputStream(data), PutOptions.defaults());
       seen.merge(path, info.version(), Math::max);
-      say("ACK " + path + " " + info.version() + " " + TestSupport.sha256(data) + " " + size + " END");
+      say(
+          "ACK "
+              + path
+              + " "
+              + info.version()
+              + " "
+              + TestSupport.sha256(data)
+              + " "
+              + size
+              + " END");
     }
   }
 

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static io.amberio.core.StoreFiles.blobDirectories;
@@ -6,24 +21,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amberio.core.testkit.BlobStoreContract;
 import io.amberio.core.testkit.TestSupport;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 
-/** The contract, bound to the local store on one data directory, plus facts of its on-disk layout. */
+/**
+ * The contract, bound to the local store on one data directory, plus facts of its on-disk layout.
+ */
 class LocalBlobStoreTest extends BlobStoreContract {
 
   @Override
@@ -68,9 +85,12 @@ class LocalBlobStoreTest extends BlobStoreContract {
         .as("the blob lives in its path's slot")
         .isEqualTo(Integer.toString(store.slotOf("big")));
     try (Stream<Path> chunks = Files.list(dir.resolve("chunks"))) {
-      assertThat(chunks.map(p -> p.getFileName().toString()).sorted()).containsExactly("0", "1", "2", "3");
+      assertThat(chunks.map(p -> p.getFileName().toString()).sorted())
+          .containsExactly("0", "1", "2", "3");
     }
-    assertThat(Files.size(dir.resolve("chunks/3"))).as("the last chunk holds the remainder").isEqualTo(17);
+    assertThat(Files.size(dir.resolve("chunks/3")))
+        .as("the last chunk holds the remainder")
+        .isEqualTo(17);
     assertThat(Files.size(dir.resolve("chunks/0"))).isEqualTo(K);
     assertThat(Files.isRegularFile(dir.getParent().getParent().resolve("meta.sqlite3"))).isTrue();
   }
@@ -86,7 +106,11 @@ class LocalBlobStoreTest extends BlobStoreContract {
   @Test
   @org.junit.jupiter.api.Timeout(60)
   void oneOpenSlotServesEverySlotAndStreamsOutliveEviction() throws Exception {
-    BlobStore s = LocalBlobStoreTest.builder(config).maxOpenSlots(1).dataDir(Files.createDirectories(tmp.resolve("one-open"))).build();
+    BlobStore s =
+        LocalBlobStoreTest.builder(config)
+            .maxOpenSlots(1)
+            .dataDir(Files.createDirectories(tmp.resolve("one-open")))
+            .build();
     try {
       Map<String, byte[]> data = new HashMap<>();
       for (int i = 0; i < 40; i++) {
@@ -147,7 +171,9 @@ class LocalBlobStoreTest extends BlobStoreContract {
     try (BlobStore s = b.build()) {
       for (int size : new int[] {2 * K + 5, K + 1, 10}) {
         BlobStoreException e = TestSupport.failure(() -> s.put("p", bytes(size, 1)));
-        assertThat(e.reason()).as("a put of %d bytes", size).isEqualTo(BlobStoreException.Reason.NO_SPACE);
+        assertThat(e.reason())
+            .as("a put of %d bytes", size)
+            .isEqualTo(BlobStoreException.Reason.NO_SPACE);
       }
       assertThat(TestSupport.listAllVersions(s)).isEmpty();
       s.collectGarbage();

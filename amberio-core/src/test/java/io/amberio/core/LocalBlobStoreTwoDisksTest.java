@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
@@ -21,7 +36,9 @@ class LocalBlobStoreTwoDisksTest extends BlobStoreContract {
 
   private static List<Path> disks(Path dir) {
     try {
-      return List.of(Files.createDirectories(dir.resolve("disk0")), Files.createDirectories(dir.resolve("disk1")));
+      return List.of(
+          Files.createDirectories(dir.resolve("disk0")),
+          Files.createDirectories(dir.resolve("disk1")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -65,7 +82,8 @@ class LocalBlobStoreTwoDisksTest extends BlobStoreContract {
     put("p", bytes(10, 1));
     store.close();
     List<Path> disks = disks(storeDir);
-    BlobStoreException e = failure(() -> LocalBlobStoreTest.builder(config).dataDir(disks.get(0)).build().close());
+    BlobStoreException e =
+        failure(() -> LocalBlobStoreTest.builder(config).dataDir(disks.get(0)).build().close());
     assertThat(e.reason()).isEqualTo(BlobStoreException.Reason.INCOMPATIBLE_STORE);
     store = open(storeDir, config);
     assertThat(readCurrent(store, "p")).isEqualTo(bytes(10, 1));

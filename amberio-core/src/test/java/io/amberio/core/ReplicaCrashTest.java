@@ -1,14 +1,30 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
 import static io.amberio.core.testkit.TestSupport.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.amberio.core.replica.ReplicaStore;
+import com.github.f4b6a3.ulid.UlidCreator;
 import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.PreparedTxn;
 import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.replica.TxnKind;
 import io.amberio.core.testkit.TestSupport;
 import java.io.BufferedReader;
@@ -23,13 +39,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import com.github.f4b6a3.ulid.UlidCreator;
 
 /**
- * Prepared transactions survive SIGKILL: a child JVM ({@link #main}) prepares transactions of every kind,
- * starts one more that never finishes, says so and waits to be killed. After the kill (an unclean shutdown:
- * the journal is replayed and every slot swept), the prepared ones are listed, hold their paths and keep
- * their bytes, and can be committed or aborted; the unfinished one left nothing.
+ * Prepared transactions survive SIGKILL: a child JVM ({@link #main}) prepares transactions of every
+ * kind, starts one more that never finishes, says so and waits to be killed. After the kill (an
+ * unclean shutdown: the journal is replayed and every slot swept), the prepared ones are listed,
+ * hold their paths and keep their bytes, and can be committed or aborted; the unfinished one left
+ * nothing.
  */
 class ReplicaCrashTest {
   static final int K = 64 * 1024;
@@ -39,11 +55,19 @@ class ReplicaCrashTest {
   @TempDir Path tmp;
 
   static BlobStoreBuilder builder(Path dir) {
-    return BlobStore.builder().dataDir(dir).slotCount(4).chunkSize(K).inlineThreshold(4096)
-        .gcInterval(Duration.ZERO).minFreeBytes(0);
+    return BlobStore.builder()
+        .dataDir(dir)
+        .slotCount(4)
+        .chunkSize(K)
+        .inlineThreshold(4096)
+        .gcInterval(Duration.ZERO)
+        .minFreeBytes(0);
   }
 
-  /** The child: arguments are the data directory and the transaction ids (chunked, inline, marker, receiving). */
+  /**
+   * The child: arguments are the data directory and the transaction ids (chunked, inline, marker,
+   * receiving).
+   */
   public static void main(String[] args) throws Exception {
     ReplicaStore store = ReplicaStore.open(builder(Path.of(args[0])));
     store.put("crash/marked", bytes(5, 3));
@@ -62,7 +86,13 @@ class ReplicaCrashTest {
   }
 
   static PrepareSpec spec(String txn, String path, TxnKind kind) {
-    return new PrepareSpec(BlobId.parse(txn), path, kind, 0, kind == TxnKind.PUT ? "app/x" : null, 1234,
+    return new PrepareSpec(
+        BlobId.parse(txn),
+        path,
+        kind,
+        0,
+        kind == TxnKind.PUT ? "app/x" : null,
+        1234,
         txn.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -75,15 +105,28 @@ class ReplicaCrashTest {
       txns[i] = new BlobId(UlidCreator.getMonotonicUlid()).toString();
     }
     Path err = tmp.resolve("child.err");
-    Process child = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-            "-cp", System.getProperty("java.class.path"), ReplicaCrashTest.class.getName(),
-            dir.toString(), txns[0], txns[1], txns[2], txns[3]))
-        .redirectError(err.toFile())
-        .start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      assertThat(out.readLine()).as("the child prepared; stderr: %s", Files.readString(err)).isEqualTo("PREPARED");
-      assertThat(StoreFiles.blobDirectories(dir)).extracting(p -> p.getFileName().toString())
+    Process child =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx128m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ReplicaCrashTest.class.getName(),
+                    dir.toString(),
+                    txns[0],
+                    txns[1],
+                    txns[2],
+                    txns[3]))
+            .redirectError(err.toFile())
+            .start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(out.readLine())
+          .as("the child prepared; stderr: %s", Files.readString(err))
+          .isEqualTo("PREPARED");
+      assertThat(StoreFiles.blobDirectories(dir))
+          .extracting(p -> p.getFileName().toString())
           .as("the unfinished write has bytes on disk when it is killed")
           .contains(txns[3]);
       child.destroyForcibly();
@@ -92,12 +135,16 @@ class ReplicaCrashTest {
 
     try (ReplicaStore store = ReplicaStore.open(builder(dir))) {
       List<PreparedTxn> prepared = store.preparedTxns();
-      assertThat(prepared).extracting(t -> t.spec().txn().toString()).containsExactlyInAnyOrder(txns[0], txns[1], txns[2]);
+      assertThat(prepared)
+          .extracting(t -> t.spec().txn().toString())
+          .containsExactlyInAnyOrder(txns[0], txns[1], txns[2]);
       for (PreparedTxn t : prepared) {
-        assertThat(t.spec().context()).isEqualTo(t.spec().txn().toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(t.spec().context())
+            .isEqualTo(t.spec().txn().toString().getBytes(StandardCharsets.UTF_8));
         assertThat(reasonOf(() -> store.put(t.spec().path(), bytes(1, 1)))).isEqualTo(Reason.BUSY);
       }
-      assertThat(StoreFiles.blobDirectories(dir)).extracting(p -> p.getFileName().toString())
+      assertThat(StoreFiles.blobDirectories(dir))
+          .extracting(p -> p.getFileName().toString())
           .as("the prepared bytes are kept, the unfinished write's are reclaimed")
           .containsExactly(txns[0]);
 
@@ -107,7 +154,9 @@ class ReplicaCrashTest {
       assertThat(TestSupport.readCurrent(store, "crash/inline")).isEqualTo(INLINE);
       assertThat(store.abortPrepared(BlobId.parse(txns[2]))).isTrue();
       assertThat(store.head("crash/marked").version()).isEqualTo(1);
-      assertThat(store.abortPrepared(BlobId.parse(txns[3]))).as("the unfinished write is unknown").isFalse();
+      assertThat(store.abortPrepared(BlobId.parse(txns[3])))
+          .as("the unfinished write is unknown")
+          .isFalse();
       assertThat(store.put("crash/receiving", bytes(1, 1)).version()).isEqualTo(1);
       assertThat(store.preparedTxns()).isEmpty();
     }

@@ -1,15 +1,31 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
 import static io.amberio.core.testkit.TestSupport.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.f4b6a3.ulid.UlidCreator;
+import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.replica.TxnKind;
-import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.testkit.TestSupport.MutableClock;
 import io.amberio.core.testkit.TestSupport;
+import io.amberio.core.testkit.TestSupport.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,23 +34,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import com.github.f4b6a3.ulid.UlidCreator;
-import java.util.Arrays;
-import org.assertj.core.api.Assertions;
 
 /**
- * Copying between replicas: {@link ReplicaStore#versionsAfter} pages a slot's versions in blob-id order,
- * and {@link ReplicaStore#importVersion} stores them on another replica so that both answer alike.
+ * Copying between replicas: {@link ReplicaStore#versionsAfter} pages a slot's versions in blob-id
+ * order, and {@link ReplicaStore#importVersion} stores them on another replica so that both answer
+ * alike.
  */
 class ReplicaImportTest {
   static final int K = 64 * 1024;
@@ -57,15 +73,16 @@ class ReplicaImportTest {
   }
 
   ReplicaStore open(Path dir) {
-    return ReplicaStore.open(BlobStore.builder()
-        .dataDir(dir)
-        .slotCount(SLOTS)
-        .chunkSize(K)
-        .inlineThreshold(INLINE)
-        .retention(RETENTION)
-        .gcInterval(Duration.ZERO)
-        .clock(clock)
-        .minFreeBytes(0));
+    return ReplicaStore.open(
+        BlobStore.builder()
+            .dataDir(dir)
+            .slotCount(SLOTS)
+            .chunkSize(K)
+            .inlineThreshold(INLINE)
+            .retention(RETENTION)
+            .gcInterval(Duration.ZERO)
+            .clock(clock)
+            .minFreeBytes(0));
   }
 
   @AfterEach
@@ -76,16 +93,18 @@ class ReplicaImportTest {
 
   /** The bytes of a version on {@code from}, or none for a version without readable bytes. */
   static InputStream bytesOf(BlobStore from, BlobInfo v) {
-    return new ByteArrayInputStream(v.isLive() ? TestSupport.readVersion(from, v.path(), v.version()) : new byte[0]);
+    return new ByteArrayInputStream(
+        v.isLive() ? TestSupport.readVersion(from, v.path(), v.version()) : new byte[0]);
   }
 
   /** A stream that fails the test if it is read. */
-  static final InputStream UNREAD = new InputStream() {
-    @Override
-    public int read() {
-      throw new AssertionError("the bytes were read");
-    }
-  };
+  static final InputStream UNREAD =
+      new InputStream() {
+        @Override
+        public int read() {
+          throw new AssertionError("the bytes were read");
+        }
+      };
 
   /** Paths that all live in slot {@code slot}. */
   static List<String> pathsInSlot(BlobStore s, int slot, int count) {
@@ -102,7 +121,9 @@ class ReplicaImportTest {
   void writeHistory() {
     clock.advance(Duration.ofSeconds(1));
     source.put("live/small", bytes(100, 1));
-    source.put("live/small", new ByteArrayInputStream(bytes(200, 2)),
+    source.put(
+        "live/small",
+        new ByteArrayInputStream(bytes(200, 2)),
         PutOptions.defaults().withContentType("text/plain"));
     source.put("live/big", bytes(2 * K + 5, 3));
     source.put("live/empty", new byte[0]);
@@ -145,22 +166,28 @@ class ReplicaImportTest {
     int total = 0;
     for (int slot = 0; slot < SLOTS; slot++) {
       int s = slot;
-      List<BlobInfo> expected = new ArrayList<>(everything.stream().filter(i -> source.slotOf(i.path()) == s).toList());
+      List<BlobInfo> expected =
+          new ArrayList<>(everything.stream().filter(i -> source.slotOf(i.path()) == s).toList());
       expected.sort(Comparator.comparing(BlobInfo::blobId));
       for (int limit : new int[] {1, 2, 5, 1000}) {
         List<BlobInfo> paged = allVersionsAfter(source, slot, limit);
-        assertThat(paged).as("slot %d in pages of %d", slot, limit).containsExactlyElementsOf(expected);
+        assertThat(paged)
+            .as("slot %d in pages of %d", slot, limit)
+            .containsExactlyElementsOf(expected);
       }
       total += expected.size();
       if (!expected.isEmpty()) {
         BlobInfo last = expected.get(expected.size() - 1);
         assertThat(source.versionsAfter(slot, last.blobId(), 10)).isEmpty();
         BlobInfo first = expected.get(0);
-        assertThat(source.versionsAfter(slot, first.blobId(), 1000)).containsExactlyElementsOf(expected.subList(1, expected.size()));
+        assertThat(source.versionsAfter(slot, first.blobId(), 1000))
+            .containsExactlyElementsOf(expected.subList(1, expected.size()));
       }
     }
     assertThat(total).isEqualTo(everything.size()).isGreaterThan(20);
-    assertThat(everything).extracting(BlobInfo::state).contains(VersionState.LIVE, VersionState.TOMBSTONED, VersionState.MARKER);
+    assertThat(everything)
+        .extracting(BlobInfo::state)
+        .contains(VersionState.LIVE, VersionState.TOMBSTONED, VersionState.MARKER);
     Assertions.assertThatThrownBy(() -> source.versionsAfter(SLOTS, null, 1))
         .isInstanceOf(IllegalArgumentException.class);
     Assertions.assertThatThrownBy(() -> source.versionsAfter(0, null, 0))
@@ -182,10 +209,14 @@ class ReplicaImportTest {
       assertThat(imported).isEqualTo(v);
     }
     assertSameAnswers();
-    assertThat(StoreFiles.blobDirectories(replicaDir)).extracting(p -> p.getFileName().toString())
+    assertThat(StoreFiles.blobDirectories(replicaDir))
+        .extracting(p -> p.getFileName().toString())
         .as("chunked live versions have chunk files; tombstoned ones keep no bytes")
-        .containsExactlyInAnyOrderElementsOf(all.stream()
-            .filter(v -> v.isLive() && v.size() > INLINE).map(v -> v.blobId().toString()).toList());
+        .containsExactlyInAnyOrderElementsOf(
+            all.stream()
+                .filter(v -> v.isLive() && v.size() > INLINE)
+                .map(v -> v.blobId().toString())
+                .toList());
 
     // again: nothing changes, nothing is read
     for (BlobInfo v : all) {
@@ -209,7 +240,8 @@ class ReplicaImportTest {
       }
       if (current != null) {
         assertThat(replica.head(p)).as("current of " + p).isEqualTo(current);
-        assertThat(TestSupport.readCurrent(replica, p)).isEqualTo(TestSupport.readCurrent(source, p));
+        assertThat(TestSupport.readCurrent(replica, p))
+            .isEqualTo(TestSupport.readCurrent(source, p));
       } else {
         assertThat(reasonOf(() -> replica.head(p))).as("current of " + p).isEqualTo(sourceReason);
       }
@@ -237,7 +269,9 @@ class ReplicaImportTest {
     assertThat(replica.head("o")).as("the older version does not become current").isEqualTo(v5);
     assertThat(replica.maxVersion("o")).isEqualTo(5);
     assertThat(replica.head("o", 3)).isEqualTo(v3);
-    assertThat(replica.put("o", bytes(1, 1)).version()).as("numbering continues after the maximum").isEqualTo(6);
+    assertThat(replica.put("o", bytes(1, 1)).version())
+        .as("numbering continues after the maximum")
+        .isEqualTo(6);
   }
 
   @Test
@@ -249,7 +283,8 @@ class ReplicaImportTest {
     assertThat(leveled.state()).isEqualTo(VersionState.TOMBSTONED);
     assertThat(leveled).isEqualTo(tombstoned);
     assertThat(reasonOf(() -> replica.head("lv"))).isEqualTo(Reason.DELETED);
-    assertThat(replica.importVersion(v1, UNREAD).state()).as("a local tombstone is never lifted")
+    assertThat(replica.importVersion(v1, UNREAD).state())
+        .as("a local tombstone is never lifted")
         .isEqualTo(VersionState.TOMBSTONED);
   }
 
@@ -257,10 +292,13 @@ class ReplicaImportTest {
   void anotherBlobAtTheSameVersionIsAConflict() {
     BlobInfo theirs = source.put("c", bytes(10, 1));
     BlobInfo ours = replica.put("c", bytes(10, 2));
-    assertThat(reasonOf(() -> replica.importVersion(theirs, bytesOf(source, theirs)))).isEqualTo(Reason.VERSION_CONFLICT);
+    assertThat(reasonOf(() -> replica.importVersion(theirs, bytesOf(source, theirs))))
+        .isEqualTo(Reason.VERSION_CONFLICT);
     assertThat(replica.head("c")).isEqualTo(ours);
     // the same blob id under another version is a conflict too
-    BlobInfo moved = new BlobInfo("c", 7, ours.blobId(), VersionState.LIVE, 10, ours.etag(), null, ours.lastModified());
+    BlobInfo moved =
+        new BlobInfo(
+            "c", 7, ours.blobId(), VersionState.LIVE, 10, ours.etag(), null, ours.lastModified());
     assertThat(reasonOf(() -> replica.importVersion(moved, new ByteArrayInputStream(bytes(10, 2)))))
         .isEqualTo(Reason.VERSION_CONFLICT);
     assertThat(replica.maxVersion("c")).isEqualTo(1);
@@ -271,13 +309,19 @@ class ReplicaImportTest {
     BlobInfo small = source.put("w/small", bytes(100, 1));
     BlobInfo big = source.put("w/big", bytes(2 * K + 1, 2));
     byte[] bigBytes = bytes(2 * K + 1, 2);
-    List<InputStream> wrongSmall = List.of(new ByteArrayInputStream(bytes(99, 1)), new ByteArrayInputStream(bytes(101, 1)),
-        new ByteArrayInputStream(bytes(INLINE + 10, 1)));
+    List<InputStream> wrongSmall =
+        List.of(
+            new ByteArrayInputStream(bytes(99, 1)),
+            new ByteArrayInputStream(bytes(101, 1)),
+            new ByteArrayInputStream(bytes(INLINE + 10, 1)));
     for (InputStream in : wrongSmall) {
       assertThat(reasonOf(() -> replica.importVersion(small, in))).isEqualTo(Reason.CORRUPT);
     }
-    List<InputStream> wrongBig = List.of(new ByteArrayInputStream(Arrays.copyOf(bigBytes, 2 * K)),
-        new ByteArrayInputStream(Arrays.copyOf(bigBytes, 2 * K + 2)), new ByteArrayInputStream(bytes(50, 1)));
+    List<InputStream> wrongBig =
+        List.of(
+            new ByteArrayInputStream(Arrays.copyOf(bigBytes, 2 * K)),
+            new ByteArrayInputStream(Arrays.copyOf(bigBytes, 2 * K + 2)),
+            new ByteArrayInputStream(bytes(50, 1)));
     for (InputStream in : wrongBig) {
       assertThat(reasonOf(() -> replica.importVersion(big, in))).isEqualTo(Reason.CORRUPT);
     }
@@ -292,15 +336,34 @@ class ReplicaImportTest {
   void aBlobIdPreparedHereIsNotImported() {
     BlobId txn = new BlobId(UlidCreator.getMonotonicUlid());
     replica.prepare(new PrepareSpec(txn, "pp", TxnKind.PUT, 0, null, 5, null)).finish();
-    BlobInfo same = new BlobInfo("pp", 1, txn, VersionState.LIVE, 0, txn.toString().toLowerCase(),
-        PutOptions.DEFAULT_CONTENT_TYPE, Instant.ofEpochMilli(5));
-    assertThat(reasonOf(() -> replica.importVersion(same, new ByteArrayInputStream(new byte[0])))).isEqualTo(Reason.BUSY);
-    // an import of another version is not held up by the path's lock, and the commit must then follow it
+    BlobInfo same =
+        new BlobInfo(
+            "pp",
+            1,
+            txn,
+            VersionState.LIVE,
+            0,
+            txn.toString().toLowerCase(),
+            PutOptions.DEFAULT_CONTENT_TYPE,
+            Instant.ofEpochMilli(5));
+    assertThat(reasonOf(() -> replica.importVersion(same, new ByteArrayInputStream(new byte[0]))))
+        .isEqualTo(Reason.BUSY);
+    // an import of another version is not held up by the path's lock, and the commit must then
+    // follow it
     BlobInfo other = source.put("pp", bytes(3, 1));
     replica.importVersion(other, bytesOf(source, other));
     assertThat(reasonOf(() -> replica.commitPrepared(txn, 1))).isEqualTo(Reason.VERSION_CONFLICT);
-    assertThat(replica.commitPrepared(txn, 2)).isEqualTo(new BlobInfo("pp", 2, txn, VersionState.LIVE, 0,
-        txn.toString().toLowerCase(), PutOptions.DEFAULT_CONTENT_TYPE, Instant.ofEpochMilli(5)));
+    assertThat(replica.commitPrepared(txn, 2))
+        .isEqualTo(
+            new BlobInfo(
+                "pp",
+                2,
+                txn,
+                VersionState.LIVE,
+                0,
+                txn.toString().toLowerCase(),
+                PutOptions.DEFAULT_CONTENT_TYPE,
+                Instant.ofEpochMilli(5)));
   }
 
   @Test

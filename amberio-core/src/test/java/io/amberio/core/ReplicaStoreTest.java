@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
@@ -6,23 +21,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.f4b6a3.ulid.UlidCreator;
-import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.PreparedTxn;
 import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.replica.TxnKind;
-import io.amberio.core.testkit.TestSupport.MutableClock;
 import io.amberio.core.testkit.TestSupport;
+import io.amberio.core.testkit.TestSupport.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -32,22 +52,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.Arrays;
-import org.assertj.core.api.Assertions;
 
 /**
- * The two-phase-commit side of {@link ReplicaStore} on the local store: prepare, finish, commit and abort
- * of each kind, path locks, durability of prepared transactions across close and reopen, and that neither
- * the reclaim sweep, nor garbage collection, nor closing idle slots takes what a prepared transaction needs.
+ * The two-phase-commit side of {@link ReplicaStore} on the local store: prepare, finish, commit and
+ * abort of each kind, path locks, durability of prepared transactions across close and reopen, and
+ * that neither the reclaim sweep, nor garbage collection, nor closing idle slots takes what a
+ * prepared transaction needs.
  */
 class ReplicaStoreTest {
   static final int K = 64 * 1024;
@@ -106,8 +122,15 @@ class ReplicaStoreTest {
     return new BlobId(UlidCreator.getMonotonicUlid());
   }
 
-  static PrepareSpec put(BlobId txn, String path, String contentType, long createdAt, String context) {
-    return new PrepareSpec(txn, path, TxnKind.PUT, 0, contentType, createdAt,
+  static PrepareSpec put(
+      BlobId txn, String path, String contentType, long createdAt, String context) {
+    return new PrepareSpec(
+        txn,
+        path,
+        TxnKind.PUT,
+        0,
+        contentType,
+        createdAt,
         context == null ? null : context.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -119,7 +142,10 @@ class ReplicaStoreTest {
     return new PrepareSpec(txn, path, TxnKind.TOMBSTONE, version, null, createdAt, null);
   }
 
-  /** Streams {@code data} in pieces of {@code piece} bytes (alternating heap and direct buffers) and finishes. */
+  /**
+   * Streams {@code data} in pieces of {@code piece} bytes (alternating heap and direct buffers) and
+   * finishes.
+   */
   static PreparedTxn preparePut(ReplicaStore s, PrepareSpec spec, byte[] data, int piece) {
     PreparedWrite w = s.prepare(spec);
     write(w, data, piece);
@@ -137,7 +163,9 @@ class ReplicaStoreTest {
   }
 
   Set<String> blobDirs() {
-    return StoreFiles.blobDirectories(dir).stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    return StoreFiles.blobDirectories(dir).stream()
+        .map(p -> p.getFileName().toString())
+        .collect(Collectors.toSet());
   }
 
   Path blobDir(BlobId id) {
@@ -165,7 +193,8 @@ class ReplicaStoreTest {
     assertThat(p.spec().context()).isEqualTo("ctx".getBytes(StandardCharsets.UTF_8));
     assertThat(reasonOf(() -> store.head("a/inline"))).isEqualTo(Reason.NOT_FOUND);
     assertThat(TestSupport.listAllVersions(store)).isEmpty();
-    assertThat(store.preparedOn("a/inline")).hasValueSatisfying(t -> assertThat(t.spec().txn()).isEqualTo(txn));
+    assertThat(store.preparedOn("a/inline"))
+        .hasValueSatisfying(t -> assertThat(t.spec().txn()).isEqualTo(txn));
     assertThat(blobDirs()).as("an inline blob has no directory").isEmpty();
 
     BlobInfo info = store.commitPrepared(txn, 1);
@@ -190,7 +219,9 @@ class ReplicaStoreTest {
     PreparedWrite w = store.prepare(put(txn, "b/big", null, T0.toEpochMilli(), null));
     write(w, Arrays.copyOf(data, K + 10), 7000);
     Path d = blobDir(txn);
-    assertThat(chunkFiles(d)).as("the first chunk is on disk before the write ends").containsExactly("0");
+    assertThat(chunkFiles(d))
+        .as("the first chunk is on disk before the write ends")
+        .containsExactly("0");
     write(w, Arrays.copyOfRange(data, K + 10, data.length), 50_000);
     PreparedTxn p = w.finish();
     assertThat(p.maxVersion()).isEqualTo(1);
@@ -200,20 +231,35 @@ class ReplicaStoreTest {
 
     BlobInfo info = store.commitPrepared(txn, 2);
     assertThat(info.version()).isEqualTo(2);
-    assertThat(info.contentType()).as("none given: the default").isEqualTo(PutOptions.DEFAULT_CONTENT_TYPE);
+    assertThat(info.contentType())
+        .as("none given: the default")
+        .isEqualTo(PutOptions.DEFAULT_CONTENT_TYPE);
     assertThat(TestSupport.readCurrent(store, "b/big")).isEqualTo(data);
-    assertThat(TestSupport.read(store, "b/big", GetOptions.version(2).withRange(ByteRange.closed(K - 3, 2 * K + 1))))
+    assertThat(
+            TestSupport.read(
+                store,
+                "b/big",
+                GetOptions.version(2).withRange(ByteRange.closed(K - 3, 2 * K + 1))))
         .isEqualTo(Arrays.copyOfRange(data, K - 3, 2 * K + 2));
   }
 
   @Test
   void aPutDecidesInlineOrChunkedAsAPlainPutDoes() throws IOException {
     Path d = tmp.resolve("threshold");
-    ReplicaStore s = open(BlobStore.builder().dataDir(d).slotCount(2).chunkSize(K).inlineThreshold(K)
-        .gcInterval(Duration.ZERO).minFreeBytes(0));
+    ReplicaStore s =
+        open(
+            BlobStore.builder()
+                .dataDir(d)
+                .slotCount(2)
+                .chunkSize(K)
+                .inlineThreshold(K)
+                .gcInterval(Duration.ZERO)
+                .minFreeBytes(0));
     BlobId exact = newTxn();
     preparePut(s, put(exact, "exact", null, 1, null), bytes(K, 1), 1000);
-    assertThat(StoreFiles.blobDirectories(d)).as("a full first chunk with nothing after it is inline").isEmpty();
+    assertThat(StoreFiles.blobDirectories(d))
+        .as("a full first chunk with nothing after it is inline")
+        .isEmpty();
     BlobId over = newTxn();
     preparePut(s, put(over, "over", null, 1, null), bytes(K + 1, 2), K);
     assertThat(chunkFiles(StoreFiles.blobDirectory(List.of(d), over))).containsExactly("0", "1");
@@ -222,8 +268,10 @@ class ReplicaStoreTest {
     assertThat(TestSupport.readCurrent(s, "exact")).isEqualTo(bytes(K, 1));
     assertThat(TestSupport.readCurrent(s, "over")).isEqualTo(bytes(K + 1, 2));
     BlobInfo plain = s.put("plain", bytes(K, 1));
-    assertThat(StoreFiles.blobDirectories(d)).extracting(x -> x.getFileName().toString())
-        .as("the plain put of the same size is inline too").doesNotContain(plain.blobId().toString());
+    assertThat(StoreFiles.blobDirectories(d))
+        .extracting(x -> x.getFileName().toString())
+        .as("the plain put of the same size is inline too")
+        .doesNotContain(plain.blobId().toString());
   }
 
   @Test
@@ -287,7 +335,8 @@ class ReplicaStoreTest {
     w.write(ByteBuffer.wrap(bytes(100, 3)));
     w.finish();
     // and once prepared
-    assertThat(reasonOf(() -> store.prepare(put(newTxn(), "h", null, 1, null)))).isEqualTo(Reason.BUSY);
+    assertThat(reasonOf(() -> store.prepare(put(newTxn(), "h", null, 1, null))))
+        .isEqualTo(Reason.BUSY);
     assertThat(reasonOf(() -> store.put("h", bytes(5, 2)))).isEqualTo(Reason.BUSY);
     assertThat(reasonOf(() -> store.put("h", bytes(2 * K, 2)))).isEqualTo(Reason.BUSY);
     assertThat(reasonOf(() -> store.delete("h"))).isEqualTo(Reason.BUSY);
@@ -297,7 +346,9 @@ class ReplicaStoreTest {
     assertThat(blobDirs()).as("the refused chunked put left no bytes").isEmpty();
 
     store.commitPrepared(txn, 2);
-    assertThat(store.put("h", bytes(5, 2)).version()).as("the lock is released at commit").isEqualTo(3);
+    assertThat(store.put("h", bytes(5, 2)).version())
+        .as("the lock is released at commit")
+        .isEqualTo(3);
   }
 
   @Test
@@ -306,33 +357,34 @@ class ReplicaStoreTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     byte[] data = bytes(3 * K, 4);
-    InputStream slow = new InputStream() {
-      int pos;
+    InputStream slow =
+        new InputStream() {
+          int pos;
 
-      @Override
-      public int read() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (pos == K) {
-          started.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            throw new AssertionError(e);
+          @Override
+          public int read() {
+            throw new UnsupportedOperationException();
           }
-        }
-        if (pos >= data.length) {
-          return -1;
-        }
-        int n = Math.min(len, (pos < K ? K : data.length) - pos);
-        System.arraycopy(data, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-    };
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (pos == K) {
+              started.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+            }
+            if (pos >= data.length) {
+              return -1;
+            }
+            int n = Math.min(len, (pos < K ? K : data.length) - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+          }
+        };
     ExecutorService ex = Executors.newSingleThreadExecutor();
     try {
       Future<BlobInfo> plain = ex.submit(() -> store.put("race", slow, PutOptions.defaults()));
@@ -356,7 +408,8 @@ class ReplicaStoreTest {
   void aKnownTransactionIdCannotBePreparedAgain() {
     BlobId txn = newTxn();
     store.prepare(marker(txn, "x", 1)); // never finished: still known while receiving
-    assertThatThrownBy(() -> store.prepare(put(txn, "y", null, 1, null))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.prepare(put(txn, "y", null, 1, null)))
+        .isInstanceOf(IllegalArgumentException.class);
     BlobInfo committed = store.put("z", bytes(3, 1));
     String sameSlot = sameSlotAs("z");
     assertThatThrownBy(() -> store.prepare(put(committed.blobId(), sameSlot, null, 1, null)))
@@ -373,7 +426,8 @@ class ReplicaStoreTest {
     assertThat(store.preparedOn(otherSlot)).isEmpty();
     assertThatThrownBy(() -> store.prepare(put(newTxn(), "ct", "bad\ntype", 1, null)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(reasonOf(() -> store.prepare(put(newTxn(), "/bad", null, 1, null)))).isEqualTo(Reason.INVALID_PATH);
+    assertThat(reasonOf(() -> store.prepare(put(newTxn(), "/bad", null, 1, null))))
+        .isEqualTo(Reason.INVALID_PATH);
   }
 
   String sameSlotAs(String path) {
@@ -396,12 +450,15 @@ class ReplicaStoreTest {
 
   @Test
   void finishChecksWhatTheWriteNeedsAndReleasesThePathWhenItFails() {
-    assertThat(reasonOf(() -> store.prepare(marker(newTxn(), "never", 1)).finish())).isEqualTo(Reason.NOT_FOUND);
+    assertThat(reasonOf(() -> store.prepare(marker(newTxn(), "never", 1)).finish()))
+        .isEqualTo(Reason.NOT_FOUND);
     assertThat(store.preparedOn("never")).isEmpty();
     store.put("never", bytes(3, 1)); // not held any more
 
-    assertThat(reasonOf(() -> store.prepare(tombstone(newTxn(), "never", 2, 1)).finish())).isEqualTo(Reason.NOT_FOUND);
-    assertThat(reasonOf(() -> store.prepare(tombstone(newTxn(), "nowhere", 1, 1)).finish())).isEqualTo(Reason.NOT_FOUND);
+    assertThat(reasonOf(() -> store.prepare(tombstone(newTxn(), "never", 2, 1)).finish()))
+        .isEqualTo(Reason.NOT_FOUND);
+    assertThat(reasonOf(() -> store.prepare(tombstone(newTxn(), "nowhere", 1, 1)).finish()))
+        .isEqualTo(Reason.NOT_FOUND);
 
     store.deleteVersion("never", 1);
     clock.advance(RETENTION.plusMinutes(1));
@@ -430,7 +487,8 @@ class ReplicaStoreTest {
   void bytesForAMarkerAreRefused() {
     store.put("nb", bytes(1, 1));
     PreparedWrite w = store.prepare(marker(newTxn(), "nb", 1));
-    assertThatThrownBy(() -> w.write(ByteBuffer.wrap(new byte[1]))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> w.write(ByteBuffer.wrap(new byte[1])))
+        .isInstanceOf(IllegalArgumentException.class);
     w.write(ByteBuffer.allocate(0));
     assertThat(w.finish().size()).isZero();
   }
@@ -526,13 +584,21 @@ class ReplicaStoreTest {
     reopen();
 
     List<PreparedTxn> all = store.preparedTxns();
-    assertThat(all).extracting(t -> t.spec().txn()).containsExactlyInAnyOrder(chunked, inline, mark, tomb);
+    assertThat(all)
+        .extracting(t -> t.spec().txn())
+        .containsExactlyInAnyOrder(chunked, inline, mark, tomb);
     for (PreparedTxn before : List.of(a, b, c, d)) {
-      PreparedTxn after = all.stream().filter(t -> t.spec().txn().equals(before.spec().txn())).findFirst().orElseThrow();
+      PreparedTxn after =
+          all.stream()
+              .filter(t -> t.spec().txn().equals(before.spec().txn()))
+              .findFirst()
+              .orElseThrow();
       assertThat(after).usingRecursiveComparison().isEqualTo(before);
-      assertThat(store.preparedTxns(before.slot())).extracting(t -> t.spec().txn()).contains(before.spec().txn());
-      assertThat(store.preparedOn(before.spec().path())).hasValueSatisfying(
-          t -> assertThat(t).usingRecursiveComparison().isEqualTo(before));
+      assertThat(store.preparedTxns(before.slot()))
+          .extracting(t -> t.spec().txn())
+          .contains(before.spec().txn());
+      assertThat(store.preparedOn(before.spec().path()))
+          .hasValueSatisfying(t -> assertThat(t).usingRecursiveComparison().isEqualTo(before));
       assertThat(reasonOf(() -> store.put(before.spec().path(), bytes(1, 1))))
           .as("the lock of " + before.spec().path() + " survives")
           .isEqualTo(Reason.BUSY);
@@ -591,13 +657,18 @@ class ReplicaStoreTest {
     String path = "sweep";
     PreparedWrite w = s.prepare(put(txn, path, null, 1, null));
     write(w, Arrays.copyOf(data, 2 * K), K / 2);
-    // every other slot opens now, and with one open slot at most the write's slot would be the victim
+    // every other slot opens now, and with one open slot at most the write's slot would be the
+    // victim
     touchOtherSlots(s, path);
     write(w, Arrays.copyOfRange(data, 2 * K, data.length), K / 2);
     w.finish();
     touchOtherSlots(s, path); // now the prepared slot is closed and reopened, and swept as it opens
-    assertThat(StoreFiles.blobDirectories(d)).extracting(p -> p.getFileName().toString()).contains(txn.toString());
-    assertThat(reasonOf(() -> s.put(path, bytes(1, 1)))).as("the lock is rebuilt on reopen").isEqualTo(Reason.BUSY);
+    assertThat(StoreFiles.blobDirectories(d))
+        .extracting(p -> p.getFileName().toString())
+        .contains(txn.toString());
+    assertThat(reasonOf(() -> s.put(path, bytes(1, 1))))
+        .as("the lock is rebuilt on reopen")
+        .isEqualTo(Reason.BUSY);
     s.close();
 
     ReplicaStore again = open(builder(d).maxOpenSlots(1));
@@ -626,7 +697,9 @@ class ReplicaStoreTest {
     store.prepare(tombstone(txn, "g", 1, clock.millis())).finish();
     assertThat(store.collectGarbage().versionsRemoved()).isZero();
     assertThat(store.commitPrepared(txn, 0).state()).isEqualTo(VersionState.TOMBSTONED);
-    assertThat(store.collectGarbage().versionsRemoved()).as("after the decision it goes").isEqualTo(1);
+    assertThat(store.collectGarbage().versionsRemoved())
+        .as("after the decision it goes")
+        .isEqualTo(1);
   }
 
   @Test
@@ -637,7 +710,9 @@ class ReplicaStoreTest {
     w.write(ByteBuffer.wrap(bytes(K + 1, 1)));
     long start = System.nanoTime();
     store.close();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close does not wait for the writer").isLessThan(Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("close does not wait for the writer")
+        .isLessThan(Duration.ofSeconds(10));
     assertThat(reasonOf(() -> w.write(ByteBuffer.wrap(bytes(1, 1))))).isEqualTo(Reason.CLOSED);
     store = open(builder(dir));
     assertThat(blobDirs()).isEmpty();

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Where the local store keeps its files: what this module's tests inspect on disk (not part of the testkit). */
+/**
+ * Where the local store keeps its files: what this module's tests inspect on disk (not part of the
+ * testkit).
+ */
 final class StoreFiles {
 
   private StoreFiles() {}
@@ -36,7 +54,10 @@ final class StoreFiles {
     return out;
   }
 
-  /** Finds {@code <any data dir>/slots/<any slot>/blobs/<blobId>}; fails if there is not exactly one. */
+  /**
+   * Finds {@code <any data dir>/slots/<any slot>/blobs/<blobId>}; fails if there is not exactly
+   * one.
+   */
   static Path blobDirectory(List<Path> dataDirs, BlobId blobId) {
     List<Path> found = new ArrayList<>();
     for (Path d : dataDirs) {

@@ -1,13 +1,28 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.f4b6a3.ulid.UlidCreator;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
-import java.io.IOException;
 
 /** The public records validate their arguments. */
 class ValueTypesTest {
@@ -18,9 +33,12 @@ class ValueTypesTest {
     assertThatThrownBy(() -> ByteRange.closed(-1, 4)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ByteRange.from(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ByteRange.suffix(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ByteRange(ByteRange.Kind.CLOSED, 5, 3)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ByteRange(ByteRange.Kind.SUFFIX, -1, -1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ByteRange.Resolved(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ByteRange(ByteRange.Kind.CLOSED, 5, 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ByteRange(ByteRange.Kind.SUFFIX, -1, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ByteRange.Resolved(-1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(ByteRange.all().isAll()).isTrue();
     assertThat(ByteRange.from(0).isAll()).isFalse();
     assertThat(ByteRange.closed(0, 10).isAll()).isFalse();
@@ -28,31 +46,43 @@ class ValueTypesTest {
 
   @Test
   void requestAndOptionRecordsValidate() {
-    assertThatThrownBy(() -> ListRequest.prefix("").withLimit(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ListRequest.prefix("").withLimit(ListRequest.MAX_LIMIT + 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListRequest.prefix("").withLimit(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListRequest.prefix("").withLimit(ListRequest.MAX_LIMIT + 1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ListRequest.prefix(null)).isInstanceOf(NullPointerException.class);
-    assertThat(ListRequest.prefix("a")).isEqualTo(new ListRequest("a", ListRequest.DEFAULT_LIMIT, null, false));
+    assertThat(ListRequest.prefix("a"))
+        .isEqualTo(new ListRequest("a", ListRequest.DEFAULT_LIMIT, null, false));
 
-    assertThatThrownBy(() -> PutOptions.defaults().withExpectedVersion(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PutOptions.defaults().withContentType("")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PutOptions.defaults().withContentType("x".repeat(256))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PutOptions.defaults().withContentType("text/é")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PutOptions.defaults().withContentType("text/plain\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PutOptions.defaults().withExpectedVersion(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PutOptions.defaults().withContentType(""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PutOptions.defaults().withContentType("x".repeat(256)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PutOptions.defaults().withContentType("text/é"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PutOptions.defaults().withContentType("text/plain\r\nX: y"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(PutOptions.defaults().contentType()).isEqualTo("application/octet-stream");
     assertThat(PutOptions.defaults().withContentType("x".repeat(255)).contentType()).hasSize(255);
 
     assertThatThrownBy(() -> GetOptions.version(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(GetOptions.current()).isEqualTo(new GetOptions(OptionalLong.empty(), ByteRange.all()));
+    assertThat(GetOptions.current())
+        .isEqualTo(new GetOptions(OptionalLong.empty(), ByteRange.all()));
   }
 
   @Test
   void blobInfoAndBlobIdValidate() {
     BlobId id = new BlobId(UlidCreator.getUlid());
     assertThat(BlobId.parse(id.toString())).isEqualTo(id);
-    assertThatThrownBy(() -> BlobId.parse("not-a-ulid")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlobId.parse("not-a-ulid"))
+        .isInstanceOf(IllegalArgumentException.class);
     Instant t = Instant.parse("2030-01-01T00:00:00Z");
-    assertThatThrownBy(() -> new BlobInfo("p", 0, id, VersionState.LIVE, 1, "e", "x/y", t)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new BlobInfo("p", 1, id, VersionState.LIVE, -1, "e", "x/y", t)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BlobInfo("p", 0, id, VersionState.LIVE, 1, "e", "x/y", t))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BlobInfo("p", 1, id, VersionState.LIVE, -1, "e", "x/y", t))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(new BlobInfo("p", 1, id, VersionState.MARKER, 0, "e", null, t).isLive()).isFalse();
     assertThat(VersionState.TOMBSTONED.wireName()).isEqualTo("tombstoned");
     assertThat(new GcReport(1, 2).plus(new GcReport(3, 4))).isEqualTo(new GcReport(4, 6));

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal;
 
 import io.amberio.cluster.transport.FrameSource;
@@ -20,10 +35,12 @@ public final class Bodies {
   private Bodies() {}
 
   /**
-   * Reads {@code source} to its end, handing each frame to {@code sink} on {@code executor}, one at a time
-   * and in order (the next frame is pulled only after the sink took the previous one: disk pace).
+   * Reads {@code source} to its end, handing each frame to {@code sink} on {@code executor}, one at
+   * a time and in order (the next frame is pulled only after the sink took the previous one: disk
+   * pace).
    */
-  public static CompletableFuture<Long> drain(FrameSource source, Executor executor, Consumer<ByteBuffer> sink) {
+  public static CompletableFuture<Long> drain(
+      FrameSource source, Executor executor, Consumer<ByteBuffer> sink) {
     CompletableFuture<Long> done = new CompletableFuture<>();
     new Object() {
       long total;
@@ -36,42 +53,44 @@ public final class Bodies {
           done.completeExceptionally(e);
           return;
         }
-        next.whenComplete((frame, failure) -> {
-          if (failure != null) {
-            done.completeExceptionally(unwrap(failure));
-            return;
-          }
-          if (frame.isEmpty()) {
-            done.complete(total);
-            return;
-          }
-          ByteBuffer b = frame.get();
-          try {
-            executor.execute(() -> {
+        next.whenComplete(
+            (frame, failure) -> {
+              if (failure != null) {
+                done.completeExceptionally(unwrap(failure));
+                return;
+              }
+              if (frame.isEmpty()) {
+                done.complete(total);
+                return;
+              }
+              ByteBuffer b = frame.get();
               try {
-                total += b.remaining();
-                sink.accept(b);
+                executor.execute(
+                    () -> {
+                      try {
+                        total += b.remaining();
+                        sink.accept(b);
+                      } catch (RuntimeException e) {
+                        source.close();
+                        done.completeExceptionally(e);
+                        return;
+                      }
+                      pull();
+                    });
               } catch (RuntimeException e) {
                 source.close();
                 done.completeExceptionally(e);
-                return;
               }
-              pull();
             });
-          } catch (RuntimeException e) {
-            source.close();
-            done.completeExceptionally(e);
-          }
-        });
       }
     }.pull();
     return done;
   }
 
   /**
-   * A source reading {@code in} on {@code executor} (reads may block there), {@link #FRAME} bytes a frame. A
-   * failure of {@code in} fails the source with an {@link InputFailure}. With {@code closeAtEnd}, the stream
-   * is closed at its end or when the consumer closes the source.
+   * A source reading {@code in} on {@code executor} (reads may block there), {@link #FRAME} bytes a
+   * frame. A failure of {@code in} fails the source with an {@link InputFailure}. With {@code
+   * closeAtEnd}, the stream is closed at its end or when the consumer closes the source.
    */
   public static FrameSource fromStream(InputStream in, Executor executor, boolean closeAtEnd) {
     return new FrameSource() {
@@ -82,21 +101,23 @@ public final class Bodies {
         if (ended) {
           return CompletableFuture.completedFuture(Optional.empty());
         }
-        return CompletableFuture.supplyAsync(() -> {
-          byte[] b = new byte[FRAME];
-          int n;
-          try {
-            n = in.readNBytes(b, 0, b.length);
-          } catch (IOException e) {
-            close();
-            throw new CompletionException(new InputFailure(e));
-          }
-          if (n == 0) {
-            close();
-            return Optional.<ByteBuffer>empty();
-          }
-          return Optional.of(ByteBuffer.wrap(b, 0, n));
-        }, executor);
+        return CompletableFuture.supplyAsync(
+            () -> {
+              byte[] b = new byte[FRAME];
+              int n;
+              try {
+                n = in.readNBytes(b, 0, b.length);
+              } catch (IOException e) {
+                close();
+                throw new CompletionException(new InputFailure(e));
+              }
+              if (n == 0) {
+                close();
+                return Optional.<ByteBuffer>empty();
+              }
+              return Optional.of(ByteBuffer.wrap(b, 0, n));
+            },
+            executor);
       }
 
       @Override
@@ -159,7 +180,9 @@ public final class Bodies {
             source.close();
             throw new InterruptedIOException("interrupted while reading a blob from a replica");
           } catch (ExecutionException e) {
-            throw new IOException("reading the blob from its replica failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IOException(
+                "reading the blob from its replica failed: " + e.getCause().getMessage(),
+                e.getCause());
           }
         }
         int n = Math.min(len, current.remaining());
@@ -183,7 +206,8 @@ public final class Bodies {
 
   /** The cause of a CompletionException/ExecutionException, else {@code t}. */
   public static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

@@ -1,13 +1,28 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal;
 
 import com.github.f4b6a3.ulid.Ulid;
 import io.amberio.cluster.ClusterConfig;
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Placement;
 import io.amberio.cluster.transport.Transport;
 import io.amberio.core.BlobId;
+import io.amberio.core.Scheduler;
 import io.amberio.core.replica.ReplicaStore;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -18,12 +33,12 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * What every part of a cluster node shares: its identity, the injected parts (store, transport, registry,
- * scheduler, disk executor, random source), the placement, and the bugs planted in it (none outside the
- * simulation's tests, see {@link PlantedBug}).
+ * What every part of a cluster node shares: its identity, the injected parts (store, transport,
+ * registry, scheduler, disk executor, random source), the placement, and the bugs planted in it
+ * (none outside the simulation's tests, see {@link PlantedBug}).
  *
- * <p>{@code disk} runs the store's blocking calls: a thread pool on real machines, the simulation's one
- * thread in simulation. Everything else runs on {@code scheduler} and never blocks.
+ * <p>{@code disk} runs the store's blocking calls: a thread pool on real machines, the simulation's
+ * one thread in simulation. Everything else runs on {@code scheduler} and never blocks.
  */
 public final class NodeContext {
   public static final String PREFIX = "amberio/";
@@ -44,8 +59,17 @@ public final class NodeContext {
   private final Random random;
   private final Set<PlantedBug> bugs;
 
-  public NodeContext(NodeId self, ReplicaStore store, Transport transport, Registry registry, Scheduler scheduler,
-      Executor disk, ClusterConfig config, Placement placement, Random random, Set<PlantedBug> bugs) {
+  public NodeContext(
+      NodeId self,
+      ReplicaStore store,
+      Transport transport,
+      Registry registry,
+      Scheduler scheduler,
+      Executor disk,
+      ClusterConfig config,
+      Placement placement,
+      Random random,
+      Set<PlantedBug> bugs) {
     this.self = self;
     this.store = store;
     this.transport = transport;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal;
 
 import io.amberio.cluster.transport.FrameSource;
@@ -8,10 +23,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Splits one body into several, one per replica, without holding more than {@link #WINDOW} frames: the
- * upstream is pulled only when a branch needs a frame nobody has yet, and the fastest branch waits while it
- * is {@code WINDOW} frames ahead of the slowest open one. A closed branch stops counting; when every branch
- * is closed the upstream is closed. An upstream failure fails every branch.
+ * Splits one body into several, one per replica, without holding more than {@link #WINDOW} frames:
+ * the upstream is pulled only when a branch needs a frame nobody has yet, and the fastest branch
+ * waits while it is {@code WINDOW} frames ahead of the slowest open one. A closed branch stops
+ * counting; when every branch is closed the upstream is closed. An upstream failure fails every
+ * branch.
  */
 public final class Tee {
   static final int WINDOW = 4;
@@ -45,7 +61,10 @@ public final class Tee {
     return min;
   }
 
-  /** Serves waiting branches and pulls upstream if someone needs the next frame; call with the lock held. */
+  /**
+   * Serves waiting branches and pulls upstream if someone needs the next frame; call with the lock
+   * held.
+   */
   private void pump(List<Runnable> after) {
     // First serve what is already here (serving moves positions, hence the minimum), then decide.
     for (Branch b : branches) {
@@ -99,21 +118,22 @@ public final class Tee {
     } catch (RuntimeException e) {
       next = CompletableFuture.failedFuture(e);
     }
-    next.whenComplete((frame, t) -> {
-      List<Runnable> after = new ArrayList<>();
-      synchronized (this) {
-        pulling = false;
-        if (t != null) {
-          failure = Bodies.unwrap(t);
-        } else if (frame.isEmpty()) {
-          ended = true;
-        } else {
-          frames.add(frame.get());
-        }
-        pump(after);
-      }
-      after.forEach(Runnable::run);
-    });
+    next.whenComplete(
+        (frame, t) -> {
+          List<Runnable> after = new ArrayList<>();
+          synchronized (this) {
+            pulling = false;
+            if (t != null) {
+              failure = Bodies.unwrap(t);
+            } else if (frame.isEmpty()) {
+              ended = true;
+            } else {
+              frames.add(frame.get());
+            }
+            pump(after);
+          }
+          after.forEach(Runnable::run);
+        });
   }
 
   private final class Branch implements FrameSource {

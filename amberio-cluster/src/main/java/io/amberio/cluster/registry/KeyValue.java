@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.registry;
 
 import io.amberio.cluster.registry.internal.Keys;
@@ -13,12 +28,14 @@ import java.util.Objects;
  *
  * @param key the key, never empty
  * @param value the value's bytes (copied)
- * @param createRevision the revision that created this incarnation of the key (0 in a deletion event)
- * @param modRevision the revision of the key's last change: the number that a compare-and-set names (in a
- *     deletion event, the revision of the deletion)
+ * @param createRevision the revision that created this incarnation of the key (0 in a deletion
+ *     event)
+ * @param modRevision the revision of the key's last change: the number that a compare-and-set names
+ *     (in a deletion event, the revision of the deletion)
  * @param leaseId the lease the key is bound to, or {@link Registry#NO_LEASE}
  */
-public record KeyValue(String key, byte[] value, long createRevision, long modRevision, long leaseId) {
+public record KeyValue(
+    String key, byte[] value, long createRevision, long modRevision, long leaseId) {
 
   /** Checks the key and revisions and copies the value. */
   public KeyValue {
@@ -26,7 +43,9 @@ public record KeyValue(String key, byte[] value, long createRevision, long modRe
     Objects.requireNonNull(value, "value");
     if (createRevision < 0 || modRevision < 1 || createRevision > modRevision) {
       throw new IllegalArgumentException(
-          "revisions must satisfy 0 <= create <= mod, 1 <= mod; were create=" + createRevision + ", mod="
+          "revisions must satisfy 0 <= create <= mod, 1 <= mod; were create="
+              + createRevision
+              + ", mod="
               + modRevision);
     }
     if (leaseId < 0) {
@@ -79,7 +98,16 @@ public record KeyValue(String key, byte[] value, long createRevision, long modRe
 
   @Override
   public String toString() {
-    return "KeyValue[key=" + key + ", value=" + value.length + " bytes, create=" + createRevision + ", mod="
-        + modRevision + ", lease=" + leaseId + "]";
+    return "KeyValue[key="
+        + key
+        + ", value="
+        + value.length
+        + " bytes, create="
+        + createRevision
+        + ", mod="
+        + modRevision
+        + ", lease="
+        + leaseId
+        + "]";
   }
 }

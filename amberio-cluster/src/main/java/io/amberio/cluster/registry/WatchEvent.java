@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.registry;
 
 import java.util.Objects;
@@ -6,8 +21,9 @@ import java.util.Objects;
  * One change seen by a {@link Registry#watch watch}.
  *
  * @param type whether the key was written or deleted
- * @param keyValue for {@link Type#PUT}, the key as written; for {@link Type#DELETE}, the key with an empty
- *     value, create revision 0, no lease, and the deletion's revision as {@link KeyValue#modRevision()}
+ * @param keyValue for {@link Type#PUT}, the key as written; for {@link Type#DELETE}, the key with
+ *     an empty value, create revision 0, no lease, and the deletion's revision as {@link
+ *     KeyValue#modRevision()}
  */
 public record WatchEvent(Type type, KeyValue keyValue) {
 
@@ -32,7 +48,8 @@ public record WatchEvent(Type type, KeyValue keyValue) {
 
   /** A DELETE of {@code key} at {@code revision}. */
   public static WatchEvent delete(String key, long revision) {
-    return new WatchEvent(Type.DELETE, new KeyValue(key, new byte[0], 0, revision, Registry.NO_LEASE));
+    return new WatchEvent(
+        Type.DELETE, new KeyValue(key, new byte[0], 0, revision, Registry.NO_LEASE));
   }
 
   /** The key that changed. */

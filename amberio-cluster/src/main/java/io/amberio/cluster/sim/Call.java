@@ -1,16 +1,34 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * One request to the store on one path, as a history records it. The four kinds mirror the contract's
- * PUT, GET, path-level DELETE and DELETE of one version; which {@link Outcome}s each may have is
- * {@link #allows(Outcome)}.
+ * One request to the store on one path, as a history records it. The four kinds mirror the
+ * contract's PUT, GET, path-level DELETE and DELETE of one version; which {@link Outcome}s each may
+ * have is {@link #allows(Outcome)}.
  */
 public sealed interface Call permits Call.Put, Call.Get, Call.Delete, Call.DeleteVersion {
 
-  /** Whether {@code outcome} is a possible answer to this call (every call allows {@link Outcome.Unknown}). */
+  /**
+   * Whether {@code outcome} is a possible answer to this call (every call allows {@link
+   * Outcome.Unknown}).
+   */
   boolean allows(Outcome outcome);
 
   /** An unconditional put of the value named {@code valueId}. */
@@ -18,7 +36,10 @@ public sealed interface Call permits Call.Put, Call.Get, Call.Delete, Call.Delet
     return new Put(OptionalLong.empty(), valueId);
   }
 
-  /** A conditional put: succeeds only if {@code expectedVersion} is the path's highest version plus one. */
+  /**
+   * A conditional put: succeeds only if {@code expectedVersion} is the path's highest version plus
+   * one.
+   */
   static Put putIf(long expectedVersion, String valueId) {
     return new Put(OptionalLong.of(expectedVersion), valueId);
   }
@@ -44,11 +65,12 @@ public sealed interface Call permits Call.Put, Call.Get, Call.Delete, Call.Delet
   }
 
   /**
-   * {@code PUT /objects/{path}[?version=N]}: answers {@link Outcome.Written} or {@link Outcome.Conflict}.
+   * {@code PUT /objects/{path}[?version=N]}: answers {@link Outcome.Written} or {@link
+   * Outcome.Conflict}.
    *
    * @param expectedVersion the conditional version {@code N}, if any (at least 1)
-   * @param valueId names the bytes written; reads report it back, so a history should give every put its
-   *     own id
+   * @param valueId names the bytes written; reads report it back, so a history should give every
+   *     put its own id
    */
   record Put(OptionalLong expectedVersion, String valueId) implements Call {
     /** Validates the arguments. */
@@ -56,13 +78,16 @@ public sealed interface Call permits Call.Put, Call.Get, Call.Delete, Call.Delet
       Objects.requireNonNull(expectedVersion, "expectedVersion");
       Objects.requireNonNull(valueId, "valueId");
       if (expectedVersion.isPresent() && expectedVersion.getAsLong() < 1) {
-        throw new IllegalArgumentException("an expected version is at least 1, was " + expectedVersion.getAsLong());
+        throw new IllegalArgumentException(
+            "an expected version is at least 1, was " + expectedVersion.getAsLong());
       }
     }
 
     @Override
     public boolean allows(Outcome outcome) {
-      return outcome instanceof Outcome.Written || outcome instanceof Outcome.Conflict || outcome instanceof Outcome.Unknown;
+      return outcome instanceof Outcome.Written
+          || outcome instanceof Outcome.Conflict
+          || outcome instanceof Outcome.Unknown;
     }
 
     @Override
@@ -74,8 +99,8 @@ public sealed interface Call permits Call.Put, Call.Get, Call.Delete, Call.Delet
   }
 
   /**
-   * {@code GET /objects/{path}[?version=N]}: answers {@link Outcome.Found}, {@link Outcome.NotFound} or
-   * {@link Outcome.Deleted}.
+   * {@code GET /objects/{path}[?version=N]}: answers {@link Outcome.Found}, {@link
+   * Outcome.NotFound} or {@link Outcome.Deleted}.
    *
    * @param version the version to read (at least 1), or empty for the current version
    */
@@ -109,7 +134,9 @@ public sealed interface Call permits Call.Put, Call.Get, Call.Delete, Call.Delet
   record Delete() implements Call {
     @Override
     public boolean allows(Outcome outcome) {
-      return outcome instanceof Outcome.Written || outcome instanceof Outcome.NotFound || outcome instanceof Outcome.Unknown;
+      return outcome instanceof Outcome.Written
+          || outcome instanceof Outcome.NotFound
+          || outcome instanceof Outcome.Unknown;
     }
 
     @Override
@@ -119,9 +146,9 @@ public sealed interface Call permits Call.Put, Call.Get, Call.Delete, Call.Delet
   }
 
   /**
-   * {@code DELETE /objects/{path}?version=N}: answers {@link Outcome.Tombstoned}, {@link Outcome.NotFound}
-   * (the version never existed) or {@link Outcome.Deleted} (garbage-collected, which the checker's model
-   * never does, so such an answer is always a violation there).
+   * {@code DELETE /objects/{path}?version=N}: answers {@link Outcome.Tombstoned}, {@link
+   * Outcome.NotFound} (the version never existed) or {@link Outcome.Deleted} (garbage-collected,
+   * which the checker's model never does, so such an answer is always a violation there).
    *
    * @param version the version to tombstone (at least 1)
    */

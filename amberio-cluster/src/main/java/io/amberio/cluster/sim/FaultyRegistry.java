@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import io.amberio.cluster.registry.CasOptions;
@@ -11,6 +26,7 @@ import io.amberio.cluster.registry.ListResult;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.registry.RegistryException;
 import io.amberio.cluster.registry.Watch;
+import io.amberio.cluster.registry.WatchEvent;
 import io.amberio.cluster.registry.WatchListener;
 import io.amberio.cluster.registry.WatchOptions;
 import java.time.Duration;
@@ -19,15 +35,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
-import io.amberio.cluster.registry.WatchEvent;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
- * One node's view of a shared {@link Registry}, with seeded faults: a write may time out before or after it
- * was applied (the outcome-unknown case a coordinator must not report as failure), any call may fail as
- * unavailable, and the node can be cut off from the registry entirely: then every call fails and watch
- * events are held back, to arrive in order once it is reconnected (as a resumed etcd watch does).
+ * One node's view of a shared {@link Registry}, with seeded faults: a write may time out before or
+ * after it was applied (the outcome-unknown case a coordinator must not report as failure), any
+ * call may fail as unavailable, and the node can be cut off from the registry entirely: then every
+ * call fails and watch events are held back, to arrive in order once it is reconnected (as a
+ * resumed etcd watch does).
  */
 public final class FaultyRegistry implements Registry {
   private final Registry inner;
@@ -99,27 +115,33 @@ public final class FaultyRegistry implements Registry {
 
   private <T> CompletableFuture<T> read(Supplier<CompletableFuture<T>> call) {
     if (closed) {
-      return CompletableFuture.failedFuture(new RegistryException(RegistryException.Reason.CLOSED, "closed"));
+      return CompletableFuture.failedFuture(
+          new RegistryException(RegistryException.Reason.CLOSED, "closed"));
     }
     if (fail()) {
-      return CompletableFuture.failedFuture(new RegistryException(RegistryException.Reason.UNAVAILABLE, "injected fault"));
+      return CompletableFuture.failedFuture(
+          new RegistryException(RegistryException.Reason.UNAVAILABLE, "injected fault"));
     }
     return call.get();
   }
 
   private <T> CompletableFuture<T> write(Supplier<CompletableFuture<T>> call) {
     if (closed) {
-      return CompletableFuture.failedFuture(new RegistryException(RegistryException.Reason.CLOSED, "closed"));
+      return CompletableFuture.failedFuture(
+          new RegistryException(RegistryException.Reason.CLOSED, "closed"));
     }
     if (!fail()) {
       return call.get();
     }
-    RegistryException timeout = new RegistryException(RegistryException.Reason.TIMEOUT, "injected timeout");
+    RegistryException timeout =
+        new RegistryException(RegistryException.Reason.TIMEOUT, "injected timeout");
     if (!cutOff && coin()) {
       // Applied, but the answer is lost.
-      return call.get().handle((r, t) -> {
-        throw new CompletionException(timeout);
-      });
+      return call.get()
+          .handle(
+              (r, t) -> {
+                throw new CompletionException(timeout);
+              });
     }
     return CompletableFuture.failedFuture(timeout);
   }
@@ -145,29 +167,36 @@ public final class FaultyRegistry implements Registry {
   }
 
   @Override
-  public CompletableFuture<Watch> watch(String prefix, WatchOptions options, WatchListener listener) {
+  public CompletableFuture<Watch> watch(
+      String prefix, WatchOptions options, WatchListener listener) {
     if (closed) {
-      return CompletableFuture.failedFuture(new RegistryException(RegistryException.Reason.CLOSED, "closed"));
+      return CompletableFuture.failedFuture(
+          new RegistryException(RegistryException.Reason.CLOSED, "closed"));
     }
-    return inner.watch(prefix, options, new WatchListener() {
-      @Override
-      public void onEvent(WatchEvent event) {
-        deliver(() -> {
-          if (!closed) {
-            listener.onEvent(event);
+    return inner.watch(
+        prefix,
+        options,
+        new WatchListener() {
+          @Override
+          public void onEvent(WatchEvent event) {
+            deliver(
+                () -> {
+                  if (!closed) {
+                    listener.onEvent(event);
+                  }
+                });
           }
-        });
-      }
 
-      @Override
-      public void onError(RegistryException error) {
-        deliver(() -> {
-          if (!closed) {
-            listener.onError(error);
+          @Override
+          public void onError(RegistryException error) {
+            deliver(
+                () -> {
+                  if (!closed) {
+                    listener.onError(error);
+                  }
+                });
           }
         });
-      }
-    });
   }
 
   @Override
@@ -191,7 +220,9 @@ public final class FaultyRegistry implements Registry {
     };
   }
 
-  /** Closes this view only (a crashed node's): the shared registry stays up; its watches go quiet. */
+  /**
+   * Closes this view only (a crashed node's): the shared registry stays up; its watches go quiet.
+   */
   @Override
   public void close() {
     closed = true;

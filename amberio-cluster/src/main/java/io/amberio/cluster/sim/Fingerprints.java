@@ -1,21 +1,39 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 /**
  * A set of 128-bit fingerprints of search configurations (linearized set, model state), in an
- * open-addressing table of two {@code long}s per slot: 32 bytes per entry at most, no object per entry,
- * so a search of millions of configurations fits in a few dozen megabytes.
+ * open-addressing table of two {@code long}s per slot: 32 bytes per entry at most, no object per
+ * entry, so a search of millions of configurations fits in a few dozen megabytes.
  *
- * <p>Two configurations with the same fingerprint are taken as the same. The two halves come from two
- * independent 64-bit mixing chains; for {@code k} configurations the chance of any collision is about
- * {@code k^2 / 2^129}, below {@code 10^-25} at the default budget. A collision could only make the search
- * skip a configuration it had not seen, that is report a violation that is not one; never the reverse.
+ * <p>Two configurations with the same fingerprint are taken as the same. The two halves come from
+ * two independent 64-bit mixing chains; for {@code k} configurations the chance of any collision is
+ * about {@code k^2 / 2^129}, below {@code 10^-25} at the default budget. A collision could only
+ * make the search skip a configuration it had not seen, that is report a violation that is not one;
+ * never the reverse.
  */
 final class Fingerprints {
 
   private long[] table = new long[2 * 1024]; // pairs; (0, 0) marks an empty slot
   private int size;
 
-  /** Adds the fingerprint of ({@code bits}, {@code state}); returns false if it was already there. */
+  /**
+   * Adds the fingerprint of ({@code bits}, {@code state}); returns false if it was already there.
+   */
   boolean add(long[] bits, int[] state) {
     long a = 0x9E3779B97F4A7C15L;
     long b = 0xC2B2AE3D27D4EB4FL;

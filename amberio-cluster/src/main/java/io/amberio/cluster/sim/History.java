@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import java.util.ArrayList;
@@ -13,8 +28,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * An immutable set of {@link Operation}s, ordered by invocation time, then id. Build one from a simulation
- * with {@link HistoryRecorder}, or by hand with {@link #builder()}.
+ * An immutable set of {@link Operation}s, ordered by invocation time, then id. Build one from a
+ * simulation with {@link HistoryRecorder}, or by hand with {@link #builder()}.
  */
 public final class History {
 
@@ -64,7 +79,9 @@ public final class History {
     return operations;
   }
 
-  /** The operations of each path, paths in ascending order, each list by invocation time, then id. */
+  /**
+   * The operations of each path, paths in ascending order, each list by invocation time, then id.
+   */
   public Map<String, List<Operation>> byPath() {
     return byPath;
   }
@@ -83,24 +100,40 @@ public final class History {
     return sb.toString();
   }
 
-  /** Builds a history by hand, for tests. Not thread-safe: simulations use {@link HistoryRecorder}. */
+  /**
+   * Builds a history by hand, for tests. Not thread-safe: simulations use {@link HistoryRecorder}.
+   */
   public static final class Builder {
     private final List<Operation> operations = new ArrayList<>();
 
     private Builder() {}
 
-    /** Adds an operation that completed with {@code outcome} (not unknown) between {@code invoke} and {@code response}. */
-    public Builder completed(String client, String path, Call call, Outcome outcome, long invoke, long response) {
+    /**
+     * Adds an operation that completed with {@code outcome} (not unknown) between {@code invoke}
+     * and {@code response}.
+     */
+    public Builder completed(
+        String client, String path, Call call, Outcome outcome, long invoke, long response) {
       if (outcome instanceof Outcome.Unknown) {
-        throw new IllegalArgumentException("use unknown(...) for an operation whose outcome is unknown");
+        throw new IllegalArgumentException(
+            "use unknown(...) for an operation whose outcome is unknown");
       }
-      operations.add(new Operation(operations.size() + 1, client, path, call, outcome, invoke, response));
+      operations.add(
+          new Operation(operations.size() + 1, client, path, call, outcome, invoke, response));
       return this;
     }
 
     /** Adds an operation invoked at {@code invoke} whose outcome is unknown. */
     public Builder unknown(String client, String path, Call call, long invoke) {
-      operations.add(new Operation(operations.size() + 1, client, path, call, Outcome.unknown(), invoke, Operation.NO_RESPONSE));
+      operations.add(
+          new Operation(
+              operations.size() + 1,
+              client,
+              path,
+              call,
+              Outcome.unknown(),
+              invoke,
+              Operation.NO_RESPONSE));
       return this;
     }
 

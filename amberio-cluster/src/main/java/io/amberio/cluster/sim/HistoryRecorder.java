@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import java.time.Instant;
@@ -9,15 +24,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Records the operations of a workload as they happen, for {@link LinearizabilityChecker}. Thread-safe:
- * clients on any thread (or simulated clients on one) call {@link #invoke} just before sending a request
- * and complete the returned {@link Pending} as soon as the answer arrives.
+ * Records the operations of a workload as they happen, for {@link LinearizabilityChecker}.
+ * Thread-safe: clients on any thread (or simulated clients on one) call {@link #invoke} just before
+ * sending a request and complete the returned {@link Pending} as soon as the answer arrives.
  *
- * <p>Timestamps are nanoseconds since the epoch of the injected clock (pass {@code scheduler.clock()}),
- * raised by the fewest nanoseconds needed to make every timestamp of the recorder strictly larger than the
- * one before. A simulated clock stands still while tasks run at the same instant; the bump keeps the order
- * in which events were recorded, which is their real order, so the checker never sees a false overlap or
- * a false precedence.
+ * <p>Timestamps are nanoseconds since the epoch of the injected clock (pass {@code
+ * scheduler.clock()}), raised by the fewest nanoseconds needed to make every timestamp of the
+ * recorder strictly larger than the one before. A simulated clock stands still while tasks run at
+ * the same instant; the bump keeps the order in which events were recorded, which is their real
+ * order, so the checker never sees a false overlap or a false precedence.
  */
 public final class HistoryRecorder {
 
@@ -50,14 +65,22 @@ public final class HistoryRecorder {
   }
 
   /**
-   * The history so far. Operations still running count as {@link Outcome.Unknown}: they may yet take
-   * effect. Operations abandoned with {@link Pending#noEffect()} are left out.
+   * The history so far. Operations still running count as {@link Outcome.Unknown}: they may yet
+   * take effect. Operations abandoned with {@link Pending#noEffect()} are left out.
    */
   public History history() {
     synchronized (lock) {
       List<Operation> ops = new ArrayList<>(done.values());
       for (Pending p : running.values()) {
-        ops.add(new Operation(p.id, p.client, p.path, p.call, Outcome.unknown(), p.invoke, Operation.NO_RESPONSE));
+        ops.add(
+            new Operation(
+                p.id,
+                p.client,
+                p.path,
+                p.call,
+                Outcome.unknown(),
+                p.invoke,
+                Operation.NO_RESPONSE));
       }
       return History.of(ops);
     }
@@ -73,10 +96,12 @@ public final class HistoryRecorder {
   // @GuardedBy("lock")
   private long tick() {
     Instant now = clock.instant();
-    long nanos = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+    long nanos =
+        Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
     long t = lastTime == Long.MIN_VALUE ? nanos : Math.max(nanos, lastTime + 1);
     if (t >= Operation.NO_RESPONSE) {
-      throw new IllegalStateException("the clock is past the range of nanosecond timestamps: " + now);
+      throw new IllegalStateException(
+          "the clock is past the range of nanosecond timestamps: " + now);
     }
     lastTime = t;
     return t;
@@ -104,7 +129,8 @@ public final class HistoryRecorder {
     }
 
     /**
-     * Records the answer, timestamped now. {@link Outcome.Unknown} is the same as {@link #unknown()}.
+     * Records the answer, timestamped now. {@link Outcome.Unknown} is the same as {@link
+     * #unknown()}.
      *
      * @throws IllegalArgumentException if the call cannot have that outcome
      * @throws IllegalStateException if this operation was already completed
@@ -112,7 +138,8 @@ public final class HistoryRecorder {
     public void complete(Outcome outcome) {
       Objects.requireNonNull(outcome, "outcome");
       if (!call.allows(outcome)) {
-        throw new IllegalArgumentException("operation " + id + ": " + call + " cannot answer " + outcome);
+        throw new IllegalArgumentException(
+            "operation " + id + ": " + call + " cannot answer " + outcome);
       }
       synchronized (lock) {
         take();
@@ -121,14 +148,17 @@ public final class HistoryRecorder {
       }
     }
 
-    /** Records that the client cannot tell whether the call took effect (a timeout, {@code outcome_unknown}). */
+    /**
+     * Records that the client cannot tell whether the call took effect (a timeout, {@code
+     * outcome_unknown}).
+     */
     public void unknown() {
       complete(Outcome.unknown());
     }
 
     /**
-     * Records that the call certainly had no effect (for example the contract's {@code 503 unavailable},
-     * after which nothing is visible); the operation is left out of the history.
+     * Records that the call certainly had no effect (for example the contract's {@code 503
+     * unavailable}, after which nothing is visible); the operation is left out of the history.
      */
     public void noEffect() {
       synchronized (lock) {

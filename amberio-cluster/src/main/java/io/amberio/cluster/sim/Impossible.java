@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import java.util.ArrayList;
@@ -6,19 +21,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Answers that no state of the register can give, found without searching: a conditional put that wrote
- * another version than the one it named, a read of a version other than the one asked for, a read of a
- * value that no operation could have written at that version, a delete marker numbered 1. Such an
- * operation alone makes its path non-linearizable; finding it up front saves an exhaustive search and
- * gives a precise reason.
+ * Answers that no state of the register can give, found without searching: a conditional put that
+ * wrote another version than the one it named, a read of a version other than the one asked for, a
+ * read of a value that no operation could have written at that version, a delete marker numbered 1.
+ * Such an operation alone makes its path non-linearizable; finding it up front saves an exhaustive
+ * search and gives a precise reason.
  */
 final class Impossible {
 
   private Impossible() {}
 
   /**
-   * The completed operation of {@code path} with the earliest response whose answer no state can give,
-   * with the reason; null if there is none.
+   * The completed operation of {@code path} with the earliest response whose answer no state can
+   * give, with the reason; null if there is none.
    */
   static Map.Entry<Operation, String> earliest(List<Operation> path) {
     Map<String, List<Operation>> writers = new HashMap<>();
@@ -49,7 +64,10 @@ final class Impossible {
         return "a put conditional on version " + n + " can only write version " + n;
       }
       if (out instanceof Outcome.Conflict && ((Outcome.Conflict) out).latest() == n - 1) {
-        return "a put conditional on version " + n + " cannot conflict when the latest version is " + (n - 1);
+        return "a put conditional on version "
+            + n
+            + " cannot conflict when the latest version is "
+            + (n - 1);
       }
     }
     if (call instanceof Call.Delete && out.equals(Outcome.written(1))) {
@@ -59,14 +77,20 @@ final class Impossible {
       Outcome.Found found = (Outcome.Found) out;
       Call.Get get = (Call.Get) call;
       if (get.version().isPresent() && get.version().getAsLong() != found.version()) {
-        return "a read of version " + get.version().getAsLong() + " cannot return version " + found.version();
+        return "a read of version "
+            + get.version().getAsLong()
+            + " cannot return version "
+            + found.version();
       }
       for (Operation w : writers.getOrDefault(found.valueId(), List.of())) {
         if (writableAt(w, found.version())) {
           return null;
         }
       }
-      return "no operation could have written \"" + found.valueId() + "\" as version " + found.version();
+      return "no operation could have written \""
+          + found.valueId()
+          + "\" as version "
+          + found.version();
     }
     return null;
   }
@@ -84,9 +108,10 @@ final class Impossible {
   }
 
   /**
-   * For each put of unknown outcome whose value is read and written by no other operation: the one version
-   * it can usefully write (every read of that value names it), or {@link VersionedRegister#NONE}. Writing
-   * any other version would leave those reads unexplainable, so the search applies it only there.
+   * For each put of unknown outcome whose value is read and written by no other operation: the one
+   * version it can usefully write (every read of that value names it), or {@link
+   * VersionedRegister#NONE}. Writing any other version would leave those reads unexplainable, so
+   * the search applies it only there.
    */
   static Map<Operation, Long> pins(List<Operation> path) {
     Map<String, Integer> writers = new HashMap<>();
@@ -107,7 +132,9 @@ final class Impossible {
       }
       String value = ((Call.Put) o.call()).valueId();
       List<Long> versions = readAt.get(value);
-      if (writers.get(value) == 1 && versions != null && versions.stream().distinct().count() == 1) {
+      if (writers.get(value) == 1
+          && versions != null
+          && versions.stream().distinct().count() == 1) {
         pins.put(o, versions.get(0));
       }
     }

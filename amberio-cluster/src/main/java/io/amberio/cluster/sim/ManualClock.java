@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import java.time.Duration;
@@ -6,8 +21,8 @@ import java.time.InstantSource;
 import java.util.Objects;
 
 /**
- * A clock that moves only when told to, for testing a component that takes an {@link InstantSource} without
- * running a whole {@link SimScheduler}. It never goes back. Thread-safe.
+ * A clock that moves only when told to, for testing a component that takes an {@link InstantSource}
+ * without running a whole {@link SimScheduler}. It never goes back. Thread-safe.
  */
 public final class ManualClock implements InstantSource {
 
@@ -51,7 +66,8 @@ public final class ManualClock implements InstantSource {
   public synchronized void set(Instant instant) {
     Objects.requireNonNull(instant, "instant");
     if (instant.isBefore(now)) {
-      throw new IllegalArgumentException("a clock does not go back: it shows " + now + ", asked for " + instant);
+      throw new IllegalArgumentException(
+          "a clock does not go back: it shows " + now + ", asked for " + instant);
     }
     now = instant;
   }

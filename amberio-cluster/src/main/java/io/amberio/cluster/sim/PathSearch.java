@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import io.amberio.cluster.sim.VersionedRegister.Answer;
@@ -12,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One run of the Wing &amp; Gong / Lowe search over the operations of one path. See
- * {@link LinearizabilityChecker} for the design notes; this class is the engine, used once.
+ * One run of the Wing &amp; Gong / Lowe search over the operations of one path. See {@link
+ * LinearizabilityChecker} for the design notes; this class is the engine, used once.
  */
 final class PathSearch {
 
@@ -33,7 +48,8 @@ final class PathSearch {
   private final int[] next;
   private final int[] prev;
 
-  // For an operation of unknown outcome: the previous one (by invocation) with the same call, or -1.
+  // For an operation of unknown outcome: the previous one (by invocation) with the same call, or
+  // -1.
   private final int[] previousTwin;
 
   private long steps;
@@ -54,7 +70,11 @@ final class PathSearch {
       events[e] = e;
     }
     // By time; at equal times calls before returns, so equal times overlap; then by op order.
-    Arrays.sort(events, Comparator.<Integer>comparingLong(this::time).thenComparingInt(e -> e & 1).thenComparingInt(e -> e));
+    Arrays.sort(
+        events,
+        Comparator.<Integer>comparingLong(this::time)
+            .thenComparingInt(e -> e & 1)
+            .thenComparingInt(e -> e));
     int last = head;
     for (int e : events) {
       next[last] = e;
@@ -65,17 +85,20 @@ final class PathSearch {
   }
 
   /**
-   * Operations of unknown outcome with the same call (kind, number and value code) are interchangeable
-   * once both are invoked: each may apply at any later point, and no answer constrains them. The search
-   * only lets the earliest invoked of such twins go next, which cuts the orders it tries among them from
-   * {@code k!} to one.
+   * Operations of unknown outcome with the same call (kind, number and value code) are
+   * interchangeable once both are invoked: each may apply at any later point, and no answer
+   * constrains them. The search only lets the earliest invoked of such twins go next, which cuts
+   * the orders it tries among them from {@code k!} to one.
    */
   private static int[] twins(List<Op> ops) {
     Integer[] byInvoke = new Integer[ops.size()];
     for (int i = 0; i < byInvoke.length; i++) {
       byInvoke[i] = i;
     }
-    Arrays.sort(byInvoke, Comparator.<Integer>comparingLong(i -> ops.get(i).source.invoke()).thenComparingInt(i -> i));
+    Arrays.sort(
+        byInvoke,
+        Comparator.<Integer>comparingLong(i -> ops.get(i).source.invoke())
+            .thenComparingInt(i -> i));
     int[] previous = new int[ops.size()];
     Arrays.fill(previous, -1);
     Map<List<Long>, Integer> last = new HashMap<>();
@@ -126,7 +149,8 @@ final class PathSearch {
         }
         int[] after = VersionedRegister.apply(state, op, answer);
         boolean advanced = false;
-        // An unknown operation that would change nothing here is better left pending: whatever follows
+        // An unknown operation that would change nothing here is better left pending: whatever
+        // follows
         // it could follow it unapplied, and it can still apply later or never.
         if (answer.matches(op) && !(op.unknown() && after == state)) {
           int i = entry >> 1;
@@ -152,7 +176,8 @@ final class PathSearch {
           entry = next[entry];
         }
       } else {
-        // A return before its call was lifted: some operation that had to come earlier could not. Backtrack.
+        // A return before its call was lifted: some operation that had to come earlier could not.
+        // Backtrack.
         if (stack.isEmpty()) {
           return Result.NOT_LINEARIZABLE;
         }
@@ -217,7 +242,10 @@ final class PathSearch {
     return steps;
   }
 
-  /** After success: a linearization of the completed operations (and of the unknown ones placed before them). */
+  /**
+   * After success: a linearization of the completed operations (and of the unknown ones placed
+   * before them).
+   */
   List<Operation> linearization() {
     return operations(finalOrder);
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import io.amberio.core.Scheduler;
@@ -13,34 +28,37 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
- * A {@link Scheduler} for deterministic simulation: every task of every simulated node runs on the thread
- * that drives the scheduler, one at a time, in simulated time.
+ * A {@link Scheduler} for deterministic simulation: every task of every simulated node runs on the
+ * thread that drives the scheduler, one at a time, in simulated time.
  *
  * <h2>Design notes</h2>
  *
  * <p><b>Queue.</b> A priority queue of tasks ordered by (due time, tie key, sequence number).
- * {@link #execute} enqueues at the current time, {@link #schedule} at now plus the delay (a negative delay
- * counts as zero). The sequence number grows with every enqueue, so tasks due at the same time run in the
- * order they were submitted, unless same-time shuffling is on ({@link Builder#shuffleSameTime}): then the
- * tie key is drawn from a random source seeded from the seed, and same-time tasks run in a seeded random
- * order, which explores the interleavings a real multi-threaded executor could produce. Cancelled tasks
- * stay in the queue and are skipped when they come up.
+ * {@link #execute} enqueues at the current time, {@link #schedule} at now plus the delay (a
+ * negative delay counts as zero). The sequence number grows with every enqueue, so tasks due at the
+ * same time run in the order they were submitted, unless same-time shuffling is on ({@link
+ * Builder#shuffleSameTime}): then the tie key is drawn from a random source seeded from the seed,
+ * and same-time tasks run in a seeded random order, which explores the interleavings a real
+ * multi-threaded executor could produce. Cancelled tasks stay in the queue and are skipped when
+ * they come up.
  *
- * <p><b>Time.</b> {@link #clock()} only moves when the scheduler runs a task (to that task's due time) or
- * when {@link #runFor} or {@link #runUntil} reach their end; it never goes back. Nothing here reads the
- * system clock.
+ * <p><b>Time.</b> {@link #clock()} only moves when the scheduler runs a task (to that task's due
+ * time) or when {@link #runFor} or {@link #runUntil} reach their end; it never goes back. Nothing
+ * here reads the system clock.
  *
- * <p><b>Determinism.</b> The only inputs are the seed and what the tasks do. Same seed and same tasks give
- * the same order of execution, the same times and the same numbers from {@link #random()}, as long as the
- * components draw every random number from {@link #random()} and never use another thread. To catch the
- * latter, submitting a task from another thread while the scheduler is running fails.
+ * <p><b>Determinism.</b> The only inputs are the seed and what the tasks do. Same seed and same
+ * tasks give the same order of execution, the same times and the same numbers from {@link
+ * #random()}, as long as the components draw every random number from {@link #random()} and never
+ * use another thread. To catch the latter, submitting a task from another thread while the
+ * scheduler is running fails.
  *
- * <p><b>Failures.</b> A task that throws fails the run: the step throws a {@link SimulationException}
- * naming the seed and the simulated time, with the task's exception as the cause, and the scheduler stays
- * failed ({@link #failure()}); every later attempt to run throws that same exception. Nothing is swallowed.
+ * <p><b>Failures.</b> A task that throws fails the run: the step throws a {@link
+ * SimulationException} naming the seed and the simulated time, with the task's exception as the
+ * cause, and the scheduler stays failed ({@link #failure()}); every later attempt to run throws
+ * that same exception. Nothing is swallowed.
  *
- * <p><b>Threads.</b> Not thread-safe: one thread drives it. Only {@link #clock()} may be read from any
- * thread.
+ * <p><b>Threads.</b> Not thread-safe: one thread drives it. Only {@link #clock()} may be read from
+ * any thread.
  */
 public final class SimScheduler implements Scheduler {
 
@@ -51,7 +69,9 @@ public final class SimScheduler implements Scheduler {
   public static final long DEFAULT_TASK_LIMIT = 10_000_000L;
 
   private static final Comparator<Task> ORDER =
-      Comparator.comparingLong((Task t) -> t.due).thenComparingLong(t -> t.tieKey).thenComparingLong(t -> t.sequence);
+      Comparator.comparingLong((Task t) -> t.due)
+          .thenComparingLong(t -> t.tieKey)
+          .thenComparingLong(t -> t.sequence);
 
   private final long seed;
   private final Instant start;
@@ -90,7 +110,10 @@ public final class SimScheduler implements Scheduler {
         };
   }
 
-  /** A scheduler with {@code seed}, starting at {@link #DEFAULT_START}, with same-time tasks in submission order. */
+  /**
+   * A scheduler with {@code seed}, starting at {@link #DEFAULT_START}, with same-time tasks in
+   * submission order.
+   */
   public static SimScheduler create(long seed) {
     return builder(seed).build();
   }
@@ -106,8 +129,8 @@ public final class SimScheduler implements Scheduler {
   }
 
   /**
-   * The random source every simulated component must use, seeded with {@link #seed()}. Same-time shuffling
-   * draws from a separate source, so turning it on does not shift this one's numbers.
+   * The random source every simulated component must use, seeded with {@link #seed()}. Same-time
+   * shuffling draws from a separate source, so turning it on does not shift this one's numbers.
    */
   public Random random() {
     return random;
@@ -135,7 +158,10 @@ public final class SimScheduler implements Scheduler {
     enqueue(0, task);
   }
 
-  /** Enqueues {@code task} at now plus {@code delay} (zero if negative); the handle cancels it until it runs. */
+  /**
+   * Enqueues {@code task} at now plus {@code delay} (zero if negative); the handle cancels it until
+   * it runs.
+   */
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
     Objects.requireNonNull(delay, "delay");
@@ -146,8 +172,13 @@ public final class SimScheduler implements Scheduler {
     Objects.requireNonNull(task, "task");
     if (runner != null && runner != Thread.currentThread()) {
       throw new IllegalStateException(
-          "a task was submitted from thread '" + Thread.currentThread().getName() + "' while the simulation runs on '"
-              + runner.getName() + "': simulated components must not use other threads (seed " + seed + ")");
+          "a task was submitted from thread '"
+              + Thread.currentThread().getName()
+              + "' while the simulation runs on '"
+              + runner.getName()
+              + "': simulated components must not use other threads (seed "
+              + seed
+              + ")");
     }
     long due = delayNanos > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : nanos + delayNanos;
     Task t = new Task(due, shuffleSameTime ? tieBreaker.nextLong() : 0, sequence++, task);
@@ -175,8 +206,8 @@ public final class SimScheduler implements Scheduler {
    * Runs tasks until none is left.
    *
    * @return the number of tasks run
-   * @throws SimulationException if a task throws, or if more than the task limit ran (a periodic task keeps
-   *     the queue from ever emptying: use {@link #runFor} or {@link #runUntil} then)
+   * @throws SimulationException if a task throws, or if more than the task limit ran (a periodic
+   *     task keeps the queue from ever emptying: use {@link #runFor} or {@link #runUntil} then)
    */
   public long runUntilIdle() {
     enter();
@@ -186,7 +217,10 @@ public final class SimScheduler implements Scheduler {
         if (++ran >= taskLimit && live > 0) {
           throw fail(
               new SimulationException(
-                  seed, now(), "not idle after " + ran + " tasks; a periodic task? use runFor or runUntil", null));
+                  seed,
+                  now(),
+                  "not idle after " + ran + " tasks; a periodic task? use runFor or runUntil",
+                  null));
         }
       }
       return ran;
@@ -196,7 +230,8 @@ public final class SimScheduler implements Scheduler {
   }
 
   /**
-   * Runs every task due within {@code duration} from now, then sets the clock to now plus {@code duration}.
+   * Runs every task due within {@code duration} from now, then sets the clock to now plus {@code
+   * duration}.
    *
    * @return the number of tasks run
    * @throws IllegalArgumentException if {@code duration} is negative
@@ -218,8 +253,9 @@ public final class SimScheduler implements Scheduler {
   }
 
   /**
-   * Runs tasks until {@code condition} holds (checked before each task and at the end) or simulated time
-   * reaches now plus {@code limit}, whichever comes first. On reaching the limit the clock is set to it.
+   * Runs tasks until {@code condition} holds (checked before each task and at the end) or simulated
+   * time reaches now plus {@code limit}, whichever comes first. On reaching the limit the clock is
+   * set to it.
    *
    * @return whether the condition held
    * @throws SimulationException if a task throws
@@ -242,9 +278,9 @@ public final class SimScheduler implements Scheduler {
   }
 
   /**
-   * Runs the simulation until {@code future} completes, within {@code limit} of simulated time, and returns
-   * its value as {@link CompletableFuture#join()} does (a failed future throws its
-   * {@link java.util.concurrent.CompletionException}).
+   * Runs the simulation until {@code future} completes, within {@code limit} of simulated time, and
+   * returns its value as {@link CompletableFuture#join()} does (a failed future throws its {@link
+   * java.util.concurrent.CompletionException}).
    *
    * @throws SimulationException if a task throws or the future is not done within {@code limit}
    */
@@ -273,7 +309,8 @@ public final class SimScheduler implements Scheduler {
 
   private void enter() {
     if (runner != null) {
-      throw new IllegalStateException("the scheduler is already running (a task may not drive its own scheduler)");
+      throw new IllegalStateException(
+          "the scheduler is already running (a task may not drive its own scheduler)");
     }
     if (failure != null) {
       throw failure;
@@ -310,7 +347,9 @@ public final class SimScheduler implements Scheduler {
       } catch (VirtualMachineError e) {
         throw e;
       } catch (Throwable e) {
-        throw fail(new SimulationException(seed, now(), "task " + t.sequence + " (" + t.task + ") threw " + e, e));
+        throw fail(
+            new SimulationException(
+                seed, now(), "task " + t.sequence + " (" + t.task + ") threw " + e, e));
       }
       return true;
     }
@@ -340,7 +379,15 @@ public final class SimScheduler implements Scheduler {
 
   @Override
   public String toString() {
-    return "SimScheduler[seed " + seed + ", at " + now() + ", " + live + " pending, " + executed + " run]";
+    return "SimScheduler[seed "
+        + seed
+        + ", at "
+        + now()
+        + ", "
+        + live
+        + " pending, "
+        + executed
+        + " run]";
   }
 
   /** A queued task and its handle. */
@@ -391,16 +438,23 @@ public final class SimScheduler implements Scheduler {
       return this;
     }
 
-    /** Whether tasks due at the same time run in a seeded random order instead of submission order (default false). */
+    /**
+     * Whether tasks due at the same time run in a seeded random order instead of submission order
+     * (default false).
+     */
     public Builder shuffleSameTime(boolean shuffle) {
       if (this.shuffleSameTime != null) {
-        throw new IllegalStateException("shuffleSameTime was already set to " + this.shuffleSameTime);
+        throw new IllegalStateException(
+            "shuffleSameTime was already set to " + this.shuffleSameTime);
       }
       this.shuffleSameTime = shuffle;
       return this;
     }
 
-    /** How many tasks {@link SimScheduler#runUntilIdle()} may run before it fails (default {@link #DEFAULT_TASK_LIMIT}). */
+    /**
+     * How many tasks {@link SimScheduler#runUntilIdle()} may run before it fails (default {@link
+     * #DEFAULT_TASK_LIMIT}).
+     */
     public Builder taskLimit(long limit) {
       if (limit < 1) {
         throw new IllegalArgumentException("the task limit is at least 1, was " + limit);

@@ -1,8 +1,24 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import io.amberio.cluster.ClusterConfig;
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.Bodies;
 import io.amberio.cluster.internal.InternalAccess;
 import io.amberio.cluster.internal.PlantedBug;
 import io.amberio.cluster.registry.Registry;
@@ -15,7 +31,9 @@ import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.GetOptions;
 import io.amberio.core.PutOptions;
+import io.amberio.core.Scheduler;
 import io.amberio.core.replica.ReplicaStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -29,29 +47,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import io.amberio.cluster.internal.Bodies;
-import io.amberio.core.Scheduler;
-import java.io.ByteArrayOutputStream;
 
 /**
- * A whole cluster in one JVM on one seeded thread: N {@link ClusterNode}s over real {@link ReplicaStore}s
- * in their own directories, an {@link InMemoryNetwork} with message faults, one registry (by default an
- * {@link InMemoryRegistry}) seen by each node through a {@link FaultyRegistry}, and random clients whose history is checked for
- * linearizability. Nodes crash (their store is closed, their lease left to run out) and restart from their
- * directories; nodes are partitioned and healed; registry writes time out. The same seed gives the same
- * run: every choice comes from one {@link Random} and every task runs on one {@link SimScheduler}.
+ * A whole cluster in one JVM on one seeded thread: N {@link ClusterNode}s over real {@link
+ * ReplicaStore}s in their own directories, an {@link InMemoryNetwork} with message faults, one
+ * registry (by default an {@link InMemoryRegistry}) seen by each node through a {@link
+ * FaultyRegistry}, and random clients whose history is checked for linearizability. Nodes crash
+ * (their store is closed, their lease left to run out) and restart from their directories; nodes
+ * are partitioned and healed; registry writes time out. The same seed gives the same run: every
+ * choice comes from one {@link Random} and every task runs on one {@link SimScheduler}.
  *
- * <p>Integrators use it from property tests: {@code Simulation.builder(seed).directory(dir).build().run()}
- * returns a {@link Result} whose {@link Result#problems()} must be empty. {@link Result#replayCommand()}
- * says how to run one seed again. The builder takes a custom transport per node ({@link
- * Builder#transport}, e.g. a layer over the simulated network), a custom registry ({@link
- * Builder#registry}) and a custom {@link Workload}; all of them must run on the simulation's scheduler.
+ * <p>Integrators use it from property tests: {@code
+ * Simulation.builder(seed).directory(dir).build().run()} returns a {@link Result} whose {@link
+ * Result#problems()} must be empty. {@link Result#replayCommand()} says how to run one seed again.
+ * The builder takes a custom transport per node ({@link Builder#transport}, e.g. a layer over the
+ * simulated network), a custom registry ({@link Builder#registry}) and a custom {@link Workload};
+ * all of them must run on the simulation's scheduler.
  */
 public final class Simulation implements AutoCloseable {
   private final Builder b;
@@ -94,20 +110,43 @@ public final class Simulation implements AutoCloseable {
 
     void start() {
       incarnation++;
-      store = ReplicaStore.open(BlobStore.builder().dataDir(dir).slotCount(b.slots).clock(scheduler.clock())
-          .retention(Duration.ofDays(3650)).gcInterval(Duration.ofDays(3650)).chunkSize(64 * 1024)
-          .inlineThreshold(256).minFreeBytes(0));
-      transport = Objects.requireNonNull(b.transports.apply(id, network), "the transport factory returned null");
-      reg = new FaultyRegistry(registry, new Random(random.nextLong()), b.registryFaults ? 0.02 : 0);
-      node = InternalAccess.plant(ClusterNode.builder(), b.bugs).id(id).topology(topology).store(store)
-          .transport(transport).registry(reg).scheduler(scheduler).diskExecutor(scheduler).config(config)
-          .random(new Random(random.nextLong())).tempDir(b.directory.resolve("tmp-" + index)).build();
+      store =
+          ReplicaStore.open(
+              BlobStore.builder()
+                  .dataDir(dir)
+                  .slotCount(b.slots)
+                  .clock(scheduler.clock())
+                  .retention(Duration.ofDays(3650))
+                  .gcInterval(Duration.ofDays(3650))
+                  .chunkSize(64 * 1024)
+                  .inlineThreshold(256)
+                  .minFreeBytes(0));
+      transport =
+          Objects.requireNonNull(
+              b.transports.apply(id, network), "the transport factory returned null");
+      reg =
+          new FaultyRegistry(registry, new Random(random.nextLong()), b.registryFaults ? 0.02 : 0);
+      node =
+          InternalAccess.plant(ClusterNode.builder(), b.bugs)
+              .id(id)
+              .topology(topology)
+              .store(store)
+              .transport(transport)
+              .registry(reg)
+              .scheduler(scheduler)
+              .diskExecutor(scheduler)
+              .config(config)
+              .random(new Random(random.nextLong()))
+              .tempDir(b.directory.resolve("tmp-" + index))
+              .build();
       up = true;
-      node.start().whenComplete((v, t) -> {
-        if (t != null) {
-          event("n" + index + " start failed: " + t);
-        }
-      });
+      node.start()
+          .whenComplete(
+              (v, t) -> {
+                if (t != null) {
+                  event("n" + index + " start failed: " + t);
+                }
+              });
     }
 
     void crash() {
@@ -124,15 +163,22 @@ public final class Simulation implements AutoCloseable {
     this.scheduler = SimScheduler.builder(b.seed).build();
     this.random = new Random(b.seed);
     this.network = InMemoryNetwork.builder(scheduler, new Random(random.nextLong())).build();
-    this.registry = Objects.requireNonNull(b.registries.apply(scheduler), "the registry factory returned null");
+    this.registry =
+        Objects.requireNonNull(b.registries.apply(scheduler), "the registry factory returned null");
     this.workload = b.workload != null ? b.workload : Workload.mixed(b.paths);
     List<Topology.Node> tn = new ArrayList<>();
     for (int i = 0; i < b.nodes; i++) {
       tn.add(Topology.Node.of("n" + i, "sim:" + i));
     }
     this.topology = Topology.of(b.slots, b.replicationFactor, tn);
-    this.config = new ClusterConfig(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2),
-        Duration.ofMillis(300), Duration.ofSeconds(6), 64);
+    this.config =
+        new ClusterConfig(
+            Duration.ofSeconds(2),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(2),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(6),
+            64);
     this.recorder = new HistoryRecorder(scheduler.clock());
   }
 
@@ -166,9 +212,10 @@ public final class Simulation implements AutoCloseable {
       problems.add("the cluster did not become ready within 30 s of simulated time");
       return result(problems, null);
     }
-    network.faults(b.messageFaults
-        ? new InMemoryNetwork.Faults(0.01, 0.01, Duration.ofMillis(1), Duration.ofMillis(20))
-        : InMemoryNetwork.Faults.NONE);
+    network.faults(
+        b.messageFaults
+            ? new InMemoryNetwork.Faults(0.01, 0.01, Duration.ofMillis(1), Duration.ofMillis(20))
+            : InMemoryNetwork.Faults.NONE);
     for (int c = 0; c < b.clients; c++) {
       client("c" + c);
     }
@@ -177,7 +224,12 @@ public final class Simulation implements AutoCloseable {
     }
     scheduler.runUntil(() -> opsDone >= b.operations, Duration.ofMinutes(30));
     if (opsDone < b.operations) {
-      problems.add("only " + opsDone + " of " + b.operations + " operations completed in 30 min of simulated time");
+      problems.add(
+          "only "
+              + opsDone
+              + " of "
+              + b.operations
+              + " operations completed in 30 min of simulated time");
     }
     // Heal everything and let the cluster settle.
     network.faults(InMemoryNetwork.Faults.NONE);
@@ -192,8 +244,9 @@ public final class Simulation implements AutoCloseable {
     }
     boolean settled = scheduler.runUntil(this::settled, Duration.ofSeconds(120));
     if (!settled) {
-      problems.add("the cluster did not settle (all replicas in sync, nothing prepared) within 120 s after healing: "
-          + describe());
+      problems.add(
+          "the cluster did not settle (all replicas in sync, nothing prepared) within 120 s after healing: "
+              + describe());
     }
     CheckResult check = LinearizabilityChecker.create().check(recorder.history());
     if (!check.linearizable()) {
@@ -206,12 +259,21 @@ public final class Simulation implements AutoCloseable {
   }
 
   private Result result(List<String> problems, CheckResult check) {
-    return new Result(b.seed, problems, recorder.history(), check, List.copyOf(events), opsDone, crashes, partitions,
+    return new Result(
+        b.seed,
+        problems,
+        recorder.history(),
+        check,
+        List.copyOf(events),
+        opsDone,
+        crashes,
+        partitions,
         replay());
   }
 
   private String replay() {
-    return "mvn -B -pl amberio-cluster verify -Dtest=SimulationProperties#replay -Damberio.sim.seed=" + b.seed
+    return "mvn -B -pl amberio-cluster verify -Dtest=SimulationProperties#replay -Damberio.sim.seed="
+        + b.seed
         + " -Dsurefire.failIfNoSpecifiedTests=false";
   }
 
@@ -261,13 +323,24 @@ public final class Simulation implements AutoCloseable {
   private String describe() {
     StringBuilder sb = new StringBuilder();
     for (SimNode n : nodes) {
-      sb.append(n.id).append(n.up ? " up" : " down").append(n.up && n.node.ready() ? " ready" : "")
-          .append(" prepared=").append(n.up ? n.node.preparedCount() : -1).append("; ");
+      sb.append(n.id)
+          .append(n.up ? " up" : " down")
+          .append(n.up && n.node.ready() ? " ready" : "")
+          .append(" prepared=")
+          .append(n.up ? n.node.preparedCount() : -1)
+          .append("; ");
     }
     for (int s = 0; s < b.slots; s++) {
       ClusterNode.SlotView v = nodes.get(0).node.slot(s);
-      sb.append("slot ").append(s).append(" e").append(v.epoch()).append(" in ").append(v.inSync()).append(" learn ")
-          .append(v.learners()).append("; ");
+      sb.append("slot ")
+          .append(s)
+          .append(" e")
+          .append(v.epoch())
+          .append(" in ")
+          .append(v.inSync())
+          .append(" learn ")
+          .append(v.learners())
+          .append("; ");
     }
     return sb.toString();
   }
@@ -276,7 +349,9 @@ public final class Simulation implements AutoCloseable {
     return Integer.parseInt(n.value().substring(1));
   }
 
-  /** After healing: every in-sync replica of a slot holds the same versions, and every acked write. */
+  /**
+   * After healing: every in-sync replica of a slot holds the same versions, and every acked write.
+   */
   private void checkReplicas(List<String> problems) {
     for (int s = 0; s < b.slots; s++) {
       ClusterNode.SlotView v = nodes.get(0).node.slot(s);
@@ -291,13 +366,24 @@ public final class Simulation implements AutoCloseable {
           first = state;
           firstNode = r;
         } else if (!first.equals(state)) {
-          problems.add("slot " + s + ": replicas " + firstNode + " and " + r + " differ: " + first + " vs " + state);
+          problems.add(
+              "slot "
+                  + s
+                  + ": replicas "
+                  + firstNode
+                  + " and "
+                  + r
+                  + " differ: "
+                  + first
+                  + " vs "
+                  + state);
         }
         for (Acked a : acked.values()) {
           if (nodes.get(0).store.slotOf(a.path) == s) {
             String have = state.get(a.path + "#" + a.version);
             if (have == null || !have.startsWith(a.blobId)) {
-              problems.add("acknowledged write " + a + " is missing on " + r + " (has " + have + ")");
+              problems.add(
+                  "acknowledged write " + a + " is missing on " + r + " (has " + have + ")");
             }
           }
         }
@@ -309,66 +395,83 @@ public final class Simulation implements AutoCloseable {
 
   private void scheduleFault() {
     Duration gap = Duration.ofMillis(500 + random.nextInt(3000));
-    scheduler.schedule(gap, () -> {
-      if (opsDone >= b.operations) {
-        return;
-      }
-      int victim = random.nextInt(nodes.size());
-      SimNode n = nodes.get(victim);
-      int kind = random.nextInt(b.wipes ? 4 : 3);
-      if (kind == 3 && !fullyReplicated()) {
-        kind = 0; // replacing disks while another replica is still catching up would be a double fault
-      }
-      Duration outage = Duration.ofMillis(500 + random.nextInt(6000));
-      if (kind == 0) {
-        crashes++;
-        event("crash n" + victim + " for " + outage.toMillis() + "ms");
-        n.crash();
-        scheduler.schedule(outage, () -> {
-          if (n.up) {
-            return; // already restarted by the final heal
-          }
-          event("restart n" + victim);
-          n.start();
-          scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
-        });
-      } else if (kind == 3) {
-        crashes++;
-        wipes++;
-        event("replace the disks of n" + victim + " (crash, empty data directory) for " + outage.toMillis() + "ms");
-        n.crash();
-        SimFiles.deleteTree(n.dir);
-        scheduler.schedule(outage, () -> {
-          if (n.up) {
+    scheduler.schedule(
+        gap,
+        () -> {
+          if (opsDone >= b.operations) {
             return;
           }
-          event("restart n" + victim + " on empty disks");
-          n.start();
-          scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
+          int victim = random.nextInt(nodes.size());
+          SimNode n = nodes.get(victim);
+          int kind = random.nextInt(b.wipes ? 4 : 3);
+          if (kind == 3 && !fullyReplicated()) {
+            kind =
+                0; // replacing disks while another replica is still catching up would be a double
+            // fault
+          }
+          Duration outage = Duration.ofMillis(500 + random.nextInt(6000));
+          if (kind == 0) {
+            crashes++;
+            event("crash n" + victim + " for " + outage.toMillis() + "ms");
+            n.crash();
+            scheduler.schedule(
+                outage,
+                () -> {
+                  if (n.up) {
+                    return; // already restarted by the final heal
+                  }
+                  event("restart n" + victim);
+                  n.start();
+                  scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
+                });
+          } else if (kind == 3) {
+            crashes++;
+            wipes++;
+            event(
+                "replace the disks of n"
+                    + victim
+                    + " (crash, empty data directory) for "
+                    + outage.toMillis()
+                    + "ms");
+            n.crash();
+            SimFiles.deleteTree(n.dir);
+            scheduler.schedule(
+                outage,
+                () -> {
+                  if (n.up) {
+                    return;
+                  }
+                  event("restart n" + victim + " on empty disks");
+                  n.start();
+                  scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
+                });
+          } else if (kind == 1) {
+            partitions++;
+            event("partition n" + victim + " for " + outage.toMillis() + "ms");
+            network.disconnect(n.id);
+            n.reg.cutOff(random.nextBoolean());
+            scheduler.schedule(
+                outage,
+                () -> {
+                  event("heal n" + victim);
+                  network.reconnect(n.id);
+                  n.reg.cutOff(false);
+                  scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
+                });
+          } else {
+            int other = (victim + 1 + random.nextInt(nodes.size() - 1)) % nodes.size();
+            partitions++;
+            event("cut n" + victim + " -> n" + other + " for " + outage.toMillis() + "ms");
+            network.cut(n.id, nodes.get(other).id);
+            scheduler.schedule(
+                outage,
+                () -> {
+                  event("heal cut n" + victim + " -> n" + other);
+                  network.heal(n.id, nodes.get(other).id);
+                  scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
+                });
+          }
         });
-      } else if (kind == 1) {
-        partitions++;
-        event("partition n" + victim + " for " + outage.toMillis() + "ms");
-        network.disconnect(n.id);
-        n.reg.cutOff(random.nextBoolean());
-        scheduler.schedule(outage, () -> {
-          event("heal n" + victim);
-          network.reconnect(n.id);
-          n.reg.cutOff(false);
-          scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
-        });
-      } else {
-        int other = (victim + 1 + random.nextInt(nodes.size() - 1)) % nodes.size();
-        partitions++;
-        event("cut n" + victim + " -> n" + other + " for " + outage.toMillis() + "ms");
-        network.cut(n.id, nodes.get(other).id);
-        scheduler.schedule(outage, () -> {
-          event("heal cut n" + victim + " -> n" + other);
-          network.heal(n.id, nodes.get(other).id);
-          scheduler.schedule(Duration.ofSeconds(3), this::scheduleFault);
-        });
-      }
-    });
   }
 
   // ------------------------------------------------------------------ clients
@@ -381,14 +484,16 @@ public final class Simulation implements AutoCloseable {
     int opNo = opsStarted;
     Workload.Step step = workload.next(random, opNo, nodes.size());
     if (step.node() >= nodes.size()) {
-      throw new IllegalStateException("the workload chose node " + step.node() + " of " + nodes.size());
+      throw new IllegalStateException(
+          "the workload chose node " + step.node() + " of " + nodes.size());
     }
     String path = step.path();
     SimNode via = nodes.get(step.node());
-    Runnable next = () -> {
-      opsDone++;
-      scheduler.schedule(Duration.ofMillis(random.nextInt(20)), () -> client(name));
-    };
+    Runnable next =
+        () -> {
+          opsDone++;
+          scheduler.schedule(Duration.ofMillis(random.nextInt(20)), () -> client(name));
+        };
     if (!via.up) {
       // A client cannot reach a crashed node: it tries another moment.
       opsStarted--;
@@ -399,30 +504,56 @@ public final class Simulation implements AutoCloseable {
     Call call = step.call();
     if (call instanceof Call.Put put) {
       HistoryRecorder.Pending p = recorder.invoke(name, path, call);
-      PutOptions o = put.expectedVersion().isPresent()
-          ? PutOptions.defaults().withExpectedVersion(put.expectedVersion().getAsLong()) : PutOptions.defaults();
-      finish(node.put(path, put.valueId().getBytes(StandardCharsets.UTF_8), o), p, next, info -> {
-        acked.put(info.blobId().toString(), new Acked(path, info.version(), info.blobId().toString()));
-        return Outcome.written(info.version());
-      });
+      PutOptions o =
+          put.expectedVersion().isPresent()
+              ? PutOptions.defaults().withExpectedVersion(put.expectedVersion().getAsLong())
+              : PutOptions.defaults();
+      finish(
+          node.put(path, put.valueId().getBytes(StandardCharsets.UTF_8), o),
+          p,
+          next,
+          info -> {
+            acked.put(
+                info.blobId().toString(),
+                new Acked(path, info.version(), info.blobId().toString()));
+            return Outcome.written(info.version());
+          });
     } else if (call instanceof Call.Get get) {
       HistoryRecorder.Pending p = recorder.invoke(name, path, call);
-      GetOptions o = get.version().isPresent() ? GetOptions.version(get.version().getAsLong()) : GetOptions.current();
-      CompletableFuture<Outcome> read = node.get(path, o).thenCompose(r -> {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        return r.body().forEach((ByteBuffer f) -> {
-          byte[] a = new byte[f.remaining()];
-          f.get(a);
-          buf.writeBytes(a);
-        }).thenApply(n -> Outcome.found(r.info().version(), buf.toString(StandardCharsets.UTF_8)));
-      });
+      GetOptions o =
+          get.version().isPresent()
+              ? GetOptions.version(get.version().getAsLong())
+              : GetOptions.current();
+      CompletableFuture<Outcome> read =
+          node.get(path, o)
+              .thenCompose(
+                  r -> {
+                    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                    return r.body()
+                        .forEach(
+                            (ByteBuffer f) -> {
+                              byte[] a = new byte[f.remaining()];
+                              f.get(a);
+                              buf.writeBytes(a);
+                            })
+                        .thenApply(
+                            n ->
+                                Outcome.found(
+                                    r.info().version(), buf.toString(StandardCharsets.UTF_8)));
+                  });
       finish(read, p, next, x -> x);
     } else if (call instanceof Call.Delete) {
       HistoryRecorder.Pending p = recorder.invoke(name, path, call);
-      finish(node.delete(path), p, next, info -> {
-        acked.put(info.blobId().toString(), new Acked(path, info.version(), info.blobId().toString()));
-        return Outcome.written(info.version());
-      });
+      finish(
+          node.delete(path),
+          p,
+          next,
+          info -> {
+            acked.put(
+                info.blobId().toString(),
+                new Acked(path, info.version(), info.blobId().toString()));
+            return Outcome.written(info.version());
+          });
     } else {
       long v = ((Call.DeleteVersion) call).version();
       HistoryRecorder.Pending p = recorder.invoke(name, path, call);
@@ -430,41 +561,48 @@ public final class Simulation implements AutoCloseable {
     }
   }
 
-  private <T> void finish(CompletableFuture<T> f, HistoryRecorder.Pending p, Runnable next,
+  private <T> void finish(
+      CompletableFuture<T> f,
+      HistoryRecorder.Pending p,
+      Runnable next,
       Function<T, Outcome> success) {
     boolean[] done = {false};
     // A client gives up after a while: the outcome is then unknown.
-    Scheduler.Cancellable timer = scheduler.schedule(config.requestTimeout().plusSeconds(2), () -> {
-      if (!done[0]) {
-        done[0] = true;
-        p.unknown();
-        next.run();
-      }
-    });
-    f.whenComplete((r, t) -> {
-      if (done[0]) {
-        return;
-      }
-      done[0] = true;
-      timer.cancel();
-      if (t == null) {
-        p.complete(success.apply(r));
-      } else {
-        Throwable c = Bodies.unwrap(t);
-        if (c instanceof BlobStoreException e) {
-          switch (e.reason()) {
-            case VERSION_CONFLICT -> p.complete(Outcome.conflict(e.latestVersion().orElse(0)));
-            case NOT_FOUND -> p.complete(Outcome.notFound());
-            case DELETED -> p.complete(Outcome.deleted());
-            case UNAVAILABLE, BUSY -> p.noEffect();
-            default -> p.unknown();
+    Scheduler.Cancellable timer =
+        scheduler.schedule(
+            config.requestTimeout().plusSeconds(2),
+            () -> {
+              if (!done[0]) {
+                done[0] = true;
+                p.unknown();
+                next.run();
+              }
+            });
+    f.whenComplete(
+        (r, t) -> {
+          if (done[0]) {
+            return;
           }
-        } else {
-          p.unknown();
-        }
-      }
-      next.run();
-    });
+          done[0] = true;
+          timer.cancel();
+          if (t == null) {
+            p.complete(success.apply(r));
+          } else {
+            Throwable c = Bodies.unwrap(t);
+            if (c instanceof BlobStoreException e) {
+              switch (e.reason()) {
+                case VERSION_CONFLICT -> p.complete(Outcome.conflict(e.latestVersion().orElse(0)));
+                case NOT_FOUND -> p.complete(Outcome.notFound());
+                case DELETED -> p.complete(Outcome.deleted());
+                case UNAVAILABLE, BUSY -> p.noEffect();
+                default -> p.unknown();
+              }
+            } else {
+              p.unknown();
+            }
+          }
+          next.run();
+        });
   }
 
   @Override
@@ -481,16 +619,34 @@ public final class Simulation implements AutoCloseable {
    *
    * @param problems empty when every check passed
    */
-  public record Result(long seed, List<String> problems, History history, CheckResult check, List<String> events,
-      int operations, int crashes, int partitions, String replayCommand) {
+  public record Result(
+      long seed,
+      List<String> problems,
+      History history,
+      CheckResult check,
+      List<String> events,
+      int operations,
+      int crashes,
+      int partitions,
+      String replayCommand) {
     public boolean ok() {
       return problems.isEmpty();
     }
 
     @Override
     public String toString() {
-      return "seed " + seed + ": " + (ok() ? "ok" : problems.size() + " problems: " + problems) + "; " + operations
-          + " ops, " + crashes + " crashes, " + partitions + " partitions; replay: " + replayCommand;
+      return "seed "
+          + seed
+          + ": "
+          + (ok() ? "ok" : problems.size() + " problems: " + problems)
+          + "; "
+          + operations
+          + " ops, "
+          + crashes
+          + " crashes, "
+          + partitions
+          + " partitions; replay: "
+          + replayCommand;
     }
   }
 
@@ -509,7 +665,8 @@ public final class Simulation implements AutoCloseable {
     private boolean registryFaults = true;
     private boolean wipes = true;
     private final Set<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
-    private BiFunction<NodeId, InMemoryNetwork, Transport> transports = (id, network) -> network.join(id);
+    private BiFunction<NodeId, InMemoryNetwork, Transport> transports =
+        (id, network) -> network.join(id);
     private Function<SimScheduler, Registry> registries = InMemoryRegistry::new;
     private Workload workload;
 
@@ -571,16 +728,19 @@ public final class Simulation implements AutoCloseable {
       return this;
     }
 
-    /** Replaces a node's disks (crash, empty data directory, restart) when every slot is fully replicated. */
+    /**
+     * Replaces a node's disks (crash, empty data directory, restart) when every slot is fully
+     * replicated.
+     */
     public Builder diskReplacements(boolean on) {
       this.wipes = on;
       return this;
     }
 
     /**
-     * Makes each node's transport, at every (re)start, from its id and the simulated network; the default
-     * joins the network. Crashes, partitions and message faults act on the network, so a transport that
-     * does not send through it sees none of them.
+     * Makes each node's transport, at every (re)start, from its id and the simulated network; the
+     * default joins the network. Crashes, partitions and message faults act on the network, so a
+     * transport that does not send through it sees none of them.
      */
     public Builder transport(BiFunction<NodeId, InMemoryNetwork, Transport> factory) {
       this.transports = Objects.requireNonNull(factory, "factory");
@@ -588,8 +748,8 @@ public final class Simulation implements AutoCloseable {
     }
 
     /**
-     * Makes the registry the nodes share, each through its own fault-injecting view; the default is an
-     * {@link InMemoryRegistry} on the simulation's scheduler.
+     * Makes the registry the nodes share, each through its own fault-injecting view; the default is
+     * an {@link InMemoryRegistry} on the simulation's scheduler.
      */
     public Builder registry(Function<SimScheduler, Registry> factory) {
       this.registries = Objects.requireNonNull(factory, "factory");
@@ -603,8 +763,8 @@ public final class Simulation implements AutoCloseable {
     }
 
     /**
-     * Plants a deliberate protocol bug in every node, so that the simulation's own tests can show it is
-     * caught. Package-private: not part of the simulation's API.
+     * Plants a deliberate protocol bug in every node, so that the simulation's own tests can show
+     * it is caught. Package-private: not part of the simulation's API.
      */
     Builder plant(PlantedBug bug) {
       this.bugs.add(Objects.requireNonNull(bug, "bug"));

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import java.util.ArrayList;
@@ -8,29 +23,39 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The sequential specification of one path: the contract's versioned register, in a compact immutable form
- * that the checker can hash and share.
+ * The sequential specification of one path: the contract's versioned register, in a compact
+ * immutable form that the checker can hash and share.
  *
- * <p>A state is an {@code int[]} with one entry per version ever written ({@code state.length} is the
- * highest version, {@code max}): an entry {@code >= 0} is a live version holding the value with that code,
- * {@link #MARKER} a delete marker, {@link #TOMBSTONE} a tombstoned version. Value ids are interned into
- * codes per path. States are never mutated: a step that changes something returns a copy.
+ * <p>A state is an {@code int[]} with one entry per version ever written ({@code state.length} is
+ * the highest version, {@code max}): an entry {@code >= 0} is a live version holding the value with
+ * that code, {@link #MARKER} a delete marker, {@link #TOMBSTONE} a tombstoned version. Value ids
+ * are interned into codes per path. States are never mutated: a step that changes something returns
+ * a copy.
  *
- * <p>A register compiled with {@code anonymous = true} gives every value that no read of the history
- * returns the one code {@link #UNREAD}. No answer can tell such values apart, so this changes no verdict,
- * and states that differ only in them become equal, which lets the checker's memo merge them.
+ * <p>A register compiled with {@code anonymous = true} gives every value that no read of the
+ * history returns the one code {@link #UNREAD}. No answer can tell such values apart, so this
+ * changes no verdict, and states that differ only in them become equal, which lets the checker's
+ * memo merge them.
  *
- * <p>The rules (from {@code contract/http-api.md}, with the core's decisions where the contract is silent):
+ * <p>The rules (from {@code contract/http-api.md}, with the core's decisions where the contract is
+ * silent):
+ *
  * <ul>
- *   <li>put writes {@code max+1}; a conditional put with {@code N != max+1} answers {@code conflict(max)};
- *   <li>get of the current version: {@code not_found} if the path was never written ({@code max == 0}); the
- *       newest live version unless a newer marker hides it; {@code deleted} when there is none;
- *   <li>get of version {@code n}: {@code not_found} if {@code n > max}, {@code deleted} unless it is live;
- *   <li>delete writes a marker as {@code max+1}, or answers {@code not_found} for a path never written;
- *   <li>deleteVersion {@code n}: {@code not_found} if {@code n > max}; otherwise tombstones it (a marker is
- *       lifted, a tombstone stays one) and answers {@code tombstoned}.
+ *   <li>put writes {@code max+1}; a conditional put with {@code N != max+1} answers {@code
+ *       conflict(max)};
+ *   <li>get of the current version: {@code not_found} if the path was never written ({@code max ==
+ *       0}); the newest live version unless a newer marker hides it; {@code deleted} when there is
+ *       none;
+ *   <li>get of version {@code n}: {@code not_found} if {@code n > max}, {@code deleted} unless it
+ *       is live;
+ *   <li>delete writes a marker as {@code max+1}, or answers {@code not_found} for a path never
+ *       written;
+ *   <li>deleteVersion {@code n}: {@code not_found} if {@code n > max}; otherwise tombstones it (a
+ *       marker is lifted, a tombstone stays one) and answers {@code tombstoned}.
  * </ul>
- * Garbage collection is not modelled: an answer that only collection explains is reported as a violation.
+ *
+ * Garbage collection is not modelled: an answer that only collection explains is reported as a
+ * violation.
  */
 final class VersionedRegister {
 
@@ -68,9 +93,18 @@ final class VersionedRegister {
     final int answerKind;
     final long answerNumber; // version written/found, latest of a conflict, or NONE
     final int answerValue; // value code of a found answer, or -1
-    final long pin; // for an unknown put: the only version it may write (see Impossible.pins), or NONE
+    final long
+        pin; // for an unknown put: the only version it may write (see Impossible.pins), or NONE
 
-    Op(Operation source, int kind, long arg, int value, int answerKind, long answerNumber, int answerValue, long pin) {
+    Op(
+        Operation source,
+        int kind,
+        long arg,
+        int value,
+        int answerKind,
+        long answerNumber,
+        int answerValue,
+        long pin) {
       this.source = source;
       this.kind = kind;
       this.arg = arg;
@@ -109,7 +143,9 @@ final class VersionedRegister {
   private final boolean anonymous;
   private final Set<String> read = new HashSet<>();
 
-  /** A register that keeps every value apart ({@code anonymous = false}) or merges the unread ones. */
+  /**
+   * A register that keeps every value apart ({@code anonymous = false}) or merges the unread ones.
+   */
   VersionedRegister(boolean anonymous) {
     this.anonymous = anonymous;
     values.add("(a value no read returns)"); // UNREAD
@@ -190,7 +226,10 @@ final class VersionedRegister {
     return c;
   }
 
-  /** Applies {@code op} to {@code state}: writes the model's answer into {@code answer}, returns the next state. */
+  /**
+   * Applies {@code op} to {@code state}: writes the model's answer into {@code answer}, returns the
+   * next state.
+   */
   static int[] apply(int[] state, Op op, Answer answer) {
     int max = state.length;
     switch (op.kind) {
@@ -259,7 +298,9 @@ final class VersionedRegister {
     return next;
   }
 
-  /** The state after applying {@code order} from the initial state, whatever the recorded answers. */
+  /**
+   * The state after applying {@code order} from the initial state, whatever the recorded answers.
+   */
   int[] replay(List<Operation> order) {
     int[] state = INITIAL;
     Answer answer = new Answer();

@@ -1,12 +1,27 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import java.util.Objects;
 import java.util.Random;
 
 /**
- * What the simulated clients do: each time a client is free, {@link #next} picks its next operation, the
- * node it sends it to, and the path. Every random choice must come from the {@code random} given, so that
- * a seed still replays the same run.
+ * What the simulated clients do: each time a client is free, {@link #next} picks its next
+ * operation, the node it sends it to, and the path. Every random choice must come from the {@code
+ * random} given, so that a seed still replays the same run.
  */
 @FunctionalInterface
 public interface Workload {
@@ -21,8 +36,8 @@ public interface Workload {
   Step next(Random random, int opNo, int nodes);
 
   /**
-   * One operation: sent to node {@code node} (an index), on {@code path}. A {@link Call.Put} writes the
-   * UTF-8 bytes of its value id.
+   * One operation: sent to node {@code node} (an index), on {@code path}. A {@link Call.Put} writes
+   * the UTF-8 bytes of its value id.
    */
   record Step(int node, String path, Call call) {
     /** Validates the arguments. */
@@ -36,8 +51,8 @@ public interface Workload {
   }
 
   /**
-   * The default mix over {@code paths} paths {@code p0, p1, ...}: 30% puts, 10% conditional puts, 32%
-   * reads of the current version, 8% reads of a version, 10% deletes, 10% version deletes.
+   * The default mix over {@code paths} paths {@code p0, p1, ...}: 30% puts, 10% conditional puts,
+   * 32% reads of the current version, 8% reads of a version, 10% deletes, 10% version deletes.
    */
   static Workload mixed(int paths) {
     if (paths < 1) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.topology;
 
 import java.util.ArrayList;
@@ -67,7 +82,8 @@ final class InitialPlacement {
         replicas[members[z][j]] = zoneTotal[z] / size + (j < zoneTotal[z] % size ? 1 : 0);
       }
     }
-    // What each node still owes: slots to be first of, and other replicas; the same summed per zone.
+    // What each node still owes: slots to be first of, and other replicas; the same summed per
+    // zone.
     long[] first = firstTargets(replicas);
     long[] other = new long[n];
     long[] zoneFirst = new long[zoneCount];
@@ -90,7 +106,8 @@ final class InitialPlacement {
         if (zoneFirst[z] > 0
             && (firstZone < 0
                 || zoneFirst[z] > zoneFirst[firstZone]
-                || (zoneFirst[z] == zoneFirst[firstZone] && tie(s, zoneHash, z) < tie(s, zoneHash, firstZone)))) {
+                || (zoneFirst[z] == zoneFirst[firstZone]
+                    && tie(s, zoneHash, z) < tie(s, zoneHash, firstZone)))) {
           firstZone = z;
         }
       }
@@ -113,7 +130,9 @@ final class InitialPlacement {
           }
           long owed = zoneFirst[z] + zoneOther[z];
           long bestOwed = best < 0 ? 0 : zoneFirst[best] + zoneOther[best];
-          if (best < 0 || owed > bestOwed || (owed == bestOwed && tie(s, zoneHash, z) < tie(s, zoneHash, best))) {
+          if (best < 0
+              || owed > bestOwed
+              || (owed == bestOwed && tie(s, zoneHash, z) < tie(s, zoneHash, best))) {
             best = z;
           }
         }
@@ -131,7 +150,9 @@ final class InitialPlacement {
         for (int j = k + 1; j < r; j++) {
           int i = chosenNodes[j];
           int c = chosenNodes[p];
-          if (rankCount[k][i] < rankCount[k][c] || (rankCount[k][i] == rankCount[k][c] && tie(s, nodeHash, i) < tie(s, nodeHash, c))) {
+          if (rankCount[k][i] < rankCount[k][c]
+              || (rankCount[k][i] == rankCount[k][c]
+                  && tie(s, nodeHash, i) < tie(s, nodeHash, c))) {
             p = j;
           }
         }
@@ -153,7 +174,10 @@ final class InitialPlacement {
     return out;
   }
 
-  /** The node of {@code zone} owing most of {@code owed} (at least one; the zone's sum says one does), ties by hash. */
+  /**
+   * The node of {@code zone} owing most of {@code owed} (at least one; the zone's sum says one
+   * does), ties by hash.
+   */
   private int pick(int slot, int[] zone, long[] owed) {
     int best = -1;
     for (int i : zone) {
@@ -165,15 +189,16 @@ final class InitialPlacement {
       }
     }
     if (best < 0) {
-      throw new AssertionError("no node of the zone owes a replica; the placement invariant is broken");
+      throw new AssertionError(
+          "no node of the zone owes a replica; the placement invariant is broken");
     }
     return best;
   }
 
   /**
-   * The replicas each zone holds in total: proportional to its nodes, except that a zone can hold at most
-   * one replica per slot ({@code S}); such zones are capped and the rest re-shared (water-filling), then
-   * rounded by largest remainder, ties to the lower zone index.
+   * The replicas each zone holds in total: proportional to its nodes, except that a zone can hold
+   * at most one replica per slot ({@code S}); such zones are capped and the rest re-shared
+   * (water-filling), then rounded by largest remainder, ties to the lower zone index.
    */
   private long[] zoneTotals() {
     long[] total = new long[zoneCount];
@@ -216,9 +241,9 @@ final class InitialPlacement {
   }
 
   /**
-   * How many slots each node should be first of: {@code S/N} each, rounded down or up, but never more than
-   * the node's replicas (water-filling under those caps; extras to the nodes with most replicas, then by
-   * index).
+   * How many slots each node should be first of: {@code S/N} each, rounded down or up, but never
+   * more than the node's replicas (water-filling under those caps; extras to the nodes with most
+   * replicas, then by index).
    */
   private long[] firstTargets(long[] replicas) {
     // the largest level L with sum(min(replicas, L)) <= S
@@ -247,7 +272,12 @@ final class InitialPlacement {
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> replicas[a] != replicas[b] ? Long.compare(replicas[b], replicas[a]) : Integer.compare(a, b));
+    Arrays.sort(
+        order,
+        (a, b) ->
+            replicas[a] != replicas[b]
+                ? Long.compare(replicas[b], replicas[a])
+                : Integer.compare(a, b));
     for (int j = 0; given < slots; j++) {
       int i = order[j];
       if (target[i] < replicas[i]) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.topology;
 
 import io.amberio.cluster.NodeId;
@@ -7,47 +22,52 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Which nodes hold each slot: for every slot an ordered list of {@code R} distinct nodes, the first being
- * the slot's preferred coordinator.
+ * Which nodes hold each slot: for every slot an ordered list of {@code R} distinct nodes, the first
+ * being the slot's preferred coordinator.
  *
  * <h2>The initial placement</h2>
  *
- * <p>{@link #initial(Topology)} depends only on the topology's value (nodes are taken in id order, zones in
- * name order), so every node computes the same placement from the same topology. It guarantees:
+ * <p>{@link #initial(Topology)} depends only on the topology's value (nodes are taken in id order,
+ * zones in name order), so every node computes the same placement from the same topology. It
+ * guarantees:
+ *
  * <ul>
- *   <li>the replicas of a slot are distinct nodes, and in distinct zones when the topology has zones;
- *   <li>each node holds {@code floor} or {@code ceil} of {@code S*R/N} slot replicas (counts differ by at
- *       most one) whenever zones allow it, which is when no zone has more than {@code N/R} nodes (always
- *       without zones). A zone with more nodes would need two replicas of some slot, so it holds exactly
- *       one replica of every slot instead; its nodes share those {@code S} replicas within one of each
- *       other, and the other nodes share the rest within one of each other. This water-filling gives the
- *       smallest possible largest load;
- *   <li>each node is first (preferred coordinator) of a target number of slots, met exactly: {@code S/N}
- *       rounded down or up, capped by the node's replica count (water-filling again). The cap never binds
- *       without zones, so first counts differ by at most one; with zones the tests find the same
- *       (exhaustively for up to 10 nodes and 70 slots, and by properties), but that is not proven.
+ *   <li>the replicas of a slot are distinct nodes, and in distinct zones when the topology has
+ *       zones;
+ *   <li>each node holds {@code floor} or {@code ceil} of {@code S*R/N} slot replicas (counts differ
+ *       by at most one) whenever zones allow it, which is when no zone has more than {@code N/R}
+ *       nodes (always without zones). A zone with more nodes would need two replicas of some slot,
+ *       so it holds exactly one replica of every slot instead; its nodes share those {@code S}
+ *       replicas within one of each other, and the other nodes share the rest within one of each
+ *       other. This water-filling gives the smallest possible largest load;
+ *   <li>each node is first (preferred coordinator) of a target number of slots, met exactly: {@code
+ *       S/N} rounded down or up, capped by the node's replica count (water-filling again). The cap
+ *       never binds without zones, so first counts differ by at most one; with zones the tests find
+ *       the same (exhaustively for up to 10 nodes and 70 slots, and by properties), but that is not
+ *       proven.
  * </ul>
  *
- * <p>How: the replica count of each zone and node, and each node's first-replica target, are fixed first
- * (without zones, each node is a zone of its own). Then slots are filled in order by a greedy rule that
- * cannot get stuck. Every zone owes some first replicas {@code F} and some other replicas {@code O}; with
- * {@code T} slots left, the invariant is {@code F+O <= T} for every zone, {@code sum F = T} and
- * {@code sum O = (R-1)*T}. The slot's first replica comes from the zone owing most first replicas; every
- * other zone with {@code F+O = T} (it must be in every remaining slot) gives one of the other replicas,
- * and the remaining positions go to the zones owing most. This always works: a zone with {@code F+O = T}
- * and {@code O = 0} owes all {@code T} first replicas, so it is the only zone owing any and is the first
- * zone; at most {@code R} zones have {@code F+O = T}, and if {@code R} do, every other zone owes nothing;
- * and besides the first zone, the zones owe more than {@code (R-2)*T} other replicas, at most {@code T}
- * each, so at least {@code R-1} of them owe some. The invariant therefore holds after every slot, and
- * every target is met.
- * Within a zone the node owing most of the needed kind is taken, and the later ranks are ordered so that
- * each node holds each rank about equally often. Ties go by a hash of the slot and the node or zone,
- * which spreads each node's peers over many nodes (a failed node's load falls on many others) and stays
+ * <p>How: the replica count of each zone and node, and each node's first-replica target, are fixed
+ * first (without zones, each node is a zone of its own). Then slots are filled in order by a greedy
+ * rule that cannot get stuck. Every zone owes some first replicas {@code F} and some other replicas
+ * {@code O}; with {@code T} slots left, the invariant is {@code F+O <= T} for every zone, {@code
+ * sum F = T} and {@code sum O = (R-1)*T}. The slot's first replica comes from the zone owing most
+ * first replicas; every other zone with {@code F+O = T} (it must be in every remaining slot) gives
+ * one of the other replicas, and the remaining positions go to the zones owing most. This always
+ * works: a zone with {@code F+O = T} and {@code O = 0} owes all {@code T} first replicas, so it is
+ * the only zone owing any and is the first zone; at most {@code R} zones have {@code F+O = T}, and
+ * if {@code R} do, every other zone owes nothing; and besides the first zone, the zones owe more
+ * than {@code (R-2)*T} other replicas, at most {@code T} each, so at least {@code R-1} of them owe
+ * some. The invariant therefore holds after every slot, and every target is met. Within a zone the
+ * node owing most of the needed kind is taken, and the later ranks are ordered so that each node
+ * holds each rank about equally often. Ties go by a hash of the slot and the node or zone, which
+ * spreads each node's peers over many nodes (a failed node's load falls on many others) and stays
  * deterministic. Cost: O(S * (N + Z*R)).
  *
- * <p>Because every node computes the initial placement itself, this algorithm is part of the cluster's
- * contract: changing it moves data for clusters created later, and a test pins its output. Once a cluster
- * exists, its placement should be read from where it is recorded, not recomputed by newer code.
+ * <p>Because every node computes the initial placement itself, this algorithm is part of the
+ * cluster's contract: changing it moves data for clusters created later, and a test pins its
+ * output. Once a cluster exists, its placement should be read from where it is recorded, not
+ * recomputed by newer code.
  */
 public final class Placement {
 
@@ -147,7 +167,8 @@ public final class Placement {
 
   private void checkSlot(int slot) {
     if (slot < 0 || slot >= topology.slotCount()) {
-      throw new IllegalArgumentException("slot " + slot + " is not in [0, " + topology.slotCount() + ")");
+      throw new IllegalArgumentException(
+          "slot " + slot + " is not in [0, " + topology.slotCount() + ")");
     }
   }
 
@@ -167,7 +188,12 @@ public final class Placement {
 
   @Override
   public String toString() {
-    return "Placement[" + topology.slotCount() + " slots x " + topology.replicationFactor() + " replicas over "
-        + ids.size() + " nodes]";
+    return "Placement["
+        + topology.slotCount()
+        + " slots x "
+        + topology.replicationFactor()
+        + " replicas over "
+        + ids.size()
+        + " nodes]";
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.topology;
 
 import io.amberio.cluster.NodeId;
@@ -13,16 +28,18 @@ import java.util.TreeSet;
 
 /**
  * The fixed shape of a cluster: its nodes, the number of slots {@code S} (fixed when the cluster is
- * created; {@code slot = hash(path) mod S}) and the replication factor {@code R} (replicas per slot).
+ * created; {@code slot = hash(path) mod S}) and the replication factor {@code R} (replicas per
+ * slot).
  *
- * <p>Nodes may name a zone (a rack, a room, a site); then either every node names one or none does, and
- * there must be at least {@code R} zones, so that {@link Placement} can put the replicas of every slot in
- * distinct zones. The node list is kept sorted by id, so two topologies with the same nodes in another
- * order are equal. Every invalid argument is an {@link IllegalArgumentException} that says what is wrong.
+ * <p>Nodes may name a zone (a rack, a room, a site); then either every node names one or none does,
+ * and there must be at least {@code R} zones, so that {@link Placement} can put the replicas of
+ * every slot in distinct zones. The node list is kept sorted by id, so two topologies with the same
+ * nodes in another order are equal. Every invalid argument is an {@link IllegalArgumentException}
+ * that says what is wrong.
  *
  * @param slotCount {@code S}, 1 to {@value #MAX_SLOTS}
- * @param replicationFactor {@code R}, 1 to {@value #MAX_REPLICATION_FACTOR}, at most the number of nodes
- *     (and of zones, when zones are given)
+ * @param replicationFactor {@code R}, 1 to {@value #MAX_REPLICATION_FACTOR}, at most the number of
+ *     nodes (and of zones, when zones are given)
  * @param nodes the members, at least one, ids and addresses unique
  */
 public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
@@ -37,11 +54,15 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
   public Topology {
     Objects.requireNonNull(nodes, "nodes");
     if (slotCount < 1 || slotCount > MAX_SLOTS) {
-      throw new IllegalArgumentException("the slot count is 1 to " + MAX_SLOTS + ", was " + slotCount);
+      throw new IllegalArgumentException(
+          "the slot count is 1 to " + MAX_SLOTS + ", was " + slotCount);
     }
     if (replicationFactor < 1 || replicationFactor > MAX_REPLICATION_FACTOR) {
       throw new IllegalArgumentException(
-          "the replication factor is 1 to " + MAX_REPLICATION_FACTOR + ", was " + replicationFactor);
+          "the replication factor is 1 to "
+              + MAX_REPLICATION_FACTOR
+              + ", was "
+              + replicationFactor);
     }
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("a topology needs at least one node");
@@ -60,12 +81,22 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
       NodeId other = byAddress.putIfAbsent(n.address(), n.id());
       if (other != null) {
         throw new IllegalArgumentException(
-            "nodes '" + other + "' and '" + n.id() + "' have the same address '" + n.address() + "'");
+            "nodes '"
+                + other
+                + "' and '"
+                + n.id()
+                + "' have the same address '"
+                + n.address()
+                + "'");
       }
     }
     if (replicationFactor > sorted.size()) {
       throw new IllegalArgumentException(
-          "replication factor " + replicationFactor + " needs at least " + replicationFactor + " nodes, the topology has "
+          "replication factor "
+              + replicationFactor
+              + " needs at least "
+              + replicationFactor
+              + " nodes, the topology has "
               + sorted.size());
     }
     Node withZone = null;
@@ -81,13 +112,22 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
     }
     if (withZone != null && withoutZone != null) {
       throw new IllegalArgumentException(
-          "either every node has a zone or none does: '" + withZone.id() + "' is in zone '" + withZone.zone().get()
-              + "', '" + withoutZone.id() + "' has no zone");
+          "either every node has a zone or none does: '"
+              + withZone.id()
+              + "' is in zone '"
+              + withZone.zone().get()
+              + "', '"
+              + withoutZone.id()
+              + "' has no zone");
     }
     if (withZone != null && zones.size() < replicationFactor) {
       throw new IllegalArgumentException(
-          "replication factor " + replicationFactor + " puts the replicas of each slot in " + replicationFactor
-              + " distinct zones, but there " + (zones.size() == 1 ? "is only 1 zone " : "are only " + zones.size() + " zones ")
+          "replication factor "
+              + replicationFactor
+              + " puts the replicas of each slot in "
+              + replicationFactor
+              + " distinct zones, but there "
+              + (zones.size() == 1 ? "is only 1 zone " : "are only " + zones.size() + " zones ")
               + zones);
     }
     nodes = List.copyOf(sorted);
@@ -143,10 +183,15 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(address, "address");
       Objects.requireNonNull(zone, "zone");
-      if (address.isEmpty() || address.length() > 255 || address.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      if (address.isEmpty()
+          || address.length() > 255
+          || address.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
         throw new IllegalArgumentException(
-            "node '" + id + "': an address is 1 to 255 characters without white space or control characters, was '"
-                + address + "'");
+            "node '"
+                + id
+                + "': an address is 1 to 255 characters without white space or control characters, was '"
+                + address
+                + "'");
       }
       if (zone.isPresent()) {
         String z = zone.get();
@@ -168,8 +213,13 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
     }
 
     private static boolean zoneChar(int c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-          || c == ':' || c == '-';
+      return (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '.'
+          || c == '_'
+          || c == ':'
+          || c == '-';
     }
   }
 }

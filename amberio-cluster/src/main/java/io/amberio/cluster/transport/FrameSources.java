@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport;
 
 import java.nio.ByteBuffer;
@@ -12,20 +27,21 @@ import java.util.function.Consumer;
 /** The implementations behind the static and default methods of {@link FrameSource}. */
 final class FrameSources {
 
-  static final FrameSource EMPTY = new FrameSource() {
-    @Override
-    public CompletableFuture<Optional<ByteBuffer>> next() {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
+  static final FrameSource EMPTY =
+      new FrameSource() {
+        @Override
+        public CompletableFuture<Optional<ByteBuffer>> next() {
+          return CompletableFuture.completedFuture(Optional.empty());
+        }
 
-    @Override
-    public void close() {}
+        @Override
+        public void close() {}
 
-    @Override
-    public String toString() {
-      return "FrameSource.empty()";
-    }
-  };
+        @Override
+        public String toString() {
+          return "FrameSource.empty()";
+        }
+      };
 
   private FrameSources() {}
 
@@ -50,7 +66,10 @@ final class FrameSources {
     }
   }
 
-  /** Drains {@code source} in a loop rather than by recursion, so ready frames cannot overflow the stack. */
+  /**
+   * Drains {@code source} in a loop rather than by recursion, so ready frames cannot overflow the
+   * stack.
+   */
   static CompletableFuture<Long> forEach(FrameSource source, Consumer<? super ByteBuffer> action) {
     Objects.requireNonNull(action, "action");
     CompletableFuture<Long> done = new CompletableFuture<>();
@@ -67,11 +86,12 @@ final class FrameSources {
             return;
           }
           if (!next.isDone()) {
-            next.whenComplete((frame, failure) -> {
-              if (accept(frame, failure)) {
-                loop();
-              }
-            });
+            next.whenComplete(
+                (frame, failure) -> {
+                  if (accept(frame, failure)) {
+                    loop();
+                  }
+                });
             return;
           }
           Optional<ByteBuffer> frame = null;
@@ -112,7 +132,8 @@ final class FrameSources {
 
   /** The cause of a {@link CompletionException} or {@link ExecutionException}, else {@code t}. */
   private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport;
 
 import java.util.Objects;
@@ -5,9 +20,10 @@ import java.util.Objects;
 /**
  * A request: a type, the slot epoch it is sent under, a small header and an optional body.
  *
- * <p>The epoch travels with every request and is visible to the handler; checking it is the caller's
- * protocol's job, not the transport's. On the receiving side {@link #body()} is the incoming stream.
- * Requests are messages, not values: two requests are equal only if they are the same object.
+ * <p>The epoch travels with every request and is visible to the handler; checking it is the
+ * caller's protocol's job, not the transport's. On the receiving side {@link #body()} is the
+ * incoming stream. Requests are messages, not values: two requests are equal only if they are the
+ * same object.
  *
  * @param type what the request asks for: 1 to 64 printable ASCII characters, no spaces
  * @param epoch the slot epoch the request was sent under, at least 0
@@ -27,16 +43,26 @@ public record Request(String type, long epoch, byte[] header, FrameSource body) 
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(header, "header");
     Objects.requireNonNull(body, "body");
-    if (type.isEmpty() || type.length() > MAX_TYPE_LENGTH || !type.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+    if (type.isEmpty()
+        || type.length() > MAX_TYPE_LENGTH
+        || !type.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       throw new IllegalArgumentException(
-          "a request type is 1 to " + MAX_TYPE_LENGTH + " printable ASCII characters, was '" + type + "'");
+          "a request type is 1 to "
+              + MAX_TYPE_LENGTH
+              + " printable ASCII characters, was '"
+              + type
+              + "'");
     }
     if (epoch < 0) {
       throw new IllegalArgumentException("epoch must be at least 0, was " + epoch);
     }
     if (header.length > MAX_HEADER_BYTES) {
       throw new IllegalArgumentException(
-          "a header is at most " + MAX_HEADER_BYTES + " bytes, was " + header.length + " (send bulk data as a body)");
+          "a header is at most "
+              + MAX_HEADER_BYTES
+              + " bytes, was "
+              + header.length
+              + " (send bulk data as a body)");
     }
     header = header.clone();
   }
@@ -69,7 +95,14 @@ public record Request(String type, long epoch, byte[] header, FrameSource body) 
 
   @Override
   public String toString() {
-    return "Request[type=" + type + ", epoch=" + epoch + ", header=" + header.length + " bytes, body="
-        + (hasBody() ? "yes" : "no") + "]";
+    return "Request[type="
+        + type
+        + ", epoch="
+        + epoch
+        + ", header="
+        + header.length
+        + " bytes, body="
+        + (hasBody() ? "yes" : "no")
+        + "]";
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +49,8 @@ class TeeTest {
       if (pulled == failIndex) {
         return CompletableFuture.failedFuture(failAt);
       }
-      return CompletableFuture.completedFuture(pulled < frames.size() ? Optional.of(frames.get(pulled++)) : Optional.empty());
+      return CompletableFuture.completedFuture(
+          pulled < frames.size() ? Optional.of(frames.get(pulled++)) : Optional.empty());
     }
 
     @Override
@@ -45,11 +61,13 @@ class TeeTest {
 
   private static byte[] drain(FrameSource s) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    s.forEach(b -> {
-      byte[] a = new byte[b.remaining()];
-      b.get(a);
-      out.writeBytes(a);
-    }).join();
+    s.forEach(
+            b -> {
+              byte[] a = new byte[b.remaining()];
+              b.get(a);
+              out.writeBytes(a);
+            })
+        .join();
     return out.toByteArray();
   }
 
@@ -84,7 +102,10 @@ class TeeTest {
       all.add(tee.branch(i).forEach(b -> out.writeBytes(bytes(b))));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-    assertThat(outs.get(0).toByteArray()).hasSize(100).isEqualTo(outs.get(1).toByteArray()).isEqualTo(outs.get(2).toByteArray());
+    assertThat(outs.get(0).toByteArray())
+        .hasSize(100)
+        .isEqualTo(outs.get(1).toByteArray())
+        .isEqualTo(outs.get(2).toByteArray());
   }
 
   @Test

@@ -1,23 +1,38 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.RandomDistribution;
-import java.util.Random;
 
 /**
  * Generates histories that are linearizable by construction, and corrupts them.
  *
- * <p>Step {@code i} takes effect at time {@code 100 * (i + 1)} on a {@link ReferenceRegister} (one per path);
- * its interval reaches {@code before} and {@code after} hundreds either side, so it overlaps up to that many
- * neighbours. Times never tie. The effect order is a linearization consistent with real time, so the
- * history is linearizable whatever the widths. One step in ten has an unknown outcome, half of those
- * applied, half never applied.
+ * <p>Step {@code i} takes effect at time {@code 100 * (i + 1)} on a {@link ReferenceRegister} (one
+ * per path); its interval reaches {@code before} and {@code after} hundreds either side, so it
+ * overlaps up to that many neighbours. Times never tie. The effect order is a linearization
+ * consistent with real time, so the history is linearizable whatever the widths. One step in ten
+ * has an unknown outcome, half of those applied, half never applied.
  */
 final class Histories {
 
@@ -38,10 +53,17 @@ final class Histories {
   }
 
   static Arbitrary<List<Step>> histories(int paths, int maxSteps, int maxWidth) {
-    return steps(paths, maxWidth).list().ofMinSize(1).ofMaxSize(maxSteps).withSizeDistribution(RandomDistribution.uniform());
+    return steps(paths, maxWidth)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(maxSteps)
+        .withSizeDistribution(RandomDistribution.uniform());
   }
 
-  /** A history of {@code size} steps drawn from {@code random}, for tests that want long histories cheaply. */
+  /**
+   * A history of {@code size} steps drawn from {@code random}, for tests that want long histories
+   * cheaply.
+   */
   static List<Step> random(Random random, int size, int paths, int maxWidth) {
     List<Step> steps = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
@@ -75,9 +97,25 @@ final class Histories {
       String client = "c" + (i % 4);
       if (s.fate() == 0) { // unknown, applied
         model.apply(call);
-        ops.add(new Operation(i + 1, client, path(s.path()), call, Outcome.unknown(), invoke, Operation.NO_RESPONSE));
+        ops.add(
+            new Operation(
+                i + 1,
+                client,
+                path(s.path()),
+                call,
+                Outcome.unknown(),
+                invoke,
+                Operation.NO_RESPONSE));
       } else if (s.fate() == 1) { // unknown, never applied
-        ops.add(new Operation(i + 1, client, path(s.path()), call, Outcome.unknown(), invoke, Operation.NO_RESPONSE));
+        ops.add(
+            new Operation(
+                i + 1,
+                client,
+                path(s.path()),
+                call,
+                Outcome.unknown(),
+                invoke,
+                Operation.NO_RESPONSE));
       } else {
         Outcome out = model.apply(call);
         ops.add(new Operation(i + 1, client, path(s.path()), call, out, invoke, response));
@@ -110,8 +148,9 @@ final class Histories {
   }
 
   /**
-   * {@code history} with the outcome of one completed operation replaced by a different one that its call
-   * could have answered: a version number off by one, another value, or another kind of answer.
+   * {@code history} with the outcome of one completed operation replaced by a different one that
+   * its call could have answered: a version number off by one, another value, or another kind of
+   * answer.
    *
    * @param target picks the operation among the completed ones
    * @param how picks the corruption
@@ -131,7 +170,9 @@ final class Histories {
     for (Operation o : history.byPath().get(victim.path())) {
       if (o.call() instanceof Call.Put) {
         String v = ((Call.Put) o.call()).valueId();
-        boolean same = victim.outcome() instanceof Outcome.Found && ((Outcome.Found) victim.outcome()).valueId().equals(v);
+        boolean same =
+            victim.outcome() instanceof Outcome.Found
+                && ((Outcome.Found) victim.outcome()).valueId().equals(v);
         if (!same) {
           otherValue = v;
           break;
@@ -145,7 +186,14 @@ final class Histories {
     Outcome replacement = choices.get(Math.floorMod(how, choices.size()));
     List<Operation> ops = new ArrayList<>(history.operations());
     Operation mutated =
-        new Operation(victim.id(), victim.client(), victim.path(), victim.call(), replacement, victim.invoke(), victim.response());
+        new Operation(
+            victim.id(),
+            victim.client(),
+            victim.path(),
+            victim.call(),
+            replacement,
+            victim.invoke(),
+            victim.response());
     ops.set(ops.indexOf(victim), mutated);
     return new Mutation(History.of(ops), victim, mutated);
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.amberio.cluster.sim.CheckResult.Verdict;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,9 +30,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.Test;
-import java.time.InstantSource;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 
 class HistoryRecorderTest {
 
@@ -43,13 +58,15 @@ class HistoryRecorderTest {
     HistoryRecorder rec = new HistoryRecorder(clock);
     HistoryRecorder.Pending put = rec.invoke("c1", "k", Call.put("a"));
     put.complete(Outcome.written(1));
-    HistoryRecorder.Pending get = rec.invoke("c2", "k", Call.get()); // same instant, but after the put ended
+    HistoryRecorder.Pending get =
+        rec.invoke("c2", "k", Call.get()); // same instant, but after the put ended
     get.complete(Outcome.notFound());
     List<Operation> ops = rec.history().operations();
     assertThat(ops.get(0).precedes(ops.get(1))).isTrue();
     assertThat(ops.get(1).invoke()).isEqualTo(ops.get(0).response() + 1);
     // so the stale read is caught although the clock never moved
-    assertThat(LinearizabilityChecker.create().check(rec.history()).verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+    assertThat(LinearizabilityChecker.create().check(rec.history()).verdict())
+        .isEqualTo(Verdict.NOT_LINEARIZABLE);
   }
 
   @Test
@@ -63,7 +80,8 @@ class HistoryRecorderTest {
     c.unknown();
     History h = rec.history();
     assertThat(h.operations()).extracting(Operation::id).containsExactly(a.id(), c.id());
-    assertThat(h.operations()).allMatch(o -> o.outcome() instanceof Outcome.Unknown && !o.completed());
+    assertThat(h.operations())
+        .allMatch(o -> o.outcome() instanceof Outcome.Unknown && !o.completed());
     a.complete(Outcome.written(1));
     assertThat(rec.history().operations().get(0).outcome()).isEqualTo(Outcome.written(1));
     assertThat(rec.running()).isZero();
@@ -73,7 +91,8 @@ class HistoryRecorderTest {
   void anOperationCompletesOnceWithAnOutcomeItsCallAllows() {
     HistoryRecorder rec = new HistoryRecorder(new ManualClock());
     HistoryRecorder.Pending p = rec.invoke("c1", "k", Call.get());
-    assertThatThrownBy(() -> p.complete(Outcome.written(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> p.complete(Outcome.written(1)))
+        .isInstanceOf(IllegalArgumentException.class);
     p.complete(Outcome.notFound());
     assertThatThrownBy(() -> p.complete(Outcome.notFound()))
         .isInstanceOf(IllegalStateException.class)
@@ -123,13 +142,14 @@ class HistoryRecorderTest {
     }
   }
 
-  // ----- end to end: a simulated store, clients on the simulated scheduler, the recorder and the checker
+  // ----- end to end: a simulated store, clients on the simulated scheduler, the recorder and the
+  // checker
 
   /**
-   * A toy store on the simulator: each request takes effect after a random delay and its answer arrives
-   * after another; requests and answers may be lost (the client times out: outcome unknown). With
-   * {@code staleReplica}, reads are served half the time from a copy that lags writes by 30 ms: the bug the
-   * checker must find.
+   * A toy store on the simulator: each request takes effect after a random delay and its answer
+   * arrives after another; requests and answers may be lost (the client times out: outcome
+   * unknown). With {@code staleReplica}, reads are served half the time from a copy that lags
+   * writes by 30 ms: the bug the checker must find.
    */
   static final class ToyStore {
     final SimScheduler s;
@@ -156,7 +176,9 @@ class HistoryRecorderTest {
             } else {
               out = primary.computeIfAbsent(path, p -> new ReferenceRegister()).apply(call);
               if (!(call instanceof Call.Get)) {
-                s.schedule(Duration.ofMillis(30), () -> lagging.computeIfAbsent(path, p -> new ReferenceRegister()).apply(call));
+                s.schedule(
+                    Duration.ofMillis(30),
+                    () -> lagging.computeIfAbsent(path, p -> new ReferenceRegister()).apply(call));
               }
             }
             if (r.nextInt(20) > 0) {
@@ -178,7 +200,8 @@ class HistoryRecorderTest {
     return rec.history();
   }
 
-  private static void clientLoop(SimScheduler s, HistoryRecorder rec, ToyStore store, String client, int left) {
+  private static void clientLoop(
+      SimScheduler s, HistoryRecorder rec, ToyStore store, String client, int left) {
     if (left == 0) {
       return;
     }
@@ -224,7 +247,9 @@ class HistoryRecorderTest {
       History h = workload(seed, false);
       assertThat(h.size()).isEqualTo(160);
       CheckResult r = LinearizabilityChecker.create().check(h);
-      assertThat(r.verdict()).as("seed %d: %s", seed, r.explanation()).isEqualTo(Verdict.LINEARIZABLE);
+      assertThat(r.verdict())
+          .as("seed %d: %s", seed, r.explanation())
+          .isEqualTo(Verdict.LINEARIZABLE);
     }
   }
 
@@ -233,7 +258,9 @@ class HistoryRecorderTest {
     for (long seed = 1; seed <= 20; seed++) {
       CheckResult r = LinearizabilityChecker.create().check(workload(seed, true));
       assertThat(r.verdict()).as("seed %d", seed).isEqualTo(Verdict.NOT_LINEARIZABLE);
-      assertThat(r.violations()).isNotEmpty().allSatisfy(v -> assertThat(v.culprits()).isNotEmpty());
+      assertThat(r.violations())
+          .isNotEmpty()
+          .allSatisfy(v -> assertThat(v.culprits()).isNotEmpty());
     }
   }
 

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import static io.amberio.cluster.sim.Call.delete;
@@ -23,8 +38,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hand-written histories, each broken (or not) on purpose in one known way. Each must get the verdict the
- * contract implies; the passing ones must come with a witness order that the reference model accepts.
+ * Hand-written histories, each broken (or not) on purpose in one known way. Each must get the
+ * verdict the contract implies; the passing ones must come with a witness order that the reference
+ * model accepts.
  */
 class LinearizabilityCheckerTest {
 
@@ -45,7 +61,9 @@ class LinearizabilityCheckerTest {
     CheckResult r = LinearizabilityChecker.create().check(history);
     if (r.linearizable()) {
       for (PathResult p : r.paths()) {
-        assertThat(BruteForceChecker.witnessProblems(history.byPath().get(p.path()), p.linearization()))
+        assertThat(
+                BruteForceChecker.witnessProblems(
+                    history.byPath().get(p.path()), p.linearization()))
             .as("witness of %s", p.path())
             .isEmpty();
       }
@@ -113,7 +131,9 @@ class LinearizabilityCheckerTest {
       assertThat(v.stateAfterPrefix()).isEqualTo("max=v2 [v1 live \"a\", v2 live \"b\"]");
       assertThat(v.blocked()).hasSize(1);
       assertThat(v.blocked().get(0).modelAnswer()).isEqualTo(found(2, "b"));
-      assertThat(v.explanation()).contains("#3 c2 [40, 50] 'k' get() -> found(v1, \"a\")", "the model answers found(v2, \"b\")");
+      assertThat(v.explanation())
+          .contains(
+              "#3 c2 [40, 50] 'k' get() -> found(v1, \"a\")", "the model answers found(v2, \"b\")");
     }
 
     @Test
@@ -141,7 +161,8 @@ class LinearizabilityCheckerTest {
       op("c1", put("a"), written(1), 0, 10);
       op("c1", putIf(2, "b"), written(2), 20, 40);
       op("c2", putIf(2, "c"), written(3), 25, 45); // expected 2, can only ever write 2
-      assertThat(assertViolation().reason()).isEqualTo("a put conditional on version 2 can only write version 2");
+      assertThat(assertViolation().reason())
+          .isEqualTo("a put conditional on version 2 can only write version 2");
     }
 
     @Test
@@ -205,7 +226,8 @@ class LinearizabilityCheckerTest {
       Violation v = assertViolation();
       assertThat(v.reason()).isEqualTo("no operation could have written \"ghost\" as version 1");
       assertThat(v.culprits()).extracting(Operation::id).containsExactly(2L);
-      assertThat(v.explanation()).startsWith("path 'k': not linearizable: no operation could have written");
+      assertThat(v.explanation())
+          .startsWith("path 'k': not linearizable: no operation could have written");
     }
 
     @Test
@@ -213,7 +235,8 @@ class LinearizabilityCheckerTest {
       op("c1", put("a"), written(1), 0, 10);
       op("c1", put("b"), written(2), 20, 30);
       op("c2", get(1), found(1, "b"), 40, 50);
-      assertThat(assertViolation().reason()).isEqualTo("no operation could have written \"b\" as version 1");
+      assertThat(assertViolation().reason())
+          .isEqualTo("no operation could have written \"b\" as version 1");
     }
 
     @Test
@@ -492,7 +515,9 @@ class LinearizabilityCheckerTest {
       CheckResult r = check();
       assertThat(r.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
       assertThat(r.paths()).extracting(PathResult::path).containsExactly("x", "y");
-      assertThat(r.paths()).extracting(PathResult::verdict).containsExactly(Verdict.LINEARIZABLE, Verdict.NOT_LINEARIZABLE);
+      assertThat(r.paths())
+          .extracting(PathResult::verdict)
+          .containsExactly(Verdict.LINEARIZABLE, Verdict.NOT_LINEARIZABLE);
       assertThat(r.violations()).extracting(Violation::path).containsExactly("y");
       assertThat(r.explanation()).contains("path 'y': not linearizable").doesNotContain("path 'x'");
     }
@@ -502,9 +527,9 @@ class LinearizabilityCheckerTest {
   class Budget {
 
     /**
-     * Fourteen reads overlapping a write, all seeing the old value, then a stale read after the write
-     * completed. Every subset of the reads can go before the write, so the search visits about 2^14
-     * configurations before it can say no: the memo cannot merge sets that differ.
+     * Fourteen reads overlapping a write, all seeing the old value, then a stale read after the
+     * write completed. Every subset of the reads can go before the write, so the search visits
+     * about 2^14 configurations before it can say no: the memo cannot merge sets that differ.
      */
     private History hard() {
       History.Builder b = History.builder();
@@ -530,15 +555,17 @@ class LinearizabilityCheckerTest {
       CheckResult r = LinearizabilityChecker.create().check(hard());
       assertThat(r.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
       assertThat(r.paths().get(0).steps()).isGreaterThan(1 << 14);
-      assertThat(r.violations().get(0).culprits()).extracting(Operation::client).containsExactly("late");
+      assertThat(r.violations().get(0).culprits())
+          .extracting(Operation::client)
+          .containsExactly("late");
     }
 
     /**
-     * Shaped after a history found by {@code LinearizabilityProperties}: one bad answer late in a history
-     * with a dozen pending unknown puts (here a stale read; there a conditional put that wrote the wrong
-     * version, now caught before any search). Before unread values were merged, unknown twins ordered and
-     * unknown no-ops left pending, the search tried the unknown puts' interleavings and ran out of the
-     * default budget.
+     * Shaped after a history found by {@code LinearizabilityProperties}: one bad answer late in a
+     * history with a dozen pending unknown puts (here a stale read; there a conditional put that
+     * wrote the wrong version, now caught before any search). Before unread values were merged,
+     * unknown twins ordered and unknown no-ops left pending, the search tried the unknown puts'
+     * interleavings and ran out of the default budget.
      */
     @Test
     void aLateViolationAfterManyUnknownPutsIsDecided() {
@@ -590,7 +617,12 @@ class LinearizabilityCheckerTest {
       op("c0", putIf(29, "v69"), conflict(26), 6799, 7201);
       op("c3", get(), found(26, "v66"), 6899, 7401);
       op("c1", get(), found(26, "v66"), 7299, 7501);
-      op("c3", get(), found(24, "v57"), 7299, 7701); // stale: v26 was current from 6901 at the latest
+      op(
+          "c3",
+          get(),
+          found(24, "v57"),
+          7299,
+          7701); // stale: v26 was current from 6901 at the latest
       op("c2", get(5), deleted(), 7499, 7601);
       CheckResult r = check();
       assertThat(r.verdict()).as(r.explanation()).isEqualTo(Verdict.NOT_LINEARIZABLE);
@@ -603,7 +635,8 @@ class LinearizabilityCheckerTest {
 
     @Test
     void aBudgetIsPositive() {
-      assertThatThrownBy(() -> LinearizabilityChecker.withBudget(0)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> LinearizabilityChecker.withBudget(0))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -615,8 +648,10 @@ class LinearizabilityCheckerTest {
       assertThatThrownBy(() -> h.completed("c", P, put("a"), found(1, "a"), 0, 1))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("put(\"a\") cannot answer found(v1, \"a\")");
-      assertThatThrownBy(() -> h.completed("c", P, get(), written(1), 0, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> h.completed("c", P, delete(), tombstoned(), 0, 1)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> h.completed("c", P, get(), written(1), 0, 1))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> h.completed("c", P, delete(), tombstoned(), 0, 1))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> h.completed("c", P, deleteVersion(1), written(1), 0, 1))
           .isInstanceOf(IllegalArgumentException.class);
     }
@@ -632,7 +667,8 @@ class LinearizabilityCheckerTest {
     void anUnknownOutcomeHasNoResponseTime() {
       assertThatThrownBy(() -> new Operation(1, "c", P, get(), Outcome.unknown(), 0, 5))
           .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Operation(1, "c", P, get(), notFound(), 0, Operation.NO_RESPONSE))
+      assertThatThrownBy(
+              () -> new Operation(1, "c", P, get(), notFound(), 0, Operation.NO_RESPONSE))
           .isInstanceOf(IllegalArgumentException.class);
     }
 

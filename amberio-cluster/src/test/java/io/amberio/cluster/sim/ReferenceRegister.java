@@ -1,10 +1,26 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import java.util.TreeMap;
 
 /**
- * The contract's versioned register for one path, written independently of the checker's compact model
- * ({@code VersionedRegister}) in the plainest way, so that tests compare two statements of the rules.
+ * The contract's versioned register for one path, written independently of the checker's compact
+ * model ({@code VersionedRegister}) in the plainest way, so that tests compare two statements of
+ * the rules.
  */
 final class ReferenceRegister {
 
@@ -59,7 +75,9 @@ final class ReferenceRegister {
       if (v == null) {
         return Outcome.notFound();
       }
-      return v.state() == State.LIVE ? Outcome.found(get.version().getAsLong(), v.value()) : Outcome.deleted();
+      return v.state() == State.LIVE
+          ? Outcome.found(get.version().getAsLong(), v.value())
+          : Outcome.deleted();
     }
     if (call instanceof Call.Delete) {
       if (versions.isEmpty()) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,10 +26,10 @@ import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 /**
- * Same seed and same tasks give the same run. The workload: simulated nodes that exchange messages with
- * random delays drawn from the scheduler's random source, many of them due at the same instant (delays are
- * whole milliseconds from a small range), fanning out and cancelling timeouts. The trace records every task
- * with its simulated time.
+ * Same seed and same tasks give the same run. The workload: simulated nodes that exchange messages
+ * with random delays drawn from the scheduler's random source, many of them due at the same instant
+ * (delays are whole milliseconds from a small range), fanning out and cancelling timeouts. The
+ * trace records every task with its simulated time.
  */
 class SimSchedulerDeterminismTest {
 
@@ -31,11 +46,15 @@ class SimSchedulerDeterminismTest {
     return trace;
   }
 
-  private static void send(SimScheduler s, Random random, List<String> trace, int from, int to, int hop) {
+  private static void send(
+      SimScheduler s, Random random, List<String> trace, int from, int to, int hop) {
     if (hop >= 40) {
       return;
     }
-    var timeout = s.schedule(Duration.ofMillis(20), () -> trace.add(s.elapsed().toMillis() + " timeout " + from + "->" + to));
+    var timeout =
+        s.schedule(
+            Duration.ofMillis(20),
+            () -> trace.add(s.elapsed().toMillis() + " timeout " + from + "->" + to));
     s.schedule(
         Duration.ofMillis(random.nextInt(5)),
         () -> {
@@ -82,9 +101,15 @@ class SimSchedulerDeterminismTest {
     for (int i = 0; i < 20; i++) {
       fifo.add(i);
     }
-    assertThat(orders.get(0)).isEqualTo(orders.get(1)).containsExactlyInAnyOrderElementsOf(fifo).isNotEqualTo(fifo);
+    assertThat(orders.get(0))
+        .isEqualTo(orders.get(1))
+        .containsExactlyInAnyOrderElementsOf(fifo)
+        .isNotEqualTo(fifo);
     assertThat(orders.get(2)).isEqualTo(orders.get(3)).isNotEqualTo(orders.get(0));
-    assertThat(orders.get(4)).isEqualTo(orders.get(5)).isNotEqualTo(orders.get(0)).isNotEqualTo(orders.get(2));
+    assertThat(orders.get(4))
+        .isEqualTo(orders.get(5))
+        .isNotEqualTo(orders.get(0))
+        .isNotEqualTo(orders.get(2));
   }
 
   @Test

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,11 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import java.util.Random;
 
 class SimSchedulerTest {
 
@@ -50,7 +65,10 @@ class SimSchedulerTest {
     s.runUntilIdle();
     assertThat(trace)
         .containsExactly(
-            "now at " + T0, "1s at " + T0.plusSeconds(1), "1s' at " + T0.plusSeconds(1), "3s at " + T0.plusSeconds(3));
+            "now at " + T0,
+            "1s at " + T0.plusSeconds(1),
+            "1s' at " + T0.plusSeconds(1),
+            "3s at " + T0.plusSeconds(3));
     assertThat(s.step()).isFalse();
     assertThat(s.now()).isEqualTo(T0.plusSeconds(3));
   }
@@ -104,7 +122,8 @@ class SimSchedulerTest {
     SimScheduler s = SimScheduler.create(1);
     List<String> ran = new ArrayList<>();
     Cancellable timeout = s.schedule(Duration.ofSeconds(5), () -> ran.add("timeout"));
-    s.schedule(Duration.ofSeconds(1), () -> ran.add("reply, timeout cancelled: " + timeout.cancel()));
+    s.schedule(
+        Duration.ofSeconds(1), () -> ran.add("reply, timeout cancelled: " + timeout.cancel()));
     s.runUntilIdle();
     assertThat(ran).containsExactly("reply, timeout cancelled: true");
   }
@@ -138,7 +157,8 @@ class SimSchedulerTest {
   @Test
   void runUntilSeesAConditionOnTimeAtTheLimit() {
     SimScheduler s = SimScheduler.create(1);
-    assertThat(s.runUntil(() -> !s.now().isBefore(T0.plusSeconds(2)), Duration.ofSeconds(2))).isTrue();
+    assertThat(s.runUntil(() -> !s.now().isBefore(T0.plusSeconds(2)), Duration.ofSeconds(2)))
+        .isTrue();
   }
 
   @Test
@@ -196,7 +216,9 @@ class SimSchedulerTest {
         () -> {
           throw new AssertionError("invariant broken");
         });
-    assertThatThrownBy(s::step).isInstanceOf(SimulationException.class).hasCauseInstanceOf(AssertionError.class);
+    assertThatThrownBy(s::step)
+        .isInstanceOf(SimulationException.class)
+        .hasCauseInstanceOf(AssertionError.class);
   }
 
   @Test
@@ -242,13 +264,16 @@ class SimSchedulerTest {
     AtomicReference<Throwable> seen = new AtomicReference<>();
     s.execute(
         () -> {
-          Thread t = new Thread(() -> {
-            try {
-              s.execute(() -> {});
-            } catch (Throwable e) {
-              seen.set(e);
-            }
-          }, "escaped");
+          Thread t =
+              new Thread(
+                  () -> {
+                    try {
+                      s.execute(() -> {});
+                    } catch (Throwable e) {
+                      seen.set(e);
+                    }
+                  },
+                  "escaped");
           t.start();
           try {
             t.join();
@@ -257,17 +282,21 @@ class SimSchedulerTest {
           }
         });
     s.runUntilIdle();
-    assertThat(seen.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("'escaped'");
+    assertThat(seen.get())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'escaped'");
     assertThat(s.pending()).isZero();
   }
 
   @Test
   void builderOptionsAreCheckedAndSetOnce() {
-    assertThatThrownBy(() -> SimScheduler.builder(1).taskLimit(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SimScheduler.builder(1).taskLimit(0))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SimScheduler.builder(1).shuffleSameTime(true).shuffleSameTime(false))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already set to true");
-    assertThatThrownBy(() -> SimScheduler.builder(1).start(T0).start(T0)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> SimScheduler.builder(1).start(T0).start(T0))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> SimScheduler.create(1).runFor(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -291,7 +320,10 @@ class SimSchedulerTest {
     assertThat(c.advance(Duration.ofSeconds(5))).isEqualTo(T0.plusSeconds(5));
     c.set(T0.plusSeconds(7));
     assertThat(c.millis()).isEqualTo(T0.plusSeconds(7).toEpochMilli());
-    assertThatThrownBy(() -> c.set(T0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not go back");
-    assertThatThrownBy(() -> c.advance(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> c.set(T0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not go back");
+    assertThatThrownBy(() -> c.advance(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

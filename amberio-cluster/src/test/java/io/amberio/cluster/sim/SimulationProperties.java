@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,9 +34,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whole-cluster simulations with faults: each try is one seed, one fault schedule of 200 operations on a
- * three-node cluster (crashes and restarts, partitions, one-way cuts, dropped/duplicated/delayed messages,
- * registry timeouts). A failure prints its seed and the command that replays it.
+ * Whole-cluster simulations with faults: each try is one seed, one fault schedule of 200 operations
+ * on a three-node cluster (crashes and restarts, partitions, one-way cuts,
+ * dropped/duplicated/delayed messages, registry timeouts). A failure prints its seed and the
+ * command that replays it.
  *
  * <p>CI runs {@value #CI_SCHEDULES} schedules; {@code -Pcluster-soak} (or {@code
  * -Damberio.sim.schedules=N}) runs more in {@link #soak()}.
@@ -62,20 +78,26 @@ class SimulationProperties {
     CRASHES.addAndGet(r.crashes());
     PARTITIONS.addAndGet(r.partitions());
     assertThat(r.problems())
-        .as("seed %d failed; replay with:%n  %s%nevents:%n  %s", r.seed(), r.replayCommand(), String.join("\n  ", r.events()))
+        .as(
+            "seed %d failed; replay with:%n  %s%nevents:%n  %s",
+            r.seed(), r.replayCommand(), String.join("\n  ", r.events()))
         .isEmpty();
     assertThat(r.operations()).isGreaterThanOrEqualTo(OPERATIONS);
   }
 
-  @Property(tries = CI_SCHEDULES, shrinking = ShrinkingMode.OFF, afterFailure = AfterFailureMode.RANDOM_SEED)
+  @Property(
+      tries = CI_SCHEDULES,
+      shrinking = ShrinkingMode.OFF,
+      afterFailure = AfterFailureMode.RANDOM_SEED)
   void everyFaultScheduleIsLinearizableAndLosesNothing(@ForAll long seed) {
     assertOk(runSeed(seed));
   }
 
   @AfterContainer
   static void report() {
-    System.out.printf("simulation: %d schedules of %d operations, %d crashes, %d partitions%n", RUNS.get(), OPERATIONS,
-        CRASHES.get(), PARTITIONS.get());
+    System.out.printf(
+        "simulation: %d schedules of %d operations, %d crashes, %d partitions%n",
+        RUNS.get(), OPERATIONS, CRASHES.get(), PARTITIONS.get());
   }
 
   /** {@code -Damberio.sim.seed=S}: runs one seed again and prints what happened. */

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,18 +39,24 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.concurrent.ConcurrentHashMap;
 
 class SimulationTest {
 
   @Test
   void faultFreeRunIsLinearizable(@TempDir Path dir) {
-    try (Simulation sim = Simulation.builder(7).directory(dir).operations(100).messageFaults(false).nodeFaults(false)
-        .registryFaults(false).build()) {
+    try (Simulation sim =
+        Simulation.builder(7)
+            .directory(dir)
+            .operations(100)
+            .messageFaults(false)
+            .nodeFaults(false)
+            .registryFaults(false)
+            .build()) {
       Simulation.Result r = sim.run();
       assertThat(r.problems()).as(r.toString()).isEmpty();
       assertThat(r.history().size()).isGreaterThan(50);
@@ -72,14 +93,19 @@ class SimulationTest {
 
   /** The options of the tests below: a short fault-free run. */
   private static Simulation.Builder quiet(long seed, Path dir) {
-    return Simulation.builder(seed).directory(dir).operations(60).messageFaults(false).nodeFaults(false)
+    return Simulation.builder(seed)
+        .directory(dir)
+        .operations(60)
+        .messageFaults(false)
+        .nodeFaults(false)
         .registryFaults(false);
   }
 
   @Test
   void aCustomRegistryIsTheOneTheNodesUse(@TempDir Path dir) {
     AtomicInteger calls = new AtomicInteger();
-    try (Simulation sim = quiet(3, dir).registry(s -> new CountingRegistry(new InMemoryRegistry(s), calls)).build()) {
+    try (Simulation sim =
+        quiet(3, dir).registry(s -> new CountingRegistry(new InMemoryRegistry(s), calls)).build()) {
       Simulation.Result r = sim.run();
       assertThat(r.problems()).as(r.toString()).isEmpty();
     }
@@ -88,12 +114,15 @@ class SimulationTest {
 
   @Test
   void aCustomWorkloadIsWhatTheClientsDo(@TempDir Path dir) {
-    Workload onePath = (random, opNo, nodes) -> new Workload.Step(random.nextInt(nodes), "only", Call.put("w" + opNo));
+    Workload onePath =
+        (random, opNo, nodes) ->
+            new Workload.Step(random.nextInt(nodes), "only", Call.put("w" + opNo));
     try (Simulation sim = quiet(4, dir).workload(onePath).build()) {
       Simulation.Result r = sim.run();
       assertThat(r.problems()).as(r.toString()).isEmpty();
       assertThat(r.history().byPath().keySet()).containsExactly("only");
-      assertThat(r.history().operations()).hasSizeGreaterThanOrEqualTo(60)
+      assertThat(r.history().operations())
+          .hasSizeGreaterThanOrEqualTo(60)
           .allMatch(o -> o.call() instanceof Call.Put p && p.expectedVersion().isEmpty());
     }
   }
@@ -102,14 +131,19 @@ class SimulationTest {
   void aCustomTransportCarriesTheNodesMessages(@TempDir Path dir) {
     AtomicInteger sends = new AtomicInteger();
     Set<NodeId> made = ConcurrentHashMap.newKeySet();
-    try (Simulation sim = quiet(5, dir).transport((id, network) -> {
-      made.add(id);
-      return new CountingTransport(network.join(id), sends);
-    }).build()) {
+    try (Simulation sim =
+        quiet(5, dir)
+            .transport(
+                (id, network) -> {
+                  made.add(id);
+                  return new CountingTransport(network.join(id), sends);
+                })
+            .build()) {
       Simulation.Result r = sim.run();
       assertThat(r.problems()).as(r.toString()).isEmpty();
     }
-    assertThat(made.stream().map(NodeId::value).collect(Collectors.toSet())).containsExactlyInAnyOrder("n0", "n1", "n2");
+    assertThat(made.stream().map(NodeId::value).collect(Collectors.toSet()))
+        .containsExactlyInAnyOrder("n0", "n1", "n2");
     assertThat(sends.get()).as("messages sent through the custom transports").isGreaterThan(60);
   }
 
@@ -128,7 +162,8 @@ class SimulationTest {
     }
 
     @Override
-    public CompletableFuture<CasResult> compareAndSet(String key, byte[] value, CasOptions options) {
+    public CompletableFuture<CasResult> compareAndSet(
+        String key, byte[] value, CasOptions options) {
       calls.incrementAndGet();
       return delegate.compareAndSet(key, value, options);
     }
@@ -140,7 +175,8 @@ class SimulationTest {
     }
 
     @Override
-    public CompletableFuture<Watch> watch(String prefix, WatchOptions options, WatchListener listener) {
+    public CompletableFuture<Watch> watch(
+        String prefix, WatchOptions options, WatchListener listener) {
       calls.incrementAndGet();
       return delegate.watch(prefix, options, listener);
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.testkit;
 
 import io.amberio.cluster.transport.FrameSource;
@@ -55,7 +70,8 @@ public final class Bodies {
       this(totalBytes, frameBytes, seed, meter, -1);
     }
 
-    public GeneratedSource(long totalBytes, int frameBytes, long seed, Meter meter, long failAtFrame) {
+    public GeneratedSource(
+        long totalBytes, int frameBytes, long seed, Meter meter, long failAtFrame) {
       this.totalBytes = totalBytes;
       this.frameBytes = frameBytes;
       this.random = new SplittableRandom(seed);
@@ -73,7 +89,8 @@ public final class Bodies {
         return CompletableFuture.failedFuture(new IllegalStateException("next() after close()"));
       }
       if (frames == failAtFrame) {
-        return CompletableFuture.failedFuture(new IllegalStateException("disk on fire at frame " + frames));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("disk on fire at frame " + frames));
       }
       if (totalBytes >= 0 && produced >= totalBytes) {
         return CompletableFuture.completedFuture(Optional.empty());
@@ -133,18 +150,21 @@ public final class Bodies {
   /** Reads {@code body} to its end, counting each frame as consumed on {@code meter}. */
   public static CompletableFuture<Drained> drain(FrameSource body, Meter meter) {
     MessageDigest digest = sha256();
-    return body.forEach(frame -> {
-      if (meter != null) {
-        meter.consumed();
-      }
-      synchronized (digest) {
-        digest.update(frame);
-      }
-    }).thenApply(bytes -> {
-      synchronized (digest) {
-        return new Drained(bytes, digest.digest());
-      }
-    });
+    return body.forEach(
+            frame -> {
+              if (meter != null) {
+                meter.consumed();
+              }
+              synchronized (digest) {
+                digest.update(frame);
+              }
+            })
+        .thenApply(
+            bytes -> {
+              synchronized (digest) {
+                return new Drained(bytes, digest.digest());
+              }
+            });
   }
 
   public static MessageDigest sha256() {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.testkit;
 
 import java.io.File;
@@ -21,10 +36,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real, single-member etcd for tests, started from the etcd-server binary: it listens on free loopback
- * ports, keeps its data and log in a fresh temp directory, is checked healthy before {@link #start}
- * returns, can be frozen with {@link #pause()}, and is killed (its directory deleted) on {@link #close()}.
- * Short heartbeat and election timeouts make etcd's minimum lease TTL under one second.
+ * A real, single-member etcd for tests, started from the etcd-server binary: it listens on free
+ * loopback ports, keeps its data and log in a fresh temp directory, is checked healthy before
+ * {@link #start} returns, can be frozen with {@link #pause()}, and is killed (its directory
+ * deleted) on {@link #close()}. Short heartbeat and election timeouts make etcd's minimum lease TTL
+ * under one second.
  */
 public final class EtcdServer implements AutoCloseable {
 
@@ -32,6 +48,7 @@ public final class EtcdServer implements AutoCloseable {
   public static final String SKIP_PROPERTY = "amberio.etcd.skip";
 
   private static final Duration STARTUP = Duration.ofSeconds(30);
+
   /** How many lines of etcd's log an error carries. */
   private static final int LOG_LINES = 20;
 
@@ -85,7 +102,8 @@ public final class EtcdServer implements AutoCloseable {
     throw last;
   }
 
-  private static EtcdServer startOnce(Path binary, Path dir) throws IOException, InterruptedException {
+  private static EtcdServer startOnce(Path binary, Path dir)
+      throws IOException, InterruptedException {
     int clientPort = freePort();
     int peerPort = freePort();
     while (peerPort == clientPort) {
@@ -95,22 +113,41 @@ public final class EtcdServer implements AutoCloseable {
     Path logFile = dir.resolve("etcd.log");
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new ArrayList<>(List.of(
-        binary.toString(),
-        "--name", name,
-        "--data-dir", dir.resolve("member-data").toString(),
-        "--listen-client-urls", client,
-        "--advertise-client-urls", client,
-        "--listen-peer-urls", peer,
-        "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", name + "=" + peer,
-        "--initial-cluster-state", "new",
-        "--initial-cluster-token", name + "-" + clientPort,
-        "--heartbeat-interval", "50",
-        "--election-timeout", "500",
-        "--logger", "zap",
-        "--log-level", "warn"));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--name",
+                name,
+                "--data-dir",
+                dir.resolve("member-data").toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                name + "=" + peer,
+                "--initial-cluster-state",
+                "new",
+                "--initial-cluster-token",
+                name + "-" + clientPort,
+                "--heartbeat-interval",
+                "50",
+                "--election-timeout",
+                "500",
+                "--logger",
+                "zap",
+                "--log-level",
+                "warn"));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(logFile.toFile())
+            .start();
     EtcdServer etcd = new EtcdServer(process, logFile, URI.create(client), dir);
     try {
       etcd.awaitHealthy();
@@ -123,7 +160,8 @@ public final class EtcdServer implements AutoCloseable {
 
   private void awaitHealthy() throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest health = HttpRequest.newBuilder(clientUrl.resolve("/health")).timeout(Duration.ofSeconds(2)).build();
+    HttpRequest health =
+        HttpRequest.newBuilder(clientUrl.resolve("/health")).timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -168,7 +206,8 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IOException("kill -" + name + " " + process.pid() + " failed");
     }
@@ -205,13 +244,15 @@ public final class EtcdServer implements AutoCloseable {
       return;
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       // best effort: the temp directory is the OS's to clean
     }

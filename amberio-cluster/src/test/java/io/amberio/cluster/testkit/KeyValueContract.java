@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,17 +66,20 @@ public abstract class KeyValueContract extends RegistryContractSupport {
       List<Future<CompletableFuture<CasResult>>> sent = new ArrayList<>();
       for (int i = 0; i < racers; i++) {
         byte[] value = b("racer-" + i);
-        sent.add(pool.submit(() -> {
-          start.await();
-          return registry.compareAndSet("txn/race", value, CasOptions.ifAbsent());
-        }));
+        sent.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return registry.compareAndSet("txn/race", value, CasOptions.ifAbsent());
+                }));
       }
       start.countDown();
       List<CasResult> results = new ArrayList<>();
       for (Future<CompletableFuture<CasResult>> f : sent) {
         results.add(await(f.get()));
       }
-      List<CasResult> winners = results.stream().filter(CasResult::succeeded).collect(Collectors.toList());
+      List<CasResult> winners =
+          results.stream().filter(CasResult::succeeded).collect(Collectors.toList());
       assertThat(winners).hasSize(1);
       KeyValue won = winners.get(0).current().orElseThrow();
       for (CasResult r : results) {
@@ -81,7 +99,8 @@ public abstract class KeyValueContract extends RegistryContractSupport {
     assertThat(v2.createRevision()).isEqualTo(v1.createRevision());
     assertThat(v2.valueAsString()).isEqualTo("e2");
 
-    CasResult stale = await(registry.compareAndSet("epoch/7", b("e3"), CasOptions.ifRevision(v1.modRevision())));
+    CasResult stale =
+        await(registry.compareAndSet("epoch/7", b("e3"), CasOptions.ifRevision(v1.modRevision())));
     assertThat(stale.succeeded()).isFalse();
     assertThat(stale.current()).contains(v2);
 
@@ -94,7 +113,8 @@ public abstract class KeyValueContract extends RegistryContractSupport {
   @Test
   public void compareAndSetOnAnAbsentKeyWithARevisionFails() {
     KeyValue other = create("other", "x");
-    CasResult r = await(registry.compareAndSet("absent", b("v"), CasOptions.ifRevision(other.modRevision())));
+    CasResult r =
+        await(registry.compareAndSet("absent", b("v"), CasOptions.ifRevision(other.modRevision())));
     assertThat(r.succeeded()).isFalse();
     assertThat(r.current()).isEmpty();
     assertThat(await(registry.get("absent"))).isEmpty();
@@ -110,7 +130,9 @@ public abstract class KeyValueContract extends RegistryContractSupport {
     CasResult del = await(registry.delete("b", DeleteOptions.unconditionally()));
     assertThat(del.succeeded()).isTrue();
     KeyValue c = create("c", "1");
-    assertThat(c.modRevision()).as("the delete took a revision").isGreaterThan(a2.modRevision() + 1);
+    assertThat(c.modRevision())
+        .as("the delete took a revision")
+        .isGreaterThan(a2.modRevision() + 1);
   }
 
   @Test
@@ -151,15 +173,19 @@ public abstract class KeyValueContract extends RegistryContractSupport {
     KeyValue first = create("k", "1");
     await(registry.delete("k", DeleteOptions.unconditionally()));
     KeyValue again = create("k", "2");
-    assertThat(again.createRevision()).isEqualTo(again.modRevision()).isGreaterThan(first.modRevision() + 1);
-    CasResult old = await(registry.compareAndSet("k", b("3"), CasOptions.ifRevision(first.modRevision())));
+    assertThat(again.createRevision())
+        .isEqualTo(again.modRevision())
+        .isGreaterThan(first.modRevision() + 1);
+    CasResult old =
+        await(registry.compareAndSet("k", b("3"), CasOptions.ifRevision(first.modRevision())));
     assertThat(old.succeeded()).isFalse();
   }
 
   @Test
   public void valuesAreCopiedInAndOut() {
     byte[] value = b("abc");
-    KeyValue written = await(registry.compareAndSet("copy", value, CasOptions.ifAbsent())).current().orElseThrow();
+    KeyValue written =
+        await(registry.compareAndSet("copy", value, CasOptions.ifAbsent())).current().orElseThrow();
     value[0] = 'X';
     written.value()[1] = 'Y';
     assertThat(await(registry.get("copy")).orElseThrow().valueAsString()).isEqualTo("abc");
@@ -180,7 +206,8 @@ public abstract class KeyValueContract extends RegistryContractSupport {
 
   @Test
   public void listReturnsTheKeysUnderThePrefixInCodePointOrder() {
-    String emoji = "p/\uD83D\uDE00"; // U+1F600: after U+FFFD by code point (and UTF-8), before it in UTF-16
+    String emoji =
+        "p/\uD83D\uDE00"; // U+1F600: after U+FFFD by code point (and UTF-8), before it in UTF-16
     for (String k : List.of("p/c", "p", "p/a", "o/x", emoji, "p0", "p/\uFFFD", "q", "p/b", "p/")) {
       create(k, "v-" + k);
     }
@@ -228,24 +255,36 @@ public abstract class KeyValueContract extends RegistryContractSupport {
   public void badArgumentsAreIllegalArgumentExceptionsAndChangeNothing() {
     Leases leases = registry.leases();
     assertThatThrownBy(() -> registry.get("")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> registry.get("bad\uD800")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> registry.list("", ListOptions.firstPage())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> registry.get("bad\uD800"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> registry.list("", ListOptions.firstPage()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> registry.compareAndSet("", b("v"), CasOptions.ifAbsent()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> registry.compareAndSet("k", new byte[Registry.MAX_VALUE_BYTES + 1], CasOptions.ifAbsent()))
+    assertThatThrownBy(
+            () ->
+                registry.compareAndSet(
+                    "k", new byte[Registry.MAX_VALUE_BYTES + 1], CasOptions.ifAbsent()))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> registry.delete("", DeleteOptions.unconditionally()))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> registry.watch("", WatchOptions.fromNow(), new Recorder()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> CasOptions.ifRevision(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> CasOptions.ifAbsent().withLease(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DeleteOptions.ifRevision(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CasOptions.ifRevision(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CasOptions.ifAbsent().withLease(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DeleteOptions.ifRevision(0))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ListOptions.limit(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ListOptions.limit(ListOptions.MAX_LIMIT + 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> WatchOptions.fromRevision(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> leases.grant(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> leases.grant(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListOptions.limit(ListOptions.MAX_LIMIT + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> WatchOptions.fromRevision(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> leases.grant(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> leases.grant(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> leases.keepAlive(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> leases.revoke(-5)).isInstanceOf(IllegalArgumentException.class);
     assertThat(await(registry.get("k"))).isEmpty();

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,8 +22,8 @@ import io.amberio.cluster.registry.CasResult;
 import io.amberio.cluster.registry.KeyValue;
 import io.amberio.cluster.registry.Lease;
 import io.amberio.cluster.registry.Registry;
-import io.amberio.cluster.registry.RegistryException.Reason;
 import io.amberio.cluster.registry.RegistryException;
+import io.amberio.cluster.registry.RegistryException.Reason;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +38,8 @@ public abstract class LeaseContract extends KeyValueContract {
   }
 
   protected KeyValue createBound(String key, Lease lease) {
-    CasResult r = await(registry.compareAndSet(key, b("alive"), CasOptions.ifAbsent().withLease(lease.id())));
+    CasResult r =
+        await(registry.compareAndSet(key, b("alive"), CasOptions.ifAbsent().withLease(lease.id())));
     assertThat(r.succeeded()).isTrue();
     KeyValue kv = r.current().orElseThrow();
     assertThat(kv.leaseId()).isEqualTo(lease.id());
@@ -60,7 +76,9 @@ public abstract class LeaseContract extends KeyValueContract {
       assertThat(refreshed.id()).isEqualTo(lease.id());
       assertThat(refreshed.ttl()).isEqualTo(lease.ttl());
     }
-    assertThat(present("members/n1")).as("alive after twice its TTL thanks to keep-alives").isTrue();
+    assertThat(present("members/n1"))
+        .as("alive after twice its TTL thanks to keep-alives")
+        .isTrue();
   }
 
   @Test
@@ -85,7 +103,8 @@ public abstract class LeaseContract extends KeyValueContract {
     assertThat(present("slots/3/owner")).isFalse();
 
     await(registry.leases().revoke(lease.id()));
-    assertThat(failure(registry.leases().keepAlive(lease.id())).reason()).isEqualTo(Reason.LEASE_NOT_FOUND);
+    assertThat(failure(registry.leases().keepAlive(lease.id())).reason())
+        .isEqualTo(Reason.LEASE_NOT_FOUND);
   }
 
   @Test
@@ -93,7 +112,9 @@ public abstract class LeaseContract extends KeyValueContract {
     Lease lease = grant();
     await(registry.leases().revoke(lease.id()));
     RegistryException e =
-        failure(registry.compareAndSet("members/n1", b("v"), CasOptions.ifAbsent().withLease(lease.id())));
+        failure(
+            registry.compareAndSet(
+                "members/n1", b("v"), CasOptions.ifAbsent().withLease(lease.id())));
     assertThat(e.reason()).isEqualTo(Reason.LEASE_NOT_FOUND);
     assertThat(e.outcomeUnknown()).isFalse();
     assertThat(present("members/n1")).isFalse();
@@ -104,7 +125,8 @@ public abstract class LeaseContract extends KeyValueContract {
     KeyValue existing = create("k", "v");
     Lease lease = grant();
     await(registry.leases().revoke(lease.id()));
-    CasResult r = await(registry.compareAndSet("k", b("w"), CasOptions.ifAbsent().withLease(lease.id())));
+    CasResult r =
+        await(registry.compareAndSet("k", b("w"), CasOptions.ifAbsent().withLease(lease.id())));
     assertThat(r.succeeded()).isFalse();
     assertThat(r.current()).contains(existing);
   }
@@ -113,7 +135,8 @@ public abstract class LeaseContract extends KeyValueContract {
   public void rewritingAKeyWithoutTheLeaseUnbindsIt() {
     Lease lease = grant();
     KeyValue bound = createBound("k", lease);
-    CasResult r = await(registry.compareAndSet("k", b("free"), CasOptions.ifRevision(bound.modRevision())));
+    CasResult r =
+        await(registry.compareAndSet("k", b("free"), CasOptions.ifRevision(bound.modRevision())));
     assertThat(r.current().orElseThrow().leaseId()).isEqualTo(Registry.NO_LEASE);
     await(registry.leases().revoke(lease.id()));
     assertThat(await(registry.get("k")).orElseThrow().valueAsString()).isEqualTo("free");

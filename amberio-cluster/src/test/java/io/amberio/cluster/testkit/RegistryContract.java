@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,11 +24,11 @@ import io.amberio.cluster.registry.Lease;
 import io.amberio.cluster.registry.ListOptions;
 import io.amberio.cluster.registry.ListResult;
 import io.amberio.cluster.registry.Registry;
-import io.amberio.cluster.registry.RegistryException.Reason;
 import io.amberio.cluster.registry.RegistryException;
+import io.amberio.cluster.registry.RegistryException.Reason;
 import io.amberio.cluster.registry.Watch;
-import io.amberio.cluster.registry.WatchEvent.Type;
 import io.amberio.cluster.registry.WatchEvent;
+import io.amberio.cluster.registry.WatchEvent.Type;
 import io.amberio.cluster.registry.WatchOptions;
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +37,10 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link Registry} owes the cluster: reads, compare-and-set, deletes and listing
- * ({@link KeyValueContract}), leases ({@link LeaseContract}), and here watches and closing. An
- * implementation binds to it with a tiny subclass saying how to make a fresh registry and how to let time
- * pass; the fixture is {@link RegistryContractSupport}.
+ * What every {@link Registry} owes the cluster: reads, compare-and-set, deletes and listing ({@link
+ * KeyValueContract}), leases ({@link LeaseContract}), and here watches and closing. An
+ * implementation binds to it with a tiny subclass saying how to make a fresh registry and how to
+ * let time pass; the fixture is {@link RegistryContractSupport}.
  */
 public abstract class RegistryContract extends LeaseContract {
 
@@ -40,7 +55,8 @@ public abstract class RegistryContract extends LeaseContract {
     KeyValue a = create("w/a", "1");
     KeyValue b = create("w/b", "1");
     KeyValue a2 = update(a, "2");
-    assertThat(await(registry.delete("w/b", DeleteOptions.ifRevision(b.modRevision()))).succeeded()).isTrue();
+    assertThat(await(registry.delete("w/b", DeleteOptions.ifRevision(b.modRevision()))).succeeded())
+        .isTrue();
 
     assertThat(w.startRevision()).isPositive().isLessThanOrEqualTo(a.modRevision());
     WatchEvent e1 = rec.next();
@@ -165,16 +181,17 @@ public abstract class RegistryContract extends LeaseContract {
 
     RegistryException ended = rec.nextError();
     assertThat(ended.reason()).isEqualTo(Reason.CLOSED);
-    List<Supplier<CompletableFuture<?>>> calls = List.of(
-        () -> registry.get("x/1"),
-        () -> registry.list("x/", ListOptions.firstPage()),
-        () -> registry.compareAndSet("x/1", b("v"), CasOptions.ifAbsent()),
-        () -> registry.delete("x/1", DeleteOptions.unconditionally()),
-        () -> registry.watch("x/", WatchOptions.fromNow(), new Recorder()),
-        () -> registry.watch("x/", WatchOptions.fromRevision(1), new Recorder()),
-        () -> registry.leases().grant(leaseTtl()),
-        () -> registry.leases().keepAlive(lease.id()),
-        () -> registry.leases().revoke(lease.id()));
+    List<Supplier<CompletableFuture<?>>> calls =
+        List.of(
+            () -> registry.get("x/1"),
+            () -> registry.list("x/", ListOptions.firstPage()),
+            () -> registry.compareAndSet("x/1", b("v"), CasOptions.ifAbsent()),
+            () -> registry.delete("x/1", DeleteOptions.unconditionally()),
+            () -> registry.watch("x/", WatchOptions.fromNow(), new Recorder()),
+            () -> registry.watch("x/", WatchOptions.fromRevision(1), new Recorder()),
+            () -> registry.leases().grant(leaseTtl()),
+            () -> registry.leases().keepAlive(lease.id()),
+            () -> registry.leases().revoke(lease.id()));
     for (Supplier<CompletableFuture<?>> call : calls) {
       RegistryException e = failure(call.get());
       assertThat(e.reason()).isEqualTo(Reason.CLOSED);

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +41,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The fixture of the {@link RegistryContract} chain: how a binding makes a registry and lets time pass,
- * and the helpers every topic uses. Each test gets a fresh, empty registry in {@link #registry}.
+ * The fixture of the {@link RegistryContract} chain: how a binding makes a registry and lets time
+ * pass, and the helpers every topic uses. Each test gets a fresh, empty registry in {@link
+ * #registry}.
  */
 public abstract class RegistryContractSupport {
 
@@ -35,8 +51,8 @@ public abstract class RegistryContractSupport {
   protected abstract Registry newRegistry();
 
   /**
-   * Lets {@code d} of the registry's time pass: advancing a manual clock (in memory) or sleeping (etcd).
-   * Lease expiry is then checked with {@link #eventually}.
+   * Lets {@code d} of the registry's time pass: advancing a manual clock (in memory) or sleeping
+   * (etcd). Lease expiry is then checked with {@link #eventually}.
    */
   protected abstract void elapse(Duration d);
 
@@ -81,8 +97,9 @@ public abstract class RegistryContractSupport {
   }
 
   /**
-   * The future's value; a RegistryException it failed with is rethrown as is. A binding on simulated time
-   * overrides this, {@link #failure} and {@link #eventually} to run its scheduler first.
+   * The future's value; a RegistryException it failed with is rethrown as is. A binding on
+   * simulated time overrides this, {@link #failure} and {@link #eventually} to run its scheduler
+   * first.
    */
   protected <T> T await(CompletableFuture<T> f) {
     try {
@@ -127,7 +144,8 @@ public abstract class RegistryContractSupport {
 
   /** Replaces {@code kv} (which must be current) and returns the key as written. */
   protected KeyValue update(KeyValue kv, String value) {
-    CasResult res = await(registry.compareAndSet(kv.key(), b(value), CasOptions.ifRevision(kv.modRevision())));
+    CasResult res =
+        await(registry.compareAndSet(kv.key(), b(value), CasOptions.ifRevision(kv.modRevision())));
     assertThat(res.succeeded()).as("update %s", kv.key()).isTrue();
     return res.current().orElseThrow();
   }
@@ -136,7 +154,10 @@ public abstract class RegistryContractSupport {
     return await(registry.get(key)).isPresent();
   }
 
-  /** Polls {@code condition} until it holds, failing after {@link #patience()}; watch recorders wait with it. */
+  /**
+   * Polls {@code condition} until it holds, failing after {@link #patience()}; watch recorders wait
+   * with it.
+   */
   protected void eventually(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + patience().toNanos();
     while (!condition.getAsBoolean()) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.testkit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -16,8 +31,8 @@ import io.amberio.cluster.transport.RequestHandler;
 import io.amberio.cluster.transport.Response;
 import io.amberio.cluster.transport.SendOptions;
 import io.amberio.cluster.transport.Transport;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +55,10 @@ public abstract class TransportContract {
   protected static final NodeId B = NodeId.of("node-b");
   protected static final SendOptions LONG = SendOptions.timeout(Duration.ofSeconds(30));
 
-  /** A new transport for {@code node}, reachable by the others this test creates; closed after the test. */
+  /**
+   * A new transport for {@code node}, reachable by the others this test creates; closed after the
+   * test.
+   */
   protected abstract Transport transport(NodeId node);
 
   /** The window (frames in flight per body) the transports were created with. */
@@ -91,10 +109,20 @@ public abstract class TransportContract {
     Transport a = transport(A);
     Transport b = transport(B);
     AtomicReference<String> seen = new AtomicReference<>();
-    b.serve((from, r) -> {
-      seen.set(from + " " + r.type() + " " + r.epoch() + " " + string(r.header()) + " " + r.hasBody());
-      return CompletableFuture.completedFuture(Response.of(bytes("pong " + r.epoch())));
-    });
+    b.serve(
+        (from, r) -> {
+          seen.set(
+              from
+                  + " "
+                  + r.type()
+                  + " "
+                  + r.epoch()
+                  + " "
+                  + string(r.header())
+                  + " "
+                  + r.hasBody());
+          return CompletableFuture.completedFuture(Response.of(bytes("pong " + r.epoch())));
+        });
 
     Response response = await(a.send(B, Request.of("txn.ping", 42, bytes("ping")), LONG));
 
@@ -109,8 +137,13 @@ public abstract class TransportContract {
     Transport a = transport(A);
     Transport b = transport(B);
     Meter meter = new Meter();
-    b.serve((from, r) -> Bodies.drain(r.body(), meter)
-        .thenApply(d -> Response.of(ByteBuffer.allocate(40).putLong(d.bytes()).put(d.sha256()).array())));
+    b.serve(
+        (from, r) ->
+            Bodies.drain(r.body(), meter)
+                .thenApply(
+                    d ->
+                        Response.of(
+                            ByteBuffer.allocate(40).putLong(d.bytes()).put(d.sha256()).array())));
     long size = 64L * 1024 * 1024;
     GeneratedSource source = new GeneratedSource(size, 64 * 1024, 1, meter);
 
@@ -149,10 +182,13 @@ public abstract class TransportContract {
   public void smallBodiesOfManyFramesArriveInOrder() throws Exception {
     Transport a = transport(A);
     Transport b = transport(B);
-    b.serve((from, r) -> {
-      StringBuilder sb = new StringBuilder();
-      return r.body().forEach(f -> sb.append(UTF_8.decode(f))).thenApply(n -> Response.of(bytes(sb.toString())));
-    });
+    b.serve(
+        (from, r) -> {
+          StringBuilder sb = new StringBuilder();
+          return r.body()
+              .forEach(f -> sb.append(UTF_8.decode(f)))
+              .thenApply(n -> Response.of(bytes(sb.toString())));
+        });
     ByteBuffer[] frames = new ByteBuffer[50];
     StringBuilder expected = new StringBuilder();
     for (int i = 0; i < frames.length; i++) {
@@ -162,7 +198,8 @@ public abstract class TransportContract {
     frames[10] = ByteBuffer.allocate(0);
     expected.replace(expected.indexOf("10,"), expected.indexOf("10,") + 3, "");
 
-    Response response = await(a.send(B, new Request("t", 0, new byte[0], FrameSource.of(frames)), LONG));
+    Response response =
+        await(a.send(B, new Request("t", 0, new byte[0], FrameSource.of(frames)), LONG));
 
     assertEquals(expected.toString(), string(response.header()));
   }
@@ -174,26 +211,27 @@ public abstract class TransportContract {
     int n = 100;
     List<CompletableFuture<Response>> parked = new ArrayList<>();
     List<byte[]> headers = new ArrayList<>();
-    b.serve((from, r) -> {
-      CompletableFuture<Response> reply = new CompletableFuture<>();
-      List<CompletableFuture<Response>> release = null;
-      List<byte[]> hs = null;
-      synchronized (parked) {
-        parked.add(reply);
-        headers.add(r.header());
-        if (parked.size() == n) {
-          release = new ArrayList<>(parked);
-          hs = new ArrayList<>(headers);
-        }
-      }
-      if (release != null) {
-        // Only once every request is in, answer them all, last first.
-        for (int i = n - 1; i >= 0; i--) {
-          release.get(i).complete(Response.of(hs.get(i)));
-        }
-      }
-      return reply;
-    });
+    b.serve(
+        (from, r) -> {
+          CompletableFuture<Response> reply = new CompletableFuture<>();
+          List<CompletableFuture<Response>> release = null;
+          List<byte[]> hs = null;
+          synchronized (parked) {
+            parked.add(reply);
+            headers.add(r.header());
+            if (parked.size() == n) {
+              release = new ArrayList<>(parked);
+              hs = new ArrayList<>(headers);
+            }
+          }
+          if (release != null) {
+            // Only once every request is in, answer them all, last first.
+            for (int i = n - 1; i >= 0; i--) {
+              release.get(i).complete(Response.of(hs.get(i)));
+            }
+          }
+          return reply;
+        });
 
     List<CompletableFuture<Response>> sent = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -211,7 +249,8 @@ public abstract class TransportContract {
     Parked handler = new Parked();
     b.serve(handler);
 
-    CompletableFuture<Response> f = a.send(B, Request.of("slow", 1, new byte[0]), SendOptions.timeout(shortTimeout()));
+    CompletableFuture<Response> f =
+        a.send(B, Request.of("slow", 1, new byte[0]), SendOptions.timeout(shortTimeout()));
     await(handler.request);
 
     assertEquals(Reason.TIMEOUT, failure(f).reason());
@@ -222,16 +261,18 @@ public abstract class TransportContract {
   public void handlerFailureIsRemoteErrorCarryingItsCode() throws Exception {
     Transport a = transport(A);
     Transport b = transport(B);
-    b.serve((from, r) -> {
-      switch (r.type()) {
-        case "typed":
-          return CompletableFuture.failedFuture(new HandlerException("version-conflict", "expected 3, have 4"));
-        case "thrown":
-          throw new IllegalStateException("handler bug");
-        default:
-          return null;
-      }
-    });
+    b.serve(
+        (from, r) -> {
+          switch (r.type()) {
+            case "typed":
+              return CompletableFuture.failedFuture(
+                  new HandlerException("version-conflict", "expected 3, have 4"));
+            case "thrown":
+              throw new IllegalStateException("handler bug");
+            default:
+              return null;
+          }
+        });
 
     TransportException typed = failure(a.send(B, Request.of("typed", 1, new byte[0]), LONG));
     TransportException thrown = failure(a.send(B, Request.of("thrown", 1, new byte[0]), LONG));
@@ -319,15 +360,18 @@ public abstract class TransportContract {
     response.body().close();
 
     eventually(source::closed, "the server's response source is closed");
-    assertThatThrownBy(() -> await(response.body().next())).hasCauseInstanceOf(TransportException.class);
+    assertThatThrownBy(() -> await(response.body().next()))
+        .hasCauseInstanceOf(TransportException.class);
   }
 
   @Test
   public void responseBodyFailingMidwayFailsTheCallersBody() throws Exception {
     Transport a = transport(A);
     Transport b = transport(B);
-    b.serve((from, r) -> CompletableFuture.completedFuture(
-        new Response(new byte[0], new GeneratedSource(-1, 1000, 3, null, 5))));
+    b.serve(
+        (from, r) ->
+            CompletableFuture.completedFuture(
+                new Response(new byte[0], new GeneratedSource(-1, 1000, 3, null, 5))));
 
     Response response = await(a.send(B, Request.of("get", 1, new byte[0]), LONG));
     TransportException e = failure(drainAll(response.body()));
@@ -337,20 +381,24 @@ public abstract class TransportContract {
   }
 
   @Test
-  public void requestBodyFailingFailsTheSendWithSourceFailedAndCancelsTheFarSide() throws Exception {
+  public void requestBodyFailingFailsTheSendWithSourceFailedAndCancelsTheFarSide()
+      throws Exception {
     Transport a = transport(A);
     Transport b = transport(B);
     CompletableFuture<Long> farSide = new CompletableFuture<>();
-    b.serve((from, r) -> {
-      drainAll(r.body()).whenComplete((n, t) -> {
-        if (t != null) {
-          farSide.completeExceptionally(t);
-        } else {
-          farSide.complete(n);
-        }
-      });
-      return new CompletableFuture<>();
-    });
+    b.serve(
+        (from, r) -> {
+          drainAll(r.body())
+              .whenComplete(
+                  (n, t) -> {
+                    if (t != null) {
+                      farSide.completeExceptionally(t);
+                    } else {
+                      farSide.complete(n);
+                    }
+                  });
+          return new CompletableFuture<>();
+        });
     // Failing after a window and one frame means the handler has read a frame (and so was called).
     GeneratedSource source = new GeneratedSource(-1, 100, 4, null, window() + 1);
 
@@ -370,7 +418,8 @@ public abstract class TransportContract {
     b.serve(handler);
     ByteBuffer big = ByteBuffer.allocate(FrameSource.MAX_FRAME_BYTES + 1);
 
-    TransportException e = failure(a.send(B, new Request("put", 1, new byte[0], FrameSource.of(big)), LONG));
+    TransportException e =
+        failure(a.send(B, new Request("put", 1, new byte[0], FrameSource.of(big)), LONG));
 
     assertEquals(Reason.FRAME_TOO_LARGE, e.reason());
   }
@@ -380,7 +429,8 @@ public abstract class TransportContract {
     Transport a = transport(A);
     GeneratedSource source = new GeneratedSource(10, 10, 1, null);
 
-    TransportException e = failure(a.send(NodeId.of("nobody"), new Request("t", 1, new byte[0], source), LONG));
+    TransportException e =
+        failure(a.send(NodeId.of("nobody"), new Request("t", 1, new byte[0], source), LONG));
 
     assertEquals(Reason.UNREACHABLE, e.reason());
     eventually(source::closed, "the body of a request that was never sent is closed");
@@ -400,7 +450,8 @@ public abstract class TransportContract {
 
     assertEquals(Reason.CLOSED, failure(pending).reason());
     GeneratedSource source = new GeneratedSource(10, 10, 1, null);
-    assertEquals(Reason.CLOSED, failure(a.send(B, new Request("t", 1, new byte[0], source), LONG)).reason());
+    assertEquals(
+        Reason.CLOSED, failure(a.send(B, new Request("t", 1, new byte[0], source), LONG)).reason());
     assertThat(source.closed()).isTrue();
     eventually(handler.reply::isCancelled, "the far side's handler is cancelled");
   }
@@ -425,7 +476,8 @@ public abstract class TransportContract {
     Transport a = transport(A);
     a.serve((from, r) -> CompletableFuture.completedFuture(Response.of(bytes("me too, " + from))));
 
-    assertEquals("me too, node-a", string(await(a.send(A, Request.of("t", 0, new byte[0]), LONG)).header()));
+    assertEquals(
+        "me too, node-a", string(await(a.send(A, Request.of("t", 0, new byte[0]), LONG)).header()));
   }
 
   @Test
@@ -433,7 +485,8 @@ public abstract class TransportContract {
     Transport a = transport(A);
     a.serve((from, r) -> null);
 
-    assertThatThrownBy(() -> a.serve((from, r) -> null)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> a.serve((from, r) -> null))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already has a handler");
   }
 
@@ -457,15 +510,19 @@ public abstract class TransportContract {
       assertThat(r.header()).as("request body of exchange " + i).isEqualTo(sources.get(i).digest());
       Drained back = await(Bodies.drain(r.body(), null));
       assertEquals(50_000L + i, back.bytes());
-      assertThat(back.sha256()).isEqualTo(new GeneratedSource(50_000 + i, 3000, i, null).drainDigest());
+      assertThat(back.sha256())
+          .isEqualTo(new GeneratedSource(50_000 + i, 3000, i, null).drainDigest());
     }
   }
 
-  /** Reads the request body, then answers its digest and a body of 50,000 + epoch bytes seeded by the epoch. */
+  /**
+   * Reads the request body, then answers its digest and a body of 50,000 + epoch bytes seeded by
+   * the epoch.
+   */
   private static CompletableFuture<Response> digestAndReply(NodeId from, Request r) {
     long i = r.epoch();
-    return Bodies.drain(r.body(), null).thenApply(
-        d -> new Response(d.sha256(), new GeneratedSource(50_000 + i, 3000, i, null)));
+    return Bodies.drain(r.body(), null)
+        .thenApply(d -> new Response(d.sha256(), new GeneratedSource(50_000 + i, 3000, i, null)));
   }
 
   /** Reads a body to its end, ignoring frames; fails as the body fails. */

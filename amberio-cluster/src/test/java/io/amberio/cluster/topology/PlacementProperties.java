@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +35,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
-/** The guarantees of {@link Placement#initial(Topology)} over many shapes of cluster, with and without zones. */
+/**
+ * The guarantees of {@link Placement#initial(Topology)} over many shapes of cluster, with and
+ * without zones.
+ */
 class PlacementProperties {
 
   /** A cluster shape: zone {@code -1} for every node means no zones. */
@@ -57,7 +75,10 @@ class PlacementProperties {
                                 .as((s, zones, shuffle) -> new Shape(s, r, zones, shuffle))));
   }
 
-  /** No zones (a third of the time), or between R and min(N, 8) zones, none empty, sizes skewed at random. */
+  /**
+   * No zones (a third of the time), or between R and min(N, 8) zones, none empty, sizes skewed at
+   * random.
+   */
   private static Arbitrary<List<Integer>> zones(int n, int r) {
     Arbitrary<List<Integer>> none = Arbitraries.just(Collections.nCopies(n, -1));
     Arbitrary<List<Integer>> some =
@@ -98,10 +119,12 @@ class PlacementProperties {
     }
     Map<NodeId, Integer> load = new HashMap<>();
     Map<NodeId, Integer> first = new HashMap<>();
-    t.nodeIds().forEach(id -> {
-      load.put(id, 0);
-      first.put(id, 0);
-    });
+    t.nodeIds()
+        .forEach(
+            id -> {
+              load.put(id, 0);
+              first.put(id, 0);
+            });
     for (int s = 0; s < slots; s++) {
       List<NodeId> replicas = p.replicas(s);
       assertThat(replicas).hasSize(r).doesNotHaveDuplicates();
@@ -113,7 +136,8 @@ class PlacementProperties {
     }
     int min = Collections.min(load.values());
     int max = Collections.max(load.values());
-    // The smallest possible largest load: the least L such that zones, each holding at most one replica per
+    // The smallest possible largest load: the least L such that zones, each holding at most one
+    // replica per
     // slot, can take every replica with no node above L.
     int best = 0;
     while (true) {
@@ -135,18 +159,21 @@ class PlacementProperties {
     Map<String, int[]> zoneRange = new HashMap<>();
     load.forEach(
         (id, l) -> {
-          int[] range = zoneRange.computeIfAbsent(zoneOf.get(id), z -> new int[] {Integer.MAX_VALUE, 0});
+          int[] range =
+              zoneRange.computeIfAbsent(zoneOf.get(id), z -> new int[] {Integer.MAX_VALUE, 0});
           range[0] = Math.min(range[0], l);
           range[1] = Math.max(range[1], l);
         });
     zoneRange.values().forEach(range -> assertThat(range[1] - range[0]).isLessThanOrEqualTo(1));
     int firstSpread = Collections.max(first.values()) - Collections.min(first.values());
-    Statistics.label(t.zoned() ? "preferred spread, zones" : "preferred spread, no zones").collect(firstSpread);
+    Statistics.label(t.zoned() ? "preferred spread, zones" : "preferred spread, no zones")
+        .collect(firstSpread);
     assertThat(firstSpread).as("preferred counts %s", first).isLessThanOrEqualTo(1);
   }
 
   @Property(tries = 100)
   void theNodeOrderDoesNotMatter(@ForAll("shapes") Shape shape) {
-    assertThat(Placement.initial(shape.topology(true))).isEqualTo(Placement.initial(shape.topology(false)));
+    assertThat(Placement.initial(shape.topology(true)))
+        .isEqualTo(Placement.initial(shape.topology(false)));
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,13 +21,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.topology.Topology.Node;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class PlacementTest {
 
@@ -105,9 +120,9 @@ class PlacementTest {
   }
 
   /**
-   * Every node computes the placement of a new cluster itself, so the algorithm is part of the cluster's
-   * contract: a change would move data between versions. This pins it; change the expectation only on
-   * purpose, together with a way to migrate.
+   * Every node computes the placement of a new cluster itself, so the algorithm is part of the
+   * cluster's contract: a change would move data between versions. This pins it; change the
+   * expectation only on purpose, together with a way to migrate.
    */
   @Test
   void thePlacementAlgorithmIsPinned() {
@@ -118,10 +133,28 @@ class PlacementTest {
     }
     assertThat(render(Placement.initial(Topology.of(12, 3, TopologyTest.nodes(6)))))
         .containsExactly(
-            "n4 n3 n1", "n3 n2 n5", "n0 n5 n1", "n5 n4 n2", "n2 n0 n4", "n1 n0 n3",
-            "n4 n2 n5", "n2 n1 n3", "n3 n4 n0", "n0 n1 n5", "n5 n0 n2", "n1 n3 n4");
+            "n4 n3 n1",
+            "n3 n2 n5",
+            "n0 n5 n1",
+            "n5 n4 n2",
+            "n2 n0 n4",
+            "n1 n0 n3",
+            "n4 n2 n5",
+            "n2 n1 n3",
+            "n3 n4 n0",
+            "n0 n1 n5",
+            "n5 n0 n2",
+            "n1 n3 n4");
     assertThat(render(Placement.initial(Topology.of(8, 3, nodes))))
-        .containsExactly("n0 n4 n3", "n6 n1 n2", "n5 n3 n0", "n3 n5 n1", "n1 n2 n4", "n0 n6 n2", "n4 n1 n3", "n2 n0 n5");
+        .containsExactly(
+            "n0 n4 n3",
+            "n6 n1 n2",
+            "n5 n3 n0",
+            "n3 n5 n1",
+            "n1 n2 n4",
+            "n0 n6 n2",
+            "n4 n1 n3",
+            "n2 n0 n5");
   }
 
   private static List<String> render(Placement p) {
@@ -135,17 +168,21 @@ class PlacementTest {
   @Test
   void badArgumentsAreRejected() {
     Placement p = Placement.initial(Topology.of(8, 2, TopologyTest.nodes(3)));
-    assertThatThrownBy(() -> p.replicas(8)).isInstanceOf(IllegalArgumentException.class).hasMessage("slot 8 is not in [0, 8)");
+    assertThatThrownBy(() -> p.replicas(8))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("slot 8 is not in [0, 8)");
     assertThatThrownBy(() -> p.preferred(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> p.slotsOf(NodeId.of("zz")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("node 'zz' is not in the topology");
-    assertThatThrownBy(() -> p.preferredCount(NodeId.of("zz"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> p.preferredCount(NodeId.of("zz")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void theSeedLineagesSlotCountIsBalanced() {
-    // 2048 slots, the seed lineage's S, over 20 nodes: placement is computed at start-up by every node
+    // 2048 slots, the seed lineage's S, over 20 nodes: placement is computed at start-up by every
+    // node
     Placement p = Placement.initial(Topology.of(2048, 3, TopologyTest.nodes(20)));
     int min = Integer.MAX_VALUE;
     int max = 0;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,8 +37,12 @@ class TopologyTest {
 
   @Test
   void nodesAreSortedByIdSoOrderDoesNotMatter() {
-    Topology a = Topology.of(16, 2, List.of(Node.of("b", "h2:1"), Node.of("a", "h1:1"), Node.of("c", "h3:1")));
-    Topology b = Topology.of(16, 2, List.of(Node.of("c", "h3:1"), Node.of("a", "h1:1"), Node.of("b", "h2:1")));
+    Topology a =
+        Topology.of(
+            16, 2, List.of(Node.of("b", "h2:1"), Node.of("a", "h1:1"), Node.of("c", "h3:1")));
+    Topology b =
+        Topology.of(
+            16, 2, List.of(Node.of("c", "h3:1"), Node.of("a", "h1:1"), Node.of("b", "h2:1")));
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
     assertThat(a.nodeIds()).containsExactly(NodeId.of("a"), NodeId.of("b"), NodeId.of("c"));
     assertThat(a.zoned()).isFalse();
@@ -36,7 +55,12 @@ class TopologyTest {
   void zonesAreListed() {
     Topology t =
         Topology.of(
-            8, 2, List.of(Node.of("a", "h1:1", "west"), Node.of("b", "h2:1", "east"), Node.of("c", "h3:1", "west")));
+            8,
+            2,
+            List.of(
+                Node.of("a", "h1:1", "west"),
+                Node.of("b", "h2:1", "east"),
+                Node.of("c", "h3:1", "west")));
     assertThat(t.zoned()).isTrue();
     assertThat(t.zones()).containsExactly("east", "west");
     assertThat(t.node(NodeId.of("a")).flatMap(Node::zone)).contains("west");
@@ -47,7 +71,8 @@ class TopologyTest {
     assertThatThrownBy(() -> Topology.of(0, 1, nodes(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("the slot count is 1 to 1048576, was 0");
-    assertThatThrownBy(() -> Topology.of(Topology.MAX_SLOTS + 1, 1, nodes(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Topology.of(Topology.MAX_SLOTS + 1, 1, nodes(1)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(Topology.of(Topology.MAX_SLOTS, 1, nodes(1)).slotCount()).isEqualTo(1 << 20);
   }
 
@@ -77,7 +102,12 @@ class TopologyTest {
 
   @Test
   void idsAreUnique() {
-    assertThatThrownBy(() -> Topology.of(8, 1, List.of(Node.of("a", "h1:1"), Node.of("b", "h2:1"), Node.of("a", "h3:1"))))
+    assertThatThrownBy(
+            () ->
+                Topology.of(
+                    8,
+                    1,
+                    List.of(Node.of("a", "h1:1"), Node.of("b", "h2:1"), Node.of("a", "h3:1"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("node id 'a' appears more than once");
   }
@@ -99,15 +129,19 @@ class TopologyTest {
     assertThatThrownBy(() -> Node.of("a", "h1:1", "zone one"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("node 'a': a zone is 1 to 64 of");
-    assertThatThrownBy(() -> Node.of("bad id!", "h1:1")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Node(NodeId.of("a"), "h:1", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> Node.of("bad id!", "h1:1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Node(NodeId.of("a"), "h:1", null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void eitherEveryNodeHasAZoneOrNone() {
-    assertThatThrownBy(() -> Topology.of(8, 1, List.of(Node.of("a", "h1:1", "west"), Node.of("b", "h2:1"))))
+    assertThatThrownBy(
+            () -> Topology.of(8, 1, List.of(Node.of("a", "h1:1", "west"), Node.of("b", "h2:1"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("either every node has a zone or none does: 'a' is in zone 'west', 'b' has no zone");
+        .hasMessage(
+            "either every node has a zone or none does: 'a' is in zone 'west', 'b' has no zone");
   }
 
   @Test
@@ -123,7 +157,9 @@ class TopologyTest {
         .hasMessage(
             "replication factor 3 puts the replicas of each slot in 3 distinct zones, but there are only 2 zones [east, west]");
     assertThatThrownBy(
-            () -> Topology.of(8, 2, List.of(Node.of("a", "h1:1", "west"), Node.of("b", "h2:1", "west"))))
+            () ->
+                Topology.of(
+                    8, 2, List.of(Node.of("a", "h1:1", "west"), Node.of("b", "h2:1", "west"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("there is only 1 zone [west]");
     assertThat(Topology.of(8, 2, twoZones).zones()).hasSize(2);

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal;
 
 import io.amberio.core.BlobStoreException;
@@ -6,9 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * The rules of a path (the user's key) and its slot. A path is 1 to {@value #MAX_BYTES} bytes of UTF-8
- * with no control characters, no empty segment, no {@code .} or {@code ..} segment and no leading
- * {@code /}. Paths never reach the file system: they are data in the slot database.
+ * The rules of a path (the user's key) and its slot. A path is 1 to {@value #MAX_BYTES} bytes of
+ * UTF-8 with no control characters, no empty segment, no {@code .} or {@code ..} segment and no
+ * leading {@code /}. Paths never reach the file system: they are data in the slot database.
  */
 public final class BlobPaths {
   /** The longest path, in UTF-8 bytes. */
@@ -30,7 +45,8 @@ public final class BlobPaths {
       char c = path.charAt(i);
       if (Character.isHighSurrogate(c)) {
         if (i + 1 >= path.length() || !Character.isLowSurrogate(path.charAt(i + 1))) {
-          throw invalid(path, "a path must be valid Unicode (unpaired surrogate at index " + i + ")");
+          throw invalid(
+              path, "a path must be valid Unicode (unpaired surrogate at index " + i + ")");
         }
         bytes += 4;
         i++;
@@ -40,12 +56,16 @@ public final class BlobPaths {
         throw invalid(path, "a path must be valid Unicode (unpaired surrogate at index " + i + ")");
       }
       if (Character.isISOControl(c)) {
-        throw invalid(path, String.format("a path must not contain control characters (U+%04X at index %d)", (int) c, i));
+        throw invalid(
+            path,
+            String.format(
+                "a path must not contain control characters (U+%04X at index %d)", (int) c, i));
       }
       bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
     }
     if (bytes > MAX_BYTES) {
-      throw invalid(path, "a path must be at most " + MAX_BYTES + " bytes of UTF-8, this one has " + bytes);
+      throw invalid(
+          path, "a path must be at most " + MAX_BYTES + " bytes of UTF-8, this one has " + bytes);
     }
     if (path.charAt(0) == '/') {
       throw invalid(path, "a path must not start with '/'");
@@ -76,8 +96,8 @@ public final class BlobPaths {
   }
 
   /**
-   * The smallest string greater than every string that starts with {@code prefix} (in UTF-8 order), or
-   * {@code null} when there is none (empty prefix, or only U+10FFFF code points).
+   * The smallest string greater than every string that starts with {@code prefix} (in UTF-8 order),
+   * or {@code null} when there is none (empty prefix, or only U+10FFFF code points).
    */
   public static String prefixUpperBound(String prefix) {
     int end = prefix.length();
@@ -94,7 +114,9 @@ public final class BlobPaths {
   }
 
   private static BlobStoreException invalid(String path, String rule) {
-    String shown = path == null ? "null" : path.length() > 80 ? path.substring(0, 80) + "..." : path;
-    return BlobStoreException.of(Reason.INVALID_PATH, "invalid path '" + shown.replaceAll("\\p{Cntrl}", "?") + "': " + rule);
+    String shown =
+        path == null ? "null" : path.length() > 80 ? path.substring(0, 80) + "..." : path;
+    return BlobStoreException.of(
+        Reason.INVALID_PATH, "invalid path '" + shown.replaceAll("\\p{Cntrl}", "?") + "': " + rule);
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal;
 
 import io.amberio.core.BlobInfo;
@@ -14,10 +29,10 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * One page of a listing: a k-way merge of the slots' sorted rows. Each slot is read in small batches from
- * the position of the cursor, so memory is bounded by (slots x batch) rows whatever the store holds, and the
- * page is exactly the next {@code limit} items of the global order: (UTF-8 path ascending, version
- * descending).
+ * One page of a listing: a k-way merge of the slots' sorted rows. Each slot is read in small
+ * batches from the position of the cursor, so memory is bounded by (slots x batch) rows whatever
+ * the store holds, and the page is exactly the next {@code limit} items of the global order: (UTF-8
+ * path ascending, version descending).
  */
 final class Listing {
   private static final int ROW_BUDGET = 16_384;
@@ -39,7 +54,8 @@ final class Listing {
     for (int i = 0; i < request.prefix().length(); i++) {
       char c = request.prefix().charAt(i);
       if (Character.isSurrogate(c)
-          && !(Character.isHighSurrogate(c) && i + 1 < request.prefix().length()
+          && !(Character.isHighSurrogate(c)
+              && i + 1 < request.prefix().length()
               && Character.isLowSurrogate(request.prefix().charAt(++i)))) {
         throw BlobStoreException.of(Reason.INVALID_PATH, "the prefix is not valid Unicode");
       }
@@ -75,9 +91,13 @@ final class Listing {
 
     private void fetch(String afterPath, long afterVersion) {
       List<VersionRow> got =
-          store.withSlot(slot, false, s -> request.allVersions()
-              ? s.listVersions(request.prefix(), upper, afterPath, afterVersion, batch)
-              : s.listCurrent(request.prefix(), upper, afterPath, batch));
+          store.withSlot(
+              slot,
+              false,
+              s ->
+                  request.allVersions()
+                      ? s.listVersions(request.prefix(), upper, afterPath, afterVersion, batch)
+                      : s.listCurrent(request.prefix(), upper, afterPath, batch));
       if (got == null) {
         exhausted = true;
         return;
@@ -89,7 +109,8 @@ final class Listing {
 
   ListPage run() {
     ListCursor from = ListCursor.decode(request.cursor(), request.allVersions());
-    PriorityQueue<SlotRows> heads = new PriorityQueue<>((a, b) -> ORDER.compare(a.head(), b.head()));
+    PriorityQueue<SlotRows> heads =
+        new PriorityQueue<>((a, b) -> ORDER.compare(a.head(), b.head()));
     for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
       SlotRows rows = new SlotRows(s, from);
       if (rows.head() != null) {
@@ -111,7 +132,8 @@ final class Listing {
         heads.add(top);
       }
     }
-    String next = more ? new ListCursor(last.path(), last.version()).encode(request.allVersions()) : null;
+    String next =
+        more ? new ListCursor(last.path(), last.version()).encode(request.allVersions()) : null;
     return new ListPage(items, next);
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal;
 
 import com.github.f4b6a3.ulid.UlidFactory;
@@ -13,17 +28,17 @@ import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
 import io.amberio.core.Scheduler;
-import io.amberio.core.replica.PrepareSpec;
-import io.amberio.core.replica.PreparedTxn;
-import io.amberio.core.replica.PreparedWrite;
-import io.amberio.core.replica.ReplicaStore;
-import io.amberio.core.replica.TxnKind;
 import io.amberio.core.SlotStats;
 import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
 import io.amberio.core.internal.slot.ReadBuffers;
 import io.amberio.core.internal.slot.Slot;
 import io.amberio.core.internal.slot.SlotManager;
+import io.amberio.core.replica.PrepareSpec;
+import io.amberio.core.replica.PreparedTxn;
+import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.replica.ReplicaStore;
+import io.amberio.core.replica.TxnKind;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -42,18 +57,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link BlobStore} over local data directories. Paths are validated here, mapped to slots, and each
- * operation runs on one {@link Slot} held through the {@link SlotManager}; listing merges every slot.
+ * The {@link BlobStore} over local data directories. Paths are validated here, mapped to slots, and
+ * each operation runs on one {@link Slot} held through the {@link SlotManager}; listing merges
+ * every slot.
  *
- * <p>As a {@link ReplicaStore}, it checks the arguments and hands transactions to the
- * {@link TransactionIndex}, which knows which slot holds which transaction, and catch-up to the slot's
- * {@code SlotHistory}. Changes are made durable in the {@link Journals} before they reach a slot database.
+ * <p>As a {@link ReplicaStore}, it checks the arguments and hands transactions to the {@link
+ * TransactionIndex}, which knows which slot holds which transaction, and catch-up to the slot's
+ * {@code SlotHistory}. Changes are made durable in the {@link Journals} before they reach a slot
+ * database.
  *
  * <p>Lifecycle: {@code open} locks the directories, checks what they record, and, after an unclean
- * shutdown, opens every slot once so each reclaims what unfinished writes left; {@code close} refuses new
- * operations, waits for running ones, closes the slots and records a clean shutdown. Background work
- * (garbage collection, closing idle slots) runs as {@link Periodic} tasks on the injected
- * {@link Scheduler}, or on a daemon thread the store owns and stops at close.
+ * shutdown, opens every slot once so each reclaims what unfinished writes left; {@code close}
+ * refuses new operations, waits for running ones, closes the slots and records a clean shutdown.
+ * Background work (garbage collection, closing idle slots) runs as {@link Periodic} tasks on the
+ * injected {@link Scheduler}, or on a daemon thread the store owns and stops at close.
  */
 public final class LocalBlobStore implements ReplicaStore {
   private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
@@ -95,7 +112,8 @@ public final class LocalBlobStore implements ReplicaStore {
     } else {
       ownExecutor = null;
     }
-    Duration idleCheck = Duration.ofMillis(Math.max(1000, settings.idleSlotTimeout().toMillis() / 2));
+    Duration idleCheck =
+        Duration.ofMillis(Math.max(1000, settings.idleSlotTimeout().toMillis() / 2));
     tasks.add(Periodic.start(scheduler, idleCheck, this::closeIdleSlots));
     if (!settings.gcInterval().isZero()) {
       tasks.add(Periodic.start(scheduler, settings.gcInterval(), this::backgroundGc));
@@ -122,19 +140,28 @@ public final class LocalBlobStore implements ReplicaStore {
   }
 
   /**
-   * Replays each disk's journal into its slots (making them durable), then, after an unclean shutdown,
-   * opens every slot once to reclaim the bytes of writes that never committed.
+   * Replays each disk's journal into its slots (making them durable), then, after an unclean
+   * shutdown, opens every slot once to reclaim the bytes of writes that never committed.
    */
   private void recover() {
-    journals = Journals.open(layout, settings.dataDirs().size(), settings.minFreeBytes(), this::syncSlots, this::replay);
+    journals =
+        Journals.open(
+            layout,
+            settings.dataDirs().size(),
+            settings.minFreeBytes(),
+            this::syncSlots,
+            this::replay);
     BitSet existing = slots.existing();
     if (!layout.wasCleanlyShutDown()) {
       log.info("recovering after an unclean shutdown: checking {} slots", existing.cardinality());
       for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
-        withSlot(s, false, slot -> {
-          slot.reclaimOrphans();
-          return null;
-        });
+        withSlot(
+            s,
+            false,
+            slot -> {
+              slot.reclaimOrphans();
+              return null;
+            });
       }
     }
     recovered = true;
@@ -166,7 +193,10 @@ public final class LocalBlobStore implements ReplicaStore {
     }
   }
 
-  /** The journal's sealer: makes the databases of open slots durable (closed ones were synced on close). */
+  /**
+   * The journal's sealer: makes the databases of open slots durable (closed ones were synced on
+   * close).
+   */
   private void syncSlots(BitSet which) {
     for (int s = which.nextSetBit(0); s >= 0; s = which.nextSetBit(s + 1)) {
       Slot slot = slots.acquireIfOpen(s);
@@ -274,7 +304,8 @@ public final class LocalBlobStore implements ReplicaStore {
     Objects.requireNonNull(spec, "spec");
     BlobPaths.validate(spec.path());
     if (spec.kind() == TxnKind.PUT && spec.contentType() != null) {
-      new PutOptions(OptionalLong.empty(), spec.contentType()); // the same rules as a put's content type
+      new PutOptions(
+          OptionalLong.empty(), spec.contentType()); // the same rules as a put's content type
     }
     ensureOpen();
     return transactions.prepare(spec, slotOf(spec.path()));
@@ -318,7 +349,8 @@ public final class LocalBlobStore implements ReplicaStore {
   @Override
   public Optional<PreparedTxn> preparedOn(String path) {
     BlobPaths.validate(path);
-    Optional<PreparedTxn> found = withSlot(slotOf(path), false, slot -> slot.transactions().preparedOn(path));
+    Optional<PreparedTxn> found =
+        withSlot(slotOf(path), false, slot -> slot.transactions().preparedOn(path));
     return found == null ? Optional.empty() : found;
   }
 
@@ -345,7 +377,8 @@ public final class LocalBlobStore implements ReplicaStore {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(data, "data");
     BlobPaths.validate(version.path());
-    return withSlot(slotOf(version.path()), true, slot -> slot.history().importVersion(version, data));
+    return withSlot(
+        slotOf(version.path()), true, slot -> slot.history().importVersion(version, data));
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -355,7 +388,10 @@ public final class LocalBlobStore implements ReplicaStore {
     return slots.existing();
   }
 
-  /** Runs {@code fn} on slot {@code n}; returns null without calling it when the slot does not exist. */
+  /**
+   * Runs {@code fn} on slot {@code n}; returns null without calling it when the slot does not
+   * exist.
+   */
   <T> T withSlot(int n, boolean create, Function<Slot, T> fn) {
     ensureOpen();
     Slot slot = slots.acquire(n, create);
@@ -384,7 +420,8 @@ public final class LocalBlobStore implements ReplicaStore {
 
   private void requireSlot(int slot) {
     if (slot < 0 || slot >= settings.slotCount()) {
-      throw new IllegalArgumentException("slot must be 0 to " + (settings.slotCount() - 1) + ", was " + slot);
+      throw new IllegalArgumentException(
+          "slot must be 0 to " + (settings.slotCount() - 1) + ", was " + slot);
     }
   }
 
@@ -412,7 +449,10 @@ public final class LocalBlobStore implements ReplicaStore {
     try {
       GcReport r = collectGarbage();
       if (r.versionsRemoved() > 0) {
-        log.info("garbage collection removed {} versions, {} bytes", r.versionsRemoved(), r.bytesReclaimed());
+        log.info(
+            "garbage collection removed {} versions, {} bytes",
+            r.versionsRemoved(),
+            r.bytesReclaimed());
       }
     } catch (BlobStoreException e) {
       if (e.reason() != Reason.CLOSED) {
@@ -431,7 +471,8 @@ public final class LocalBlobStore implements ReplicaStore {
     closed = true;
     tasks.forEach(Periodic::stop);
     if (ownExecutor != null) {
-      // Let a running collection finish rather than interrupt it: an interrupt closes the FileChannel
+      // Let a running collection finish rather than interrupt it: an interrupt closes the
+      // FileChannel
       // it is using, which for the journal would stop every later write.
       ownExecutor.shutdown();
       try {
@@ -459,9 +500,11 @@ public final class LocalBlobStore implements ReplicaStore {
 
   /** What slots need from the store. */
   private final class Context implements Slot.SlotContext {
-    private final UlidFactory ids = UlidFactory.newMonotonicInstance(new SecureRandom(), settings.clock()::millis);
+    private final UlidFactory ids =
+        UlidFactory.newMonotonicInstance(new SecureRandom(), settings.clock()::millis);
     private final ReadBuffers readBuffers =
-        new ReadBuffers(Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 4), settings.chunkSize());
+        new ReadBuffers(
+            Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 4), settings.chunkSize());
 
     @Override
     public InstantSource clock() {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal;
 
 import io.amberio.core.BlobStoreException;
@@ -21,11 +36,11 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * The data directories (disks) of a store and what is recorded in each: {@code amberio-store.properties}
- * (format, store id, slot count, this disk's index and the number of disks), an exclusive lock
- * ({@code amberio.lock}) so two processes never open one store, and {@code clean-shutdown}, present only
- * while the store is closed cleanly. Slot {@code s} lives on disk {@code s mod disks} under
- * {@code slots/<s>/}.
+ * The data directories (disks) of a store and what is recorded in each: {@code
+ * amberio-store.properties} (format, store id, slot count, this disk's index and the number of
+ * disks), an exclusive lock ({@code amberio.lock}) so two processes never open one store, and
+ * {@code clean-shutdown}, present only while the store is closed cleanly. Slot {@code s} lives on
+ * disk {@code s mod disks} under {@code slots/<s>/}.
  */
 final class StoreLayout implements AutoCloseable {
   static final int FORMAT = 1;
@@ -33,7 +48,8 @@ final class StoreLayout implements AutoCloseable {
   private static final String LOCK = "amberio.lock";
   private static final String CLEAN = "clean-shutdown";
 
-  record Disk(Path root, Path slotsDir, FileStore fileStore, FileChannel lockChannel, FileLock lock) {}
+  record Disk(
+      Path root, Path slotsDir, FileStore fileStore, FileChannel lockChannel, FileLock lock) {}
 
   private final List<Disk> disks;
   private final int slotCount;
@@ -73,14 +89,24 @@ final class StoreLayout implements AutoCloseable {
         check(dirs.get(i), p, "diskIndex", Integer.toString(i));
         String id = p.getProperty("storeId");
         if (storeId != null && !storeId.equals(id)) {
-          throw incompatible(dirs.get(i) + " belongs to store " + id + ", but " + dirs.get(0) + " to store " + storeId);
+          throw incompatible(
+              dirs.get(i)
+                  + " belongs to store "
+                  + id
+                  + ", but "
+                  + dirs.get(0)
+                  + " to store "
+                  + storeId);
         }
         storeId = id;
       }
       boolean anyNew = found.contains(null);
       if (anyNew && storeId != null) {
-        throw incompatible("some data directories hold a store and others are empty; a store's disks are fixed"
-            + " when it is created (" + dirs + ")");
+        throw incompatible(
+            "some data directories hold a store and others are empty; a store's disks are fixed"
+                + " when it is created ("
+                + dirs
+                + ")");
       }
       boolean clean = true;
       if (anyNew) {
@@ -112,7 +138,8 @@ final class StoreLayout implements AutoCloseable {
   }
 
   private static Disk lock(Path dir) throws IOException {
-    FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = ch.tryLock();
@@ -121,7 +148,8 @@ final class StoreLayout implements AutoCloseable {
     }
     if (lock == null) {
       ch.close();
-      throw BlobStoreException.of(Reason.IO_ERROR, dir + " is in use by another open store (" + LOCK + " is locked)");
+      throw BlobStoreException.of(
+          Reason.IO_ERROR, dir + " is in use by another open store (" + LOCK + " is locked)");
     }
     return new Disk(dir, dir.resolve("slots"), Files.getFileStore(dir), ch, lock);
   }
@@ -147,7 +175,8 @@ final class StoreLayout implements AutoCloseable {
     return p;
   }
 
-  private static void writeProperties(Path dir, String id, int slotCount, int index, int count) throws IOException {
+  private static void writeProperties(Path dir, String id, int slotCount, int index, int count)
+      throws IOException {
     Properties p = new Properties();
     p.setProperty("format", Integer.toString(FORMAT));
     p.setProperty("storeId", id);
@@ -169,10 +198,22 @@ final class StoreLayout implements AutoCloseable {
     String actual = p.getProperty(key);
     if (!expected.equals(actual)) {
       if (key.equals("format") && actual != null) {
-        throw incompatible(dir + " holds a store of format " + actual + "; this Amberio reads format " + FORMAT);
+        throw incompatible(
+            dir + " holds a store of format " + actual + "; this Amberio reads format " + FORMAT);
       }
-      throw incompatible(dir + " holds a store with " + key + "=" + actual + ", but " + key + "=" + expected
-          + " was asked for; " + key + " is fixed when a store is created");
+      throw incompatible(
+          dir
+              + " holds a store with "
+              + key
+              + "="
+              + actual
+              + ", but "
+              + key
+              + "="
+              + expected
+              + " was asked for; "
+              + key
+              + " is fixed when a store is created");
     }
   }
 

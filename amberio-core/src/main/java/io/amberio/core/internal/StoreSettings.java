@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal;
 
 import io.amberio.core.Scheduler;
@@ -6,7 +21,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 
-/** The checked options of a store, as the builder hands them over. {@code scheduler} is null when the store is to own one. */
+/**
+ * The checked options of a store, as the builder hands them over. {@code scheduler} is null when
+ * the store is to own one.
+ */
 public record StoreSettings(
     List<Path> dataDirs,
     int slotCount,

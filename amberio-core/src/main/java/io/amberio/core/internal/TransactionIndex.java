@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal;
 
 import io.amberio.core.BlobId;
@@ -23,22 +38,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which slot holds which two-phase-commit transaction. Commit and abort name only the transaction, so the
- * store keeps the slot of every undecided transaction (prepared, or receiving bytes) of the slots opened so
- * far: filled as slots open (each reports its holds), by journal replay and by {@link #prepare}. A
- * transaction it does not find is looked for in the slots not opened yet, once per process. Recently
- * decided transactions are remembered too (a bounded number), so a repeated commit finds its answer
- * quickly.
+ * Which slot holds which two-phase-commit transaction. Commit and abort name only the transaction,
+ * so the store keeps the slot of every undecided transaction (prepared, or receiving bytes) of the
+ * slots opened so far: filled as slots open (each reports its holds), by journal replay and by
+ * {@link #prepare}. A transaction it does not find is looked for in the slots not opened yet, once
+ * per process. Recently decided transactions are remembered too (a bounded number), so a repeated
+ * commit finds its answer quickly.
  *
- * <p>A prepared write keeps its slot acquired (so it is never closed under the write) until the write is
- * finished or abandoned; the writes still receiving bytes are kept here, so that closing the store can
- * abandon them ({@link #abandonReceiving}).
+ * <p>A prepared write keeps its slot acquired (so it is never closed under the write) until the
+ * write is finished or abandoned; the writes still receiving bytes are kept here, so that closing
+ * the store can abandon them ({@link #abandonReceiving}).
  */
 final class TransactionIndex {
   private static final Logger log = LoggerFactory.getLogger(TransactionIndex.class);
   private static final int RESOLVED_TXNS_KEPT = 4096;
 
-  /** Runs a function on a slot, or returns null when the slot does not exist; see {@code LocalBlobStore}. */
+  /**
+   * Runs a function on a slot, or returns null when the slot does not exist; see {@code
+   * LocalBlobStore}.
+   */
   interface SlotRunner {
     <T> T withSlot(int n, boolean create, Function<Slot, T> fn);
   }
@@ -47,16 +65,18 @@ final class TransactionIndex {
   private final SlotRunner runner;
   private final BooleanSupplier closed;
 
-  // The slot of every undecided transaction (prepared, or receiving bytes) of the slots in txnsIndexed, and
+  // The slot of every undecided transaction (prepared, or receiving bytes) of the slots in
+  // txnsIndexed, and
   // of recently decided ones (so that a repeated commit finds its answer quickly).
   private final Map<String, Integer> pendingTxns = new ConcurrentHashMap<>();
   private final Map<String, Integer> resolvedTxns =
-      Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-          return size() > RESOLVED_TXNS_KEPT;
-        }
-      });
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+              return size() > RESOLVED_TXNS_KEPT;
+            }
+          });
   // @GuardedBy("itself")
   private final BitSet txnsIndexed = new BitSet();
   private final Map<String, PendingWrite> receiving = new ConcurrentHashMap<>();
@@ -85,27 +105,43 @@ final class TransactionIndex {
     }
   }
 
-  /** Starts a prepared write in slot {@code n}, whose path the caller has checked; see {@code ReplicaStore}. */
+  /**
+   * Starts a prepared write in slot {@code n}, whose path the caller has checked; see {@code
+   * ReplicaStore}.
+   */
   PreparedWrite prepare(PrepareSpec spec, int n) {
     String txn = spec.txn().toString();
     Integer elsewhere = pendingTxns.get(txn);
     if (elsewhere == null) {
       elsewhere = resolvedTxns.get(txn);
     }
-    if (elsewhere != null && elsewhere != n && Boolean.TRUE.equals(runner.withSlot(elsewhere, false, s -> s.transactions().knowsTxn(txn)))) {
-      throw new IllegalArgumentException("transaction " + txn + " is already known to this store (in slot "
-          + elsewhere + ", not the slot of '" + spec.path() + "')");
+    if (elsewhere != null
+        && elsewhere != n
+        && Boolean.TRUE.equals(
+            runner.withSlot(elsewhere, false, s -> s.transactions().knowsTxn(txn)))) {
+      throw new IllegalArgumentException(
+          "transaction "
+              + txn
+              + " is already known to this store (in slot "
+              + elsewhere
+              + ", not the slot of '"
+              + spec.path()
+              + "')");
     }
     Slot slot = slots.acquire(n, true);
     PendingWrite w;
     try {
-      w = slot.transactions().prepare(spec, prepared -> {
-        receiving.remove(txn);
-        if (!prepared) {
-          pendingTxns.remove(txn);
-        }
-        slots.release(slot);
-      });
+      w =
+          slot.transactions()
+              .prepare(
+                  spec,
+                  prepared -> {
+                    receiving.remove(txn);
+                    if (!prepared) {
+                      pendingTxns.remove(txn);
+                    }
+                    slots.release(slot);
+                  });
     } catch (RuntimeException e) {
       slots.release(slot);
       throw e;
@@ -128,16 +164,19 @@ final class TransactionIndex {
       // Not undecided here: committed before this process started, or unknown.
       BitSet existing = slots.existing();
       for (int s = existing.nextSetBit(0); s >= 0; s = existing.nextSetBit(s + 1)) {
-        Optional<BlobInfo> done = runner.withSlot(s, false, slot -> slot.transactions().committedTxn(id));
+        Optional<BlobInfo> done =
+            runner.withSlot(s, false, slot -> slot.transactions().committedTxn(id));
         if (done != null && done.isPresent()) {
           resolvedTxns.put(id, s);
           return done.get();
         }
       }
-      throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here (never prepared,"
-          + " or aborted)");
+      throw BlobStoreException.of(
+          Reason.NOT_FOUND,
+          "no transaction " + txn + " is prepared here (never prepared," + " or aborted)");
     }
-    BlobInfo info = runner.withSlot(n, false, slot -> slot.transactions().commitPrepared(id, version));
+    BlobInfo info =
+        runner.withSlot(n, false, slot -> slot.transactions().commitPrepared(id, version));
     if (info == null) {
       throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here");
     }
@@ -160,9 +199,9 @@ final class TransactionIndex {
   }
 
   /**
-   * The slot of a transaction that is undecided or was decided recently, or -1. Slots that have not been
-   * opened since the store opened are opened first (once per process), since only an open slot has reported
-   * its prepared transactions.
+   * The slot of a transaction that is undecided or was decided recently, or -1. Slots that have not
+   * been opened since the store opened are opened first (once per process), since only an open slot
+   * has reported its prepared transactions.
    */
   private int locate(String txn) {
     Integer n = pendingTxns.get(txn);
@@ -184,8 +223,9 @@ final class TransactionIndex {
   }
 
   /**
-   * At close: abandons every write still receiving bytes (its writer's next call fails with CLOSED), so the
-   * slots they keep acquired can close. Their bytes are deleted now, or by the next open.
+   * At close: abandons every write still receiving bytes (its writer's next call fails with
+   * CLOSED), so the slots they keep acquired can close. Their bytes are deleted now, or by the next
+   * open.
    */
   void abandonReceiving() {
     for (PendingWrite w : List.copyOf(receiving.values())) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.replica;
 
 import io.amberio.core.BlobId;
@@ -7,17 +22,24 @@ import java.util.Objects;
 /**
  * A transaction to prepare.
  *
- * @param txn the transaction id, also the blob id of the version written (for a TOMBSTONE, only an id)
+ * @param txn the transaction id, also the blob id of the version written (for a TOMBSTONE, only an
+ *     id)
  * @param path the path
  * @param kind what is written
  * @param tombstoneVersion for TOMBSTONE, the version to tombstone (at least 1); 0 otherwise
- * @param contentType for PUT, the media type (null: none given, stored as
- *     {@link PutOptions#DEFAULT_CONTENT_TYPE}); ignored otherwise
+ * @param contentType for PUT, the media type (null: none given, stored as {@link
+ *     PutOptions#DEFAULT_CONTENT_TYPE}); ignored otherwise
  * @param createdAtMillis the time the coordinator stamps on the version (or the tombstone)
  * @param context opaque bytes kept with the prepared record for the caller (at most 4096 bytes)
  */
-public record PrepareSpec(BlobId txn, String path, TxnKind kind, long tombstoneVersion, String contentType,
-    long createdAtMillis, byte[] context) {
+public record PrepareSpec(
+    BlobId txn,
+    String path,
+    TxnKind kind,
+    long tombstoneVersion,
+    String contentType,
+    long createdAtMillis,
+    byte[] context) {
   public PrepareSpec {
     Objects.requireNonNull(txn, "txn");
     Objects.requireNonNull(path, "path");
@@ -27,7 +49,8 @@ public record PrepareSpec(BlobId txn, String path, TxnKind kind, long tombstoneV
       throw new IllegalArgumentException("context is larger than 4096 bytes: " + context.length);
     }
     if (kind == TxnKind.TOMBSTONE ? tombstoneVersion < 1 : tombstoneVersion != 0) {
-      throw new IllegalArgumentException("tombstoneVersion " + tombstoneVersion + " does not fit kind " + kind);
+      throw new IllegalArgumentException(
+          "tombstoneVersion " + tombstoneVersion + " does not fit kind " + kind);
     }
   }
 

@@ -1,18 +1,32 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.testkit;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
 import static io.amberio.core.testkit.TestSupport.listAll;
 import static io.amberio.core.testkit.TestSupport.listAllVersions;
 import static io.amberio.core.testkit.TestSupport.paths;
-import static io.amberio.core.testkit.TestSupport.read;
 import static io.amberio.core.testkit.TestSupport.readVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
-import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.BlobStoreException;
+import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.ListRequest;
 import io.amberio.core.VersionState;
 import java.nio.ByteBuffer;
@@ -25,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -34,20 +49,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.TreeSet;
 
 /**
- * The behaviour every {@link BlobStore} implementation owes its users: the rules of
- * {@code contract/http-api.md} expressed against the Java API. An implementation binds to it with a tiny
- * subclass that says how to open a store on a directory with a {@link StoreConfig}; everything else is
- * here.
+ * The behaviour every {@link BlobStore} implementation owes its users: the rules of {@code
+ * contract/http-api.md} expressed against the Java API. An implementation binds to it with a tiny
+ * subclass that says how to open a store on a directory with a {@link StoreConfig}; everything else
+ * is here.
  *
- * <p>The rules are spread over a chain of abstract classes, one topic each, so that every file reads in one
- * sitting: {@link BlobStoreContractSupport} (the fixture), {@link VersionRulesContract},
- * {@link ContentContract}, {@link ListingContract}, {@link LifecycleContract}, and this class
- * (concurrency). Every test opens a fresh store on a fresh directory. Tests that look at bytes on disk
- * use the optional {@link #blobIdsOnDisk(Path)} hook and check only what the API shows where the binding
- * cannot answer it.
+ * <p>The rules are spread over a chain of abstract classes, one topic each, so that every file
+ * reads in one sitting: {@link BlobStoreContractSupport} (the fixture), {@link
+ * VersionRulesContract}, {@link ContentContract}, {@link ListingContract}, {@link
+ * LifecycleContract}, and this class (concurrency). Every test opens a fresh store on a fresh
+ * directory. Tests that look at bytes on disk use the optional {@link #blobIdsOnDisk(Path)} hook
+ * and check only what the API shows where the binding cannot answer it.
  */
 public abstract class BlobStoreContract extends LifecycleContract {
   // ---------------------------------------------------------------------------------------------------
@@ -96,10 +110,16 @@ public abstract class BlobStoreContract extends LifecycleContract {
                   start.await();
                   Random r = new Random(writer);
                   for (int i = 0; i < writesEach; i++) {
-                    String path = i % 2 == 0 ? "own/" + writer + "/" + (i % 5) : shared[r.nextInt(shared.length)];
+                    String path =
+                        i % 2 == 0
+                            ? "own/" + writer + "/" + (i % 5)
+                            : shared[r.nextInt(shared.length)];
                     byte[] content = signedContent(writer, i, sizes[r.nextInt(sizes.length)]);
                     BlobInfo info = store.put(path, content);
-                    assertThat(versionsByPath.computeIfAbsent(path, k -> ConcurrentHashMap.newKeySet()).add(info.version()))
+                    assertThat(
+                            versionsByPath
+                                .computeIfAbsent(path, k -> ConcurrentHashMap.newKeySet())
+                                .add(info.version()))
                         .as("version %d of %s returned twice", info.version(), path)
                         .isTrue();
                     written.put(path + "@" + info.version(), content);
@@ -122,7 +142,13 @@ public abstract class BlobStoreContract extends LifecycleContract {
                       }
                       long prev = lastSeen.getOrDefault(p, 0L);
                       if (c.info().version() < prev) {
-                        throw new AssertionError("current version of " + p + " went back from " + prev + " to " + c.info().version());
+                        throw new AssertionError(
+                            "current version of "
+                                + p
+                                + " went back from "
+                                + prev
+                                + " to "
+                                + c.info().version());
                       }
                       lastSeen.put(p, c.info().version());
                     } catch (BlobStoreException e) {
@@ -152,14 +178,18 @@ public abstract class BlobStoreContract extends LifecycleContract {
     for (Map.Entry<String, Set<Long>> e : versionsByPath.entrySet()) {
       int n = e.getValue().size();
       total += n;
-      assertThat(e.getValue()).as("versions of " + e.getKey()).containsExactlyInAnyOrderElementsOf(oneTo(n));
+      assertThat(e.getValue())
+          .as("versions of " + e.getKey())
+          .containsExactlyInAnyOrderElementsOf(oneTo(n));
       assertThat(store.head(e.getKey()).version()).isEqualTo(n);
     }
     assertThat(total).isEqualTo(writers * writesEach);
     List<BlobInfo> all = listAllVersions(store);
     assertThat(all).hasSize(total);
     for (BlobInfo i : all) {
-      assertThat(readVersion(store, i.path(), i.version())).as(i.path() + "@" + i.version()).isEqualTo(written.get(i.path() + "@" + i.version()));
+      assertThat(readVersion(store, i.path(), i.version()))
+          .as(i.path() + "@" + i.version())
+          .isEqualTo(written.get(i.path() + "@" + i.version()));
     }
   }
 
@@ -167,7 +197,8 @@ public abstract class BlobStoreContract extends LifecycleContract {
   @Timeout(120)
   public void concurrentMixedOperationsKeepTheRules() throws Exception {
     String[] paths = {"m/0", "m/1"};
-    Map<String, Map<Long, String>> returned = new ConcurrentHashMap<>(); // path -> version -> "put:<w>:<i>" | "marker"
+    Map<String, Map<Long, String>> returned =
+        new ConcurrentHashMap<>(); // path -> version -> "put:<w>:<i>" | "marker"
     Map<String, Set<Long>> tombstoned = new ConcurrentHashMap<>();
     Map<String, byte[]> contents = new ConcurrentHashMap<>();
     for (String p : paths) {
@@ -197,11 +228,15 @@ public abstract class BlobStoreContract extends LifecycleContract {
                       byte[] content = signedContent(worker, i, r.nextBoolean() ? 40 : K + 10);
                       BlobInfo info = store.put(p, content);
                       contents.put(p + "@" + info.version(), content);
-                      assertThat(mine.put(info.version(), "put")).as("%s v%d handed out twice", p, info.version()).isNull();
+                      assertThat(mine.put(info.version(), "put"))
+                          .as("%s v%d handed out twice", p, info.version())
+                          .isNull();
                     } else if (op < 8) {
                       BlobInfo m = store.delete(p);
                       assertThat(m.state()).isEqualTo(VersionState.MARKER);
-                      assertThat(mine.put(m.version(), "marker")).as("%s v%d handed out twice", p, m.version()).isNull();
+                      assertThat(mine.put(m.version(), "marker"))
+                          .as("%s v%d handed out twice", p, m.version())
+                          .isNull();
                     } else {
                       List<Long> known = new ArrayList<>(mine.keySet());
                       long v = known.get(r.nextInt(known.size()));
@@ -223,9 +258,14 @@ public abstract class BlobStoreContract extends LifecycleContract {
     for (String p : paths) {
       Map<Long, String> mine = returned.get(p);
       List<BlobInfo> versions =
-          listAll(store, ListRequest.prefix(p).withAllVersions(true)).stream().filter(i -> i.path().equals(p)).toList();
+          listAll(store, ListRequest.prefix(p).withAllVersions(true)).stream()
+              .filter(i -> i.path().equals(p))
+              .toList();
       List<Long> expectedOrder = new ArrayList<>(new TreeSet<>(mine.keySet()).descendingSet());
-      assertThat(versions).extracting(BlobInfo::version).as("versions of " + p).containsExactlyElementsOf(expectedOrder);
+      assertThat(versions)
+          .extracting(BlobInfo::version)
+          .as("versions of " + p)
+          .containsExactlyElementsOf(expectedOrder);
       assertThat(expectedOrder.get(expectedOrder.size() - 1)).isEqualTo(1);
       assertThat(expectedOrder.get(0)).as("dense").isEqualTo(expectedOrder.size());
       Long current = null;
@@ -237,7 +277,8 @@ public abstract class BlobStoreContract extends LifecycleContract {
                 : mine.get(i.version()).equals("marker") ? VersionState.MARKER : VersionState.LIVE;
         assertThat(i.state()).as(p + "@" + i.version()).isEqualTo(want);
         if (want == VersionState.LIVE) {
-          assertThat(readVersion(store, p, i.version())).isEqualTo(contents.get(p + "@" + i.version()));
+          assertThat(readVersion(store, p, i.version()))
+              .isEqualTo(contents.get(p + "@" + i.version()));
         }
         if (current == null && !hidden) {
           if (want == VersionState.MARKER) {

@@ -1,6 +1,20 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.testkit;
 
-import static io.amberio.core.testkit.TestSupport.bytes;
 import static io.amberio.core.testkit.TestSupport.listAll;
 import static io.amberio.core.testkit.TestSupport.listAllVersions;
 import static io.amberio.core.testkit.TestSupport.paths;
@@ -32,9 +46,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fixture of {@link BlobStoreContract}: how a store under test is opened, reopened and inspected,
- * and the helpers its tests share. The contract is split over a short chain of abstract classes only to
- * keep each file readable; an implementation binds to the last one, {@link BlobStoreContract}.
+ * The fixture of {@link BlobStoreContract}: how a store under test is opened, reopened and
+ * inspected, and the helpers its tests share. The contract is split over a short chain of abstract
+ * classes only to keep each file readable; an implementation binds to the last one, {@link
+ * BlobStoreContract}.
  */
 public abstract class BlobStoreContractSupport {
   /** 64 KiB: the chunk size of the default configuration. */
@@ -66,15 +81,16 @@ public abstract class BlobStoreContractSupport {
   }
 
   /**
-   * Opens (creating if needed) a store whose data lives under {@code dir} (an existing directory), with
-   * background garbage collection disabled. Opening the same directory with the same config again must
-   * give back the same store.
+   * Opens (creating if needed) a store whose data lives under {@code dir} (an existing directory),
+   * with background garbage collection disabled. Opening the same directory with the same config
+   * again must give back the same store.
    */
   protected abstract BlobStore openStore(Path dir, StoreConfig config);
 
   /**
-   * The blob ids that have bytes on disk under {@code dir} (one directory per chunked blob), or empty when
-   * the implementation cannot tell; tests of byte reclamation then check only what the API shows.
+   * The blob ids that have bytes on disk under {@code dir} (one directory per chunked blob), or
+   * empty when the implementation cannot tell; tests of byte reclamation then check only what the
+   * API shows.
    */
   protected Optional<Set<String>> blobIdsOnDisk(Path dir) {
     return Optional.empty();
@@ -142,7 +158,8 @@ public abstract class BlobStoreContractSupport {
   }
 
   protected BlobInfo cas(String path, byte[] data, long expected) {
-    return store.put(path, new ByteArrayInputStream(data), PutOptions.defaults().withExpectedVersion(expected));
+    return store.put(
+        path, new ByteArrayInputStream(data), PutOptions.defaults().withExpectedVersion(expected));
   }
 
   protected static void assertReason(Reason expected, Runnable call) {
@@ -162,12 +179,17 @@ public abstract class BlobStoreContractSupport {
       assertThat(c.readAllBytes()).isEqualTo(data);
     }
     List<BlobInfo> listed =
-        listAll(store, ListRequest.prefix(path)).stream().filter(i -> i.path().equals(path)).toList();
+        listAll(store, ListRequest.prefix(path)).stream()
+            .filter(i -> i.path().equals(path))
+            .toList();
     assertThat(listed).hasSize(1);
     assertThat(listed.get(0).version()).isEqualTo(version);
   }
 
-  /** Every blob directory on disk belongs to a version the store still lists (checked when the hook answers). */
+  /**
+   * Every blob directory on disk belongs to a version the store still lists (checked when the hook
+   * answers).
+   */
   protected void assertNoOrphanBytes(BlobStore s, Path dir) {
     Optional<Set<String>> onDisk = blobIdsOnDisk(dir);
     if (onDisk.isEmpty()) {
@@ -183,8 +205,29 @@ public abstract class BlobStoreContractSupport {
     List<String> paths =
         new ArrayList<>(
             List.of(
-                "a", "a/b", "a/b/c", "a b", "a-b", "a0", "ab", "A", "Z", "z", "é", "éa", "\uE000", "\uE000/x",
-                "\uFFFD", "😀", "😀x", "😀/y", "~", "0", "a/😀", "a/\uFFFD", "a/é"));
+                "a",
+                "a/b",
+                "a/b/c",
+                "a b",
+                "a-b",
+                "a0",
+                "ab",
+                "A",
+                "Z",
+                "z",
+                "é",
+                "éa",
+                "\uE000",
+                "\uE000/x",
+                "\uFFFD",
+                "😀",
+                "😀x",
+                "😀/y",
+                "~",
+                "0",
+                "a/😀",
+                "a/\uFFFD",
+                "a/é"));
     for (int i = 0; paths.size() < 50; i++) {
       paths.add("k/" + i);
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.testkit;
 
 import io.amberio.core.BlobInfo;
@@ -17,12 +32,14 @@ import java.util.TreeMap;
 
 /**
  * A plain in-memory statement of the contract rules: what a correct store holds after a sequence of
- * operations. It knows nothing of slots, chunks or SQLite. Each mutating method returns what the store
- * must answer; the caller compares.
+ * operations. It knows nothing of slots, chunks or SQLite. Each mutating method returns what the
+ * store must answer; the caller compares.
  */
 public final class BlobStoreModel {
 
-  /** One version as the model knows it; {@code info} is what the store returned when it was written. */
+  /**
+   * One version as the model knows it; {@code info} is what the store returned when it was written.
+   */
   static final class Version {
     final long number;
     final byte[] data; // null for a marker
@@ -45,10 +62,14 @@ public final class BlobStoreModel {
 
   static final class PathState {
     long max;
-    final NavigableMap<Long, Version> versions = new TreeMap<>(); // present (not collected) versions
+    final NavigableMap<Long, Version> versions =
+        new TreeMap<>(); // present (not collected) versions
   }
 
-  /** What a read or a mutation must give: a version, or a failure reason (one of several when the contract allows). */
+  /**
+   * What a read or a mutation must give: a version, or a failure reason (one of several when the
+   * contract allows).
+   */
   record Outcome<T>(T value, List<BlobStoreException.Reason> reasons) {
     static <T> Outcome<T> ok(T value) {
       return new Outcome<>(value, List.of());
@@ -87,7 +108,8 @@ public final class BlobStoreModel {
     boolean conflict = expected.isPresent() && expected.getAsLong() != max + 1;
     boolean tooLarge = size > maxBlobSize;
     if (conflict && tooLarge) {
-      return Outcome.fail(BlobStoreException.Reason.VERSION_CONFLICT, BlobStoreException.Reason.TOO_LARGE);
+      return Outcome.fail(
+          BlobStoreException.Reason.VERSION_CONFLICT, BlobStoreException.Reason.TOO_LARGE);
     }
     if (conflict) {
       return Outcome.fail(BlobStoreException.Reason.VERSION_CONFLICT);
@@ -134,7 +156,9 @@ public final class BlobStoreModel {
       // written or as deleted; both are 404.
       return Outcome.fail(BlobStoreException.Reason.DELETED, BlobStoreException.Reason.NOT_FOUND);
     }
-    return current(path).map(Outcome::ok).orElseGet(() -> Outcome.fail(BlobStoreException.Reason.DELETED));
+    return current(path)
+        .map(Outcome::ok)
+        .orElseGet(() -> Outcome.fail(BlobStoreException.Reason.DELETED));
   }
 
   /** head(path, n) / get(path, n). */
@@ -246,7 +270,10 @@ public final class BlobStoreModel {
     return v.deletedAt != null && v.deletedAt.plus(retention).isBefore(now);
   }
 
-  /** RFC 9110 range resolution, written independently of {@link ByteRange#resolve(long)}. Null: unsatisfiable. */
+  /**
+   * RFC 9110 range resolution, written independently of {@link ByteRange#resolve(long)}. Null:
+   * unsatisfiable.
+   */
   public static long[] resolve(ByteRange r, long size) {
     if (r.kind() == ByteRange.Kind.ALL) {
       return new long[] {0, size};

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.testkit;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
@@ -27,12 +42,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -44,17 +64,13 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterProperty;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Random sequences of operations, run against the real store and against {@link BlobStoreModel} step by
- * step. Every answer of the store (versions, bytes, metadata, errors, listings, garbage-collection
- * reports) must be the model's. The number of tries is {@code jqwik.tries.default} (200 in
- * {@code junit-platform.properties}; override with {@code -Djqwik.tries.default=N}).
+ * Random sequences of operations, run against the real store and against {@link BlobStoreModel}
+ * step by step. Every answer of the store (versions, bytes, metadata, errors, listings,
+ * garbage-collection reports) must be the model's. The number of tries is {@code
+ * jqwik.tries.default} (200 in {@code junit-platform.properties}; override with {@code
+ * -Djqwik.tries.default=N}).
  *
  * <p>A store binds to it with a tiny subclass: {@link #openStore} opens (or reopens) the store on a
  * directory with the given configuration.
@@ -63,12 +79,17 @@ public abstract class BlobStoreModelProperties {
   static final int K = 64 * 1024;
   static final int INLINE = 1000;
   static final long MAX_BLOB = 3L * K + 17;
-  /** Half a minute over an hour: clock steps are whole minutes, so no version is ever exactly at the edge. */
+
+  /**
+   * Half a minute over an hour: clock steps are whole minutes, so no version is ever exactly at the
+   * edge.
+   */
   static final Duration RETENTION = Duration.ofMinutes(60).plusSeconds(30);
 
   static final List<String> PATHS = List.of("a", "a/b", "b", "ab", "é", "😀x", "\uE000", "a b");
   static final List<String> PREFIXES = List.of("", "a", "a/", "b", "é", "😀", "\uE000", "x", "ab");
-  static final List<String> TYPES = List.of(PutOptions.DEFAULT_CONTENT_TYPE, "text/plain", "image/png; q=1");
+  static final List<String> TYPES =
+      List.of(PutOptions.DEFAULT_CONTENT_TYPE, "text/plain", "image/png; q=1");
 
   // ----- actions
 
@@ -97,7 +118,14 @@ public abstract class BlobStoreModelProperties {
     // a few paths get most of the traffic, so that histories per path grow long
     Arbitrary<Integer> path =
         Arbitraries.frequency(
-            Tuple.of(5, 0), Tuple.of(4, 1), Tuple.of(1, 2), Tuple.of(1, 3), Tuple.of(2, 4), Tuple.of(1, 5), Tuple.of(1, 6), Tuple.of(1, 7));
+            Tuple.of(5, 0),
+            Tuple.of(4, 1),
+            Tuple.of(1, 2),
+            Tuple.of(1, 3),
+            Tuple.of(2, 4),
+            Tuple.of(1, 5),
+            Tuple.of(1, 6),
+            Tuple.of(1, 7));
     Arbitrary<Integer> size =
         Arbitraries.frequencyOf(
             Tuple.of(8, Arbitraries.integers().between(0, 200)),
@@ -116,7 +144,12 @@ public abstract class BlobStoreModelProperties {
                 Arbitraries.integers().between(0, TYPES.size() - 1))
             .as((p, s, seed, e, d, t) -> (Action) new Put(p, s, seed, e, d, t));
     Arbitrary<Action> putConditional =
-        Combinators.combine(path, size, Arbitraries.longs().between(0, 1000), Arbitraries.integers().between(1, 2), Arbitraries.integers().between(-3, 3))
+        Combinators.combine(
+                path,
+                size,
+                Arbitraries.longs().between(0, 1000),
+                Arbitraries.integers().between(1, 2),
+                Arbitraries.integers().between(-3, 3))
             .as((p, s, seed, e, d) -> (Action) new Put(p, s, seed, e, d, 0));
     Arbitrary<Action> get =
         Combinators.combine(
@@ -127,7 +160,8 @@ public abstract class BlobStoreModelProperties {
                 Arbitraries.integers().between(0, 1_000_000))
             .as((p, v, k, a, b) -> (Action) new Get(p, v, k, a, b));
     Arbitrary<Action> head =
-        Combinators.combine(path, Arbitraries.integers().between(-1, 9)).as((p, v) -> (Action) new Head(p, v));
+        Combinators.combine(path, Arbitraries.integers().between(-1, 9))
+            .as((p, v) -> (Action) new Head(p, v));
     Arbitrary<Action> delete = path.map(p -> (Action) new Delete(p));
     Arbitrary<Action> deleteVersion =
         Combinators.combine(path, versionPick).as((p, v) -> (Action) new DeleteVersion(p, v));
@@ -150,7 +184,11 @@ public abstract class BlobStoreModelProperties {
             Tuple.of(4, list),
             Tuple.of(1, reopen),
             Tuple.of(2, gc));
-    return action.list().ofMinSize(1).ofMaxSize(40).withSizeDistribution(RandomDistribution.uniform());
+    return action
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(40)
+        .withSizeDistribution(RandomDistribution.uniform());
   }
 
   // ----- the property
@@ -158,18 +196,33 @@ public abstract class BlobStoreModelProperties {
   private static final List<Path> toDelete = new ArrayList<>();
 
   /**
-   * What the tries exercised, counted per try: a generator that stopped producing, say, conflicts or
-   * collected garbage would make the property pass without testing. Checked after the property when it
-   * ran at least {@link #MIN_TRIES_FOR_COVERAGE} tries.
+   * What the tries exercised, counted per try: a generator that stopped producing, say, conflicts
+   * or collected garbage would make the property pass without testing. Checked after the property
+   * when it ran at least {@link #MIN_TRIES_FOR_COVERAGE} tries.
    */
   static final Map<String, Integer> triesWith = new ConcurrentHashMap<>();
+
   static final AtomicInteger tries = new AtomicInteger();
   static final int MIN_TRIES_FOR_COVERAGE = 100;
   static final List<String> MUST_OCCUR =
       List.of(
-          "put", "put chunked", "put multi-chunk", "version conflict", "too large", "marker", "tombstone",
-          "tombstone lifts marker", "deleted", "not found", "range", "range not satisfiable", "listing over pages",
-          "all-versions listing over pages", "reopen", "gc removed versions", "gc removed chunked bytes");
+          "put",
+          "put chunked",
+          "put multi-chunk",
+          "version conflict",
+          "too large",
+          "marker",
+          "tombstone",
+          "tombstone lifts marker",
+          "deleted",
+          "not found",
+          "range",
+          "range not satisfiable",
+          "listing over pages",
+          "all-versions listing over pages",
+          "reopen",
+          "gc removed versions",
+          "gc removed chunked bytes");
 
   @Property(edgeCases = EdgeCasesMode.NONE)
   void storeBehavesLikeTheModel(@ForAll("actions") List<Action> actions) throws IOException {
@@ -229,8 +282,8 @@ public abstract class BlobStoreModelProperties {
   /** Applies actions to the store and the model and compares. */
   /**
    * Opens (creating if needed) a store whose data lives under {@code dir}, with background garbage
-   * collection disabled; opening the same directory with the same config again must give back the same
-   * store.
+   * collection disabled; opening the same directory with the same config again must give back the
+   * same store.
    */
   protected abstract BlobStore openStore(Path dir, StoreConfig config);
 
@@ -270,8 +323,8 @@ public abstract class BlobStoreModelProperties {
     }
 
     /**
-     * Picks 10 and 11 hit the newest delete marker (an "undelete"), when there is one; picks 0 to 4 one of
-     * the three newest versions; the rest any number up to max + 1.
+     * Picks 10 and 11 hit the newest delete marker (an "undelete"), when there is one; picks 0 to 4
+     * one of the three newest versions; the rest any number up to max + 1.
      */
     long pickVersion(String path, int pick) {
       long max = model.max(path);
@@ -348,7 +401,8 @@ public abstract class BlobStoreModelProperties {
         }
         checkPath(path);
       } else {
-        BlobStoreException e = failure(() -> store.put(path, new TrickleStream(data, p.seed()), options));
+        BlobStoreException e =
+            failure(() -> store.put(path, new TrickleStream(data, p.seed()), options));
         assertThat(e.reason()).isIn(want.reasons());
         saw(e.reason());
         if (e.reason() == BlobStoreException.Reason.VERSION_CONFLICT) {
@@ -376,11 +430,14 @@ public abstract class BlobStoreModelProperties {
       String path = PATHS.get(g.path());
       boolean current = g.version() < 0;
       Outcome<Version> want =
-          current ? model.expectCurrent(path) : model.expectVersion(path, pickVersion(path, g.version()));
+          current
+              ? model.expectCurrent(path)
+              : model.expectVersion(path, pickVersion(path, g.version()));
       long sizeForRange = want.succeeds() ? want.value().size() : g.a() % 1000;
       ByteRange r = range(g, sizeForRange);
       GetOptions options =
-          (current ? GetOptions.current() : GetOptions.version(pickVersion(path, g.version()))).withRange(r);
+          (current ? GetOptions.current() : GetOptions.version(pickVersion(path, g.version())))
+              .withRange(r);
       if (!want.succeeds()) {
         BlobStoreException e = failure(() -> store.get(path, options).close());
         assertThat(e.reason()).isIn(want.reasons());
@@ -400,7 +457,8 @@ public abstract class BlobStoreModelProperties {
         assertThat(c.info()).isEqualTo(v.info);
         assertThat(c.range()).isEqualTo(new ByteRange.Resolved(resolved[0], resolved[1]));
         byte[] got = c.readAllBytes();
-        byte[] wanted = Arrays.copyOfRange(v.data, (int) resolved[0], (int) (resolved[0] + resolved[1]));
+        byte[] wanted =
+            Arrays.copyOfRange(v.data, (int) resolved[0], (int) (resolved[0] + resolved[1]));
         assertThat(got).as("bytes of %s v%d %s", path, v.number, r).isEqualTo(wanted);
         if (resolved[1] != v.size()) {
           saw("range");
@@ -465,7 +523,9 @@ public abstract class BlobStoreModelProperties {
     }
 
     private void list(String prefix, int limit, boolean allVersions) {
-      List<BlobInfo> got = TestSupport.listAll(store, ListRequest.prefix(prefix).withLimit(limit).withAllVersions(allVersions));
+      List<BlobInfo> got =
+          TestSupport.listAll(
+              store, ListRequest.prefix(prefix).withLimit(limit).withAllVersions(allVersions));
       if (got.size() > limit) {
         saw(allVersions ? "all-versions listing over pages" : "listing over pages");
       }
@@ -481,11 +541,14 @@ public abstract class BlobStoreModelProperties {
             .containsExactlyElementsOf(want);
       } else {
         List<BlobInfo> want = model.listCurrent(prefix).stream().map(v -> v.info).toList();
-        assertThat(got).as("current versions under '%s', limit %d", prefix, limit).containsExactlyElementsOf(want);
+        assertThat(got)
+            .as("current versions under '%s', limit %d", prefix, limit)
+            .containsExactlyElementsOf(want);
       }
     }
 
-    private static String describe(String path, long version, VersionState state, long size, BlobId id) {
+    private static String describe(
+        String path, long version, VersionState state, long size, BlobId id) {
       return path + "@" + version + ":" + state.wireName() + ":" + size + ":" + id;
     }
 
@@ -510,7 +573,9 @@ public abstract class BlobStoreModelProperties {
       if (want.succeeds()) {
         assertThat(store.head(path)).as("head(%s)", path).isEqualTo(want.value().info);
       } else {
-        assertThat(failure(() -> store.head(path)).reason()).as("head(%s)", path).isIn(want.reasons());
+        assertThat(failure(() -> store.head(path)).reason())
+            .as("head(%s)", path)
+            .isIn(want.reasons());
       }
     }
 
@@ -519,7 +584,9 @@ public abstract class BlobStoreModelProperties {
       if (want.succeeds()) {
         assertThat(store.head(path, n)).as("head(%s, %d)", path, n).isEqualTo(want.value().info);
       } else {
-        assertThat(failure(() -> store.head(path, n)).reason()).as("head(%s, %d)", path, n).isIn(want.reasons());
+        assertThat(failure(() -> store.head(path, n)).reason())
+            .as("head(%s, %d)", path, n)
+            .isIn(want.reasons());
       }
     }
 
@@ -539,7 +606,9 @@ public abstract class BlobStoreModelProperties {
         if (s != null) {
           for (Version v : s.versions.values()) {
             if (v.state == VersionState.LIVE) {
-              assertThat(TestSupport.readVersion(store, p, v.number)).as("%s v%d", p, v.number).isEqualTo(v.data);
+              assertThat(TestSupport.readVersion(store, p, v.number))
+                  .as("%s v%d", p, v.number)
+                  .isEqualTo(v.data);
             }
           }
         }
@@ -548,7 +617,9 @@ public abstract class BlobStoreModelProperties {
       list("", 1000, true);
       Set<String> etags = new HashSet<>();
       for (BlobInfo i : TestSupport.listAllVersions(store)) {
-        assertThat(etags.add(i.etag())).as("etag of %s v%d is unique", i.path(), i.version()).isTrue();
+        assertThat(etags.add(i.etag()))
+            .as("etag of %s v%d is unique", i.path(), i.version())
+            .isTrue();
       }
     }
 

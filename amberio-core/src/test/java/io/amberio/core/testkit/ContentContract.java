@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.testkit;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
@@ -14,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
-import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.BlobStoreException;
+import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.ByteRange;
 import io.amberio.core.GetOptions;
 import io.amberio.core.ListRequest;
@@ -38,8 +53,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Contract, part 2: the bytes (ranges, sizes across chunk boundaries, content types, failing input) and
- * the rules of paths. Bound through {@link BlobStoreContract}.
+ * Contract, part 2: the bytes (ranges, sizes across chunk boundaries, content types, failing input)
+ * and the rules of paths. Bound through {@link BlobStoreContract}.
  */
 public abstract class ContentContract extends VersionRulesContract {
   // ---------------------------------------------------------------------------------------------------
@@ -90,7 +105,8 @@ public abstract class ContentContract extends VersionRulesContract {
       assertThat(c.info()).isEqualTo(v2);
       assertThat(c.range()).isEqualTo(new ByteRange.Resolved(offset, length));
       assertThat(c.isPartial()).isEqualTo(offset != 0 || length != size);
-      assertThat(c.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, (int) offset, (int) (offset + length)));
+      assertThat(c.readAllBytes())
+          .isEqualTo(Arrays.copyOfRange(data, (int) offset, (int) (offset + length)));
     }
     store.deleteVersion("p", 3);
     assertThat(read(store, "p", GetOptions.current().withRange(range)))
@@ -103,8 +119,13 @@ public abstract class ContentContract extends VersionRulesContract {
   public void unsatisfiableRanges(int size) {
     put("p", bytes(size, 1));
     for (ByteRange r :
-        List.of(ByteRange.from(size), ByteRange.closed(size, size + 10), ByteRange.from(size + 1000L), ByteRange.suffix(0))) {
-      BlobStoreException e = failure(() -> store.get("p", GetOptions.current().withRange(r)).close());
+        List.of(
+            ByteRange.from(size),
+            ByteRange.closed(size, size + 10),
+            ByteRange.from(size + 1000L),
+            ByteRange.suffix(0))) {
+      BlobStoreException e =
+          failure(() -> store.get("p", GetOptions.current().withRange(r)).close());
       assertThat(e.reason()).as(r.toString()).isEqualTo(Reason.RANGE_NOT_SATISFIABLE);
       assertThat(e.size()).as(r.toString()).hasValue(size);
     }
@@ -121,8 +142,15 @@ public abstract class ContentContract extends VersionRulesContract {
       assertThat(c.readAllBytes()).isEmpty();
     }
     // RFC 9110: every byte range of an empty representation is unsatisfiable, even bytes=0-
-    for (ByteRange r : List.of(ByteRange.closed(0, 0), ByteRange.suffix(1), ByteRange.suffix(0), ByteRange.from(0), ByteRange.from(1))) {
-      BlobStoreException e = failure(() -> store.get("empty", GetOptions.current().withRange(r)).close());
+    for (ByteRange r :
+        List.of(
+            ByteRange.closed(0, 0),
+            ByteRange.suffix(1),
+            ByteRange.suffix(0),
+            ByteRange.from(0),
+            ByteRange.from(1))) {
+      BlobStoreException e =
+          failure(() -> store.get("empty", GetOptions.current().withRange(r)).close());
       assertThat(e.reason()).as(r.toString()).isEqualTo(Reason.RANGE_NOT_SATISFIABLE);
       assertThat(e.size()).hasValue(0);
     }
@@ -159,7 +187,9 @@ public abstract class ContentContract extends VersionRulesContract {
       byte[] buf = new byte[7777];
       int n;
       while ((n = stream.read(buf, 0, buf.length)) != -1) {
-        assertThat(pos + n).as("stream yields no more than the blob's size").isLessThanOrEqualTo(size);
+        assertThat(pos + n)
+            .as("stream yields no more than the blob's size")
+            .isLessThanOrEqualTo(size);
         System.arraycopy(buf, 0, got, pos, n);
         pos += n;
       }
@@ -173,7 +203,8 @@ public abstract class ContentContract extends VersionRulesContract {
     if (size > K) {
       int first = K - 5;
       int last = Math.min(K + 4, size - 1);
-      try (BlobContent c = s.get("blob", GetOptions.current().withRange(ByteRange.closed(K - 5, K + 4)))) {
+      try (BlobContent c =
+          s.get("blob", GetOptions.current().withRange(ByteRange.closed(K - 5, K + 4)))) {
         byte[] got = new byte[last - first + 1];
         for (int i = 0; i < got.length; i++) {
           int b = c.stream().read();
@@ -191,9 +222,13 @@ public abstract class ContentContract extends VersionRulesContract {
   @Test
   public void contentTypeRoundTrips() {
     String type = "application/vnd.amberio+json; charset=utf-8; q=\"x y\"";
-    store.put("t", new ByteArrayInputStream(bytes(5, 1)), PutOptions.defaults().withContentType(type));
+    store.put(
+        "t", new ByteArrayInputStream(bytes(5, 1)), PutOptions.defaults().withContentType(type));
     put("t", bytes(5, 2));
-    store.put("t", new ByteArrayInputStream(bytes(5, 3)), PutOptions.defaults().withContentType("image/png"));
+    store.put(
+        "t",
+        new ByteArrayInputStream(bytes(5, 3)),
+        PutOptions.defaults().withContentType("image/png"));
     assertThat(store.head("t", 1).contentType()).isEqualTo(type);
     assertThat(store.head("t", 2).contentType()).isEqualTo(PutOptions.DEFAULT_CONTENT_TYPE);
     assertThat(store.head("t").contentType()).isEqualTo("image/png");
@@ -219,10 +254,14 @@ public abstract class ContentContract extends VersionRulesContract {
   @ValueSource(ints = {10, 2 * K + 5})
   public void aFailingInputStreamLeavesNothingVisible(int goodBytes) {
     put("p", bytes(10, 1));
-    BlobStoreException e = failure(() -> store.put("p", new FailingStream(bytes(goodBytes, 2)), PutOptions.defaults()));
+    BlobStoreException e =
+        failure(
+            () -> store.put("p", new FailingStream(bytes(goodBytes, 2)), PutOptions.defaults()));
     assertThat(e.reason()).isEqualTo(Reason.INPUT_FAILED);
     assertThat(e.getCause()).as("the cause is chained").isInstanceOf(IOException.class);
-    BlobStoreException e2 = failure(() -> store.put("q", new FailingStream(bytes(goodBytes, 2)), PutOptions.defaults()));
+    BlobStoreException e2 =
+        failure(
+            () -> store.put("q", new FailingStream(bytes(goodBytes, 2)), PutOptions.defaults()));
     assertThat(e2.reason()).isEqualTo(Reason.INPUT_FAILED);
     assertReason(Reason.NOT_FOUND, () -> store.head("q"));
     assertCurrent("p", 1, bytes(10, 1));
@@ -332,12 +371,17 @@ public abstract class ContentContract extends VersionRulesContract {
     put("a/b", bytes(5, 2));
     put("b", bytes(5, 3));
     List<BlobInfo> before = listAllVersions(store);
-    List<SlotStats> statsBefore = IntStream.range(0, store.slotCount()).mapToObj(store::slotStats).toList();
+    List<SlotStats> statsBefore =
+        IntStream.range(0, store.slotCount()).mapToObj(store::slotStats).toList();
 
     assertReason(Reason.INVALID_PATH, () -> store.put(path, bytes(3, 3)));
     assertReason(
         Reason.INVALID_PATH,
-        () -> store.put(path, new ByteArrayInputStream(bytes(3, 3)), PutOptions.defaults().withExpectedVersion(1)));
+        () ->
+            store.put(
+                path,
+                new ByteArrayInputStream(bytes(3, 3)),
+                PutOptions.defaults().withExpectedVersion(1)));
     assertReason(
         Reason.INVALID_PATH,
         () -> store.put(path, new ByteArrayInputStream(bytes(2 * K, 3)), PutOptions.defaults()));
@@ -349,7 +393,8 @@ public abstract class ContentContract extends VersionRulesContract {
     assertReason(Reason.INVALID_PATH, () -> store.deleteVersion(path, 1));
 
     assertThat(listAllVersions(store)).isEqualTo(before);
-    assertThat(IntStream.range(0, store.slotCount()).mapToObj(store::slotStats).toList()).isEqualTo(statsBefore);
+    assertThat(IntStream.range(0, store.slotCount()).mapToObj(store::slotStats).toList())
+        .isEqualTo(statsBefore);
     store.collectGarbage();
     assertNoOrphanBytes(store, storeDir);
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.testkit;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
@@ -15,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
-import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.BlobStoreException;
+import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.ByteRange;
 import io.amberio.core.GcReport;
 import io.amberio.core.GetOptions;
@@ -25,6 +40,7 @@ import io.amberio.core.PutOptions;
 import io.amberio.core.SlotStats;
 import io.amberio.core.testkit.TestSupport.TrickleStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +53,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import java.io.ByteArrayOutputStream;
 
 /**
  * Contract, part 4: size limits, closing, reopening, slots and garbage collection. Bound through
@@ -55,8 +70,12 @@ public abstract class LifecycleContract extends ListingContract {
     assertThat(put(s, "p", bytes(max, 1)).version()).isEqualTo(1);
     List<BlobInfo> before = listAllVersions(s);
     for (int size : new int[] {max + 1, 3 * K + 17}) {
-      assertReason(Reason.TOO_LARGE, () -> s.put("p", new TrickleStream(bytes(size, 2), 3), PutOptions.defaults()));
-      assertReason(Reason.TOO_LARGE, () -> s.put("q", new TrickleStream(bytes(size, 2), 3), PutOptions.defaults()));
+      assertReason(
+          Reason.TOO_LARGE,
+          () -> s.put("p", new TrickleStream(bytes(size, 2), 3), PutOptions.defaults()));
+      assertReason(
+          Reason.TOO_LARGE,
+          () -> s.put("q", new TrickleStream(bytes(size, 2), 3), PutOptions.defaults()));
       assertReason(Reason.TOO_LARGE, () -> s.put("r", bytes(size, 2)));
     }
     assertThat(listAllVersions(s)).isEqualTo(before);
@@ -79,7 +98,13 @@ public abstract class LifecycleContract extends ListingContract {
     store.close();
     store.close(); // idempotent
     assertReason(Reason.CLOSED, () -> store.put("p", bytes(1, 1)));
-    assertReason(Reason.CLOSED, () -> store.put("q", new ByteArrayInputStream(bytes(1, 1)), PutOptions.defaults().withExpectedVersion(1)));
+    assertReason(
+        Reason.CLOSED,
+        () ->
+            store.put(
+                "q",
+                new ByteArrayInputStream(bytes(1, 1)),
+                PutOptions.defaults().withExpectedVersion(1)));
     assertReason(Reason.CLOSED, () -> store.get("p").close());
     assertReason(Reason.CLOSED, () -> store.get("p", GetOptions.version(1)).close());
     assertReason(Reason.CLOSED, () -> store.head("p"));
@@ -98,14 +123,18 @@ public abstract class LifecycleContract extends ListingContract {
     for (int i = 0; i < 12; i++) {
       String p = "r/" + i;
       for (int v = 1; v <= 3; v++) {
-        int size = switch ((i + v) % 4) {
-          case 0 -> 0;
-          case 1 -> 100;
-          case 2 -> K + 1;
-          default -> 2 * K + 7;
-        };
+        int size =
+            switch ((i + v) % 4) {
+              case 0 -> 0;
+              case 1 -> 100;
+              case 2 -> K + 1;
+              default -> 2 * K + 7;
+            };
         byte[] b = bytes(size, i * 10L + v);
-        chunked.put(p, new ByteArrayInputStream(b), PutOptions.defaults().withContentType("x/" + i + "." + v));
+        chunked.put(
+            p,
+            new ByteArrayInputStream(b),
+            PutOptions.defaults().withContentType("x/" + i + "." + v));
         data.put(p + "@" + v, b);
       }
       if (i % 3 == 0) {
@@ -120,15 +149,19 @@ public abstract class LifecycleContract extends ListingContract {
     }
     List<BlobInfo> versions = listAllVersions(store);
     List<BlobInfo> current = listAll(store, ListRequest.prefix(""));
-    List<SlotStats> stats = IntStream.range(0, store.slotCount()).mapToObj(store::slotStats).toList();
+    List<SlotStats> stats =
+        IntStream.range(0, store.slotCount()).mapToObj(store::slotStats).toList();
 
     reopen();
     assertThat(listAllVersions(store)).isEqualTo(versions);
     assertThat(listAll(store, ListRequest.prefix(""))).isEqualTo(current);
-    assertThat(IntStream.range(0, store.slotCount()).mapToObj(store::slotStats).toList()).isEqualTo(stats);
+    assertThat(IntStream.range(0, store.slotCount()).mapToObj(store::slotStats).toList())
+        .isEqualTo(stats);
     for (BlobInfo i : versions) {
       if (i.isLive()) {
-        assertThat(readVersion(store, i.path(), i.version())).as(i.path() + "@" + i.version()).isEqualTo(data.get(i.path() + "@" + i.version()));
+        assertThat(readVersion(store, i.path(), i.version()))
+            .as(i.path() + "@" + i.version())
+            .isEqualTo(data.get(i.path() + "@" + i.version()));
         assertThat(store.head(i.path(), i.version())).isEqualTo(i);
       } else {
         assertReason(Reason.DELETED, () -> store.head(i.path(), i.version()));
@@ -145,7 +178,8 @@ public abstract class LifecycleContract extends ListingContract {
   public void reopeningWithAnotherSlotCountIsRejected() {
     put("p", bytes(K + 5, 1));
     store.close();
-    BlobStoreException e = failure(() -> open(storeDir, config.withSlotCount(config.slotCount() + 1)));
+    BlobStoreException e =
+        failure(() -> open(storeDir, config.withSlotCount(config.slotCount() + 1)));
     assertThat(e.reason()).isEqualTo(Reason.INCOMPATIBLE_STORE);
     BlobStoreException e2 = failure(() -> open(storeDir, config.withSlotCount(1)));
     assertThat(e2.reason()).isEqualTo(Reason.INCOMPATIBLE_STORE);
@@ -190,7 +224,8 @@ public abstract class LifecycleContract extends ListingContract {
       assertThat(store.slotStats(s)).isEqualTo(new SlotStats(s, e[0], e[1], e[2]));
     }
     assertThatThrownBy(() -> store.slotStats(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.slotStats(store.slotCount())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.slotStats(store.slotCount()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static long[] add(long[] a, long[] b) {
@@ -200,7 +235,10 @@ public abstract class LifecycleContract extends ListingContract {
   // ---------------------------------------------------------------------------------------------------
   // Garbage collection
 
-  /** Writes the GC scenario at {@link #T0}; returns the blob ids of chunked versions that GC must remove. */
+  /**
+   * Writes the GC scenario at {@link #T0}; returns the blob ids of chunked versions that GC must
+   * remove.
+   */
   private Set<String> writeGcScenario() {
     Set<String> doomed = new HashSet<>();
     // p1: v1 tombstoned (chunked), v2 live
@@ -241,7 +279,8 @@ public abstract class LifecycleContract extends ListingContract {
   public void garbageCollectionAfterTheRetentionRemovesTombstonesMarkersAndWhatTheyHide() {
     Set<String> doomed = writeGcScenario();
     blobIdsOnDisk(storeDir).ifPresent(ids -> assertThat(ids).containsAll(doomed));
-    long bytesBefore = IntStream.range(0, store.slotCount()).mapToLong(s -> store.slotStats(s).bytes()).sum();
+    long bytesBefore =
+        IntStream.range(0, store.slotCount()).mapToLong(s -> store.slotStats(s).bytes()).sum();
     clock.advance(RETENTION.plusMinutes(1));
 
     GcReport report = store.collectGarbage();
@@ -261,12 +300,15 @@ public abstract class LifecycleContract extends ListingContract {
     assertThat(readCurrent(store, "p3")).isEqualTo(bytes(34, 34));
     assertThat(readVersion(store, "p4", 1)).isEqualTo(bytes(41, 41));
     assertThat(readCurrent(store, "p4")).isEqualTo(bytes(K + 42, 42));
-    long bytesAfter = IntStream.range(0, store.slotCount()).mapToLong(s -> store.slotStats(s).bytes()).sum();
+    long bytesAfter =
+        IntStream.range(0, store.slotCount()).mapToLong(s -> store.slotStats(s).bytes()).sum();
     assertThat(bytesAfter).isEqualTo(bytesBefore - GC_BYTES);
     blobIdsOnDisk(storeDir).ifPresent(ids -> assertThat(ids).doesNotContainAnyElementsOf(doomed));
     assertNoOrphanBytes(store, storeDir);
 
-    assertThat(store.collectGarbage()).as("a second run finds nothing").isEqualTo(new GcReport(0, 0));
+    assertThat(store.collectGarbage())
+        .as("a second run finds nothing")
+        .isEqualTo(new GcReport(0, 0));
     reopen();
     assertThat(listAllVersions(store)).hasSize(4);
     assertThat(store.collectGarbage()).isEqualTo(new GcReport(0, 0));
@@ -298,13 +340,17 @@ public abstract class LifecycleContract extends ListingContract {
     store.delete("marker-only");
     clock.advance(RETENTION.plusHours(1));
     assertThat(store.collectGarbage().versionsRemoved()).isEqualTo(1 + 2 + 2);
-    assertThat(listAllVersions(store)).extracting(i -> i.path() + "@" + i.version()).containsExactly("top@1");
+    assertThat(listAllVersions(store))
+        .extracting(i -> i.path() + "@" + i.version())
+        .containsExactly("top@1");
 
     BlobStoreException e = failure(() -> cas("top", bytes(1, 1), 2));
     assertThat(e.reason()).isEqualTo(Reason.VERSION_CONFLICT);
     assertThat(e.latestVersion()).hasValue(2);
     BlobStoreException e2 = failure(() -> cas("all", bytes(1, 1), 1));
-    assertThat(e2.latestVersion()).as("a path whose versions were all collected keeps its max").hasValue(2);
+    assertThat(e2.latestVersion())
+        .as("a path whose versions were all collected keeps its max")
+        .hasValue(2);
     reopen();
     assertThat(put("top", "3").version()).isEqualTo(3);
     assertThat(put("all", "3").version()).isEqualTo(3);
@@ -380,11 +426,15 @@ public abstract class LifecycleContract extends ListingContract {
       }
     }
     byte[] read = got.toByteArray();
-    assertThat(Arrays.equals(data, 0, read.length, read, 0, read.length)).as("the bytes read are the version's").isTrue();
+    assertThat(Arrays.equals(data, 0, read.length, read, 0, read.length))
+        .as("the bytes read are the version's")
+        .isTrue();
     if (outcome == null) {
       assertThat(read).as("a read that completes returns the whole version").hasSize(data.length);
     } else {
-      assertThat(outcome).as("a read of a version collected under it ends with DELETED").isEqualTo(Reason.DELETED);
+      assertThat(outcome)
+          .as("a read of a version collected under it ends with DELETED")
+          .isEqualTo(Reason.DELETED);
     }
     assertReason(Reason.DELETED, () -> store.get("p", GetOptions.version(1)).close());
   }
@@ -409,7 +459,11 @@ public abstract class LifecycleContract extends ListingContract {
     store = open(storeDir, config);
     assertThat(readVersion(store, "a", 1)).isEqualTo(a);
     assertThat(readVersion(store, "a", 2)).isEqualTo(b);
-    assertThat(read(store, "a", GetOptions.version(2).withRange(ByteRange.closed(2 * K - 3, 2 * K + 3))))
+    assertThat(
+            read(
+                store,
+                "a",
+                GetOptions.version(2).withRange(ByteRange.closed(2 * K - 3, 2 * K + 3))))
         .isEqualTo(Arrays.copyOfRange(b, 2 * K - 3, 2 * K + 4));
     assertThat(readVersion(store, "s", 2)).isEqualTo(small);
   }

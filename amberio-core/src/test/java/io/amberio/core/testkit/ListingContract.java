@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.testkit;
 
 import static io.amberio.core.testkit.TestSupport.UTF8_ORDER;
@@ -9,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
-import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.BlobStoreException;
+import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import java.util.ArrayList;
@@ -21,15 +36,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Contract, part 3: listing (order, prefixes, limits, cursors, all versions). Bound through
- * {@link BlobStoreContract}.
+ * Contract, part 3: listing (order, prefixes, limits, cursors, all versions). Bound through {@link
+ * BlobStoreContract}.
  */
 public abstract class ListingContract extends ContentContract {
   // ---------------------------------------------------------------------------------------------------
@@ -72,7 +86,10 @@ public abstract class ListingContract extends ContentContract {
       assertThat(i).isEqualTo(store.head(i.path()));
     }
     assertThat(store.list(ListRequest.prefix("")).nextCursor()).isNull();
-    assertThat(IntStream.range(0, store.slotCount()).filter(s -> store.slotStats(s).versions() > 0).count())
+    assertThat(
+            IntStream.range(0, store.slotCount())
+                .filter(s -> store.slotStats(s).versions() > 0)
+                .count())
         .as("the paths are spread over several slots")
         .isGreaterThan(1);
   }
@@ -82,8 +99,10 @@ public abstract class ListingContract extends ContentContract {
   public void followingCursorsVisitsEveryPathOnceInOrder(int limit) {
     writeListingPaths();
     List<String> expected = sortedUtf8(listingPaths());
-    assertThat(paths(listAll(store, ListRequest.prefix("").withLimit(limit)))).containsExactlyElementsOf(expected);
-    for (String prefix : List.of("a", "a/", "k/", "k/1", "😀", "\uE000", "é", "a/b", "zz", "\uFFFF")) {
+    assertThat(paths(listAll(store, ListRequest.prefix("").withLimit(limit))))
+        .containsExactlyElementsOf(expected);
+    for (String prefix :
+        List.of("a", "a/", "k/", "k/1", "😀", "\uE000", "é", "a/b", "zz", "\uFFFF")) {
       List<String> sub = expected.stream().filter(p -> p.startsWith(prefix)).toList();
       assertThat(paths(listAll(store, ListRequest.prefix(prefix).withLimit(limit))))
           .as("prefix '%s'", prefix)
@@ -125,7 +144,9 @@ public abstract class ListingContract extends ContentContract {
 
     List<BlobInfo> expected = List.of(p3v1, p4v1, p5);
     for (int limit = 1; limit <= 4; limit++) {
-      assertThat(listAll(store, ListRequest.prefix("").withLimit(limit))).as("limit " + limit).isEqualTo(expected);
+      assertThat(listAll(store, ListRequest.prefix("").withLimit(limit)))
+          .as("limit " + limit)
+          .isEqualTo(expected);
     }
   }
 
@@ -223,32 +244,49 @@ public abstract class ListingContract extends ContentContract {
   public void malformedCursorsAreRejected() {
     writeListingPaths();
     String cursor = store.list(ListRequest.prefix("").withLimit(2)).nextCursor();
-    String versionsCursor = store.list(ListRequest.prefix("").withLimit(2).withAllVersions(true)).nextCursor();
+    String versionsCursor =
+        store.list(ListRequest.prefix("").withLimit(2).withAllVersions(true)).nextCursor();
     assertThat(cursor).isNotNull();
     assertThat(versionsCursor).isNotNull();
     for (String f : List.of("", "not a cursor", "%%%", "AAAAAAAA", "\u0000", "😀")) {
-      assertReason(Reason.INVALID_CURSOR, () -> store.list(ListRequest.prefix("").withLimit(2).withCursor(f)));
       assertReason(
           Reason.INVALID_CURSOR,
-          () -> store.list(ListRequest.prefix("").withLimit(2).withAllVersions(true).withCursor(f)));
+          () -> store.list(ListRequest.prefix("").withLimit(2).withCursor(f)));
+      assertReason(
+          Reason.INVALID_CURSOR,
+          () ->
+              store.list(ListRequest.prefix("").withLimit(2).withAllVersions(true).withCursor(f)));
     }
     if (!cursor.equals(versionsCursor)) {
       // a cursor of one kind of listing is not a cursor of the other kind
       assertReason(
-          Reason.INVALID_CURSOR, () -> store.list(ListRequest.prefix("").withLimit(2).withAllVersions(true).withCursor(cursor)));
-      assertReason(Reason.INVALID_CURSOR, () -> store.list(ListRequest.prefix("").withLimit(2).withCursor(versionsCursor)));
+          Reason.INVALID_CURSOR,
+          () ->
+              store.list(
+                  ListRequest.prefix("").withLimit(2).withAllVersions(true).withCursor(cursor)));
+      assertReason(
+          Reason.INVALID_CURSOR,
+          () -> store.list(ListRequest.prefix("").withLimit(2).withCursor(versionsCursor)));
     }
     // the genuine cursors still work
-    assertThat(store.list(ListRequest.prefix("").withLimit(2).withCursor(cursor)).items()).isNotEmpty();
-    assertThat(store.list(ListRequest.prefix("").withLimit(2).withAllVersions(true).withCursor(versionsCursor)).items())
+    assertThat(store.list(ListRequest.prefix("").withLimit(2).withCursor(cursor)).items())
+        .isNotEmpty();
+    assertThat(
+            store
+                .list(
+                    ListRequest.prefix("")
+                        .withLimit(2)
+                        .withAllVersions(true)
+                        .withCursor(versionsCursor))
+                .items())
         .isNotEmpty();
   }
 
   /**
-   * {@link BlobStore#list} promises INVALID_CURSOR for "a cursor this store did not produce": a cursor
-   * changed in one character is such a cursor, and must not silently move the listing elsewhere. (A
-   * changed cursor that lists exactly what the genuine one lists, such as one differing only in base64
-   * padding bits, moves nothing and is let through.)
+   * {@link BlobStore#list} promises INVALID_CURSOR for "a cursor this store did not produce": a
+   * cursor changed in one character is such a cursor, and must not silently move the listing
+   * elsewhere. (A changed cursor that lists exactly what the genuine one lists, such as one
+   * differing only in base64 padding bits, moves nothing and is let through.)
    */
   @Test
   public void tamperedCursorsAreRejected() {
@@ -292,7 +330,9 @@ public abstract class ListingContract extends ContentContract {
     }
     assertThat(tried).isGreaterThan(10);
     assertThat(moved.size())
-        .as("of %d cursors changed in one character, these were accepted: %s", tried, moved.subList(0, Math.min(5, moved.size())))
+        .as(
+            "of %d cursors changed in one character, these were accepted: %s",
+            tried, moved.subList(0, Math.min(5, moved.size())))
         .isZero();
   }
 }

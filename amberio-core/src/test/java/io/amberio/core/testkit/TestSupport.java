@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,13 +28,13 @@ import io.amberio.core.ListRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -27,11 +42,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
-import java.time.Duration;
-import java.util.Arrays;
 
-/** Small helpers of the contract suites, public for bindings and other tests: bytes, reads, listings, streams, a clock. */
+/**
+ * Small helpers of the contract suites, public for bindings and other tests: bytes, reads,
+ * listings, streams, a clock.
+ */
 public final class TestSupport {
   private TestSupport() {}
 
@@ -102,20 +117,26 @@ public final class TestSupport {
       if (page.nextCursor() == null) {
         return all;
       }
-      assertThat(seenCursors.add(page.nextCursor())).as("cursor repeated: " + page.nextCursor()).isTrue();
+      assertThat(seenCursors.add(page.nextCursor()))
+          .as("cursor repeated: " + page.nextCursor())
+          .isTrue();
       request = request.withCursor(page.nextCursor());
     }
   }
 
   public static List<BlobInfo> listAllVersions(BlobStore store) {
-    return listAll(store, ListRequest.prefix("").withAllVersions(true).withLimit(ListRequest.MAX_LIMIT));
+    return listAll(
+        store, ListRequest.prefix("").withAllVersions(true).withLimit(ListRequest.MAX_LIMIT));
   }
 
   public static List<String> paths(List<BlobInfo> infos) {
     return infos.stream().map(BlobInfo::path).toList();
   }
 
-  /** An input stream over {@code data} that hands out at most a few bytes per read, and records close(). */
+  /**
+   * An input stream over {@code data} that hands out at most a few bytes per read, and records
+   * close().
+   */
   public static final class TrickleStream extends InputStream {
     private final byte[] data;
     private final SplittableRandom random;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.testkit;
 
 import static io.amberio.core.testkit.TestSupport.bytes;
@@ -13,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobId;
 import io.amberio.core.BlobInfo;
-import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.BlobStoreException;
+import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.ByteRange;
 import io.amberio.core.GetOptions;
 import io.amberio.core.PutOptions;
@@ -42,8 +57,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Contract, part 1: version numbers, compare-and-set, delete markers, tombstones, the current-version rule,
- * head and get, and NOT_FOUND versus DELETED. Bound through {@link BlobStoreContract}.
+ * Contract, part 1: version numbers, compare-and-set, delete markers, tombstones, the
+ * current-version rule, head and get, and NOT_FOUND versus DELETED. Bound through {@link
+ * BlobStoreContract}.
  */
 public abstract class VersionRulesContract extends BlobStoreContractSupport {
   // ---------------------------------------------------------------------------------------------------
@@ -105,7 +121,9 @@ public abstract class VersionRulesContract extends BlobStoreContractSupport {
     BlobInfo third = cas("p", bytes(10, 3), 3);
     assertThat(third.version()).isEqualTo(3);
     assertThat(readCurrent(store, "p")).isEqualTo(bytes(10, 3));
-    assertThat(put("p", "4").version()).as("a failed compare-and-set uses up no number").isEqualTo(4);
+    assertThat(put("p", "4").version())
+        .as("a failed compare-and-set uses up no number")
+        .isEqualTo(4);
   }
 
   @Test
@@ -156,12 +174,15 @@ public abstract class VersionRulesContract extends BlobStoreContractSupport {
           } else {
             BlobStoreException e = (BlobStoreException) r;
             assertThat(e.reason()).isEqualTo(Reason.VERSION_CONFLICT);
-            assertThat(e.latestVersion()).as("a loser sees the winner's version").hasValue(expected);
+            assertThat(e.latestVersion())
+                .as("a loser sees the winner's version")
+                .hasValue(expected);
           }
         }
         assertThat(winners).as("winners of round " + round).hasSize(1);
         assertThat(winners.get(0).version()).isEqualTo(expected);
-        assertThat(readCurrent(store, "race")).isEqualTo(bytes(100 + winnerIndex, expected * 100 + winnerIndex));
+        assertThat(readCurrent(store, "race"))
+            .isEqualTo(bytes(100 + winnerIndex, expected * 100 + winnerIndex));
       }
     } finally {
       pool.shutdownNow();
@@ -193,8 +214,11 @@ public abstract class VersionRulesContract extends BlobStoreContractSupport {
     assertReason(Reason.DELETED, () -> store.head("p", 3));
     assertReason(Reason.DELETED, () -> store.get("p", GetOptions.version(3)).close());
     assertReason(
-        Reason.DELETED, () -> store.get("p", GetOptions.version(3).withRange(ByteRange.closed(0, 0))).close());
-    assertReason(Reason.DELETED, () -> store.get("p", GetOptions.current().withRange(ByteRange.suffix(1))).close());
+        Reason.DELETED,
+        () -> store.get("p", GetOptions.version(3).withRange(ByteRange.closed(0, 0))).close());
+    assertReason(
+        Reason.DELETED,
+        () -> store.get("p", GetOptions.current().withRange(ByteRange.suffix(1))).close());
     assertReason(Reason.NOT_FOUND, () -> store.head("p", 4));
   }
 
@@ -325,8 +349,10 @@ public abstract class VersionRulesContract extends BlobStoreContractSupport {
   @Test
   public void nonPositiveVersionsAreProgrammingErrors() {
     put("p", "1");
-    assertThatThrownBy(() -> store.deleteVersion("p", 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.deleteVersion("p", -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.deleteVersion("p", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.deleteVersion("p", -1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> store.head("p", 0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> store.head("p", -5)).isInstanceOf(IllegalArgumentException.class);
     assertCurrent("p", 1, "1".getBytes(UTF_8));
@@ -397,7 +423,8 @@ public abstract class VersionRulesContract extends BlobStoreContractSupport {
     for (BlobInfo i : versions) {
       assertThat(i.state()).as("state of v" + i.version()).isEqualTo(states.get(i.version()));
       if (i.state() == VersionState.LIVE) {
-        assertThat(readVersion(store, "p", i.version())).isEqualTo(bytes((int) i.version() * 10, i.version()));
+        assertThat(readVersion(store, "p", i.version()))
+            .isEqualTo(bytes((int) i.version() * 10, i.version()));
       } else {
         assertReason(Reason.DELETED, () -> store.head("p", i.version()));
       }
@@ -412,7 +439,11 @@ public abstract class VersionRulesContract extends BlobStoreContractSupport {
   public void headAndGetDescribeTheSameVersion() {
     clock.advance(Duration.ofSeconds(7));
     Instant firstWrite = clock.instant();
-    BlobInfo v1 = store.put("p", new ByteArrayInputStream(bytes(123, 1)), PutOptions.defaults().withContentType("text/plain; charset=utf-8"));
+    BlobInfo v1 =
+        store.put(
+            "p",
+            new ByteArrayInputStream(bytes(123, 1)),
+            PutOptions.defaults().withContentType("text/plain; charset=utf-8"));
     clock.advance(Duration.ofSeconds(11));
     BlobInfo v2 = put("p", bytes(45, 2));
 
@@ -464,7 +495,8 @@ public abstract class VersionRulesContract extends BlobStoreContractSupport {
     assertReason(Reason.NOT_FOUND, () -> store.get("never").close());
     assertReason(Reason.NOT_FOUND, () -> store.get("never", GetOptions.version(1)).close());
     assertReason(
-        Reason.NOT_FOUND, () -> store.get("never", GetOptions.current().withRange(ByteRange.closed(0, 1))).close());
+        Reason.NOT_FOUND,
+        () -> store.get("never", GetOptions.current().withRange(ByteRange.closed(0, 1))).close());
     put("p", "1");
     assertReason(Reason.NOT_FOUND, () -> store.head("p", 2));
     assertReason(Reason.NOT_FOUND, () -> store.get("p", GetOptions.version(2)).close());

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.io.IOException;
@@ -7,38 +22,43 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.Arrays;
 
 /**
- * One bench run: creates a working directory, opens every subject, runs the cells, prints progress to
- * {@code err} and the report to {@code out}, and deletes what it created.
+ * One bench run: creates a working directory, opens every subject, runs the cells, prints progress
+ * to {@code err} and the report to {@code out}, and deletes what it created.
  *
- * <p>Cells are grouped by size and thread count. A group runs in rounds (default 3); in each round every
- * subject runs a PUT cell, then a GET cell over the keys its PUT cells wrote; a row adds up its rounds.
- * So the rows compared in a ratio are measured in alternation, seconds apart, and a disk whose speed
- * drifts (a virtual disk flushing its host cache) weighs on all of them alike. Between cells, {@code sync}
- * writes back whatever the previous cell left dirty, so that it is not measured in the next one.
+ * <p>Cells are grouped by size and thread count. A group runs in rounds (default 3); in each round
+ * every subject runs a PUT cell, then a GET cell over the keys its PUT cells wrote; a row adds up
+ * its rounds. So the rows compared in a ratio are measured in alternation, seconds apart, and a
+ * disk whose speed drifts (a virtual disk flushing its host cache) weighs on all of them alike.
+ * Between cells, {@code sync} writes back whatever the previous cell left dirty, so that it is not
+ * measured in the next one.
  *
- * <p>Disk use. Once a subject's cells have written more than 4 GiB, those blobs are deleted (for the stores
- * through their own delete and garbage collection) unless no cells are left; each subject's directory is
- * deleted at the end. A subject so holds at most about 4 GiB plus one cell ({@code --max-cell-bytes} plus
- * a quarter for the warm-up); the run refuses to start without room for that, and skips cells if free
- * space runs low.
+ * <p>Disk use. Once a subject's cells have written more than 4 GiB, those blobs are deleted (for
+ * the stores through their own delete and garbage collection) unless no cells are left; each
+ * subject's directory is deleted at the end. A subject so holds at most about 4 GiB plus one cell
+ * ({@code --max-cell-bytes} plus a quarter for the warm-up); the run refuses to start without room
+ * for that, and skips cells if free space runs low.
  *
- * <p>After the grid (or instead of it, {@code --cluster only}) the cluster section runs: see {@link ClusterSection}.
+ * <p>After the grid (or instead of it, {@code --cluster only}) the cluster section runs: see {@link
+ * ClusterSection}.
  */
 final class Bench {
   /** The reusable buffer every worker reads and writes through. */
   static final int IO_BUFFER = 1 << 20;
+
   /** Once a subject's cells have written more than this (and read it back), it is deleted. */
   static final long RECLAIM_BYTES = 4L << 30;
+
   /** Space the disk keeps free beyond one cell, for the stores' own reserve and everything else. */
   static final long SPARE_BYTES = 1L << 30;
+
   private static final long FSYNC_LIMIT_SIZE = 4 << 10;
 
   private final BenchOptions options;
@@ -61,7 +81,8 @@ final class Bench {
     try {
       work = Files.createTempDirectory(options.parentDir(), "amberio-bench-");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the bench directory in " + options.parentDir(), e);
+      throw new UncheckedIOException(
+          "cannot create the bench directory in " + options.parentDir(), e);
     }
     Thread cleanup = new Thread(() -> deleteQuietly(work), "bench-cleanup");
     if (!options.keep()) {
@@ -75,7 +96,12 @@ final class Bench {
       long usable = usableBytes(work);
       if (usable < needed) {
         throw new IllegalStateException(
-            "only " + Units.bytes(usable) + " free in " + work + "; the bench needs about " + Units.bytes(needed)
+            "only "
+                + Units.bytes(usable)
+                + " free in "
+                + work
+                + "; the bench needs about "
+                + Units.bytes(needed)
                 + " (use --dir elsewhere or a smaller --max-cell-bytes)");
       }
       List<String> notes = new ArrayList<>();
@@ -84,14 +110,16 @@ final class Bench {
       String skipped = ClusterSection.skipReason(options);
       if (skipped == null) {
         if (gridToo) {
-          notes.add("load average after the single-node grid (1, 5, 15 min): " + RunSetup.loadAverage());
+          notes.add(
+              "load average after the single-node grid (1, 5, 15 min): " + RunSetup.loadAverage());
         }
         cluster = new ClusterSection(options, err, data).run(work);
       } else {
         notes.add(skipped);
       }
       notes.add("load average at the end (1, 5, 15 min): " + RunSetup.loadAverage());
-      List<TargetCheck> checks = rows.isEmpty() ? List.of() : TargetCheck.evaluate(rows, options.threads());
+      List<TargetCheck> checks =
+          rows.isEmpty() ? List.of() : TargetCheck.evaluate(rows, options.threads());
       BenchReport report = new BenchReport(setup, rows, checks, notes, cluster);
       report.print(out, options.markdown());
       return report;
@@ -114,12 +142,15 @@ final class Bench {
     long biggest = options.sizes().stream().mapToLong(Long::longValue).max().orElse(0);
     long perCell = Math.max(options.maxCellBytes(), biggest * maxThreads);
     long stores = options.subjects().stream().filter(n -> !n.equals("fsync-limit")).count();
-    return stores * (RECLAIM_BYTES + perCell + perCell / 4) + (long) maxThreads * FsyncLimitSubject.FILE_SIZE + SPARE_BYTES;
+    return stores * (RECLAIM_BYTES + perCell + perCell / 4)
+        + (long) maxThreads * FsyncLimitSubject.FILE_SIZE
+        + SPARE_BYTES;
   }
 
   /**
-   * Space for the cluster section, which runs after the grid's directories are deleted: what the single node
-   * and the cluster may each keep before it is reclaimed, plus a cell of each (the cluster's in three copies).
+   * Space for the cluster section, which runs after the grid's directories are deleted: what the
+   * single node and the cluster may each keep before it is reclaimed, plus a cell of each (the
+   * cluster's in three copies).
    */
   private long clusterNeededBytes() {
     if (ClusterSection.skipReason(options) != null) {
@@ -129,7 +160,10 @@ final class Bench {
     return 2 * RECLAIM_BYTES + 4 * (perCell + perCell / 4) + SPARE_BYTES;
   }
 
-  /** Opens every subject (and prefills the stores), then runs the groups of cells; see the class comment. */
+  /**
+   * Opens every subject (and prefills the stores), then runs the groups of cells; see the class
+   * comment.
+   */
   private List<Measurement> runAll(Path work, List<String> notes) {
     List<Measurement> rows = new ArrayList<>();
     Map<String, Subject> open = new LinkedHashMap<>();
@@ -243,7 +277,9 @@ final class Bench {
     long bytes;
   }
 
-  /** The rounds of one subject in one group: their outcomes, the keys written, or why it stopped. */
+  /**
+   * The rounds of one subject in one group: their outcomes, the keys written, or why it stopped.
+   */
   static final class Group {
     final List<Cell.Outcome> puts = new ArrayList<>();
     final List<Cell.Outcome> gets = new ArrayList<>();
@@ -252,20 +288,30 @@ final class Bench {
   }
 
   /**
-   * One round of a subject in a group: a PUT cell, then a GET cell over every key the group's PUT cells
-   * wrote so far. Only the first round warms up; each round gets an equal share of the duration, the op
-   * cap and the byte cap.
+   * One round of a subject in a group: a PUT cell, then a GET cell over every key the group's PUT
+   * cells wrote so far. Only the first round warms up; each round gets an equal share of the
+   * duration, the op cap and the byte cap.
    */
-  private void runRound(Subject subject, long size, int threads, int round, Group group, Progress progress) {
+  private void runRound(
+      Subject subject, long size, int threads, int round, Group group, Progress progress) {
     runRound(options, data, subject, size, threads, round, group, progress, 1);
   }
 
   /**
-   * {@link #runRound(Subject, long, int, int, Group, Progress)} for any caller; {@code copies} is how many
-   * times the subject stores each byte (3 for a cluster of three replicas), for the free-space check.
+   * {@link #runRound(Subject, long, int, int, Group, Progress)} for any caller; {@code copies} is
+   * how many times the subject stores each byte (3 for a cluster of three replicas), for the
+   * free-space check.
    */
-  static void runRound(BenchOptions options, PatternData data, Subject subject, long size, int threads, int round,
-      Group group, Progress progress, int copies) {
+  static void runRound(
+      BenchOptions options,
+      PatternData data,
+      Subject subject,
+      long size,
+      int threads,
+      int round,
+      Group group,
+      Progress progress,
+      int copies) {
     String full = progress.lowSpace(copies);
     if (full != null) {
       group.failure = full;
@@ -303,7 +349,8 @@ final class Bench {
   }
 
   /** One row from the rounds of a cell: ops and windows add up, latencies are pooled. */
-  static Measurement combine(String subject, Op op, long size, int threads, List<Cell.Outcome> rounds, String failure) {
+  static Measurement combine(
+      String subject, Op op, long size, int threads, List<Cell.Outcome> rounds, String failure) {
     for (Cell.Outcome o : rounds) {
       if (o.measurement().error() != null) {
         return o.measurement();
@@ -333,18 +380,34 @@ final class Bench {
     }
     Arrays.sort(all);
     return new Measurement(
-        subject, op, size, threads, ops, elapsed, Latencies.percentile(all, 0.50), Latencies.percentile(all, 0.99), null,
-        cpu, busy < 0 || elapsed == 0 ? -1 : busy / elapsed);
+        subject,
+        op,
+        size,
+        threads,
+        ops,
+        elapsed,
+        Latencies.percentile(all, 0.50),
+        Latencies.percentile(all, 0.99),
+        null,
+        cpu,
+        busy < 0 || elapsed == 0 ? -1 : busy / elapsed);
   }
 
   private void reclaim(Subject subject, Pending pending, Progress progress) {
     long start = System.nanoTime();
     try {
       subject.reclaim(pending.keys);
-      err.printf(Locale.ROOT, "  reclaimed %d blobs (%s) of %s in %.1fs; bench files now %s%n", pending.keys.size(),
-          Units.bytes(pending.bytes), subject.name(), (System.nanoTime() - start) / 1e9, Units.bytes(Fs.treeSize(progress.work)));
+      err.printf(
+          Locale.ROOT,
+          "  reclaimed %d blobs (%s) of %s in %.1fs; bench files now %s%n",
+          pending.keys.size(),
+          Units.bytes(pending.bytes),
+          subject.name(),
+          (System.nanoTime() - start) / 1e9,
+          Units.bytes(Fs.treeSize(progress.work)));
     } catch (Exception e) {
-      err.println("  reclaiming " + pending.keys.size() + " blobs of " + subject.name() + " failed: " + e);
+      err.println(
+          "  reclaiming " + pending.keys.size() + " blobs of " + subject.name() + " failed: " + e);
     }
     pending.keys.clear();
     pending.bytes = 0;
@@ -425,8 +488,8 @@ final class Bench {
     }
 
     /**
-     * Why the next cell must not run because it could fill the disk (for example when reclaiming did not
-     * free space), or null; {@code copies}: how many times the subject stores each byte.
+     * Why the next cell must not run because it could fill the disk (for example when reclaiming
+     * did not free space), or null; {@code copies}: how many times the subject stores each byte.
      */
     String lowSpace(int copies) {
       long usable = usableBytes(work);
@@ -434,8 +497,12 @@ final class Bench {
       if (usable >= needed) {
         return null;
       }
-      return "skipped: only " + Units.bytes(usable) + " free (the bench's files: " + Units.bytes(Fs.treeSize(work))
-          + ") and the cell may write " + Units.bytes(needed);
+      return "skipped: only "
+          + Units.bytes(usable)
+          + " free (the bench's files: "
+          + Units.bytes(Fs.treeSize(work))
+          + ") and the cell may write "
+          + Units.bytes(needed);
     }
   }
 }

@@ -1,22 +1,37 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import java.io.UncheckedIOException;
-import java.util.Locale;
 
 /**
- * {@code amberio bench}: PUT and GET of blobs of several sizes with several thread counts, against the
- * embedded store, the node over HTTP on loopback, and two baselines of the same disk (one file per blob,
- * and the fsync limit), in one process; then a cluster of three nodes in the same process beside a single
- * node. See docs/benchmarks.md.
+ * {@code amberio bench}: PUT and GET of blobs of several sizes with several thread counts, against
+ * the embedded store, the node over HTTP on loopback, and two baselines of the same disk (one file
+ * per blob, and the fsync limit), in one process; then a cluster of three nodes in the same process
+ * beside a single node. See docs/benchmarks.md.
  */
 @Command(
     name = "bench",
@@ -32,90 +47,117 @@ import java.util.Locale;
           + " beside a single node (see --cluster)."
     },
     exitCodeListHeading = "Exit codes:%n",
-    exitCodeList = {"0:every cell ran (missed targets are reported, not failed)", "1:a cell failed", "2:bad options"})
+    exitCodeList = {
+      "0:every cell ran (missed targets are reported, not failed)",
+      "1:a cell failed",
+      "2:bad options"
+    })
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
-      names = "--dir", paramLabel = "DIR",
+      names = "--dir",
+      paramLabel = "DIR",
       description =
           "Where to create the bench's working directory (default: the working directory). The bench "
-          + "only deletes what it created.")
+              + "only deletes what it created.")
   Path dir;
 
   @Option(names = "--keep", description = "Keep the working directory afterwards.")
   boolean keep;
 
   @Option(
-      names = "--duration", paramLabel = "TIME",
+      names = "--duration",
+      paramLabel = "TIME",
       description =
           "Measured time per cell, all rounds together (default 3s; --quick: 200ms). Examples: 3s, "
-          + "500ms.")
+              + "500ms.")
   String duration;
 
   @Option(
-      names = "--warmup", paramLabel = "TIME",
-      description = "Warm-up per cell before its first round, not recorded (default 1s; --quick: 0).")
+      names = "--warmup",
+      paramLabel = "TIME",
+      description =
+          "Warm-up per cell before its first round, not recorded (default 1s; --quick: 0).")
   String warmup;
 
   @Option(
-      names = "--rounds", paramLabel = "N",
+      names = "--rounds",
+      paramLabel = "N",
       description =
           "Runs each group of cells (one size, one thread count) in N rounds that alternate the "
-          + "subjects, each round a share of --duration; a row adds up its rounds (default 3; --quick: "
-          + "1).")
+              + "subjects, each round a share of --duration; a row adds up its rounds (default 3; --quick: "
+              + "1).")
   Integer rounds;
 
   @Option(
-      names = "--ops", paramLabel = "N",
-      description = "At most N measured ops per cell, all threads and rounds together (default: no cap).")
+      names = "--ops",
+      paramLabel = "N",
+      description =
+          "At most N measured ops per cell, all threads and rounds together (default: no cap).")
   Long ops;
 
   @Option(
-      names = "--max-cell-bytes", paramLabel = "SIZE",
+      names = "--max-cell-bytes",
+      paramLabel = "SIZE",
       description =
           "At most SIZE bytes written per PUT cell; bounds disk use and the time of big blobs "
-          + "(default 2GiB; --quick: 256MiB).")
+              + "(default 2GiB; --quick: 256MiB).")
   String maxCellBytes;
 
-  @Option(names = "--sizes", paramLabel = "SIZE", split = ",", description = "Blob sizes (default 4KiB,1MiB,64MiB).")
+  @Option(
+      names = "--sizes",
+      paramLabel = "SIZE",
+      split = ",",
+      description = "Blob sizes (default 4KiB,1MiB,64MiB).")
   List<String> sizes;
 
-  @Option(names = "--threads", paramLabel = "N", split = ",", description = "Thread counts (default 1,8).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      split = ",",
+      description = "Thread counts (default 1,8).")
   List<Integer> threads;
 
   @Option(
-      names = "--subjects", paramLabel = "NAME", split = ",",
+      names = "--subjects",
+      paramLabel = "NAME",
+      split = ",",
       defaultValue = "fsync-limit,file-per-blob,embedded,http",
       description = "What to measure (default all, in this order: ${DEFAULT-VALUE}).")
   List<String> subjects;
 
   @Option(
       names = "--quick",
-      description = "A fast smoke run: short cells, no warm-up, no prefill. The numbers are not meaningful.")
+      description =
+          "A fast smoke run: short cells, no warm-up, no prefill. The numbers are not meaningful.")
   boolean quick;
 
   @Option(names = "--markdown", description = "Print the tables as Markdown too.")
   boolean markdown;
 
   @Option(
-      names = "--slot-count", paramLabel = "N",
+      names = "--slot-count",
+      paramLabel = "N",
       description = "Slot count of the stores under test (default: the store's default).")
   int slotCount;
 
   @Option(
-      names = "--max-open-slots", paramLabel = "N",
+      names = "--max-open-slots",
+      paramLabel = "N",
       description = "Open-slot limit of the stores under test (default: the store's default).")
   int maxOpenSlots;
 
   @Option(
-      names = "--inline-threshold", paramLabel = "SIZE",
+      names = "--inline-threshold",
+      paramLabel = "SIZE",
       description = "Inline threshold of the stores under test (default: the store's default).")
   String inlineThreshold;
 
   @Option(
-      names = "--chunk-size", paramLabel = "SIZE",
+      names = "--chunk-size",
+      paramLabel = "SIZE",
       description = "Chunk size of the stores under test (default: the store's default).")
   String chunkSize;
 
@@ -123,30 +165,33 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--no-prefill",
       description =
           "Do not write one 1-byte blob into each slot of a store before its cells: the first cells "
-          + "then also measure the one-time creation of slots.")
+              + "then also measure the one-time creation of slots.")
   boolean noPrefill;
 
   @Option(
-      names = "--cluster", paramLabel = "MODE",
+      names = "--cluster",
+      paramLabel = "MODE",
       description =
           "The cluster section: three ClusterNodes in this process on loopback TCP (HMAC), replication factor 3,"
-          + " beside a single node, plus etcd's own compare-and-set rate. auto (default): after the single-node"
-          + " grid when an etcd binary is found, else skipped; on: also without etcd, on the in-memory registry;"
-          + " only: the cluster section alone; off.")
+              + " beside a single node, plus etcd's own compare-and-set rate. auto (default): after the single-node"
+              + " grid when an etcd binary is found, else skipped; on: also without etcd, on the in-memory registry;"
+              + " only: the cluster section alone; off.")
   String cluster;
 
   @Option(
-      names = "--cluster-registry", paramLabel = "KIND",
+      names = "--cluster-registry",
+      paramLabel = "KIND",
       description =
           "Registry of the cluster section: etcd (default: /usr/bin/etcd or etcd on the PATH, started by the"
-          + " bench on free loopback ports in its directory) or memory (InMemoryRegistry).")
+              + " bench on free loopback ports in its directory) or memory (InMemoryRegistry).")
   String clusterRegistry;
 
   @Option(
-      names = "--cluster-slots", paramLabel = "N",
+      names = "--cluster-slots",
+      paramLabel = "N",
       description =
           "Slot count of the cluster section's stores, the three nodes' and the single node's (default 256: with"
-          + " 2048 slots, starting, prefilling and closing three nodes take about a minute more; --quick: 64).")
+              + " 2048 slots, starting, prefilling and closing three nodes take about a minute more; --quick: 64).")
   Integer clusterSlots;
 
   @Override
@@ -178,7 +223,9 @@ public final class BenchCommand implements Callable<Integer> {
       case "on" -> BenchOptions.ClusterMode.ON;
       case "off" -> BenchOptions.ClusterMode.OFF;
       case "only" -> BenchOptions.ClusterMode.ONLY;
-      default -> throw new IllegalArgumentException("--cluster must be auto, on, off or only, was '" + text + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "--cluster must be auto, on, off or only, was '" + text + "'");
     };
   }
 
@@ -192,8 +239,12 @@ public final class BenchCommand implements Callable<Integer> {
       return new BenchOptions(
           dir == null ? Path.of("").toAbsolutePath() : dir.toAbsolutePath(),
           keep,
-          duration != null ? Units.parseDuration(duration) : quick ? Duration.ofMillis(200) : Duration.ofSeconds(3),
-          warmup != null ? Units.parseDuration(warmup) : quick ? Duration.ZERO : Duration.ofSeconds(1),
+          duration != null
+              ? Units.parseDuration(duration)
+              : quick ? Duration.ofMillis(200) : Duration.ofSeconds(3),
+          warmup != null
+              ? Units.parseDuration(warmup)
+              : quick ? Duration.ZERO : Duration.ofSeconds(1),
           rounds != null ? rounds : quick ? 1 : 3,
           ops == null ? 0 : ops,
           maxCellBytes != null ? Units.parseSize(maxCellBytes) : quick ? 256L << 20 : 2L << 30,
@@ -203,7 +254,9 @@ public final class BenchCommand implements Callable<Integer> {
           markdown,
           slotCount,
           maxOpenSlots,
-          inlineThreshold == null ? -1 : inlineThreshold.equals("0") ? 0 : intSize("--inline-threshold", inlineThreshold),
+          inlineThreshold == null
+              ? -1
+              : inlineThreshold.equals("0") ? 0 : intSize("--inline-threshold", inlineThreshold),
           chunkSize == null ? 0 : intSize("--chunk-size", chunkSize),
           !noPrefill && !quick,
           clusterMode(cluster),

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.nio.file.Path;
@@ -26,10 +41,11 @@ import java.util.Objects;
  * @param chunkSize chunk size of the stores under test; 0 for the default
  * @param prefill whether to write one small blob into every slot of a store before its cells
  * @param cluster whether and how the cluster section runs
- * @param clusterRegistry the registry of the cluster section: {@code etcd} (a real etcd started by the bench,
- *     falling back to the in-memory registry when no etcd binary is found) or {@code memory}
- * @param clusterSlots slot count of the cluster section's stores (the three nodes and its single node); 0
- *     for the store's default
+ * @param clusterRegistry the registry of the cluster section: {@code etcd} (a real etcd started by
+ *     the bench, falling back to the in-memory registry when no etcd binary is found) or {@code
+ *     memory}
+ * @param clusterSlots slot count of the cluster section's stores (the three nodes and its single
+ *     node); 0 for the store's default
  */
 record BenchOptions(
     Path parentDir,
@@ -54,7 +70,9 @@ record BenchOptions(
 
   /** Whether the cluster section runs: see {@code --cluster}. */
   enum ClusterMode {
-    /** After the single-node grid, when an etcd binary is found; skipped (and said so) otherwise. */
+    /**
+     * After the single-node grid, when an etcd binary is found; skipped (and said so) otherwise.
+     */
     AUTO,
     /** After the single-node grid; on the in-memory registry when no etcd binary is found. */
     ON,
@@ -65,7 +83,8 @@ record BenchOptions(
   }
 
   /** Every subject, in the order they run. */
-  static final List<String> ALL_SUBJECTS = List.of("fsync-limit", "file-per-blob", "embedded", "http");
+  static final List<String> ALL_SUBJECTS =
+      List.of("fsync-limit", "file-per-blob", "embedded", "http");
 
   BenchOptions {
     Objects.requireNonNull(parentDir, "parentDir");
@@ -93,22 +112,26 @@ record BenchOptions(
       throw new IllegalArgumentException("--sizes needs one or more positive sizes, was " + sizes);
     }
     if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1 || t > 1024)) {
-      throw new IllegalArgumentException("--threads needs one or more counts from 1 to 1024, was " + threads);
+      throw new IllegalArgumentException(
+          "--threads needs one or more counts from 1 to 1024, was " + threads);
     }
     for (String s : subjects) {
       if (!ALL_SUBJECTS.contains(s)) {
-        throw new IllegalArgumentException("unknown subject '" + s + "'; known: " + String.join(", ", ALL_SUBJECTS));
+        throw new IllegalArgumentException(
+            "unknown subject '" + s + "'; known: " + String.join(", ", ALL_SUBJECTS));
       }
     }
     Objects.requireNonNull(cluster, "cluster");
     if (!clusterRegistry.equals("etcd") && !clusterRegistry.equals("memory")) {
-      throw new IllegalArgumentException("--cluster-registry must be etcd or memory, was '" + clusterRegistry + "'");
+      throw new IllegalArgumentException(
+          "--cluster-registry must be etcd or memory, was '" + clusterRegistry + "'");
     }
     if (clusterSlots < 0 || clusterSlots > 65536) {
       throw new IllegalArgumentException("--cluster-slots must be 1 to 65536, was " + clusterSlots);
     }
     if (subjects.isEmpty()) {
-      throw new IllegalArgumentException("--subjects needs at least one of " + String.join(", ", ALL_SUBJECTS));
+      throw new IllegalArgumentException(
+          "--subjects needs at least one of " + String.join(", ", ALL_SUBJECTS));
     }
   }
 }

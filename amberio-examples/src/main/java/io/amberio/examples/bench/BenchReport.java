@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.io.PrintStream;
@@ -6,13 +21,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The result of a run: where and how it ran, one row per cell, the target checks, and the cluster section
- * (null when it did not run). Prints itself as plain text, and as Markdown on request.
+ * The result of a run: where and how it ran, one row per cell, the target checks, and the cluster
+ * section (null when it did not run). Prints itself as plain text, and as Markdown on request.
  */
 record BenchReport(
-    List<String> setup, List<Measurement> rows, List<TargetCheck> checks, List<String> notes, ClusterReport cluster) {
+    List<String> setup,
+    List<Measurement> rows,
+    List<TargetCheck> checks,
+    List<String> notes,
+    ClusterReport cluster) {
 
-  private static final List<String> ORDER = List.of("embedded", "http", "file-per-blob", "fsync-limit");
+  private static final List<String> ORDER =
+      List.of("embedded", "http", "file-per-blob", "fsync-limit");
 
   static final List<String> LEGEND =
       List.of(
@@ -43,7 +63,8 @@ record BenchReport(
   }
 
   boolean anyFailed() {
-    return rows.stream().anyMatch(m -> m.error() != null) || (cluster != null && cluster.anyFailed());
+    return rows.stream().anyMatch(m -> m.error() != null)
+        || (cluster != null && cluster.anyFailed());
   }
 
   /** The table of measurements. */
@@ -58,7 +79,12 @@ record BenchReport(
           t,
           m,
           ratio(m, isStore(m) ? "file-per-blob" : null, m.op()),
-          ratio(m, m.op() == Op.PUT && m.size() == 4 << 10 && !m.subject().equals("fsync-limit") ? "fsync-limit" : null, Op.PUT),
+          ratio(
+              m,
+              m.op() == Op.PUT && m.size() == 4 << 10 && !m.subject().equals("fsync-limit")
+                  ? "fsync-limit"
+                  : null,
+              Op.PUT),
           ratio(m, m.subject().equals("http") ? "embedded" : null, m.op()));
     }
     return t;
@@ -106,7 +132,12 @@ record BenchReport(
       long missed = checks.stream().filter(TargetCheck::missed).count();
       long unmeasured = checks.stream().filter(c -> c.ratio() == null).count();
       out.println(
-          (checks.size() - missed - unmeasured) + " met, " + missed + " missed, " + unmeasured + " not measured.");
+          (checks.size() - missed - unmeasured)
+              + " met, "
+              + missed
+              + " missed, "
+              + unmeasured
+              + " not measured.");
     }
     if (cluster != null) {
       cluster.print(out);

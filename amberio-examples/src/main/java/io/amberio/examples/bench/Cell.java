@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.time.Duration;
@@ -11,15 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs one cell: {@code threads} workers doing one op of one size against one subject, first for a warm-up
- * (not recorded), then for the measured window.
+ * Runs one cell: {@code threads} workers doing one op of one size against one subject, first for a
+ * warm-up (not recorded), then for the measured window.
  *
- * <p>Each worker opens its session (connection, buffers, files) before the clock starts. Both phases start
- * when every worker has reached a barrier. In the measured window a worker starts ops until the duration
- * has passed, the op cap or the byte cap (PUT only) is reached; each worker does at least one op, so all
- * {@code threads} load the subject together. The window ends when the last op ends; ops/s is ops divided
- * by that window. PUT keys are distinct ({@code bench/<subject>/<size>/t<threads>/r<round>/w<worker>/<n>}),
- * so writes spread over the store's slots; GET reads keys drawn at random from those given to it.
+ * <p>Each worker opens its session (connection, buffers, files) before the clock starts. Both
+ * phases start when every worker has reached a barrier. In the measured window a worker starts ops
+ * until the duration has passed, the op cap or the byte cap (PUT only) is reached; each worker does
+ * at least one op, so all {@code threads} load the subject together. The window ends when the last
+ * op ends; ops/s is ops divided by that window. PUT keys are distinct ({@code
+ * bench/<subject>/<size>/t<threads>/r<round>/w<worker>/<n>}), so writes spread over the store's
+ * slots; GET reads keys drawn at random from those given to it.
  */
 final class Cell {
   /** How long a cell may run past its planned time before the bench gives up on it. */
@@ -48,18 +64,26 @@ final class Cell {
    * @param warmup warm-up before the window, not recorded; zero for none
    * @param window the measured window
    * @param opCap at most this many measured ops, all workers together; 0 for no cap
-   * @param byteCap at most this many bytes written in the window (PUT only; a quarter of it in the warm-up)
+   * @param byteCap at most this many bytes written in the window (PUT only; a quarter of it in the
+   *     warm-up)
    */
   record Plan(Duration warmup, Duration window, long opCap, long byteCap) {}
 
   /**
-   * What a cell produced: the row, the sorted latencies of its measured ops, and the keys it wrote (for GET
-   * cells and for reclaiming space).
+   * What a cell produced: the row, the sorted latencies of its measured ops, and the keys it wrote
+   * (for GET cells and for reclaiming space).
    */
   record Outcome(Measurement measurement, long[] latencies, List<String> written) {}
 
   private Cell(
-      Subject subject, Op op, long size, int threads, Plan plan, PatternData data, List<String> readKeys, String keyPrefix) {
+      Subject subject,
+      Op op,
+      long size,
+      int threads,
+      Plan plan,
+      PatternData data,
+      List<String> readKeys,
+      String keyPrefix) {
     this.subject = subject;
     this.op = op;
     this.size = size;
@@ -71,8 +95,17 @@ final class Cell {
   }
 
   /** Runs a PUT cell. */
-  static Outcome put(Subject subject, long size, int threads, int round, Plan plan, PatternData data) {
-    String prefix = "bench/" + subject.name() + "/" + Units.size(size).replace(" ", "") + "/t" + threads + "/r" + round;
+  static Outcome put(
+      Subject subject, long size, int threads, int round, Plan plan, PatternData data) {
+    String prefix =
+        "bench/"
+            + subject.name()
+            + "/"
+            + Units.size(size).replace(" ", "")
+            + "/t"
+            + threads
+            + "/r"
+            + round;
     return new Cell(subject, Op.PUT, size, threads, plan, data, List.of(), prefix).run();
   }
 
@@ -80,13 +113,18 @@ final class Cell {
   static Outcome get(Subject subject, long size, int threads, Plan plan, List<String> keys) {
     if (keys.isEmpty()) {
       return new Outcome(
-          Measurement.failed(subject.name(), Op.GET, size, threads, "no blobs to read (the PUT cell failed)"), new long[0], List.of());
+          Measurement.failed(
+              subject.name(), Op.GET, size, threads, "no blobs to read (the PUT cell failed)"),
+          new long[0],
+          List.of());
     }
     return new Cell(subject, Op.GET, size, threads, plan, null, List.copyOf(keys), null).run();
   }
 
   private Outcome run() {
-    CyclicBarrier warmupStart = new CyclicBarrier(threads, () -> warmupDeadline = System.nanoTime() + plan.warmup().toNanos());
+    CyclicBarrier warmupStart =
+        new CyclicBarrier(
+            threads, () -> warmupDeadline = System.nanoTime() + plan.warmup().toNanos());
     CyclicBarrier windowOpen =
         new CyclicBarrier(
             threads,
@@ -117,7 +155,11 @@ final class Cell {
       }
       if (w.thread.isAlive()) {
         failure.compareAndSet(
-            null, new IllegalStateException("the cell did not finish within " + Units.duration(plan.window()) + " + 5 minutes"));
+            null,
+            new IllegalStateException(
+                "the cell did not finish within "
+                    + Units.duration(plan.window())
+                    + " + 5 minutes"));
         workers.forEach(x -> x.thread.interrupt());
         break;
       }
@@ -137,7 +179,10 @@ final class Cell {
     }
     Throwable error = failure.get();
     if (error != null) {
-      return new Outcome(Measurement.failed(subject.name(), op, size, threads, describe(error)), new long[0], written);
+      return new Outcome(
+          Measurement.failed(subject.name(), op, size, threads, describe(error)),
+          new long[0],
+          written);
     }
     long[] sorted = Latencies.mergeSorted(latencies);
     Measurement m =
@@ -158,10 +203,14 @@ final class Cell {
 
   private static String describe(Throwable t) {
     String message = t.getMessage();
-    return t.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
+    return t.getClass().getSimpleName()
+        + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
   }
 
-  /** One thread of a cell. Its fields are read by the cell after join (and under its lock after a time-out). */
+  /**
+   * One thread of a cell. Its fields are read by the cell after join (and under its lock after a
+   * time-out).
+   */
   private final class Worker implements Runnable {
     private final int id;
     private final CyclicBarrier warmupStart;
@@ -248,7 +297,8 @@ final class Cell {
           String key = readKeys.get(random.nextInt(readKeys.size()));
           long n = session.get(key);
           if (n != size) {
-            throw new IllegalStateException("read " + n + " bytes of " + key + ", expected " + size);
+            throw new IllegalStateException(
+                "read " + n + " bytes of " + key + ", expected " + size);
           }
         }
         long end = System.nanoTime();

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.io.PrintStream;
@@ -7,10 +22,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the cluster section measured: its setup, a row per cell (single node and cluster), the registry's own
- * write rates, notes, and the cluster targets.
+ * What the cluster section measured: its setup, a row per cell (single node and cluster), the
+ * registry's own write rates, notes, and the cluster targets.
  */
-record ClusterReport(List<String> setup, List<Measurement> rows, List<RegistryRate> rates, List<String> notes) {
+record ClusterReport(
+    List<String> setup, List<Measurement> rows, List<RegistryRate> rates, List<String> notes) {
 
   static final List<String> LEGEND =
       List.of(
@@ -20,7 +36,9 @@ record ClusterReport(List<String> setup, List<Measurement> rows, List<RegistryRa
           "         COMMIT, then the decision key is deleted); each GET is served by one in-sync replica (the coordinator's",
           "         own when it serves the slot) after it checked that the path has no undecided prepared write.",
           "CPU ms/op: CPU time of this process (every thread) and of etcd during the cells, per op; CPUs busy: share of",
-          "         all the machine's CPUs (" + Runtime.getRuntime().availableProcessors() + ") busy meanwhile, other processes included.",
+          "         all the machine's CPUs ("
+              + Runtime.getRuntime().availableProcessors()
+              + ") busy meanwhile, other processes included.",
           "cluster/single: ops/s of the cluster row over the single node's row (same op, size, threads, same rounds).",
           "registry: the registry's own write rate through a client of the cluster's kind; CAS = create-if-absent of a fresh",
           "         key (a write's decision), CAS + delete = that and the delete of the key at its revision (both are",
@@ -41,7 +59,8 @@ record ClusterReport(List<String> setup, List<Measurement> rows, List<RegistryRa
   }
 
   boolean anyFailed() {
-    return rows.stream().anyMatch(m -> m.error() != null) || rates.stream().anyMatch(r -> r.error() != null);
+    return rows.stream().anyMatch(m -> m.error() != null)
+        || rates.stream().anyMatch(r -> r.error() != null);
   }
 
   private Optional<Measurement> find(String subject, Op op, long size, int threads) {
@@ -62,7 +81,8 @@ record ClusterReport(List<String> setup, List<Measurement> rows, List<RegistryRa
         ReportTables.addFailed(t, m);
         continue;
       }
-      Double r = m.subject().equals(ClusterSection.CLUSTER) ? ratio(m.op(), m.size(), m.threads()) : null;
+      Double r =
+          m.subject().equals(ClusterSection.CLUSTER) ? ratio(m.op(), m.size(), m.threads()) : null;
       ReportTables.add(
           t,
           m,
@@ -74,8 +94,18 @@ record ClusterReport(List<String> setup, List<Measurement> rows, List<RegistryRa
   }
 
   Table registryTable() {
-    Table t = new Table(1, "registry", "threads", "ops", "ops/s", "writes/s", "p50 ms", "p99 ms", "CPU ms/op",
-        "cluster PUT 4 KiB x8 / this");
+    Table t =
+        new Table(
+            1,
+            "registry",
+            "threads",
+            "ops",
+            "ops/s",
+            "writes/s",
+            "p50 ms",
+            "p99 ms",
+            "CPU ms/op",
+            "cluster PUT 4 KiB x8 / this");
     Optional<Measurement> put = find(ClusterSection.CLUSTER, Op.PUT, 4 << 10, 8);
     for (RegistryRate r : rates) {
       if (!r.ok()) {
@@ -96,12 +126,21 @@ record ClusterReport(List<String> setup, List<Measurement> rows, List<RegistryRa
     return t;
   }
 
-  /** The cluster target: a 1 MiB PUT through the cluster at half the single node's rate or better. */
+  /**
+   * The cluster target: a 1 MiB PUT through the cluster at half the single node's rate or better.
+   */
   List<TargetCheck> checks() {
     List<TargetCheck> checks = new ArrayList<>();
     for (int threads : List.of(8, 1)) {
-      checks.add(new TargetCheck("cluster PUT 1 MiB, " + threads + " thread" + (threads == 1 ? "" : "s") + " vs single node",
-          0.5, ratio(Op.PUT, 1 << 20, threads)));
+      checks.add(
+          new TargetCheck(
+              "cluster PUT 1 MiB, "
+                  + threads
+                  + " thread"
+                  + (threads == 1 ? "" : "s")
+                  + " vs single node",
+              0.5,
+              ratio(Op.PUT, 1 << 20, threads)));
     }
     return checks;
   }

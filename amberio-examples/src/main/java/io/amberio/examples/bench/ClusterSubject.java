@@ -1,15 +1,29 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import io.amberio.cluster.ClusterMember;
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.registry.etcd.EtcdRegistry;
-import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.cluster.transport.tcp.NetworkTransport;
 import io.amberio.core.BlobStore;
+import io.amberio.core.Scheduler;
 import io.amberio.core.replica.ReplicaStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,19 +43,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Three {@link ClusterNode}s in this process, assembled as {@link ClusterMember} assembles one: per node a
- * {@link ReplicaStore} in its own directory, {@link Scheduler#system} over {@value #SCHEDULER_THREADS} threads,
- * a disk pool of {@value #DISK_THREADS} threads, an io pool that reads PUT bodies, a registry client, and a
- * {@link NetworkTransport} on a free loopback port (real sockets, every frame HMACed with one random
- * secret). Replication factor 3: every node holds a replica of every slot. Workers call the nodes' blocking
- * {@link ClusterNode#asBlobStore} views with the same session code as the single node, each op through the
- * next node in turn (round-robin coordinator).
+ * Three {@link ClusterNode}s in this process, assembled as {@link ClusterMember} assembles one: per
+ * node a {@link ReplicaStore} in its own directory, {@link Scheduler#system} over {@value
+ * #SCHEDULER_THREADS} threads, a disk pool of {@value #DISK_THREADS} threads, an io pool that reads
+ * PUT bodies, a registry client, and a {@link NetworkTransport} on a free loopback port (real
+ * sockets, every frame HMACed with one random secret). Replication factor 3: every node holds a
+ * replica of every slot. Workers call the nodes' blocking {@link ClusterNode#asBlobStore} views
+ * with the same session code as the single node, each op through the next node in turn (round-robin
+ * coordinator).
  */
 final class ClusterSubject implements Subject {
   static final List<String> NODE_IDS = List.of("a", "b", "c");
   static final int SCHEDULER_THREADS = ClusterMember.DEFAULT_SCHEDULER_THREADS;
   static final int DISK_THREADS = ClusterMember.DEFAULT_DISK_THREADS;
   static final int IO_THREADS = 16;
+
   /** How long the three nodes may take to start and agree on every slot. */
   static final long START_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(2);
 
@@ -60,13 +76,17 @@ final class ClusterSubject implements Subject {
   }
 
   /**
-   * Starts the three nodes and waits until every node serves every slot and all agree on every slot's epoch.
+   * Starts the three nodes and waits until every node serves every slot and all agree on every
+   * slot's epoch.
    *
-   * @param etcd the etcd client URL (one {@code EtcdRegistry} client per node), or null to use {@code shared}
-   * @param shared a registry all three nodes use (an {@code InMemoryRegistry}); not closed by this subject
+   * @param etcd the etcd client URL (one {@code EtcdRegistry} client per node), or null to use
+   *     {@code shared}
+   * @param shared a registry all three nodes use (an {@code InMemoryRegistry}); not closed by this
+   *     subject
    * @param slotCount slots of the stores and the topology; 0 for the store's default
    */
-  static ClusterSubject start(String name, Path dir, BenchOptions options, int slotCount, URI etcd, Registry shared)
+  static ClusterSubject start(
+      String name, Path dir, BenchOptions options, int slotCount, URI etcd, Registry shared)
       throws IOException {
     ClusterSubject c = new ClusterSubject(name);
     try {
@@ -78,7 +98,8 @@ final class ClusterSubject implements Subject {
     }
   }
 
-  private void startNodes(Path dir, BenchOptions options, int slotCount, URI etcd, Registry shared) throws IOException {
+  private void startNodes(Path dir, BenchOptions options, int slotCount, URI etcd, Registry shared)
+      throws IOException {
     long begin = System.nanoTime();
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
@@ -106,30 +127,34 @@ final class ClusterSubject implements Subject {
         ownRegistries.add(registry);
       }
       registries.add(registry);
-      NetworkTransport transport = NetworkTransport.builder(NodeId.of(id), secret, scheduler)
-          .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-          .resolver(addresses::get)
-          .build();
+      NetworkTransport transport =
+          NetworkTransport.builder(NodeId.of(id), secret, scheduler)
+              .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+              .resolver(addresses::get)
+              .build();
       transports.add(transport);
       addresses.put(NodeId.of(id), transport.localAddress());
     }
     List<Topology.Node> members = new ArrayList<>();
     for (int i = 0; i < NODE_IDS.size(); i++) {
-      members.add(Topology.Node.of(NODE_IDS.get(i), "127.0.0.1:" + transports.get(i).localAddress().getPort()));
+      members.add(
+          Topology.Node.of(
+              NODE_IDS.get(i), "127.0.0.1:" + transports.get(i).localAddress().getPort()));
     }
     Topology topology = Topology.of(stores.get(0).slotCount(), NODE_IDS.size(), members);
     for (int i = 0; i < NODE_IDS.size(); i++) {
       String id = NODE_IDS.get(i);
-      ClusterNode node = ClusterNode.builder()
-          .id(NodeId.of(id))
-          .topology(topology)
-          .store(stores.get(i))
-          .transport(transports.get(i))
-          .registry(registries.get(i))
-          .scheduler(schedulers.get(i))
-          .diskExecutor(disks.get(i))
-          .tempDir(dir.resolve(id).resolve("cluster-staging"))
-          .build();
+      ClusterNode node =
+          ClusterNode.builder()
+              .id(NodeId.of(id))
+              .topology(topology)
+              .store(stores.get(i))
+              .transport(transports.get(i))
+              .registry(registries.get(i))
+              .scheduler(schedulers.get(i))
+              .diskExecutor(disks.get(i))
+              .tempDir(dir.resolve(id).resolve("cluster-staging"))
+              .build();
       nodes.add(node);
     }
     List<CompletableFuture<Void>> started = new ArrayList<>();
@@ -141,26 +166,36 @@ final class ClusterSubject implements Subject {
       CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
           .get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("the three nodes did not start within " + START_TIMEOUT_MS / 1000 + " s: " + e, e);
+      throw new IllegalStateException(
+          "the three nodes did not start within " + START_TIMEOUT_MS / 1000 + " s: " + e, e);
     }
     double joined = (System.nanoTime() - begin) / 1e9;
     String steady = awaitSteady(topology, deadline);
     if (steady != null) {
-      throw new IllegalStateException("the three nodes did not agree on every slot within " + START_TIMEOUT_MS / 1000
-          + " s: " + steady);
+      throw new IllegalStateException(
+          "the three nodes did not agree on every slot within "
+              + START_TIMEOUT_MS / 1000
+              + " s: "
+              + steady);
     }
     for (int i = 0; i < nodes.size(); i++) {
       views.add(nodes.get(i).asBlobStore(ios.get(i)));
     }
-    startNote = String.format(Locale.ROOT,
-        "%s: 3 nodes, %d slots, replication factor 3; started in %.1fs, every node serving every slot %.1fs after the start",
-        name, topology.slotCount(), joined, (System.nanoTime() - begin) / 1e9);
+    startNote =
+        String.format(
+            Locale.ROOT,
+            "%s: 3 nodes, %d slots, replication factor 3; started in %.1fs, every node serving every slot %.1fs after the start",
+            name,
+            topology.slotCount(),
+            joined,
+            (System.nanoTime() - begin) / 1e9);
   }
 
   /**
-   * Waits until every node is up for every other, serves every slot (in sync under its own lease) with all
-   * three replicas in sync, and all nodes have cached the same epoch of every slot: then no write of a cell
-   * meets a slot that is still being claimed. Returns null when so, else what was still missing.
+   * Waits until every node is up for every other, serves every slot (in sync under its own lease)
+   * with all three replicas in sync, and all nodes have cached the same epoch of every slot: then
+   * no write of a cell meets a slot that is still being claimed. Returns null when so, else what
+   * was still missing.
    */
   private String awaitSteady(Topology topology, long deadline) {
     String missing = "not checked";
@@ -192,7 +227,14 @@ final class ClusterSubject implements Subject {
       for (ClusterNode n : nodes) {
         ClusterNode.SlotView v = n.slot(slot);
         if (!n.serving(slot) || v.inSync().size() != nodes.size() || !v.learners().isEmpty()) {
-          return n.id() + " does not serve slot " + slot + " yet (in sync " + v.inSync() + ", learners " + v.learners() + ")";
+          return n.id()
+              + " does not serve slot "
+              + slot
+              + " yet (in sync "
+              + v.inSync()
+              + ", learners "
+              + v.learners()
+              + ")";
         }
         if (epoch >= 0 && v.epoch() != epoch) {
           return "the nodes see slot " + slot + " at different epochs";
@@ -228,19 +270,24 @@ final class ClusterSubject implements Subject {
     return Stores.prefill(name, views.get(0)) + " (through node a; every slot of every node)";
   }
 
-  /** Deletes through the cluster (each key through one node in turn), then collects garbage on every node. */
+  /**
+   * Deletes through the cluster (each key through one node in turn), then collects garbage on every
+   * node.
+   */
   @Override
   public void reclaim(List<String> keys) {
     AtomicInteger next = new AtomicInteger();
-    Stores.parallel(keys, k -> views.get(Math.floorMod(next.getAndIncrement(), views.size())).delete(k));
+    Stores.parallel(
+        keys, k -> views.get(Math.floorMod(next.getAndIncrement(), views.size())).delete(k));
     for (ReplicaStore s : stores) {
       s.collectGarbage();
     }
   }
 
   /**
-   * Leaves the cluster (each node revokes its lease), then closes the transports, the registry clients,
-   * the threads, and the stores, in that order. Never throws; the first failure is rethrown as IOException.
+   * Leaves the cluster (each node revokes its lease), then closes the transports, the registry
+   * clients, the threads, and the stores, in that order. Never throws; the first failure is
+   * rethrown as IOException.
    */
   @Override
   public void close() throws IOException {

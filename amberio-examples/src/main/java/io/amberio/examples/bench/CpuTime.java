@@ -1,14 +1,30 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import com.sun.management.OperatingSystemMXBean;
 
 /**
- * CPU time, for the CPU each op costs: of this process (every thread: workers, the stores' and the nodes'
- * threads, JIT, GC) and of its live child processes (the etcd of the cluster section), and how busy the
- * machine's CPUs were (from {@code /proc/stat}, all processes). Best effort: -1 where it cannot be read.
+ * CPU time, for the CPU each op costs: of this process (every thread: workers, the stores' and the
+ * nodes' threads, JIT, GC) and of its live child processes (the etcd of the cluster section), and
+ * how busy the machine's CPUs were (from {@code /proc/stat}, all processes). Best effort: -1 where
+ * it cannot be read.
  *
  * @param processNanos CPU time of this process and its children
  * @param machineBusy jiffies all CPUs spent busy (not idle, not waiting for I/O), or -1
@@ -59,9 +75,13 @@ record CpuTime(long processNanos, long machineBusy, long machineTotal) {
     return processNanos < 0 || start.processNanos < 0 ? -1 : processNanos - start.processNanos;
   }
 
-  /** The share (0 to 1) of the machine's CPU time that was busy from {@code start} to this, or -1. */
+  /**
+   * The share (0 to 1) of the machine's CPU time that was busy from {@code start} to this, or -1.
+   */
   double busySince(CpuTime start) {
     long total = machineTotal - start.machineTotal;
-    return machineTotal < 0 || start.machineTotal < 0 || total <= 0 ? -1 : (machineBusy - start.machineBusy) / (double) total;
+    return machineTotal < 0 || start.machineTotal < 0 || total <= 0
+        ? -1
+        : (machineBusy - start.machineBusy) / (double) total;
   }
 }

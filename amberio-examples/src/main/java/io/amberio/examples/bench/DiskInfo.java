@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.io.IOException;
@@ -12,9 +27,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which disk a directory is on, as far as the JVM and Linux tell: the {@link FileStore}, the matching
- * line of {@code /proc/mounts}, {@code df -hT}, and what {@code /sys/class/block} says about the device
- * (rotational, volatile write cache, I/O scheduler, size, model). Each part is best effort.
+ * Which disk a directory is on, as far as the JVM and Linux tell: the {@link FileStore}, the
+ * matching line of {@code /proc/mounts}, {@code df -hT}, and what {@code /sys/class/block} says
+ * about the device (rotational, volatile write cache, I/O scheduler, size, model). Each part is
+ * best effort.
  */
 record DiskInfo(Path dir, String fileStore, String mount, String df, String device) {
 
@@ -31,14 +47,25 @@ record DiskInfo(Path dir, String fileStore, String mount, String df, String devi
       FileStore fs = Files.getFileStore(real);
       storeName = fs.name();
       fileStore =
-          "name=" + fs.name() + " type=" + fs.type() + ", " + Units.bytes(fs.getTotalSpace()) + " total, "
-              + Units.bytes(fs.getUsableSpace()) + " usable";
+          "name="
+              + fs.name()
+              + " type="
+              + fs.type()
+              + ", "
+              + Units.bytes(fs.getTotalSpace())
+              + " total, "
+              + Units.bytes(fs.getUsableSpace())
+              + " usable";
     } catch (IOException e) {
       fileStore = "unknown (" + e.getMessage() + ")";
     }
     String mountLine = mountOf(real);
-    String device = storeName == null ? "unknown" : device(mountLine == null ? storeName : mountLine.split(" ")[0]);
-    return new DiskInfo(real, fileStore, mountLine == null ? "unknown" : mountLine, df(real), device);
+    String device =
+        storeName == null
+            ? "unknown"
+            : device(mountLine == null ? storeName : mountLine.split(" ")[0]);
+    return new DiskInfo(
+        real, fileStore, mountLine == null ? "unknown" : mountLine, df(real), device);
   }
 
   /** The {@code /proc/mounts} line whose mount point is the longest prefix of {@code dir}. */
@@ -83,17 +110,25 @@ record DiskInfo(Path dir, String fileStore, String mount, String df, String devi
   /** What sysfs says about the block device behind {@code source} (e.g. {@code /dev/vda}). */
   private static String device(String source) {
     if (!source.startsWith("/dev/")) {
-      return source + " (not a block device: " + "overlay, tmpfs or similar; the disk below is not visible)";
+      return source
+          + " (not a block device: "
+          + "overlay, tmpfs or similar; the disk below is not visible)";
     }
     try {
       String name = Path.of(source).toRealPath().getFileName().toString();
       Path sys = Path.of("/sys/class/block", name).toRealPath();
       Path disk = Files.exists(sys.resolve("partition")) ? sys.getParent() : sys;
       List<String> facts = new ArrayList<>();
-      facts.add(source + (disk.getFileName().toString().equals(name) ? "" : " on " + disk.getFileName()));
+      facts.add(
+          source + (disk.getFileName().toString().equals(name) ? "" : " on " + disk.getFileName()));
       String rotational = read(disk.resolve("queue/rotational"));
       if (rotational != null) {
-        facts.add("rotational=" + rotational + (rotational.equals("0") ? " (SSD or virtual)" : " (HDD, or a virtual disk that does not say)"));
+        facts.add(
+            "rotational="
+                + rotational
+                + (rotational.equals("0")
+                    ? " (SSD or virtual)"
+                    : " (HDD, or a virtual disk that does not say)"));
       }
       String cache = read(disk.resolve("queue/write_cache"));
       if (cache != null) {

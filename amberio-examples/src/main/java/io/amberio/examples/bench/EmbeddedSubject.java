@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import io.amberio.core.BlobContent;
@@ -8,8 +23,9 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * The store called in-process: {@link BlobStore#put} from a generated stream, {@link BlobStore#get} into a buffer.
- * The same session code drives the cluster ({@link ClusterSubject}), over the blocking views of its nodes.
+ * The store called in-process: {@link BlobStore#put} from a generated stream, {@link BlobStore#get}
+ * into a buffer. The same session code drives the cluster ({@link ClusterSubject}), over the
+ * blocking views of its nodes.
  */
 final class EmbeddedSubject implements Subject {
   private final String name;
@@ -35,8 +51,8 @@ final class EmbeddedSubject implements Subject {
   }
 
   /**
-   * A worker's session over {@code stores}: each op goes to the next store in turn, starting at {@code worker}
-   * (with one store, always that one).
+   * A worker's session over {@code stores}: each op goes to the next store in turn, starting at
+   * {@code worker} (with one store, always that one).
    */
   static Session session(List<BlobStore> stores, int worker) {
     byte[] buffer = new byte[Bench.IO_BUFFER];
@@ -53,7 +69,8 @@ final class EmbeddedSubject implements Subject {
       public void put(String key, InputStream data, long size) {
         long written = next().put(key, data, PutOptions.defaults()).size();
         if (written != size) {
-          throw new IllegalStateException("put of " + key + " stored " + written + " bytes, expected " + size);
+          throw new IllegalStateException(
+              "put of " + key + " stored " + written + " bytes, expected " + size);
         }
       }
 
@@ -66,7 +83,8 @@ final class EmbeddedSubject implements Subject {
             total += n;
           }
           if (total != content.info().size()) {
-            throw new IOException("get of " + key + " returned " + total + " of " + content.info().size() + " bytes");
+            throw new IOException(
+                "get of " + key + " returned " + total + " of " + content.info().size() + " bytes");
           }
           return total;
         }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.io.IOException;
@@ -13,10 +28,11 @@ import java.util.Locale;
 /**
  * Baseline: one file per blob, the least a durable store of files must do.
  *
- * <p>PUT creates a new file ({@code O_CREAT|O_EXCL}) in one of 256 pre-created fan-out directories, writes
- * the bytes through a reusable 1 MiB buffer, calls {@code FileChannel.force(true)} (fsync of the file),
- * closes it, then opens the parent directory and fsyncs it so that the new name is durable too. GET opens
- * the file, reads it to the end into a reusable 1 MiB buffer, and closes it. No checksums, no metadata.
+ * <p>PUT creates a new file ({@code O_CREAT|O_EXCL}) in one of 256 pre-created fan-out directories,
+ * writes the bytes through a reusable 1 MiB buffer, calls {@code FileChannel.force(true)} (fsync of
+ * the file), closes it, then opens the parent directory and fsyncs it so that the new name is
+ * durable too. GET opens the file, reads it to the end into a reusable 1 MiB buffer, and closes it.
+ * No checksums, no metadata.
  */
 final class FilePerBlobSubject implements Subject {
   static final int FAN_OUT = 256;
@@ -41,7 +57,8 @@ final class FilePerBlobSubject implements Subject {
   }
 
   private Path fileOf(String key) {
-    return root.resolve(dirName(Math.floorMod(key.hashCode(), FAN_OUT))).resolve(key.replace('/', '_'));
+    return root.resolve(dirName(Math.floorMod(key.hashCode(), FAN_OUT)))
+        .resolve(key.replace('/', '_'));
   }
 
   @Override
@@ -52,7 +69,8 @@ final class FilePerBlobSubject implements Subject {
       public void put(String key, InputStream data, long size) throws IOException {
         Path file = fileOf(key);
         long total = 0;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           for (int n; (n = data.read(buffer)) >= 0; ) {
             ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
             while (bb.hasRemaining()) {

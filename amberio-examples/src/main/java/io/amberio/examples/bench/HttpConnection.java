@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.io.Closeable;
@@ -11,24 +26,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * A minimal HTTP/1.1 client over one keep-alive socket, for the bench only: it sends a PUT with a known
- * {@code Content-Length} and a body streamed from an {@link InputStream}, or a GET, and reads the response
- * (status line, headers, a {@code Content-Length} or chunked body) into one reusable buffer. It checks
- * the status and the byte count, nothing else. It exists because the JDK's {@code HttpClient} adds its own
- * threads and copies per request, which would be measured as the node's cost.
+ * A minimal HTTP/1.1 client over one keep-alive socket, for the bench only: it sends a PUT with a
+ * known {@code Content-Length} and a body streamed from an {@link InputStream}, or a GET, and reads
+ * the response (status line, headers, a {@code Content-Length} or chunked body) into one reusable
+ * buffer. It checks the status and the byte count, nothing else. It exists because the JDK's {@code
+ * HttpClient} adds its own threads and copies per request, which would be measured as the node's
+ * cost.
  *
- * <p>A response with {@code Connection: close}, or any error, closes the socket; the next request opens a
- * new one. Not thread-safe: one per worker.
+ * <p>A response with {@code Connection: close}, or any error, closes the socket; the next request
+ * opens a new one. Not thread-safe: one per worker.
  */
 final class HttpConnection implements Closeable {
   private static final int HEAD_LIMIT = 64 << 10;
 
   private final InetSocketAddress address;
   private final byte[] hostHeader;
+
   /** The request goes out through it; the response body lands in it. */
   private final byte[] buffer;
+
   /** Read-ahead of the response head: {@code [pos, limit)} are not consumed yet. */
   private final byte[] head = new byte[HEAD_LIMIT];
+
   private Socket socket;
   private InputStream in;
   private OutputStream out;
@@ -37,7 +56,9 @@ final class HttpConnection implements Closeable {
 
   HttpConnection(InetSocketAddress address, int bufferSize) {
     this.address = address;
-    this.hostHeader = ("Host: " + address.getHostString() + ":" + address.getPort() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    this.hostHeader =
+        ("Host: " + address.getHostString() + ":" + address.getPort() + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     this.buffer = new byte[Math.max(bufferSize, HEAD_LIMIT)];
   }
 
@@ -55,13 +76,22 @@ final class HttpConnection implements Closeable {
     }
   }
 
-  /** PUTs {@code length} bytes from {@code body} to {@code target}; returns the status, body discarded. */
+  /**
+   * PUTs {@code length} bytes from {@code body} to {@code target}; returns the status, body
+   * discarded.
+   */
   int put(String target, String contentType, InputStream body, long length) throws IOException {
     boolean ok = false;
     try {
       connect();
       String head =
-          "PUT " + target + " HTTP/1.1\r\nContent-Type: " + contentType + "\r\nContent-Length: " + length + "\r\n";
+          "PUT "
+              + target
+              + " HTTP/1.1\r\nContent-Type: "
+              + contentType
+              + "\r\nContent-Length: "
+              + length
+              + "\r\n";
       int n = copyAscii(head, 0);
       System.arraycopy(hostHeader, 0, buffer, n, hostHeader.length);
       n += hostHeader.length;
@@ -86,8 +116,18 @@ final class HttpConnection implements Closeable {
         }
         out.flush();
       } catch (IOException e) {
-        throw new IOException("sending the body of PUT " + target + " failed after " + sent + " of " + length + " bytes ("
-            + e.getMessage() + "); " + earlyAnswer(), e);
+        throw new IOException(
+            "sending the body of PUT "
+                + target
+                + " failed after "
+                + sent
+                + " of "
+                + length
+                + " bytes ("
+                + e.getMessage()
+                + "); "
+                + earlyAnswer(),
+            e);
       }
       if (sent != length) {
         throw new IOException("the body had " + sent + " bytes, Content-Length said " + length);
@@ -96,7 +136,8 @@ final class HttpConnection implements Closeable {
       long got = readBody(response);
       ok = true;
       if (response.status != 201 && response.status != 200) {
-        throw new IOException("PUT " + target + " answered " + response.status + ": " + snippet(got));
+        throw new IOException(
+            "PUT " + target + " answered " + response.status + ": " + snippet(got));
       }
       if (response.close) {
         close();
@@ -125,7 +166,8 @@ final class HttpConnection implements Closeable {
       long got = readBody(response);
       ok = true;
       if (response.status != 200) {
-        throw new IOException("GET " + target + " answered " + response.status + ": " + snippet(got));
+        throw new IOException(
+            "GET " + target + " answered " + response.status + ": " + snippet(got));
       }
       if (response.close) {
         close();
@@ -138,7 +180,10 @@ final class HttpConnection implements Closeable {
     }
   }
 
-  /** What the server answered before it stopped reading the request, if anything (it may explain why). */
+  /**
+   * What the server answered before it stopped reading the request, if anything (it may explain
+   * why).
+   */
   private String earlyAnswer() {
     try {
       socket.setSoTimeout(2000);
@@ -221,8 +266,8 @@ final class HttpConnection implements Closeable {
   }
 
   /**
-   * Reads {@code length} bytes (to the end of the stream for MAX_VALUE) into the buffer, wrapping around;
-   * a body that fits stays at the start of the buffer, so an error message can be shown.
+   * Reads {@code length} bytes (to the end of the stream for MAX_VALUE) into the buffer, wrapping
+   * around; a body that fits stays at the start of the buffer, so an error message can be shown.
    */
   private long readFixed(long length) throws IOException {
     int ahead = (int) Math.min(limit - pos, length);

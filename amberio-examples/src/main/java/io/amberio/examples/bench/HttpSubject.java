@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import io.amberio.core.BlobStore;
@@ -26,13 +41,16 @@ final class HttpSubject implements Subject {
   }
 
   /**
-   * Opens a store in {@code dir} and starts a node over it with the node's default options, except port 0
-   * (a free port) on 127.0.0.1.
+   * Opens a store in {@code dir} and starts a node over it with the node's default options, except
+   * port 0 (a free port) on 127.0.0.1.
    */
   static HttpSubject start(Path dir, BenchOptions options) throws IOException {
     BlobStore store = Stores.open(dir, options);
     try {
-      return new HttpSubject(store, AmberioServer.start(store, ServerOptions.defaults().withBindAddress("127.0.0.1").withPort(0)));
+      return new HttpSubject(
+          store,
+          AmberioServer.start(
+              store, ServerOptions.defaults().withBindAddress("127.0.0.1").withPort(0)));
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;

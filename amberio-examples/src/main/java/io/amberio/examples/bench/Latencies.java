@@ -1,9 +1,26 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.util.Arrays;
 import java.util.List;
 
-/** The latencies of one worker, in nanoseconds: a growable array, merged and sorted once per cell. */
+/**
+ * The latencies of one worker, in nanoseconds: a growable array, merged and sorted once per cell.
+ */
 final class Latencies {
   private long[] values = new long[1024];
   private int size;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.io.File;
@@ -19,16 +34,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Starts a single-member etcd from the etcd-server binary for {@code amberio bench --cluster}, and for this
- * module's tests of the bench; not a way to run etcd in production.
+ * Starts a single-member etcd from the etcd-server binary for {@code amberio bench --cluster}, and
+ * for this module's tests of the bench; not a way to run etcd in production.
  *
- * <p>The member listens on free loopback ports, keeps its data and log in a directory the caller gives, is
- * checked healthy before {@link #start} returns, and is stopped on {@link #close()} (its directory is left to
- * the caller). The library's own etcd tests use the cluster testkit's {@code EtcdServer} instead, which cannot
- * depend on this module.
+ * <p>The member listens on free loopback ports, keeps its data and log in a directory the caller
+ * gives, is checked healthy before {@link #start} returns, and is stopped on {@link #close()} (its
+ * directory is left to the caller). The library's own etcd tests use the cluster testkit's {@code
+ * EtcdServer} instead, which cannot depend on this module.
  */
 final class LocalEtcd implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(30);
+
   /** How many lines of etcd's log an error carries. */
   private static final int LOG_LINES = 20;
 
@@ -60,9 +76,9 @@ final class LocalEtcd implements AutoCloseable {
   }
 
   /**
-   * Starts etcd with its data and log under {@code dir} and waits until it reports healthy. A port taken
-   * between choosing it and etcd binding it fails the start, so it is retried (three attempts, each in a
-   * fresh subdirectory {@code attempt-N}).
+   * Starts etcd with its data and log under {@code dir} and waits until it reports healthy. A port
+   * taken between choosing it and etcd binding it fails the start, so it is retried (three
+   * attempts, each in a fresh subdirectory {@code attempt-N}).
    *
    * @param name the member name, also the prefix of the cluster token
    * @param extraFlags more command-line flags, e.g. {@code --heartbeat-interval 50}
@@ -91,20 +107,35 @@ final class LocalEtcd implements AutoCloseable {
     Path logFile = dir.resolve("etcd.log");
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new ArrayList<>(List.of(
-        binary.toString(),
-        "--name", name,
-        "--data-dir", dir.resolve("member-data").toString(),
-        "--listen-client-urls", client,
-        "--advertise-client-urls", client,
-        "--listen-peer-urls", peer,
-        "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", name + "=" + peer,
-        "--initial-cluster-state", "new",
-        "--initial-cluster-token", name + "-" + clientPort));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--name",
+                name,
+                "--data-dir",
+                dir.resolve("member-data").toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                name + "=" + peer,
+                "--initial-cluster-state",
+                "new",
+                "--initial-cluster-token",
+                name + "-" + clientPort));
     command.addAll(extraFlags);
     command.addAll(List.of("--logger", "zap", "--log-level", "warn"));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(logFile.toFile())
+            .start();
     LocalEtcd etcd = new LocalEtcd(process, logFile, URI.create(client));
     try {
       etcd.awaitHealthy();
@@ -117,7 +148,8 @@ final class LocalEtcd implements AutoCloseable {
 
   private void awaitHealthy() throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest health = HttpRequest.newBuilder(clientUrl.resolve("/health")).timeout(Duration.ofSeconds(2)).build();
+    HttpRequest health =
+        HttpRequest.newBuilder(clientUrl.resolve("/health")).timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {

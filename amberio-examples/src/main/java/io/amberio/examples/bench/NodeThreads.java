@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import io.amberio.cluster.ClusterMember;
@@ -11,14 +26,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads of the bench's cluster nodes, made as {@link ClusterMember} makes a member's (it cannot use
- * {@code ClusterMember} itself: its nodes listen on free ports first and learn the topology after), so the
- * bench measures the node as {@code amberio node --config} runs it.
+ * The threads of the bench's cluster nodes, made as {@link ClusterMember} makes a member's (it
+ * cannot use {@code ClusterMember} itself: its nodes listen on free ports first and learn the
+ * topology after), so the bench measures the node as {@code amberio node --config} runs it.
  */
 final class NodeThreads {
   private NodeThreads() {}
 
-  /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ...: they never keep the JVM alive. */
+  /**
+   * Daemon threads named {@code prefix-1}, {@code prefix-2}, ...: they never keep the JVM alive.
+   */
   static ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
@@ -29,8 +46,8 @@ final class NodeThreads {
   }
 
   /**
-   * The threads of a node's {@link Scheduler#system}: a cancelled timer leaves the queue at once (nodes
-   * cancel many timeouts), and delayed tasks are dropped at shutdown instead of run.
+   * The threads of a node's {@link Scheduler#system}: a cancelled timer leaves the queue at once
+   * (nodes cancel many timeouts), and delayed tasks are dropped at shutdown instead of run.
    */
   static ScheduledThreadPoolExecutor timers(int threads, String prefix) {
     ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(threads, threads(prefix));
@@ -39,10 +56,13 @@ final class NodeThreads {
     return timers;
   }
 
-  /** A pool of at most {@code threads} threads that end after 30 s idle, with an unbounded queue. */
+  /**
+   * A pool of at most {@code threads} threads that end after 30 s idle, with an unbounded queue.
+   */
   static ExecutorService pool(int threads, String prefix) {
     ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads(prefix));
+        new ThreadPoolExecutor(
+            threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads(prefix));
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.util.ArrayList;
@@ -6,8 +21,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The table parts the single-node report ({@link BenchReport}) and the cluster report ({@link ClusterReport})
- * share, so that their measurement rows, failed cells and targets read alike.
+ * The table parts the single-node report ({@link BenchReport}) and the cluster report ({@link
+ * ClusterReport}) share, so that their measurement rows, failed cells and targets read alike.
  */
 final class ReportTables {
   /** The columns every measurement table starts with. */
@@ -18,20 +33,25 @@ final class ReportTables {
 
   /** A table of measurements: the shared columns, then {@code extraColumns}. */
   static Table measurements(String... extraColumns) {
-    return new Table(1, Stream.concat(MEASUREMENT_COLUMNS.stream(), Arrays.stream(extraColumns)).toArray(String[]::new));
+    return new Table(
+        1,
+        Stream.concat(MEASUREMENT_COLUMNS.stream(), Arrays.stream(extraColumns))
+            .toArray(String[]::new));
   }
 
   /** Adds the row of a measured cell: its shared cells, then {@code extraCells}. */
   static void add(Table t, Measurement m, String... extraCells) {
-    List<String> cells = new ArrayList<>(List.of(
-        m.workload(),
-        Units.size(m.size()),
-        String.valueOf(m.threads()),
-        String.valueOf(m.ops()),
-        Units.rate(m.opsPerSecond()),
-        Units.rate(m.mibPerSecond()),
-        Units.millis(m.p50Nanos()),
-        Units.millis(m.p99Nanos())));
+    List<String> cells =
+        new ArrayList<>(
+            List.of(
+                m.workload(),
+                Units.size(m.size()),
+                String.valueOf(m.threads()),
+                String.valueOf(m.ops()),
+                Units.rate(m.opsPerSecond()),
+                Units.rate(m.mibPerSecond()),
+                Units.millis(m.p50Nanos()),
+                Units.millis(m.p99Nanos())));
     cells.addAll(Arrays.asList(extraCells));
     t.add(cells.toArray(String[]::new));
   }
@@ -39,7 +59,8 @@ final class ReportTables {
   /** Adds the row of a failed cell: which cell, FAILED, and a dash in every other column. */
   static void addFailed(Table t, Measurement m) {
     List<String> cells =
-        new ArrayList<>(List.of(m.workload(), Units.size(m.size()), String.valueOf(m.threads()), "FAILED"));
+        new ArrayList<>(
+            List.of(m.workload(), Units.size(m.size()), String.valueOf(m.threads()), "FAILED"));
     while (cells.size() < t.columns()) {
       cells.add("-");
     }
@@ -51,7 +72,8 @@ final class ReportTables {
     List<String> errors = new ArrayList<>();
     for (Measurement m : rows) {
       if (m.error() != null) {
-        errors.add(m.workload() + " " + Units.size(m.size()) + " x" + m.threads() + ": " + m.error());
+        errors.add(
+            m.workload() + " " + Units.size(m.size()) + " x" + m.threads() + ": " + m.error());
       }
     }
     return errors;
@@ -61,7 +83,11 @@ final class ReportTables {
   static Table targets(List<TargetCheck> checks) {
     Table t = new Table(1, "target", "needs", "measured", "status");
     for (TargetCheck c : checks) {
-      t.add(c.target(), ">= " + Units.ratio(c.threshold()), c.ratio() == null ? "-" : Units.ratio(c.ratio()), c.status());
+      t.add(
+          c.target(),
+          ">= " + Units.ratio(c.threshold()),
+          c.ratio() == null ? "-" : Units.ratio(c.ratio()),
+          c.status());
     }
     return t;
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.io.IOException;
@@ -16,20 +31,50 @@ final class RunSetup {
     Runtime rt = Runtime.getRuntime();
     List<String> lines = new ArrayList<>();
     lines.add(
-        "java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-            + ", max heap " + Units.bytes(rt.maxMemory()) + ", " + rt.availableProcessors() + " CPUs"
+        "java: "
+            + System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.runtime.version")
+            + ", max heap "
+            + Units.bytes(rt.maxMemory())
+            + ", "
+            + rt.availableProcessors()
+            + " CPUs"
             + jvmArguments());
-    lines.add("os: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")
-        + ", memory " + totalMemory());
-    lines.add("load average at start (1, 5, 15 min): " + loadAverage() + " (other processes share the CPUs and the disk)");
+    lines.add(
+        "os: "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch")
+            + ", memory "
+            + totalMemory());
+    lines.add(
+        "load average at start (1, 5, 15 min): "
+            + loadAverage()
+            + " (other processes share the CPUs and the disk)");
     lines.addAll(disk.lines());
     lines.add(
-        "cells: " + Units.duration(options.duration()) + " measured in " + options.rounds() + " round" + (options.rounds() == 1 ? "" : "s")
-            + " after " + Units.duration(options.warmup()) + " warm-up"
+        "cells: "
+            + Units.duration(options.duration())
+            + " measured in "
+            + options.rounds()
+            + " round"
+            + (options.rounds() == 1 ? "" : "s")
+            + " after "
+            + Units.duration(options.warmup())
+            + " warm-up"
             + (options.ops() > 0 ? ", at most " + options.ops() + " ops" : "")
-            + ", PUT cells write at most " + Units.bytes(options.maxCellBytes())
-            + "; sizes " + String.join(", ", options.sizes().stream().map(Units::size).toList())
-            + "; threads " + options.threads().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
+            + ", PUT cells write at most "
+            + Units.bytes(options.maxCellBytes())
+            + "; sizes "
+            + String.join(", ", options.sizes().stream().map(Units::size).toList())
+            + "; threads "
+            + options.threads().stream()
+                .map(String::valueOf)
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("")
             + storeSettings(options)
             + (options.keep() ? "; directory kept" : "; directory deleted afterwards"));
     return lines;
@@ -49,8 +94,10 @@ final class RunSetup {
     if (options.chunkSize() > 0) {
       s.add("chunk size " + Units.bytes(options.chunkSize()));
     }
-    return "; stores: " + (s.isEmpty() ? "default settings" : String.join(", ", s))
-        + ", no background GC" + (options.prefill() ? ", every slot prefilled" : ", not prefilled");
+    return "; stores: "
+        + (s.isEmpty() ? "default settings" : String.join(", ", s))
+        + ", no background GC"
+        + (options.prefill() ? ", every slot prefilled" : ", not prefilled");
   }
 
   /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}. */

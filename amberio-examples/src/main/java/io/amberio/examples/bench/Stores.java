@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import io.amberio.core.BlobStore;
@@ -6,12 +21,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.Locale;
 
 /** Opens the stores under test, prepares them, and gives their space back between cells. */
 final class Stores {
@@ -20,17 +35,20 @@ final class Stores {
   private Stores() {}
 
   /**
-   * A store with the default settings, except: background garbage collection is off (it would run at
-   * random moments inside a measurement) and retention is zero, so {@link #reclaim} frees bytes at once.
-   * Neither setting touches the put or get path.
+   * A store with the default settings, except: background garbage collection is off (it would run
+   * at random moments inside a measurement) and retention is zero, so {@link #reclaim} frees bytes
+   * at once. Neither setting touches the put or get path.
    */
   static BlobStore open(Path dir, BenchOptions options) {
     return builder(dir, options, options.slotCount()).build();
   }
 
-  /** The builder of {@link #open}, with {@code slotCount} (0: the default) instead of the option's. */
+  /**
+   * The builder of {@link #open}, with {@code slotCount} (0: the default) instead of the option's.
+   */
   static BlobStoreBuilder builder(Path dir, BenchOptions options, int slotCount) {
-    BlobStoreBuilder builder = BlobStore.builder().dataDir(dir).gcInterval(Duration.ZERO).retention(Duration.ZERO);
+    BlobStoreBuilder builder =
+        BlobStore.builder().dataDir(dir).gcInterval(Duration.ZERO).retention(Duration.ZERO);
     if (slotCount > 0) {
       builder.slotCount(slotCount);
     }
@@ -47,9 +65,10 @@ final class Stores {
   }
 
   /**
-   * Brings a new store to the state of one that has been in use: writes one 1-byte blob into every slot,
-   * so every slot's database exists. Without it, the first cells would mostly measure slot creation (a new
-   * SQLite database and two directory fsyncs per slot), which a store pays once in its life.
+   * Brings a new store to the state of one that has been in use: writes one 1-byte blob into every
+   * slot, so every slot's database exists. Without it, the first cells would mostly measure slot
+   * creation (a new SQLite database and two directory fsyncs per slot), which a store pays once in
+   * its life.
    *
    * @return a note for the report
    */
@@ -72,10 +91,17 @@ final class Stores {
         Locale.ROOT,
         "%s: before its cells, one 1-byte blob was written into each of the store's %d slots (%d threads, %.1fs, %.1f ms"
             + " per slot and thread): the cells measure a store whose slots exist, not their creation.",
-        name, slots, HELPERS, seconds, seconds * 1000 * HELPERS / slots);
+        name,
+        slots,
+        HELPERS,
+        seconds,
+        seconds * 1000 * HELPERS / slots);
   }
 
-  /** Writes a delete marker on every key, then collects garbage, which removes the versions and their bytes. */
+  /**
+   * Writes a delete marker on every key, then collects garbage, which removes the versions and
+   * their bytes.
+   */
   static void reclaim(BlobStore store, List<String> keys) {
     parallel(keys, store::delete);
     store.collectGarbage();

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.io.IOException;
@@ -5,12 +20,16 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * One thing the bench measures: the embedded store, the node over HTTP, or a baseline. Each worker thread
- * of a cell opens its own {@link Session} (a connection, buffers, a file), so a session needs no locking.
+ * One thing the bench measures: the embedded store, the node over HTTP, or a baseline. Each worker
+ * thread of a cell opens its own {@link Session} (a connection, buffers, a file), so a session
+ * needs no locking.
  */
 interface Subject extends AutoCloseable {
 
-  /** The name in the table: {@code embedded}, {@code http}, {@code file-per-blob}, {@code fsync-limit}. */
+  /**
+   * The name in the table: {@code embedded}, {@code http}, {@code file-per-blob}, {@code
+   * fsync-limit}.
+   */
   String name();
 
   /** Whether this subject reads blobs back (the fsync limit only writes). */
@@ -19,8 +38,8 @@ interface Subject extends AutoCloseable {
   }
 
   /**
-   * Brings the subject to a steady state before its cells (not timed); returns a note for the report, or
-   * null when there is nothing to prepare.
+   * Brings the subject to a steady state before its cells (not timed); returns a note for the
+   * report, or null when there is nothing to prepare.
    */
   default String prepare() {
     return null;
@@ -38,7 +57,9 @@ interface Subject extends AutoCloseable {
   /** One worker's handle: not thread-safe, used by one thread at a time. */
   interface Session extends AutoCloseable {
 
-    /** Writes {@code size} bytes read from {@code data} under {@code key}, durably, then returns. */
+    /**
+     * Writes {@code size} bytes read from {@code data} under {@code key}, durably, then returns.
+     */
     void put(String key, InputStream data, long size) throws IOException;
 
     /** Reads all bytes of {@code key} into a reusable buffer and returns how many there were. */

@@ -1,9 +1,27 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** A table printed as aligned plain text or as Markdown; the first {@code leftColumns} are left-aligned. */
+/**
+ * A table printed as aligned plain text or as Markdown; the first {@code leftColumns} are
+ * left-aligned.
+ */
 final class Table {
   private final List<String> header;
   private final int leftColumns;
@@ -20,7 +38,8 @@ final class Table {
 
   void add(String... cells) {
     if (cells.length != header.size()) {
-      throw new IllegalArgumentException("expected " + header.size() + " cells, got " + cells.length);
+      throw new IllegalArgumentException(
+          "expected " + header.size() + " cells, got " + cells.length);
     }
     rows.add(List.of(cells));
   }
@@ -46,7 +65,9 @@ final class Table {
     }
     sb.append('\n');
     for (List<String> r : rows) {
-      sb.append("| ").append(String.join(" | ", r.stream().map(c -> c.replace("|", "\\|")).toList())).append(" |\n");
+      sb.append("| ")
+          .append(String.join(" | ", r.stream().map(c -> c.replace("|", "\\|")).toList()))
+          .append(" |\n");
     }
     return sb.toString();
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.util.ArrayList;
@@ -13,7 +28,10 @@ import java.util.Optional;
  */
 record TargetCheck(String target, double threshold, Double ratio) {
 
-  /** met, MISSED or not measured; "(borderline)" when within 5% of the threshold, where noise can flip it. */
+  /**
+   * met, MISSED or not measured; "(borderline)" when within 5% of the threshold, where noise can
+   * flip it.
+   */
   String status() {
     if (ratio == null) {
       return "not measured";
@@ -42,7 +60,13 @@ record TargetCheck(String target, double threshold, Double ratio) {
       for (int t : threads) {
         checks.add(
             check(
-                "embedded PUT " + Units.size(size) + ", " + t + " thread" + (t == 1 ? "" : "s") + " vs file-per-blob",
+                "embedded PUT "
+                    + Units.size(size)
+                    + ", "
+                    + t
+                    + " thread"
+                    + (t == 1 ? "" : "s")
+                    + " vs file-per-blob",
                 0.8,
                 find(rows, "embedded", Op.PUT, size, t),
                 find(rows, "file-per-blob", Op.PUT, size, t)));
@@ -52,7 +76,13 @@ record TargetCheck(String target, double threshold, Double ratio) {
       for (int t : threads) {
         checks.add(
             check(
-                "embedded GET " + Units.size(size) + ", " + t + " thread" + (t == 1 ? "" : "s") + " vs file-per-blob",
+                "embedded GET "
+                    + Units.size(size)
+                    + ", "
+                    + t
+                    + " thread"
+                    + (t == 1 ? "" : "s")
+                    + " vs file-per-blob",
                 size == k4 ? 1.0 : 0.7,
                 find(rows, "embedded", Op.GET, size, t),
                 find(rows, "file-per-blob", Op.GET, size, t)));
@@ -69,15 +99,24 @@ record TargetCheck(String target, double threshold, Double ratio) {
     return checks;
   }
 
-  private static TargetCheck check(String target, double threshold, Optional<Measurement> a, Optional<Measurement> b) {
-    Double ratio = a.isPresent() && b.isPresent() ? a.get().opsPerSecond() / b.get().opsPerSecond() : null;
+  private static TargetCheck check(
+      String target, double threshold, Optional<Measurement> a, Optional<Measurement> b) {
+    Double ratio =
+        a.isPresent() && b.isPresent() ? a.get().opsPerSecond() / b.get().opsPerSecond() : null;
     return new TargetCheck(target, threshold, ratio);
   }
 
   /** The successful row of that subject, op, size and thread count. */
-  static Optional<Measurement> find(List<Measurement> rows, String subject, Op op, long size, int threads) {
+  static Optional<Measurement> find(
+      List<Measurement> rows, String subject, Op op, long size, int threads) {
     return rows.stream()
-        .filter(m -> m.ok() && m.subject().equals(subject) && m.op() == op && m.size() == size && m.threads() == threads)
+        .filter(
+            m ->
+                m.ok()
+                    && m.subject().equals(subject)
+                    && m.op() == op
+                    && m.size() == size
+                    && m.threads() == threads)
         .findFirst();
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import java.time.Duration;
@@ -5,19 +20,27 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints the byte sizes, durations and rates of the bench, in binary units (KiB, MiB). */
+/**
+ * Parses and prints the byte sizes, durations and rates of the bench, in binary units (KiB, MiB).
+ */
 final class Units {
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]?)(i?b?)", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*([kmg]?)(i?b?)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?", Pattern.CASE_INSENSITIVE);
   static final double MIB = 1 << 20;
 
   private Units() {}
 
-  /** Parses {@code 4096}, {@code 4k}, {@code 4KiB}, {@code 1m}, {@code 64MiB}, {@code 1g}: binary multiples. */
+  /**
+   * Parses {@code 4096}, {@code 4k}, {@code 4KiB}, {@code 1m}, {@code 64MiB}, {@code 1g}: binary
+   * multiples.
+   */
   static long parseSize(String text) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a size: '" + text + "' (examples: 4096, 4KiB, 1MiB, 64m)");
+      throw new IllegalArgumentException(
+          "not a size: '" + text + "' (examples: 4096, 4KiB, 1MiB, 64m)");
     }
     long value = Long.parseLong(m.group(1));
     int shift =
@@ -37,7 +60,8 @@ final class Units {
   static Duration parseDuration(String text) {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a duration: '" + text + "' (examples: 3s, 500ms, 1m)");
+      throw new IllegalArgumentException(
+          "not a duration: '" + text + "' (examples: 3s, 500ms, 1m)");
     }
     double value = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
@@ -78,7 +102,10 @@ final class Units {
     return bytes + " B";
   }
 
-  /** A latency in milliseconds with three significant digits: {@code 0.214}, {@code 3.52}, {@code 187}. */
+  /**
+   * A latency in milliseconds with three significant digits: {@code 0.214}, {@code 3.52}, {@code
+   * 187}.
+   */
   static String millis(long nanos) {
     double ms = nanos / 1e6;
     if (ms >= 100) {
@@ -93,7 +120,9 @@ final class Units {
     return String.format(Locale.ROOT, "%.3f", ms);
   }
 
-  /** A rate with three significant digits, no exponent: {@code 0.52}, {@code 41.7}, {@code 12345}. */
+  /**
+   * A rate with three significant digits, no exponent: {@code 0.52}, {@code 41.7}, {@code 12345}.
+   */
   static String rate(double value) {
     if (value >= 100) {
       return String.format(Locale.ROOT, "%.0f", value);

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import io.amberio.core.BlobStore;
@@ -19,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running single-node HTTP server for one {@link BlobStore}: the whole HTTP API of the contract (objects,
- * listing, {@code /health}, {@code /nodes}, {@code /slots/{id}}, {@code /metrics}) with this node holding
- * every slot.
+ * A running single-node HTTP server for one {@link BlobStore}: the whole HTTP API of the contract
+ * (objects, listing, {@code /health}, {@code /nodes}, {@code /slots/{id}}, {@code /metrics}) with
+ * this node holding every slot.
  *
  * <pre>{@code
  * try (BlobStore store = BlobStore.builder().dataDir(dir).build();
@@ -30,13 +45,14 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The caller owns the store: {@link #close()} stops serving (letting requests in flight finish, up to
- * {@link ServerOptions#drainTimeout()}) but does not close the store; close it after the server.
+ * <p>The caller owns the store: {@link #close()} stops serving (letting requests in flight finish,
+ * up to {@link ServerOptions#drainTimeout()}) but does not close the store; close it after the
+ * server.
  *
- * <p>Jetty sits in front with its URI checks relaxed ({@link UriCompliance#UNSAFE}) and no handler that
- * normalizes paths, so the node judges every path exactly as the client sent it. Handlers, outermost first:
- * {@link DrainingHandler} (graceful stop), Jetty's minimum data rate check (which also counts bytes for the
- * metrics), then the {@link Router}.
+ * <p>Jetty sits in front with its URI checks relaxed ({@link UriCompliance#UNSAFE}) and no handler
+ * that normalizes paths, so the node judges every path exactly as the client sent it. Handlers,
+ * outermost first: {@link DrainingHandler} (graceful stop), Jetty's minimum data rate check (which
+ * also counts bytes for the metrics), then the {@link Router}.
  */
 public final class AmberioServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(AmberioServer.class);
@@ -47,7 +63,8 @@ public final class AmberioServer implements Closeable {
   private final HttpMetrics metrics;
   private final String host;
 
-  private AmberioServer(Server jetty, ServerConnector connector, NodeStatus node, HttpMetrics metrics, String host) {
+  private AmberioServer(
+      Server jetty, ServerConnector connector, NodeStatus node, HttpMetrics metrics, String host) {
     this.jetty = jetty;
     this.connector = connector;
     this.node = node;
@@ -65,20 +82,24 @@ public final class AmberioServer implements Closeable {
   }
 
   /**
-   * Starts serving {@code store} for a cluster member: the same API, with {@code /health}, {@code /nodes} and
-   * {@code /slots/{id}} showing {@code cluster} (null: a single node, as {@link #start(BlobStore,
-   * ServerOptions)}). {@code store} is usually {@link io.amberio.cluster.ClusterNode#asBlobStore}.
+   * Starts serving {@code store} for a cluster member: the same API, with {@code /health}, {@code
+   * /nodes} and {@code /slots/{id}} showing {@code cluster} (null: a single node, as {@link
+   * #start(BlobStore, ServerOptions)}). {@code store} is usually {@link
+   * io.amberio.cluster.ClusterNode#asBlobStore}.
    *
    * @throws IOException if the address cannot be bound (in use, not local)
    */
-  public static AmberioServer start(BlobStore store, ServerOptions options, ClusterView cluster) throws IOException {
+  public static AmberioServer start(BlobStore store, ServerOptions options, ClusterView cluster)
+      throws IOException {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(options, "options");
 
-    QueuedThreadPool threads = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()));
+    QueuedThreadPool threads =
+        new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()));
     threads.setName("amberio-http");
     Server jetty = new Server(threads);
-    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(httpConfiguration(options)));
+    ServerConnector connector =
+        new ServerConnector(jetty, new HttpConnectionFactory(httpConfiguration(options)));
     connector.setHost(options.bindAddress());
     connector.setPort(options.port());
     connector.setIdleTimeout(options.idleTimeout().toMillis());
@@ -91,11 +112,14 @@ public final class AmberioServer implements Closeable {
     // Bind first: the node id defaults to the address, which needs the actual port.
     connector.open();
     String host = publicHost(options.bindAddress());
-    String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort();
-    NodeStatus node = new NodeStatus(options.nodeId() == null ? address : options.nodeId(), address);
+    String address =
+        (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort();
+    NodeStatus node =
+        new NodeStatus(options.nodeId() == null ? address : options.nodeId(), address);
     HttpMetrics metrics = new HttpMetrics();
     Router router = new Router(store, node, cluster, metrics, options.maxBlobSize());
-    MinimumDataRateHandler rateAndStats = new MinimumDataRateHandler(router, options.minRequestRate(), 0);
+    MinimumDataRateHandler rateAndStats =
+        new MinimumDataRateHandler(router, options.minRequestRate(), 0);
     metrics.bind(rateAndStats);
     jetty.setHandler(new DrainingHandler(rateAndStats));
 
@@ -116,7 +140,8 @@ public final class AmberioServer implements Closeable {
 
   private static HttpConfiguration httpConfiguration(ServerOptions options) {
     HttpConfiguration http = new HttpConfiguration();
-    // The node judges paths itself (PercentDecoder + the store's rules): let every URI through to it.
+    // The node judges paths itself (PercentDecoder + the store's rules): let every URI through to
+    // it.
     http.setUriCompliance(UriCompliance.UNSAFE);
     http.setRequestHeaderSize(options.maxHeaderSize());
     http.setSendServerVersion(false);
@@ -124,7 +149,10 @@ public final class AmberioServer implements Closeable {
     return http;
   }
 
-  /** The host name clients use: the bind address, or this machine's name when bound to every interface. */
+  /**
+   * The host name clients use: the bind address, or this machine's name when bound to every
+   * interface.
+   */
   private static String publicHost(String bindAddress) {
     try {
       InetAddress address = InetAddress.getByName(bindAddress);
@@ -158,9 +186,9 @@ public final class AmberioServer implements Closeable {
   }
 
   /**
-   * Stops serving: stops accepting connections, lets requests in flight finish for up to the drain timeout
-   * (new requests on open connections get 503), then closes every connection. Does not close the store.
-   * Idempotent.
+   * Stops serving: stops accepting connections, lets requests in flight finish for up to the drain
+   * timeout (new requests on open connections get 503), then closes every connection. Does not
+   * close the store. Idempotent.
    */
   @Override
   public void close() {

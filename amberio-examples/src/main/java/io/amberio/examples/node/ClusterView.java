@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import io.amberio.cluster.ClusterNode;
@@ -11,9 +26,10 @@ import java.util.Optional;
 
 /**
  * What the operations endpoints of a cluster member show about its cluster: {@code /health} asks
- * {@link #notReady()}, {@code /nodes} lists {@link #members()}, {@code /slots/{id}} adds {@link #slot(int)}
- * to the local counts. A single node has none ({@link AmberioServer#start(io.amberio.core.BlobStore,
- * ServerOptions)}); a cluster member passes {@link #of(ClusterNode)}.
+ * {@link #notReady()}, {@code /nodes} lists {@link #members()}, {@code /slots/{id}} adds {@link
+ * #slot(int)} to the local counts. A single node has none ({@link
+ * AmberioServer#start(io.amberio.core.BlobStore, ServerOptions)}); a cluster member passes {@link
+ * #of(ClusterNode)}.
  */
 public interface ClusterView {
 
@@ -26,9 +42,7 @@ public interface ClusterView {
   /** Every node of the topology, in id order. */
   List<Member> members();
 
-  /**
-   * What this node knows of {@code slot}, which is in {@code [0, slotCount)}.
-   */
+  /** What this node knows of {@code slot}, which is in {@code [0, slotCount)}. */
   Slot slot(int slot);
 
   /**
@@ -40,7 +54,8 @@ public interface ClusterView {
    * @param state {@code up}, {@code suspect} or {@code down}
    * @param slots the slots it holds a replica of, ascending
    */
-  record Member(String id, String address, Optional<String> zone, String state, List<Integer> slots) {}
+  record Member(
+      String id, String address, Optional<String> zone, String state, List<Integer> slots) {}
 
   /**
    * The registry state of a slot as this node has it cached.
@@ -66,8 +81,11 @@ public interface ClusterView {
       public Optional<String> notReady() {
         return node.ready()
             ? Optional.empty()
-            : Optional.of("node " + node.id() + " holds no valid lease in the cluster registry (starting, stopping, "
-                + "or out of touch with the registry)");
+            : Optional.of(
+                "node "
+                    + node.id()
+                    + " holds no valid lease in the cluster registry (starting, stopping, "
+                    + "or out of touch with the registry)");
       }
 
       @Override
@@ -80,7 +98,8 @@ public interface ClusterView {
         List<Member> out = new ArrayList<>();
         for (int i = 0; i < topology.nodes().size(); i++) {
           Topology.Node n = topology.nodes().get(i);
-          out.add(new Member(n.id().value(), n.address(), n.zone(), node.status(n.id()), held.get(i)));
+          out.add(
+              new Member(n.id().value(), n.address(), n.zone(), node.status(n.id()), held.get(i)));
         }
         return out;
       }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import io.amberio.core.BlobInfo;
@@ -7,13 +22,14 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * The preconditions of a read (RFC 9110, section 13): {@code If-Match}, {@code If-Unmodified-Since},
- * {@code If-None-Match}, {@code If-Modified-Since} and {@code If-Range}, evaluated in the RFC's order
- * against the version being read.
+ * The preconditions of a read (RFC 9110, section 13): {@code If-Match}, {@code
+ * If-Unmodified-Since}, {@code If-None-Match}, {@code If-Modified-Since} and {@code If-Range},
+ * evaluated in the RFC's order against the version being read.
  *
- * <p>Entity tags are compared on their opaque part, the text between the quotes: {@code If-Match} and
- * {@code If-Range} use the strong comparison (a weak {@code W/"..."} tag never matches), {@code If-None-Match}
- * the weak one. {@code *} matches any version. A date that does not parse is ignored, as the RFC says.
+ * <p>Entity tags are compared on their opaque part, the text between the quotes: {@code If-Match}
+ * and {@code If-Range} use the strong comparison (a weak {@code W/"..."} tag never matches), {@code
+ * If-None-Match} the weak one. {@code *} matches any version. A date that does not parse is
+ * ignored, as the RFC says.
  */
 final class ConditionalHeaders {
   /** What the preconditions decide. */
@@ -65,8 +81,8 @@ final class ConditionalHeaders {
   }
 
   /**
-   * Whether a {@code Range} header applies: true without {@code If-Range}, or when {@code If-Range} names this
-   * version by strong entity tag or by its exact {@code Last-Modified} date.
+   * Whether a {@code Range} header applies: true without {@code If-Range}, or when {@code If-Range}
+   * names this version by strong entity tag or by its exact {@code Last-Modified} date.
    */
   static boolean rangeApplies(HttpFields headers, BlobInfo info) {
     String ifRange = headers.get(HttpHeader.IF_RANGE);
@@ -82,8 +98,8 @@ final class ConditionalHeaders {
   }
 
   /**
-   * Whether a list of entity tags ({@code *}, {@code "x"}, {@code W/"x"}, separated by commas) matches
-   * {@code etag}. A tag without quotes is accepted too, as some clients send them.
+   * Whether a list of entity tags ({@code *}, {@code "x"}, {@code W/"x"}, separated by commas)
+   * matches {@code etag}. A tag without quotes is accepted too, as some clients send them.
    */
   static boolean matches(String list, String etag, boolean strong) {
     int i = 0;
@@ -109,7 +125,10 @@ final class ConditionalHeaders {
         i = end + 1;
       } else {
         int end = i;
-        while (end < n && list.charAt(end) != ',' && list.charAt(end) != ' ' && list.charAt(end) != '\t') {
+        while (end < n
+            && list.charAt(end) != ','
+            && list.charAt(end) != ' '
+            && list.charAt(end) != '\t') {
           end++;
         }
         tag = list.substring(i, end);

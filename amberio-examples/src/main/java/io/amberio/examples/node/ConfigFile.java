@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import com.fasterxml.jackson.core.JsonLocation;
@@ -27,15 +42,16 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Locale;
 
 /**
- * Reads the configuration file of a cluster member, strictly: an unknown field, a value of the wrong type, a
- * missing required field or a bad value is a {@link ConfigException} that names the field (as a path such as
- * {@code cluster.nodes[1].address}) and says what is wrong. Nothing is started by reading.
+ * Reads the configuration file of a cluster member, strictly: an unknown field, a value of the
+ * wrong type, a missing required field or a bad value is a {@link ConfigException} that names the
+ * field (as a path such as {@code cluster.nodes[1].address}) and says what is wrong. Nothing is
+ * started by reading.
  *
  * <pre>{@code
  * {
@@ -58,26 +74,33 @@ import java.util.Locale;
  * }</pre>
  *
  * <p>Relative paths ({@code dataDirs}, {@code secretFile}) are taken from the directory of the
- * configuration file, so a file and its neighbours can move together. The secret is the file's bytes with
- * trailing line breaks removed. JSON allows no comments: the ones above are for this page only.
+ * configuration file, so a file and its neighbours can move together. The secret is the file's
+ * bytes with trailing line breaks removed. JSON allows no comments: the ones above are for this
+ * page only.
  */
 public final class ConfigFile {
   /** The most slots a store takes (as {@code --slots}). */
   static final int MAX_SLOTS = 65_536;
+
   /** The shortest secret the transport accepts. */
   static final int MIN_SECRET_BYTES = 16;
+
   /** The longest timing accepted: one day. */
   static final long MAX_TIMING_MS = 86_400_000L;
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .build();
 
   private ConfigFile() {}
 
-  /** A configuration error: the field (a path into the file, or empty for the whole file) and the problem. */
+  /**
+   * A configuration error: the field (a path into the file, or empty for the whole file) and the
+   * problem.
+   */
   public static final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
     private final String field;
@@ -89,7 +112,9 @@ public final class ConfigFile {
       this.problem = problem;
     }
 
-    /** The field at fault, such as {@code cluster.nodes[1].address}; empty when the whole file is. */
+    /**
+     * The field at fault, such as {@code cluster.nodes[1].address}; empty when the whole file is.
+     */
     public String field() {
       return field;
     }
@@ -129,7 +154,8 @@ public final class ConfigFile {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       String what = e.getOriginalMessage().lines().findFirst().orElse("malformed");
       throw new ConfigException("", "not valid JSON" + where + ": " + what);
     } catch (IOException e) {
@@ -150,8 +176,19 @@ public final class ConfigFile {
     }
 
     NodeConfig read(JsonNode rootNode) throws ConfigException {
-      Obj root = new Obj("", rootNode, "nodeId", "httpListen", "clusterListen", "dataDirs", "zone", "cluster",
-          "registry", "secretFile", "timings");
+      Obj root =
+          new Obj(
+              "",
+              rootNode,
+              "nodeId",
+              "httpListen",
+              "clusterListen",
+              "dataDirs",
+              "zone",
+              "cluster",
+              "registry",
+              "secretFile",
+              "timings");
       NodeId nodeId = nodeId("nodeId", root.requiredString("nodeId"));
       HostPort http = hostPort("httpListen", root.requiredString("httpListen"));
       HostPort clusterListen = hostPort("clusterListen", root.requiredString("clusterListen"));
@@ -163,13 +200,16 @@ public final class ConfigFile {
       Topology topology = cluster(root, nodeId, zone);
       int nodeCount = topology.nodes().size();
       if (clusterListen.port() == 0 && nodeCount > 1) {
-        throw new ConfigException("clusterListen", "port 0 (any free port) only works for a one-node cluster: the "
-            + "other nodes must know the port");
+        throw new ConfigException(
+            "clusterListen",
+            "port 0 (any free port) only works for a one-node cluster: the "
+                + "other nodes must know the port");
       }
       RegistrySpec registry = registry(root, nodeCount);
       Optional<Secret> secret = secret(root, nodeCount);
       ClusterConfig timings = timings(root);
-      return new NodeConfig(nodeId, http, clusterListen, dataDirs, zone, topology, registry, secret, timings);
+      return new NodeConfig(
+          nodeId, http, clusterListen, dataDirs, zone, topology, registry, secret, timings);
     }
 
     private List<Path> dataDirs(Obj root) throws ConfigException {
@@ -185,7 +225,8 @@ public final class ConfigFile {
         Path dir = path(field, string(field, items.get(i)));
         Integer before = seen.putIfAbsent(dir, i);
         if (before != null) {
-          throw new ConfigException(field, "names the same directory as dataDirs[" + before + "]: " + dir);
+          throw new ConfigException(
+              field, "names the same directory as dataDirs[" + before + "]: " + dir);
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
           throw new ConfigException(field, dir + " exists and is not a directory");
@@ -196,7 +237,8 @@ public final class ConfigFile {
     }
 
     private Topology cluster(Obj root, NodeId self, Optional<String> zone) throws ConfigException {
-      Obj cluster = new Obj("cluster", root.required("cluster"), "slots", "replicationFactor", "nodes");
+      Obj cluster =
+          new Obj("cluster", root.required("cluster"), "slots", "replicationFactor", "nodes");
       int slots = cluster.optionalInt("slots", 2048);
       if (slots < 1 || slots > MAX_SLOTS) {
         throw new ConfigException("cluster.slots", "must be 1 to " + MAX_SLOTS + ", was " + slots);
@@ -204,10 +246,12 @@ public final class ConfigFile {
       boolean rfGiven = cluster.has("replicationFactor");
       int rf = cluster.optionalInt("replicationFactor", 3);
       if (rf < 1 || rf > Topology.MAX_REPLICATION_FACTOR) {
-        throw new ConfigException("cluster.replicationFactor",
+        throw new ConfigException(
+            "cluster.replicationFactor",
             "must be 1 to " + Topology.MAX_REPLICATION_FACTOR + ", was " + rf);
       }
-      List<JsonNode> items = elements("cluster.nodes", cluster.required("nodes"), "a list of nodes");
+      List<JsonNode> items =
+          elements("cluster.nodes", cluster.required("nodes"), "a list of nodes");
       if (items.isEmpty()) {
         throw new ConfigException("cluster.nodes", "needs at least one node (this one)");
       }
@@ -223,7 +267,8 @@ public final class ConfigFile {
         String address = n.requiredString("address");
         HostPort hp = hostPort(prefix + ".address", address);
         if (hp.port() == 0) {
-          throw new ConfigException(prefix + ".address", "needs a real port, not 0, was '" + address + "'");
+          throw new ConfigException(
+              prefix + ".address", "needs a real port, not 0, was '" + address + "'");
         }
         Optional<String> nodeZone = n.optionalString("zone");
         if (nodeZone.isPresent()) {
@@ -234,39 +279,69 @@ public final class ConfigFile {
         }
         Integer sameId = ids.putIfAbsent(id, i);
         if (sameId != null) {
-          throw new ConfigException(prefix + ".id", "'" + id + "' is also the id of cluster.nodes[" + sameId + "]");
+          throw new ConfigException(
+              prefix + ".id", "'" + id + "' is also the id of cluster.nodes[" + sameId + "]");
         }
         Integer sameAddress = addresses.putIfAbsent(hp.toString(), i);
         if (sameAddress != null) {
-          throw new ConfigException(prefix + ".address",
+          throw new ConfigException(
+              prefix + ".address",
               "'" + address + "' is also the address of cluster.nodes[" + sameAddress + "]");
         }
         nodes.add(new Topology.Node(id, hp.toString(), nodeZone));
       }
       if (withZone != null && withoutZone != null) {
-        throw new ConfigException("cluster.nodes[" + withoutZone + "].zone",
-            "missing: either every node has a zone or none does, and cluster.nodes[" + withZone + "] has one");
+        throw new ConfigException(
+            "cluster.nodes[" + withoutZone + "].zone",
+            "missing: either every node has a zone or none does, and cluster.nodes["
+                + withZone
+                + "] has one");
       }
       Integer mine = ids.get(self);
       if (mine == null) {
-        throw new ConfigException("cluster.nodes", "has no entry for this node '" + self + "' (nodeId); its ids are "
-            + ids.keySet().stream().map(NodeId::value).sorted().toList());
+        throw new ConfigException(
+            "cluster.nodes",
+            "has no entry for this node '"
+                + self
+                + "' (nodeId); its ids are "
+                + ids.keySet().stream().map(NodeId::value).sorted().toList());
       }
       Optional<String> myZone = nodes.get(mine).zone();
       if (zone.isPresent() && !zone.equals(myZone)) {
-        throw new ConfigException("zone", "'" + zone.get() + "' differs from the zone of this node in cluster.nodes["
-            + mine + "]: " + myZone.map(z -> "'" + z + "'").orElse("none"));
+        throw new ConfigException(
+            "zone",
+            "'"
+                + zone.get()
+                + "' differs from the zone of this node in cluster.nodes["
+                + mine
+                + "]: "
+                + myZone.map(z -> "'" + z + "'").orElse("none"));
       }
       if (rf > nodes.size()) {
-        throw new ConfigException("cluster.replicationFactor", rf + (rfGiven ? "" : " (the default)") + " needs at least "
-            + rf + " nodes and cluster.nodes has " + nodes.size() + "; set it to at most " + nodes.size());
+        throw new ConfigException(
+            "cluster.replicationFactor",
+            rf
+                + (rfGiven ? "" : " (the default)")
+                + " needs at least "
+                + rf
+                + " nodes and cluster.nodes has "
+                + nodes.size()
+                + "; set it to at most "
+                + nodes.size());
       }
       Set<String> zones = new HashSet<>();
       nodes.forEach(n -> n.zone().ifPresent(zones::add));
       if (withZone != null && zones.size() < rf) {
-        throw new ConfigException("cluster.replicationFactor", rf + (rfGiven ? "" : " (the default)")
-            + " puts each slot's replicas in " + rf + " distinct zones, but cluster.nodes has only " + zones.size()
-            + " zone" + (zones.size() == 1 ? "" : "s"));
+        throw new ConfigException(
+            "cluster.replicationFactor",
+            rf
+                + (rfGiven ? "" : " (the default)")
+                + " puts each slot's replicas in "
+                + rf
+                + " distinct zones, but cluster.nodes has only "
+                + zones.size()
+                + " zone"
+                + (zones.size() == 1 ? "" : "s"));
       }
       try {
         return Topology.of(slots, rf, nodes);
@@ -283,8 +358,10 @@ public final class ConfigFile {
         throw new ConfigException("registry", "give either etcd or memory, not both");
       }
       if (!etcd && !memory) {
-        throw new ConfigException("registry", "give etcd (a list of endpoints such as [\"http://10.0.0.9:2379\"]) or "
-            + "memory (true, for a one-node cluster)");
+        throw new ConfigException(
+            "registry",
+            "give etcd (a list of endpoints such as [\"http://10.0.0.9:2379\"]) or "
+                + "memory (true, for a one-node cluster)");
       }
       if (memory) {
         JsonNode value = registry.required("memory");
@@ -292,17 +369,24 @@ public final class ConfigFile {
           throw wrongType("registry.memory", "true", value);
         }
         if (!value.booleanValue()) {
-          throw new ConfigException("registry.memory", "must be true when given (or use registry.etcd)");
+          throw new ConfigException(
+              "registry.memory", "must be true when given (or use registry.etcd)");
         }
         if (nodeCount > 1) {
-          throw new ConfigException("registry.memory", "the in-memory registry lives in one process, so it only "
-              + "serves a one-node cluster and cluster.nodes has " + nodeCount + "; use registry.etcd");
+          throw new ConfigException(
+              "registry.memory",
+              "the in-memory registry lives in one process, so it only "
+                  + "serves a one-node cluster and cluster.nodes has "
+                  + nodeCount
+                  + "; use registry.etcd");
         }
         return new RegistrySpec.Memory();
       }
-      List<JsonNode> items = elements("registry.etcd", registry.required("etcd"), "a list of endpoints");
+      List<JsonNode> items =
+          elements("registry.etcd", registry.required("etcd"), "a list of endpoints");
       if (items.isEmpty()) {
-        throw new ConfigException("registry.etcd", "needs at least one endpoint, such as \"http://10.0.0.9:2379\"");
+        throw new ConfigException(
+            "registry.etcd", "needs at least one endpoint, such as \"http://10.0.0.9:2379\"");
       }
       List<URI> endpoints = new ArrayList<>();
       for (int i = 0; i < items.size(); i++) {
@@ -316,8 +400,13 @@ public final class ConfigFile {
         }
         boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
         String rest = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!web || uri.getHost() == null || uri.getPort() < 0 || !(rest.isEmpty() || rest.equals("/"))
-            || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+        if (!web
+            || uri.getHost() == null
+            || uri.getPort() < 0
+            || !(rest.isEmpty() || rest.equals("/"))
+            || uri.getRawQuery() != null
+            || uri.getRawFragment() != null
+            || uri.getRawUserInfo() != null) {
           throw new ConfigException(field, "expected http(s)://host:port, was '" + text + "'");
         }
         if (endpoints.contains(uri)) {
@@ -332,8 +421,14 @@ public final class ConfigFile {
       Optional<String> name = root.optionalString("secretFile");
       if (name.isEmpty()) {
         if (nodeCount > 1) {
-          throw new ConfigException("secretFile", "missing: a cluster of " + nodeCount + " nodes needs a file holding "
-              + "the secret they share (at least " + MIN_SECRET_BYTES + " bytes; e.g. openssl rand -hex 32)");
+          throw new ConfigException(
+              "secretFile",
+              "missing: a cluster of "
+                  + nodeCount
+                  + " nodes needs a file holding "
+                  + "the secret they share (at least "
+                  + MIN_SECRET_BYTES
+                  + " bytes; e.g. openssl rand -hex 32)");
         }
         return Optional.empty();
       }
@@ -351,8 +446,15 @@ public final class ConfigFile {
         end--;
       }
       if (end < MIN_SECRET_BYTES) {
-        throw new ConfigException("secretFile", "the secret in " + file + " is " + end + " bytes; at least "
-            + MIN_SECRET_BYTES + " are needed (32 random bytes advised, e.g. openssl rand -hex 32)");
+        throw new ConfigException(
+            "secretFile",
+            "the secret in "
+                + file
+                + " is "
+                + end
+                + " bytes; at least "
+                + MIN_SECRET_BYTES
+                + " are needed (32 random bytes advised, e.g. openssl rand -hex 32)");
       }
       byte[] secret = Arrays.copyOf(bytes, end);
       Arrays.fill(bytes, (byte) 0);
@@ -363,7 +465,13 @@ public final class ConfigFile {
       if (!root.has("timings")) {
         return ClusterConfig.DEFAULTS;
       }
-      Obj t = new Obj("timings", root.required("timings"), "leaseTtlMs", "rpcTimeoutMs", "requestTimeoutMs");
+      Obj t =
+          new Obj(
+              "timings",
+              root.required("timings"),
+              "leaseTtlMs",
+              "rpcTimeoutMs",
+              "requestTimeoutMs");
       ClusterConfig c = ClusterConfig.DEFAULTS;
       if (t.has("leaseTtlMs")) {
         c = c.withLeaseTtl(Duration.ofMillis(timing(t, "leaseTtlMs", 100)));
@@ -380,7 +488,9 @@ public final class ConfigFile {
     private static long timing(Obj t, String name, long min) throws ConfigException {
       long ms = t.optionalLong(name, 0);
       if (ms < min || ms > MAX_TIMING_MS) {
-        throw new ConfigException("timings." + name, "must be " + min + " to " + MAX_TIMING_MS + " (milliseconds), was " + ms);
+        throw new ConfigException(
+            "timings." + name,
+            "must be " + min + " to " + MAX_TIMING_MS + " (milliseconds), was " + ms);
       }
       return ms;
     }
@@ -404,7 +514,8 @@ public final class ConfigFile {
     try {
       return NodeId.of(text);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(field, "a node id is 1 to 128 of A-Z a-z 0-9 . _ : -, was '" + text + "'");
+      throw new ConfigException(
+          field, "a node id is 1 to 128 of A-Z a-z 0-9 . _ : -, was '" + text + "'");
     }
   }
 
@@ -418,13 +529,19 @@ public final class ConfigFile {
 
   private static void zone(String field, String text) throws ConfigException {
     if (text.isEmpty() || text.length() > 64 || !text.chars().allMatch(ConfigFile::zoneChar)) {
-      throw new ConfigException(field, "a zone is 1 to 64 of A-Z a-z 0-9 . _ : -, was '" + text + "'");
+      throw new ConfigException(
+          field, "a zone is 1 to 64 of A-Z a-z 0-9 . _ : -, was '" + text + "'");
     }
   }
 
   private static boolean zoneChar(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-        || c == ':' || c == '-';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == ':'
+        || c == '-';
   }
 
   private static String string(String field, JsonNode value) throws ConfigException {
@@ -434,7 +551,8 @@ public final class ConfigFile {
     return value.textValue();
   }
 
-  private static List<JsonNode> elements(String field, JsonNode value, String expected) throws ConfigException {
+  private static List<JsonNode> elements(String field, JsonNode value, String expected)
+      throws ConfigException {
     if (!value.isArray()) {
       throw wrongType(field, expected + " ([...])", value);
     }
@@ -478,15 +596,21 @@ public final class ConfigFile {
       this.node = node;
       if (!node.isObject()) {
         throw path.isEmpty()
-            ? new ConfigException("", "expected a JSON object ({...}) at the top, was " + describe(node))
+            ? new ConfigException(
+                "", "expected a JSON object ({...}) at the top, was " + describe(node))
             : wrongType(path, "an object ({...})", node);
       }
       Set<String> known = new LinkedHashSet<>(List.of(allowed));
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String name = it.next();
         if (!known.contains(name)) {
-          throw new ConfigException(field(name), "unknown field (allowed " + (path.isEmpty() ? "at the top" : "here")
-              + ": " + String.join(", ", known) + ")");
+          throw new ConfigException(
+              field(name),
+              "unknown field (allowed "
+                  + (path.isEmpty() ? "at the top" : "here")
+                  + ": "
+                  + String.join(", ", known)
+                  + ")");
         }
       }
     }

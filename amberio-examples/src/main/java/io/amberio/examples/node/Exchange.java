@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import io.amberio.core.BlobStoreException;
@@ -17,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request and its answer: what endpoints read (the raw path parameter, query, headers, body) and how they
- * reply. Endpoints run on a Jetty thread and may block. Each one either completes the exchange (a reply, or
- * {@link #succeed()} after streaming) or throws; {@link #fail(Throwable)} then answers with a JSON error, or
- * aborts the connection when the response is already on its way.
+ * One request and its answer: what endpoints read (the raw path parameter, query, headers, body)
+ * and how they reply. Endpoints run on a Jetty thread and may block. Each one either completes the
+ * exchange (a reply, or {@link #succeed()} after streaming) or throws; {@link #fail(Throwable)}
+ * then answers with a JSON error, or aborts the connection when the response is already on its way.
  */
 final class Exchange {
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
@@ -52,7 +67,10 @@ final class Exchange {
     return request.getHeaders();
   }
 
-  /** The raw (still percent-encoded) part of the path after the endpoint's prefix, e.g. the object path. */
+  /**
+   * The raw (still percent-encoded) part of the path after the endpoint's prefix, e.g. the object
+   * path.
+   */
   String pathParam() {
     return pathParam;
   }
@@ -70,7 +88,8 @@ final class Exchange {
   }
 
   /**
-   * The object path: the path parameter, strictly percent-decoded. The store checks the remaining rules.
+   * The object path: the path parameter, strictly percent-decoded. The store checks the remaining
+   * rules.
    *
    * @throws HttpError 400 {@code invalid_path}
    */
@@ -81,9 +100,7 @@ final class Exchange {
     return PercentDecoder.decode(pathParam, "invalid_path", "path");
   }
 
-  /**
-   * The request body as a stream that fails past {@code limit} bytes; see {@link RequestBody}.
-   */
+  /** The request body as a stream that fails past {@code limit} bytes; see {@link RequestBody}. */
   RequestBody body(long limit) {
     body = new RequestBody(Request.asInputStream(request), limit);
     return body;
@@ -121,21 +138,33 @@ final class Exchange {
   }
 
   /**
-   * Answers {@code failure}: an {@link HttpError} as itself, a store failure by its reason, anything else as a
-   * logged 500 {@code internal_error}. If the response is already committed the connection is aborted, so the
-   * client sees a short body rather than wrong bytes.
+   * Answers {@code failure}: an {@link HttpError} as itself, a store failure by its reason,
+   * anything else as a logged 500 {@code internal_error}. If the response is already committed the
+   * connection is aborted, so the client sees a short body rather than wrong bytes.
    */
   void fail(Throwable failure) {
     HttpError error = toHttpError(failure);
     if (completed.get()) {
-      LOG.debug("{} {} failed after it was answered", request.getMethod(), request.getHttpURI().getPath(), failure);
+      LOG.debug(
+          "{} {} failed after it was answered",
+          request.getMethod(),
+          request.getHttpURI().getPath(),
+          failure);
       return;
     }
     if (response.isCommitted()) {
       if (failure instanceof IOException) {
-        LOG.debug("{} {}: client went away: {}", request.getMethod(), request.getHttpURI().getPath(), failure.toString());
+        LOG.debug(
+            "{} {}: client went away: {}",
+            request.getMethod(),
+            request.getHttpURI().getPath(),
+            failure.toString());
       } else if (error.status() >= 500 && !(failure instanceof BlobStoreException)) {
-        LOG.warn("{} {}: aborted after the response started", request.getMethod(), request.getHttpURI().getPath(), failure);
+        LOG.warn(
+            "{} {}: aborted after the response started",
+            request.getMethod(),
+            request.getHttpURI().getPath(),
+            failure);
       }
       completion().failed(failure);
       return;
@@ -145,7 +174,8 @@ final class Exchange {
       response.getHeaders().put(header.getKey(), header.getValue());
     }
     if (hasUnreadBody()) {
-      // The rest of the body may still be on its way: close rather than let the client reuse a connection
+      // The rest of the body may still be on its way: close rather than let the client reuse a
+      // connection
       // that Jetty may have to drop while skipping it.
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
@@ -174,7 +204,8 @@ final class Exchange {
       return new HttpError(500, "internal_error", "the response could not be written");
     }
     LOG.error("{}: unexpected failure", what, failure);
-    return new HttpError(500, "internal_error", "unexpected server error; the node's log has the details");
+    return new HttpError(
+        500, "internal_error", "unexpected server error; the node's log has the details");
   }
 
   /** The callback, completed at most once whichever path completes it. */

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import java.time.Instant;
@@ -8,10 +23,13 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
-/** HTTP dates (RFC 9110, section 5.6.7): written as IMF-fixdate, read in that form or RFC 1123's. */
+/**
+ * HTTP dates (RFC 9110, section 5.6.7): written as IMF-fixdate, read in that form or RFC 1123's.
+ */
 final class HttpDates {
   private static final DateTimeFormatter IMF_FIXDATE =
-      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
 
   private HttpDates() {}
 
@@ -20,7 +38,10 @@ final class HttpDates {
     return IMF_FIXDATE.format(instant);
   }
 
-  /** Parses an HTTP date, or returns {@code null} if {@code text} is not one (the header is then ignored). */
+  /**
+   * Parses an HTTP date, or returns {@code null} if {@code text} is not one (the header is then
+   * ignored).
+   */
   static Instant parse(String text) {
     try {
       return ZonedDateTime.parse(text.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();

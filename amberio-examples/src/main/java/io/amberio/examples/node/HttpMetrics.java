@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -18,16 +33,19 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 
 /**
- * The node's metrics in a Prometheus registry: JVM and process metrics, one timer per request tagged by
- * method, status and route ({@code amberio_http_requests_seconds}), and the bytes Jetty read and wrote.
+ * The node's metrics in a Prometheus registry: JVM and process metrics, one timer per request
+ * tagged by method, status and route ({@code amberio_http_requests_seconds}), and the bytes Jetty
+ * read and wrote.
  */
 final class HttpMetrics implements AutoCloseable {
   /** The media type of the Prometheus text format, version 0.0.4. */
   static final String MEDIA_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "PUT", "DELETE", "POST", "OPTIONS", "PATCH");
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "PUT", "DELETE", "POST", "OPTIONS", "PATCH");
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
   HttpMetrics() {
@@ -56,8 +74,9 @@ final class HttpMetrics implements AutoCloseable {
   }
 
   /**
-   * Records one finished request; {@code status} is the status code, or {@code aborted} when the exchange
-   * failed after the response started. Unusual methods are tagged {@code OTHER} to bound the tag values.
+   * Records one finished request; {@code status} is the status code, or {@code aborted} when the
+   * exchange failed after the response started. Unusual methods are tagged {@code OTHER} to bound
+   * the tag values.
    */
   void record(String method, String status, String route, long nanos) {
     Timer.builder("amberio.http.requests")

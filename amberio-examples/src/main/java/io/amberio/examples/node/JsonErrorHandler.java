@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import org.eclipse.jetty.http.HttpStatus;
@@ -8,23 +23,26 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Answers the errors Jetty produces itself, before a request reaches the {@link Router}, with the same JSON
- * body as every other error instead of Jetty's HTML page: a request line or URI that cannot be parsed (400;
- * an undecodable URI, such as {@code %00}, a lone {@code %} or {@code ..} above the root, gets
- * {@code invalid_path}), headers too large (431 {@code header_too_large}), a URI too long (414), an unknown
- * HTTP version (505), and so on.
+ * Answers the errors Jetty produces itself, before a request reaches the {@link Router}, with the
+ * same JSON body as every other error instead of Jetty's HTML page: a request line or URI that
+ * cannot be parsed (400; an undecodable URI, such as {@code %00}, a lone {@code %} or {@code ..}
+ * above the root, gets {@code invalid_path}), headers too large (431 {@code header_too_large}), a
+ * URI too long (414), an unknown HTTP version (505), and so on.
  */
 final class JsonErrorHandler implements Request.Handler {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     int status = request.getAttribute(ErrorHandler.ERROR_STATUS) instanceof Integer s ? s : 500;
-    Throwable failure = request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof Throwable t ? t : null;
+    Throwable failure =
+        request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof Throwable t ? t : null;
     String code = code(status, failure);
     String message =
         "invalid_path".equals(code)
             ? "the request URI cannot be decoded: " + rootMessage(failure)
-            : request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String m ? m : HttpStatus.getMessage(status);
+            : request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String m
+                ? m
+                : HttpStatus.getMessage(status);
     Replies.error(request, response, callback, status, code, message);
     return true;
   }
@@ -56,9 +74,9 @@ final class JsonErrorHandler implements Request.Handler {
   }
 
   /**
-   * Whether Jetty rejected the request because its URI would not parse: the failure, or one of its causes,
-   * was thrown by Jetty's URI parser ({@link HttpURI}). Other 400s (a bad {@code Content-Length}, a bad
-   * method) come from elsewhere in the HTTP parser.
+   * Whether Jetty rejected the request because its URI would not parse: the failure, or one of its
+   * causes, was thrown by Jetty's URI parser ({@link HttpURI}). Other 400s (a bad {@code
+   * Content-Length}, a bad method) come from elsewhere in the HTTP parser.
    */
   static boolean isUriFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import io.amberio.cluster.ClusterConfig;
@@ -20,8 +35,8 @@ import java.util.Optional;
  * @param zone this node's zone, if the topology has zones
  * @param topology the cluster: slots, replication factor, every node with its cluster address
  * @param registry where the cluster state lives
- * @param secret the cluster secret (at least 16 bytes); empty for a one-node cluster without a secret
- *     file, which then uses a random one
+ * @param secret the cluster secret (at least 16 bytes); empty for a one-node cluster without a
+ *     secret file, which then uses a random one
  * @param timings lease, RPC and request timeouts
  */
 public record NodeConfig(
@@ -35,7 +50,9 @@ public record NodeConfig(
     Optional<Secret> secret,
     ClusterConfig timings) {
 
-  /** Checks that the parts fit together (the file parser checks much more, with its own messages). */
+  /**
+   * Checks that the parts fit together (the file parser checks much more, with its own messages).
+   */
   public NodeConfig {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(httpListen, "httpListen");
@@ -50,7 +67,8 @@ public record NodeConfig(
       throw new IllegalArgumentException("at least one data directory is needed");
     }
     if (topology.node(nodeId).isEmpty()) {
-      throw new IllegalArgumentException("node '" + nodeId + "' is not in the topology " + topology.nodeIds());
+      throw new IllegalArgumentException(
+          "node '" + nodeId + "' is not in the topology " + topology.nodeIds());
     }
     if (secret.isEmpty() && topology.nodes().size() > 1) {
       throw new IllegalArgumentException("a cluster of more than one node needs a secret");
@@ -66,7 +84,8 @@ public record NodeConfig(
      */
     public Secret(byte[] bytes) {
       if (bytes.length < 16) {
-        throw new IllegalArgumentException("the cluster secret must be at least 16 bytes, was " + bytes.length);
+        throw new IllegalArgumentException(
+            "the cluster secret must be at least 16 bytes, was " + bytes.length);
       }
       this.bytes = bytes.clone();
     }

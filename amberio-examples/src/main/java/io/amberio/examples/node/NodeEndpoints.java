@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import io.amberio.core.BlobStore;
@@ -13,11 +28,11 @@ import java.util.stream.IntStream;
 /**
  * The cluster and operations endpoints: {@code /health}, {@code /nodes} and {@code /slots/{id}}.
  *
- * <p>A single node (no {@link ClusterView}) is the whole topology: it is the only replica of every slot, and
- * every slot's epoch is 1. A cluster member shows its cluster as it sees it: every node of the topology with
- * its state and slots, each slot's epoch, replicas, in-sync replicas and learners; and it is healthy only
- * while it holds its lease. Blob counts and bytes are always those of this node's own store (zero for a
- * slot it holds no replica of).
+ * <p>A single node (no {@link ClusterView}) is the whole topology: it is the only replica of every
+ * slot, and every slot's epoch is 1. A cluster member shows its cluster as it sees it: every node
+ * of the topology with its state and slots, each slot's epoch, replicas, in-sync replicas and
+ * learners; and it is healthy only while it holds its lease. Blob counts and bytes are always those
+ * of this node's own store (zero for a slot it holds no replica of).
  */
 final class NodeEndpoints {
   /** The epoch of every slot of a single node, whose topology never changes. */
@@ -46,7 +61,9 @@ final class NodeEndpoints {
     if (cluster != null) {
       Optional<String> reason = cluster.notReady();
       if (reason.isPresent()) {
-        throw new HttpError(503, "unavailable", reason.get()).with("status", "not_ready").with("node", node.id());
+        throw new HttpError(503, "unavailable", reason.get())
+            .with("status", "not_ready")
+            .with("node", node.id());
       }
     }
     Map<String, Object> reply = new LinkedHashMap<>();
@@ -89,20 +106,24 @@ final class NodeEndpoints {
   }
 
   /**
-   * {@code GET /slots/{id}}: the slot's replicas, epoch, blob count and bytes (and in a cluster its in-sync
-   * replicas and learners, and {@code node}: whose counts these are). An id that is not decimal
-   * digits is a 400 {@code invalid_slot}; a number that is not a slot of this store is a 404
-   * {@code slot_not_found}.
+   * {@code GET /slots/{id}}: the slot's replicas, epoch, blob count and bytes (and in a cluster its
+   * in-sync replicas and learners, and {@code node}: whose counts these are). An id that is not
+   * decimal digits is a 400 {@code invalid_slot}; a number that is not a slot of this store is a
+   * 404 {@code slot_not_found}.
    */
   void slot(Exchange ex) {
     ex.query().allowOnly(Set.of());
     String text = ex.pathParam();
     if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw HttpError.badRequest("invalid_slot", "a slot id is a decimal number, was '" + text + "'");
+      throw HttpError.badRequest(
+          "invalid_slot", "a slot id is a decimal number, was '" + text + "'");
     }
     long slot = QueryParams.parseDecimal(text);
     if (slot < 0 || slot >= store.slotCount()) {
-      throw new HttpError(404, "slot_not_found", "slots are numbered 0 to " + (store.slotCount() - 1) + ", was " + text);
+      throw new HttpError(
+          404,
+          "slot_not_found",
+          "slots are numbered 0 to " + (store.slotCount() - 1) + ", was " + text);
     }
     SlotStats stats = store.slotStats((int) slot);
     Map<String, Object> reply = new LinkedHashMap<>();

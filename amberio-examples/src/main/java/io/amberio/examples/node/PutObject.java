@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import io.amberio.core.BlobInfo;
@@ -12,11 +27,11 @@ import org.eclipse.jetty.http.HttpHeader;
 /**
  * {@code PUT /objects/{path}[?version=N]}: streams the body into the store as a new version.
  *
- * <p>Everything that can be judged before the body is read is judged first (path, version, content type,
- * a {@code Content-Length} over the maximum), so a bad request costs no upload. The body then streams
- * straight into {@link BlobStore#put}, never held in memory. If the client stops sending (gone, idle, too
- * slow) or a chunked body grows past the maximum, the store sees the stream fail, keeps nothing, and the
- * client gets its 4xx.
+ * <p>Everything that can be judged before the body is read is judged first (path, version, content
+ * type, a {@code Content-Length} over the maximum), so a bad request costs no upload. The body then
+ * streams straight into {@link BlobStore#put}, never held in memory. If the client stops sending
+ * (gone, idle, too slow) or a chunked body grows past the maximum, the store sees the stream fail,
+ * keeps nothing, and the client gets its 4xx.
  */
 final class PutObject implements Endpoint {
   private final BlobStore store;
@@ -40,12 +55,16 @@ final class PutObject implements Endpoint {
       try {
         options = options.withContentType(contentType.strip());
       } catch (IllegalArgumentException e) {
-        throw HttpError.badRequest("invalid_content_type", "Content-Type must be 1 to 255 printable ASCII characters");
+        throw HttpError.badRequest(
+            "invalid_content_type", "Content-Type must be 1 to 255 printable ASCII characters");
       }
     }
     long length = ex.request().getLength();
     if (length > maxBlobSize) {
-      throw new HttpError(413, "too_large", "the body of " + length + " bytes is larger than the maximum of " + maxBlobSize)
+      throw new HttpError(
+              413,
+              "too_large",
+              "the body of " + length + " bytes is larger than the maximum of " + maxBlobSize)
           .with("maxSize", maxBlobSize)
           .withHeader("Connection", "close");
     }

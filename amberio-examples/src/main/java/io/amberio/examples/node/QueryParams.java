@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import java.util.ArrayList;
@@ -10,11 +25,12 @@ import java.util.Set;
 /**
  * The query parameters of a request, taken from the raw query string.
  *
- * <p>Names and values are percent-decoded with the same strict rules as paths ({@link PercentDecoder}): a
- * {@code +} stays a {@code +} (keys may contain it; send {@code %20} for a space). Each endpoint names the
- * parameters it takes: an unknown parameter is a 400 {@code invalid_parameter} rather than being ignored, so a
- * typo such as {@code ?verison=3} on a DELETE cannot silently delete the whole path. A parameter given twice
- * is a 400 with that parameter's own error code.
+ * <p>Names and values are percent-decoded with the same strict rules as paths ({@link
+ * PercentDecoder}): a {@code +} stays a {@code +} (keys may contain it; send {@code %20} for a
+ * space). Each endpoint names the parameters it takes: an unknown parameter is a 400 {@code
+ * invalid_parameter} rather than being ignored, so a typo such as {@code ?verison=3} on a DELETE
+ * cannot silently delete the whole path. A parameter given twice is a 400 with that parameter's own
+ * error code.
  */
 final class QueryParams {
   private final Map<String, List<String>> rawValues;
@@ -32,7 +48,9 @@ final class QueryParams {
           continue;
         }
         int eq = pair.indexOf('=');
-        String name = PercentDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), "invalid_parameter", "parameter name");
+        String name =
+            PercentDecoder.decode(
+                eq < 0 ? pair : pair.substring(0, eq), "invalid_parameter", "parameter name");
         String value = eq < 0 ? "" : pair.substring(eq + 1);
         values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
       }
@@ -48,9 +66,11 @@ final class QueryParams {
   QueryParams allowOnly(Set<String> allowed) {
     for (String name : rawValues.keySet()) {
       if (!allowed.contains(name)) {
-        String known = allowed.isEmpty() ? "none" : String.join(", ", allowed.stream().sorted().toList());
+        String known =
+            allowed.isEmpty() ? "none" : String.join(", ", allowed.stream().sorted().toList());
         throw HttpError.badRequest(
-            "invalid_parameter", "unknown query parameter '" + name + "'; this endpoint takes: " + known);
+            "invalid_parameter",
+            "unknown query parameter '" + name + "'; this endpoint takes: " + known);
       }
     }
     return this;
@@ -67,7 +87,8 @@ final class QueryParams {
       return null;
     }
     if (values.size() > 1) {
-      throw HttpError.badRequest(errorCode, "the parameter '" + name + "' is given " + values.size() + " times");
+      throw HttpError.badRequest(
+          errorCode, "the parameter '" + name + "' is given " + values.size() + " times");
     }
     return PercentDecoder.decode(values.get(0), errorCode, "parameter '" + name + "'");
   }
@@ -85,7 +106,8 @@ final class QueryParams {
     long version = parseDecimal(text);
     if (version < 1) {
       throw HttpError.badRequest(
-          "invalid_version", "version must be a positive decimal integer below 2^63, was '" + text + "'");
+          "invalid_version",
+          "version must be a positive decimal integer below 2^63, was '" + text + "'");
     }
     return OptionalLong.of(version);
   }
@@ -102,7 +124,9 @@ final class QueryParams {
     }
     long value = parseDecimal(text);
     if (value < min || value > max) {
-      throw HttpError.badRequest(errorCode, name + " must be an integer from " + min + " to " + max + ", was '" + text + "'");
+      throw HttpError.badRequest(
+          errorCode,
+          name + " must be an integer from " + min + " to " + max + ", was '" + text + "'");
     }
     return (int) value;
   }
@@ -120,7 +144,9 @@ final class QueryParams {
     return switch (text) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw HttpError.badRequest(errorCode, name + " must be true or false, was '" + text + "'");
+      default ->
+          throw HttpError.badRequest(
+              errorCode, name + " must be true or false, was '" + text + "'");
     };
   }
 

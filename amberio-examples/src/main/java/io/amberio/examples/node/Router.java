@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import io.amberio.core.BlobStore;
@@ -12,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes requests by their raw path, exactly as the client sent it ({@link
- * org.eclipse.jetty.http.HttpURI#getPath()}: not decoded, not normalized), so {@code //}, {@code ..},
- * {@code ;} and {@code %2F} reach the object endpoints untouched. Unknown paths get 404
- * {@code unknown_endpoint}; a known path with another method gets 405 {@code method_not_allowed} with
+ * org.eclipse.jetty.http.HttpURI#getPath()}: not decoded, not normalized), so {@code //}, {@code
+ * ..}, {@code ;} and {@code %2F} reach the object endpoints untouched. Unknown paths get 404 {@code
+ * unknown_endpoint}; a known path with another method gets 405 {@code method_not_allowed} with
  * {@code Allow}. Every request is timed into the metrics and logged at DEBUG.
  *
  * <pre>
@@ -37,7 +52,12 @@ final class Router extends Handler.Abstract {
   private final Route slot;
   private final Route metricsRoute;
 
-  Router(BlobStore store, NodeStatus node, ClusterView cluster, HttpMetrics metrics, long maxBlobSize) {
+  Router(
+      BlobStore store,
+      NodeStatus node,
+      ClusterView cluster,
+      HttpMetrics metrics,
+      long maxBlobSize) {
     this.metrics = metrics;
     GetObject get = new GetObject(store);
     ListObjects listObjects = new ListObjects(store);
@@ -45,7 +65,17 @@ final class Router extends Handler.Abstract {
     Endpoint scrape = ex -> ex.send(200, HttpMetrics.MEDIA_TYPE, metrics.scrape());
     this.list = Route.readOnly("list", listObjects);
     this.object =
-        new Route("object", Map.of("GET", get, "HEAD", get, "PUT", new PutObject(store, maxBlobSize), "DELETE", new DeleteObject(store)));
+        new Route(
+            "object",
+            Map.of(
+                "GET",
+                get,
+                "HEAD",
+                get,
+                "PUT",
+                new PutObject(store, maxBlobSize),
+                "DELETE",
+                new DeleteObject(store)));
     this.health = Route.readOnly("health", ops::health);
     this.nodes = Route.readOnly("nodes", ops::nodes);
     this.slot = Route.readOnly("slot", ops::slot);
@@ -58,7 +88,10 @@ final class Router extends Handler.Abstract {
     String path = request.getHttpURI().getPath() == null ? "" : request.getHttpURI().getPath();
     String method = request.getMethod();
     Route route = route(path);
-    String param = route == object ? path.substring(OBJECTS.length() + 1) : route == slot ? path.substring(SLOTS.length()) : "";
+    String param =
+        route == object
+            ? path.substring(OBJECTS.length() + 1)
+            : route == slot ? path.substring(SLOTS.length()) : "";
     String routeName = route == null ? "unknown" : route.name();
     Request.addCompletionListener(
         request,
@@ -78,7 +111,10 @@ final class Router extends Handler.Abstract {
       }
       Endpoint endpoint = route.endpoints().get(method);
       if (endpoint == null) {
-        throw new HttpError(405, "method_not_allowed", method + " is not allowed on " + path + "; use " + route.allow())
+        throw new HttpError(
+                405,
+                "method_not_allowed",
+                method + " is not allowed on " + path + "; use " + route.allow())
             .withHeader("Allow", route.allow());
       }
       endpoint.handle(exchange);

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Runs the whole bench in its quickest mode: every row is there, with numbers; no timing is asserted. */
+/**
+ * Runs the whole bench in its quickest mode: every row is there, with numbers; no timing is
+ * asserted.
+ */
 class BenchCommandTest {
 
   @Test
@@ -28,7 +46,11 @@ class BenchCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     BenchReport report =
-        new Bench(options, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run();
+        new Bench(
+                options,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run();
 
     String log = err.toString(StandardCharsets.UTF_8);
     assertThat(report.anyFailed()).as(log).isFalse();
@@ -48,11 +70,18 @@ class BenchCommandTest {
       expected++;
     }
     assertThat(report.rows()).hasSize(expected);
-    assertThat(report.checks()).hasSize(11).allSatisfy(c -> assertThat(c.ratio()).as(c.target()).isNotNull().isPositive());
+    assertThat(report.checks())
+        .hasSize(11)
+        .allSatisfy(c -> assertThat(c.ratio()).as(c.target()).isNotNull().isPositive());
 
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(printed)
-        .contains("data directory: ", "file store:", "== Targets", "| workload | size | threads |", "| target | needs |")
+        .contains(
+            "data directory: ",
+            "file store:",
+            "== Targets",
+            "| workload | size | threads |",
+            "| target | needs |")
         .contains("embedded PUT 4 KiB, 8 threads vs fsync-limit, 8 threads");
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left).as("the bench deletes its directory").isEmpty();
@@ -63,13 +92,28 @@ class BenchCommandTest {
   void roundsAddUpAndWriteDistinctKeys(@TempDir Path dir) {
     BenchCommand command = new BenchCommand();
     new CommandLine(command)
-        .parseArgs("--quick", "--rounds", "3", "--sizes", "4KiB", "--threads", "2", "--subjects", "file-per-blob,embedded",
-            "--cluster", "off", "--dir", dir.toString());
+        .parseArgs(
+            "--quick",
+            "--rounds",
+            "3",
+            "--sizes",
+            "4KiB",
+            "--threads",
+            "2",
+            "--subjects",
+            "file-per-blob,embedded",
+            "--cluster",
+            "off",
+            "--dir",
+            dir.toString());
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     BenchReport report =
-        new Bench(command.options(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8)).run();
+        new Bench(
+                command.options(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run();
 
     String log = err.toString(StandardCharsets.UTF_8);
     assertThat(report.anyFailed()).as(log).isFalse();
@@ -82,7 +126,8 @@ class BenchCommandTest {
     }
   }
 
-  private static void assertPositive(BenchReport report, String subject, Op op, long size, int threads) {
+  private static void assertPositive(
+      BenchReport report, String subject, Op op, long size, int threads) {
     String row = subject + " " + op + " " + Units.size(size) + " x" + threads;
     assertThat(TargetCheck.find(report.rows(), subject, op, size, threads))
         .as(row)

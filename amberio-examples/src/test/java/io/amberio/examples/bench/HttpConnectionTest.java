@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +30,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The bench's HTTP client against the JDK's server: fixed-length and chunked bodies, errors, keep-alive. */
+/**
+ * The bench's HTTP client against the JDK's server: fixed-length and chunked bodies, errors,
+ * keep-alive.
+ */
 class HttpConnectionTest {
   private HttpServer server;
   private final AtomicLong received = new AtomicLong();
@@ -63,7 +81,9 @@ class HttpConnectionTest {
           ex.close();
         });
     server.start();
-    connection = new HttpConnection(new InetSocketAddress("127.0.0.1", server.getAddress().getPort()), 1 << 16);
+    connection =
+        new HttpConnection(
+            new InetSocketAddress("127.0.0.1", server.getAddress().getPort()), 1 << 16);
   }
 
   private static void writeBytes(OutputStream out, long n) throws IOException {
@@ -92,14 +112,17 @@ class HttpConnectionTest {
   void streamsPutBodies() throws IOException {
     PatternData data = new PatternData(3);
     for (long n : new long[] {1, 4096, (1 << 16) - 10, 5_000_000}) {
-      assertThat(connection.put("/put", "application/octet-stream", data.stream(n, 0), n)).isEqualTo(201);
+      assertThat(connection.put("/put", "application/octet-stream", data.stream(n, 0), n))
+          .isEqualTo(201);
       assertThat(received.get()).isEqualTo(n);
     }
   }
 
   @Test
   void errorStatusesFailWithTheBody() throws IOException {
-    assertThatThrownBy(() -> connection.get("/missing")).hasMessageContaining("404").hasMessageContaining("not_found");
+    assertThatThrownBy(() -> connection.get("/missing"))
+        .hasMessageContaining("404")
+        .hasMessageContaining("not_found");
     assertThat(connection.get("/fixed/10")).isEqualTo(10);
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +33,8 @@ class UnitsTest {
     assertThat(Units.parseSize("1MiB")).isEqualTo(1 << 20);
     assertThat(Units.parseSize("64m")).isEqualTo(64 << 20);
     assertThat(Units.parseSize("2GiB")).isEqualTo(2L << 30);
-    assertThatThrownBy(() -> Units.parseSize("4 parsecs")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Units.parseSize("4 parsecs"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Units.parseSize("0")).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -29,7 +45,8 @@ class UnitsTest {
     assertThat(Units.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(Units.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
     assertThat(Units.parseDuration("1m")).isEqualTo(Duration.ofMinutes(1));
-    assertThatThrownBy(() -> Units.parseDuration("soon")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Units.parseDuration("soon"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +39,18 @@ class CliValuesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "-1", "1.5MiB", "MiB", "4PiB", "4 M B", "99999999999999999999", "9999999999TiB", "0x10"})
+  @ValueSource(
+      strings = {
+        "",
+        "-1",
+        "1.5MiB",
+        "MiB",
+        "4PiB",
+        "4 M B",
+        "99999999999999999999",
+        "9999999999TiB",
+        "0x10"
+      })
   void badSizesAreRejected(String text) {
     assertThatThrownBy(() -> CliValues.parseSize(text)).isInstanceOf(TypeConversionException.class);
   }
@@ -41,8 +67,20 @@ class CliValuesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "30", "-1h", "1.5h", "h", "1w", "PT-1S", "99999999999999999999d", "999999999999999999d"})
+  @ValueSource(
+      strings = {
+        "",
+        "30",
+        "-1h",
+        "1.5h",
+        "h",
+        "1w",
+        "PT-1S",
+        "99999999999999999999d",
+        "999999999999999999d"
+      })
   void badDurationsAreRejected(String text) {
-    assertThatThrownBy(() -> CliValues.parseDuration(text)).isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> CliValues.parseDuration(text))
+        .isInstanceOf(TypeConversionException.class);
   }
 }

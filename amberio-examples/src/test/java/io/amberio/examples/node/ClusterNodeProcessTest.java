@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +31,10 @@ import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code amberio node --config FILE} as its own process: serves, and on SIGTERM leaves, closes and exits 0. */
+/**
+ * {@code amberio node --config FILE} as its own process: serves, and on SIGTERM leaves, closes and
+ * exits 0.
+ */
 @DisabledOnOs(OS.WINDOWS)
 class ClusterNodeProcessTest {
   @TempDir Path dir;
@@ -30,7 +48,8 @@ class ClusterNodeProcessTest {
       HttpResponse<byte[]> put = http.put("/objects/proc/cluster", "from the config");
       assertThat(put.statusCode()).as(Http.text(put)).isEqualTo(201);
       assertThat(Http.text(http.get("/objects/proc/cluster"))).isEqualTo("from the config");
-      assertThat(TestNode.json(http.get("/nodes")).path("nodes").get(0).path("state").asText()).isEqualTo("up");
+      assertThat(TestNode.json(http.get("/nodes")).path("nodes").get(0).path("state").asText())
+          .isEqualTo("up");
 
       assertThat(process.toHandle().destroy()).isTrue(); // SIGTERM
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited; output: %s", output).isTrue();
@@ -47,14 +66,19 @@ class ClusterNodeProcessTest {
   void aClusterPortInUseEndsWithExitCode1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         NodeProcess node = node(config(taken.getLocalPort()))) {
-      assertThat(node.process().waitFor(60, TimeUnit.SECONDS)).as("output: %s", node.output()).isTrue();
+      assertThat(node.process().waitFor(60, TimeUnit.SECONDS))
+          .as("output: %s", node.output())
+          .isTrue();
       assertThat(node.process().exitValue()).as("output: %s", node.output()).isEqualTo(1);
-      node.awaitLine("Cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for the cluster transport");
+      node.awaitLine(
+          "Cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for the cluster transport");
     }
   }
 
   private Path config(int clusterPort) throws IOException {
-    return Files.writeString(dir.resolve("node.json"), """
+    return Files.writeString(
+        dir.resolve("node.json"),
+        """
         {
           "nodeId": "proc-1",
           "httpListen": "127.0.0.1:0",
@@ -63,7 +87,8 @@ class ClusterNodeProcessTest {
           "cluster": {"slots": 16, "replicationFactor": 1, "nodes": [{"id": "proc-1", "address": "127.0.0.1:7481"}]},
           "registry": {"memory": true}
         }
-        """.formatted(clusterPort));
+        """
+            .formatted(clusterPort));
   }
 
   private static NodeProcess node(Path config) throws IOException {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,14 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The cluster member's configuration file: what it accepts, and one precise message per mistake. */
+/**
+ * The cluster member's configuration file: what it accepts, and one precise message per mistake.
+ */
 class ConfigFileTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
   /** A valid three-node configuration; each test breaks one thing. */
-  private static final String VALID = """
+  private static final String VALID =
+      """
       {
         "nodeId": "edge-2",
         "httpListen": "0.0.0.0:7480",
@@ -66,11 +84,18 @@ class ConfigFileTest {
     assertThat(c.zone()).isEmpty();
     assertThat(c.topology().slotCount()).isEqualTo(2048);
     assertThat(c.topology().replicationFactor()).isEqualTo(3);
-    assertThat(c.topology().nodeIds()).extracting(NodeId::value).containsExactly("edge-1", "edge-2", "edge-3");
-    assertThat(c.topology().node(NodeId.of("edge-3")).orElseThrow().address()).isEqualTo("10.0.0.3:7481");
-    assertThat(c.registry()).isEqualTo(new RegistrySpec.Etcd(
-        List.of(URI.create("http://10.0.0.9:2379"), URI.create("https://etcd.example:2379"))));
-    assertThat(c.secret().orElseThrow().bytes()).isEqualTo("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    assertThat(c.topology().nodeIds())
+        .extracting(NodeId::value)
+        .containsExactly("edge-1", "edge-2", "edge-3");
+    assertThat(c.topology().node(NodeId.of("edge-3")).orElseThrow().address())
+        .isEqualTo("10.0.0.3:7481");
+    assertThat(c.registry())
+        .isEqualTo(
+            new RegistrySpec.Etcd(
+                List.of(
+                    URI.create("http://10.0.0.9:2379"), URI.create("https://etcd.example:2379"))));
+    assertThat(c.secret().orElseThrow().bytes())
+        .isEqualTo("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
     assertThat(c.timings()).isEqualTo(ClusterConfig.DEFAULTS);
   }
 
@@ -84,7 +109,10 @@ class ConfigFileTest {
     for (JsonNode n : cluster.get("nodes")) {
       ((ObjectNode) n).put("zone", "z" + i++);
     }
-    root.putObject("timings").put("leaseTtlMs", 2000).put("rpcTimeoutMs", 1500).put("requestTimeoutMs", 9000);
+    root.putObject("timings")
+        .put("leaseTtlMs", 2000)
+        .put("rpcTimeoutMs", 1500)
+        .put("requestTimeoutMs", 9000);
     NodeConfig c = load(root.toString());
     assertThat(c.zone()).hasValue("z2");
     assertThat(c.topology().slotCount()).isEqualTo(64);
@@ -97,7 +125,9 @@ class ConfigFileTest {
 
   @Test
   void aOneNodeClusterMayUseTheMemoryRegistryAndNoSecret() throws Exception {
-    NodeConfig c = load("""
+    NodeConfig c =
+        load(
+            """
         {"nodeId": "solo", "httpListen": "127.0.0.1:0", "clusterListen": "127.0.0.1:0", "dataDirs": ["d"],
          "cluster": {"slots": 16, "replicationFactor": 1, "nodes": [{"id": "solo", "address": "127.0.0.1:7481"}]},
          "registry": {"memory": true}}
@@ -116,7 +146,10 @@ class ConfigFileTest {
     assertThat(c.clusterListen().toString()).isEqualTo("[::]:7481");
   }
 
-  /** Each row: a JSON pointer, the value to put there (JSON; "<remove>" removes the field), the message. */
+  /**
+   * Each row: a JSON pointer, the value to put there (JSON; "<remove>" removes the field), the
+   * message.
+   */
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource(
       delimiter = '|',
@@ -199,7 +232,8 @@ class ConfigFileTest {
         "/timings/rpcTimeoutMs|0|timings.rpcTimeoutMs: must be 1 to 86400000 (milliseconds), was 0",
         "/timings/requestTimeoutMs|-1|timings.requestTimeoutMs: must be 1 to 86400000 (milliseconds), was -1",
       })
-  void eachMistakeIsReportedWithItsField(String pointer, String value, String message) throws Exception {
+  void eachMistakeIsReportedWithItsField(String pointer, String value, String message)
+      throws Exception {
     ObjectNode root = valid();
     if (pointer.startsWith("/timings/")) {
       root.putObject("timings");
@@ -219,21 +253,30 @@ class ConfigFileTest {
   void theMemoryRegistryIsForOneNodeOnly() {
     ObjectNode root = valid();
     root.putObject("registry").put("memory", true);
-    assertThatThrownBy(() -> load(root.toString())).hasMessage("registry.memory: the in-memory registry lives in one "
-        + "process, so it only serves a one-node cluster and cluster.nodes has 3; use registry.etcd");
+    assertThatThrownBy(() -> load(root.toString()))
+        .hasMessage(
+            "registry.memory: the in-memory registry lives in one "
+                + "process, so it only serves a one-node cluster and cluster.nodes has 3; use registry.etcd");
     root.putObject("registry").put("memory", false);
-    assertThatThrownBy(() -> load(root.toString())).hasMessage("registry.memory: must be true when given (or use registry.etcd)");
+    assertThatThrownBy(() -> load(root.toString()))
+        .hasMessage("registry.memory: must be true when given (or use registry.etcd)");
     root.putObject("registry").put("memory", "yes");
-    assertThatThrownBy(() -> load(root.toString())).hasMessage("registry.memory: expected true, was the string \"yes\"");
+    assertThatThrownBy(() -> load(root.toString()))
+        .hasMessage("registry.memory: expected true, was the string \"yes\"");
   }
 
   @Test
   void theDefaultReplicationFactorNeedsThreeNodes() {
-    assertThatThrownBy(() -> load("""
+    assertThatThrownBy(
+            () ->
+                load(
+                    """
         {"nodeId": "solo", "httpListen": "127.0.0.1:0", "clusterListen": "127.0.0.1:0", "dataDirs": ["d"],
          "cluster": {"nodes": [{"id": "solo", "address": "127.0.0.1:7481"}]}, "registry": {"memory": true}}
-        """)).hasMessage("cluster.replicationFactor: 3 (the default) needs at least 3 nodes and cluster.nodes has 1; "
-        + "set it to at most 1");
+        """))
+        .hasMessage(
+            "cluster.replicationFactor: 3 (the default) needs at least 3 nodes and cluster.nodes has 1; "
+                + "set it to at most 1");
   }
 
   @Test
@@ -242,16 +285,21 @@ class ConfigFileTest {
     for (JsonNode n : root.get("cluster").get("nodes")) {
       ((ObjectNode) n).put("zone", n.get("id").asText().equals("edge-3") ? "z2" : "z1");
     }
-    assertThatThrownBy(() -> load(root.toString())).hasMessage("cluster.replicationFactor: 3 (the default) puts each "
-        + "slot's replicas in 3 distinct zones, but cluster.nodes has only 2 zones");
+    assertThatThrownBy(() -> load(root.toString()))
+        .hasMessage(
+            "cluster.replicationFactor: 3 (the default) puts each "
+                + "slot's replicas in 3 distinct zones, but cluster.nodes has only 2 zones");
   }
 
   @Test
   void theSecretIsCheckedForLength() {
     ObjectNode root = valid();
     root.put("secretFile", "short-secret");
-    assertThatThrownBy(() -> load(root.toString())).hasMessage("secretFile: the secret in " + dir.resolve("short-secret")
-        + " is 10 bytes; at least 16 are needed (32 random bytes advised, e.g. openssl rand -hex 32)");
+    assertThatThrownBy(() -> load(root.toString()))
+        .hasMessage(
+            "secretFile: the secret in "
+                + dir.resolve("short-secret")
+                + " is 10 bytes; at least 16 are needed (32 random bytes advised, e.g. openssl rand -hex 32)");
   }
 
   @ParameterizedTest
@@ -294,7 +342,9 @@ class ConfigFileTest {
     }
   }
 
-  /** Sets (or, with null, removes) the field at {@code pointer}, creating nothing but the last step. */
+  /**
+   * Sets (or, with null, removes) the field at {@code pointer}, creating nothing but the last step.
+   */
   private static void set(ObjectNode root, String pointer, JsonNode value) {
     JsonPointer p = JsonPointer.compile(pointer);
     JsonNode parent = root.at(p.head());

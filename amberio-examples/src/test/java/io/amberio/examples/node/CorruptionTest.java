@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static io.amberio.examples.node.TestNode.errorCode;
@@ -17,7 +32,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A chunk that fails its checksum is never served: 500 {@code corrupt} before the response, an abort after. */
+/**
+ * A chunk that fails its checksum is never served: 500 {@code corrupt} before the response, an
+ * abort after.
+ */
 class CorruptionTest {
   private static final int SIZE = 200_000; // four 64 KiB chunks, the last one small
 
@@ -43,7 +61,10 @@ class CorruptionTest {
   void aCorruptLaterChunkAbortsTheResponseInsteadOfServingWrongBytes() throws Exception {
     try (TestNode node = TestNode.start(dir)) {
       String blobId = json(node.put("/objects/rot/b", data())).path("blobId").asText();
-      Path last = chunkFiles(blobId).stream().min(Comparator.comparingLong(CorruptionTest::size)).orElseThrow();
+      Path last =
+          chunkFiles(blobId).stream()
+              .min(Comparator.comparingLong(CorruptionTest::size))
+              .orElseThrow();
       flipAByte(last);
       assertThatThrownBy(() -> node.get("/objects/rot/b")).isInstanceOf(UncheckedIOException.class);
       node.assertServing();
@@ -52,11 +73,13 @@ class CorruptionTest {
 
   private List<Path> chunkFiles(String blobId) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
-      List<Path> chunks = files
-          .filter(Files::isRegularFile)
-          .filter(p -> p.getParent().getFileName().toString().equals("chunks"))
-          .filter(p -> p.getParent().getParent().getFileName().toString().equalsIgnoreCase(blobId))
-          .toList();
+      List<Path> chunks =
+          files
+              .filter(Files::isRegularFile)
+              .filter(p -> p.getParent().getFileName().toString().equals("chunks"))
+              .filter(
+                  p -> p.getParent().getParent().getFileName().toString().equalsIgnoreCase(blobId))
+              .toList();
       assertThat(chunks).as("chunk files of %s under %s", blobId, dir).hasSizeGreaterThan(1);
       return chunks;
     }

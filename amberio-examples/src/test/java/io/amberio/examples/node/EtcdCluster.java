@@ -1,8 +1,24 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amberio.examples.AmberioMain;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,27 +28,30 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.io.UncheckedIOException;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.LocalTime;
 
 /**
- * Test helper: a real etcd ({@code /usr/bin/etcd}) and N {@code amberio node --config} JVM processes over
- * loopback, each with its config file, data directory and log file under one directory. Nodes are numbered
- * from 1 ({@code n1}, {@code n2}, ...). Nodes can be started again from the same config and data directory,
- * killed (SIGKILL), frozen (SIGSTOP) and resumed (SIGCONT).
+ * Test helper: a real etcd ({@code /usr/bin/etcd}) and N {@code amberio node --config} JVM
+ * processes over loopback, each with its config file, data directory and log file under one
+ * directory. Nodes are numbered from 1 ({@code n1}, {@code n2}, ...). Nodes can be started again
+ * from the same config and data directory, killed (SIGKILL), frozen (SIGSTOP) and resumed
+ * (SIGCONT).
  */
 final class EtcdCluster implements AutoCloseable {
   static final Path ETCD = Path.of("/usr/bin/etcd");
 
-  private static final HttpClient PROBE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient PROBE =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   private final Path dir;
   private final int size;
@@ -45,7 +64,8 @@ final class EtcdCluster implements AutoCloseable {
   private Process etcd;
 
   /**
-   * @param timings the JSON object of the config's {@code timings}, e.g. {@code {"leaseTtlMs": 2000}}
+   * @param timings the JSON object of the config's {@code timings}, e.g. {@code {"leaseTtlMs":
+   *     2000}}
    */
   EtcdCluster(Path dir, int size, int slots, String timings) {
     this.dir = dir;
@@ -58,16 +78,37 @@ final class EtcdCluster implements AutoCloseable {
     return Files.isExecutable(ETCD);
   }
 
-  /** Starts etcd and writes the configs and secret; then starts every node (without waiting for them). */
+  /**
+   * Starts etcd and writes the configs and secret; then starts every node (without waiting for
+   * them).
+   */
   EtcdCluster start() throws IOException {
     int clientPort = freePort();
     int peerPort = freePort();
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    etcd = new ProcessBuilder(ETCD.toString(), "--name", "t", "--data-dir", dir.resolve("etcd").toString(),
-        "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
-        "--initial-advertise-peer-urls", peer, "--initial-cluster", "t=" + peer, "--log-level", "warn")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile()).start();
+    etcd =
+        new ProcessBuilder(
+                ETCD.toString(),
+                "--name",
+                "t",
+                "--data-dir",
+                dir.resolve("etcd").toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "t=" + peer,
+                "--log-level",
+                "warn")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("etcd.log").toFile())
+            .start();
 
     Files.writeString(dir.resolve("secret"), "a shared secret of more than 16 bytes\n");
     List<String> clusterAddresses = new ArrayList<>();
@@ -75,15 +116,27 @@ final class EtcdCluster implements AutoCloseable {
     for (int i = 1; i <= size; i++) {
       httpPorts.add(freePort());
       clusterAddresses.add("127.0.0.1:" + freePort());
-      nodeEntries.add("{\"id\": \"n" + i + "\", \"address\": \"" + clusterAddresses.get(i - 1) + "\"}");
+      nodeEntries.add(
+          "{\"id\": \"n" + i + "\", \"address\": \"" + clusterAddresses.get(i - 1) + "\"}");
     }
     String nodes = String.join(", ", nodeEntries);
     for (int i = 1; i <= size; i++) {
-      Files.writeString(config(i), """
+      Files.writeString(
+          config(i),
+          """
           {"nodeId": "n%d", "httpListen": "127.0.0.1:%d", "clusterListen": "%s", "dataDirs": ["data-%d"],
            "cluster": {"slots": %d, "nodes": [%s]},
            "registry": {"etcd": ["%s"]}, "secretFile": "secret", "timings": %s}
-          """.formatted(i, httpPorts.get(i - 1), clusterAddresses.get(i - 1), i, slots, nodes, client, timings));
+          """
+              .formatted(
+                  i,
+                  httpPorts.get(i - 1),
+                  clusterAddresses.get(i - 1),
+                  i,
+                  slots,
+                  nodes,
+                  client,
+                  timings));
       processes.add(null);
       http.add(new Http(URI.create("http://127.0.0.1:" + httpPorts.get(i - 1))));
     }
@@ -122,8 +175,8 @@ final class EtcdCluster implements AutoCloseable {
   }
 
   /**
-   * Starts node {@code i} from its config (and so its data directory); its output is appended to its log
-   * file, after a line marking the start.
+   * Starts node {@code i} from its config (and so its data directory); its output is appended to
+   * its log file, after a line marking the start.
    */
   Process startNode(int i) throws IOException {
     Process old = processes.get(i - 1);
@@ -133,19 +186,36 @@ final class EtcdCluster implements AutoCloseable {
       }
       previous.add(old);
     }
-    Files.writeString(log(i), "----- test: starting n" + i + " at " + LocalTime.now() + "\n",
-        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m"));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), AmberioMain.class.getName(), "node",
-        "--config", config(i).toString()));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile())).start();
+    Files.writeString(
+        log(i),
+        "----- test: starting n" + i + " at " + LocalTime.now() + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            AmberioMain.class.getName(),
+            "node",
+            "--config",
+            config(i).toString()));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
+            .start();
     processes.set(i - 1, p);
     return p;
   }
 
-  /** SIGKILL (on Linux {@link Process#destroyForcibly()} is SIGKILL), and waits until it is gone. */
+  /**
+   * SIGKILL (on Linux {@link Process#destroyForcibly()} is SIGKILL), and waits until it is gone.
+   */
   void kill(int i) throws InterruptedException {
     Process p = process(i);
     p.destroyForcibly();
@@ -165,8 +235,10 @@ final class EtcdCluster implements AutoCloseable {
   }
 
   private void signal(int i, String signal) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process(i).pid())).redirectErrorStream(true)
-        .start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process(i).pid()))
+            .redirectErrorStream(true)
+            .start();
     String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new AssertionError("kill -" + signal + " " + process(i).pid() + " failed: " + out);
@@ -178,8 +250,12 @@ final class EtcdCluster implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        HttpResponse<Void> r = PROBE.send(HttpRequest.newBuilder(URI.create(uri(i) + "/health"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r =
+            PROBE.send(
+                HttpRequest.newBuilder(URI.create(uri(i) + "/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
         }
@@ -187,17 +263,23 @@ final class EtcdCluster implements AutoCloseable {
         // not listening yet
       }
       if (!process(i).isAlive()) {
-        throw new AssertionError("node n" + i + " exited with " + process(i).exitValue() + " before it became healthy:\n"
-            + tail(i, 60));
+        throw new AssertionError(
+            "node n"
+                + i
+                + " exited with "
+                + process(i).exitValue()
+                + " before it became healthy:\n"
+                + tail(i, 60));
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("node n" + i + " did not become healthy within " + timeout + ":\n" + tail(i, 60));
+    throw new AssertionError(
+        "node n" + i + " did not become healthy within " + timeout + ":\n" + tail(i, 60));
   }
 
   /**
-   * Waits until every node of {@code askWhom} shows, in {@code GET /slots/{id}}, all {@code size} replicas in
-   * sync and no learner, for every slot. Returns how long it took.
+   * Waits until every node of {@code askWhom} shows, in {@code GET /slots/{id}}, all {@code size}
+   * replicas in sync and no learner, for every slot. Returns how long it took.
    */
   Duration awaitAllInSync(List<Integer> askWhom, Duration timeout) throws Exception {
     long start = System.nanoTime();
@@ -210,7 +292,8 @@ final class EtcdCluster implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("not every replica in sync within " + timeout + ": " + last + "\n" + tails(40));
+    throw new AssertionError(
+        "not every replica in sync within " + timeout + ": " + last + "\n" + tails(40));
   }
 
   /** Which slots, as seen by which node, are not fully in sync; empty when all are. */
@@ -219,18 +302,36 @@ final class EtcdCluster implements AutoCloseable {
     for (int i : askWhom) {
       for (int s = 0; s < slots; s++) {
         try {
-          HttpResponse<byte[]> r = PROBE.send(HttpRequest.newBuilder(URI.create(uri(i) + "/slots/" + s))
-              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+          HttpResponse<byte[]> r =
+              PROBE.send(
+                  HttpRequest.newBuilder(URI.create(uri(i) + "/slots/" + s))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
           if (r.statusCode() != 200) {
-            out.append("n").append(i).append(" /slots/").append(s).append(": ").append(r.statusCode()).append("; ");
+            out.append("n")
+                .append(i)
+                .append(" /slots/")
+                .append(s)
+                .append(": ")
+                .append(r.statusCode())
+                .append("; ");
             break;
           }
           JsonNode slot = TestNode.json(r);
           TreeSet<String> inSync = new TreeSet<>();
           slot.path("inSync").forEach(n -> inSync.add(n.asText()));
           if (inSync.size() != size || !slot.path("learners").isEmpty()) {
-            out.append("n").append(i).append(" slot ").append(s).append(": inSync ").append(inSync)
-                .append(" learners ").append(slot.path("learners")).append(" epoch ").append(slot.path("epoch"))
+            out.append("n")
+                .append(i)
+                .append(" slot ")
+                .append(s)
+                .append(": inSync ")
+                .append(inSync)
+                .append(" learners ")
+                .append(slot.path("learners"))
+                .append(" epoch ")
+                .append(slot.path("epoch"))
                 .append("; ");
           }
         } catch (IOException e) {
@@ -274,8 +375,17 @@ final class EtcdCluster implements AutoCloseable {
   private static String tail(Path file, String name, int lines) {
     try {
       List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return "----- last " + Math.min(lines, all.size()) + " of " + all.size() + " lines of " + name + "'s log ("
-          + file + "):\n" + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
+      return "----- last "
+          + Math.min(lines, all.size())
+          + " of "
+          + all.size()
+          + " lines of "
+          + name
+          + "'s log ("
+          + file
+          + "):\n"
+          + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()))
+          + "\n";
     } catch (IOException | UncheckedIOException e) {
       return "----- " + name + "'s log " + file + " unreadable: " + e + "\n";
     }
@@ -299,7 +409,10 @@ final class EtcdCluster implements AutoCloseable {
     }
   }
 
-  /** Kills everything still running (resuming frozen nodes does not matter: SIGKILL ends a stopped process). */
+  /**
+   * Kills everything still running (resuming frozen nodes does not matter: SIGKILL ends a stopped
+   * process).
+   */
   @Override
   public void close() {
     List<Process> all = new ArrayList<>(processes);

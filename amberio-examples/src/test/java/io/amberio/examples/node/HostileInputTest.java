@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static io.amberio.examples.node.TestNode.errorCode;
@@ -21,8 +36,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Requests written byte by byte on a raw socket, so nothing between the test and the node normalizes them.
- * Every bad request gets a JSON 4xx, changes nothing, and leaves the node serving.
+ * Requests written byte by byte on a raw socket, so nothing between the test and the node
+ * normalizes them. Every bad request gets a JSON 4xx, changes nothing, and leaves the node serving.
  */
 class HostileInputTest {
   @TempDir static Path dir;
@@ -46,10 +61,48 @@ class HostileInputTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "..", ".", "a/..", "a/.", "../a", "./a", "a/../b", "a/./b", "a//b", "a/", "/a", "//a", "a%2F%2Fb", "%2Fa",
-        "a%2F", "%2e%2e", "a/%2e%2e/b", "%2E", "a/%2e", "a%00b", "%00", "a%0Ab", "a%0D%0Ab", "a%09b", "a%1Fb",
-        "a%7Fb", "a%C2%80b", "%C3%28", "%FF", "a%FFb", "%C0%AE", "%C0%AF", "%ED%A0%80", "%E2%82", "%F4%90%80%80",
-        "%", "a%", "a%2", "a%zz", "a%G0", "%u0041", "a%%41"
+        "..",
+        ".",
+        "a/..",
+        "a/.",
+        "../a",
+        "./a",
+        "a/../b",
+        "a/./b",
+        "a//b",
+        "a/",
+        "/a",
+        "//a",
+        "a%2F%2Fb",
+        "%2Fa",
+        "a%2F",
+        "%2e%2e",
+        "a/%2e%2e/b",
+        "%2E",
+        "a/%2e",
+        "a%00b",
+        "%00",
+        "a%0Ab",
+        "a%0D%0Ab",
+        "a%09b",
+        "a%1Fb",
+        "a%7Fb",
+        "a%C2%80b",
+        "%C3%28",
+        "%FF",
+        "a%FFb",
+        "%C0%AE",
+        "%C0%AF",
+        "%ED%A0%80",
+        "%E2%82",
+        "%F4%90%80%80",
+        "%",
+        "a%",
+        "a%2",
+        "a%zz",
+        "a%G0",
+        "%u0041",
+        "a%%41"
       })
   void badPathsGet400InvalidPathAndStoreNothing(String rawPath) {
     TestNode.Raw put = node.rawPut("/objects/" + rawPath, "data");
@@ -58,7 +111,9 @@ class HostileInputTest {
     TestNode.Raw get = node.rawGet("/objects/" + rawPath);
     assertThat(get.status()).as("GET %s", rawPath).isEqualTo(400);
     assertThat(get.errorCode()).isEqualTo("invalid_path");
-    TestNode.Raw delete = node.raw("DELETE /objects/" + rawPath + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    TestNode.Raw delete =
+        node.raw(
+            "DELETE /objects/" + rawPath + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(delete.status()).as("DELETE %s", rawPath).isEqualTo(400);
     assertThat(delete.errorCode()).isEqualTo("invalid_path");
     assertNothingStoredExceptProbes();
@@ -83,7 +138,8 @@ class HostileInputTest {
   @Test
   void rawNonAsciiBytesInThePathAreInvalid() {
     byte[] head = "PUT /objects/caf".getBytes(UTF_8);
-    byte[] tail = " HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx".getBytes(UTF_8);
+    byte[] tail =
+        " HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx".getBytes(UTF_8);
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     request.writeBytes(head);
     request.writeBytes(new byte[] {(byte) 0xC3, (byte) 0xA9});
@@ -140,13 +196,17 @@ class HostileInputTest {
     TestNode.Raw limit = node.rawGet("/objects?limit=-1");
     assertThat(limit.status()).isEqualTo(400);
     assertThat(limit.errorCode()).isEqualTo("invalid_limit");
-    TestNode.Raw range = node.raw("GET /objects/absurd/a HTTP/1.1\r\nHost: x\r\nRange: bytes=99999999999999999999-\r\nConnection: close\r\n\r\n");
+    TestNode.Raw range =
+        node.raw(
+            "GET /objects/absurd/a HTTP/1.1\r\nHost: x\r\nRange: bytes=99999999999999999999-\r\nConnection: close\r\n\r\n");
     assertThat(range.status()).isEqualTo(400);
     assertThat(range.errorCode()).isEqualTo("invalid_range");
     TestNode.Raw slot = node.rawGet("/slots/99999999999999999999999");
     assertThat(slot.status()).isEqualTo(404);
     assertThat(slot.errorCode()).isEqualTo("slot_not_found");
-    TestNode.Raw length = node.raw("PUT /objects/absurd/b HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\nConnection: close\r\n\r\n");
+    TestNode.Raw length =
+        node.raw(
+            "PUT /objects/absurd/b HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\nConnection: close\r\n\r\n");
     assertThat(length.status()).isEqualTo(400);
     assertThat(length.errorCode()).isEqualTo("bad_request");
     assertThat(node.rawGet("/objects/absurd/b").status()).isEqualTo(404);
@@ -154,10 +214,18 @@ class HostileInputTest {
 
   @Test
   void oversizedHeadersGet431() {
-    TestNode.Raw response = node.raw("GET /objects/x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
+    TestNode.Raw response =
+        node.raw(
+            "GET /objects/x HTTP/1.1\r\nHost: x\r\nX-Big: "
+                + "a".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
     assertThat(response.status()).isEqualTo(431);
     assertThat(response.errorCode()).isEqualTo("header_too_large");
-    TestNode.Raw many = node.raw("GET /objects/x HTTP/1.1\r\nHost: x\r\n" + "X-H: 0123456789abcdef\r\n".repeat(1000) + "Connection: close\r\n\r\n");
+    TestNode.Raw many =
+        node.raw(
+            "GET /objects/x HTTP/1.1\r\nHost: x\r\n"
+                + "X-H: 0123456789abcdef\r\n".repeat(1000)
+                + "Connection: close\r\n\r\n");
     assertThat(many.status()).isEqualTo(431);
   }
 
@@ -190,7 +258,9 @@ class HostileInputTest {
   void clientDisconnectingMidUploadLeavesNothingVisible() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", node.server.port())) {
       OutputStream out = socket.getOutputStream();
-      out.write("PUT /objects/cut/a HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789".getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "PUT /objects/cut/a HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789"
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
     }
     Metrics.awaitRequest(node, "PUT", "object", status -> !status.equals("201"));
@@ -202,7 +272,9 @@ class HostileInputTest {
   void chunkedUploadCutOffMidwayLeavesNothingVisible() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", node.server.port())) {
       OutputStream out = socket.getOutputStream();
-      out.write("PUT /objects/cut/b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10000\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "PUT /objects/cut/b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10000\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[30_000]);
       out.flush();
     }
@@ -211,9 +283,15 @@ class HostileInputTest {
     assertThat(node.store.list(ListRequest.prefix("cut/").withAllVersions(true)).items()).isEmpty();
   }
 
-  /** Every path stored by this class is one of the probes of {@link TestNode#assertServing()} or a test's own. */
+  /**
+   * Every path stored by this class is one of the probes of {@link TestNode#assertServing()} or a
+   * test's own.
+   */
   private static void assertNothingStoredExceptProbes() {
-    node.store.list(new ListRequest("", ListRequest.MAX_LIMIT, null, true)).items().forEach(info ->
-        assertThat(info.path()).matches("still-serving|enc/.*|p/a+|q/.*|absurd/a"));
+    node.store
+        .list(new ListRequest("", ListRequest.MAX_LIMIT, null, true))
+        .items()
+        .forEach(
+            info -> assertThat(info.path()).matches("still-serving|enc/.*|p/a+|q/.*|absurd/a"));
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +27,8 @@ import java.time.Duration;
 
 /** A small HTTP client for one node's base URI. */
 final class Http {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private final URI base;
 
@@ -22,7 +38,8 @@ final class Http {
 
   HttpResponse<byte[]> send(HttpRequest.Builder request) {
     try {
-      return CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return CLIENT.send(
+          request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -54,7 +71,12 @@ final class Http {
   JsonNode json(String rawPathAndQuery) {
     HttpResponse<byte[]> r = get(rawPathAndQuery);
     if (r.statusCode() != 200) {
-      throw new AssertionError(rawPathAndQuery + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+      throw new AssertionError(
+          rawPathAndQuery
+              + " answered "
+              + r.statusCode()
+              + ": "
+              + new String(r.body(), StandardCharsets.UTF_8));
     }
     return TestNode.json(r);
   }

@@ -1,9 +1,27 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static io.amberio.examples.node.TestNode.errorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amberio.core.ListRequest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -14,9 +32,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 
 /** Size limits, slow and idle clients, and a full disk. */
 class LimitsTest {
@@ -24,12 +39,15 @@ class LimitsTest {
 
   @Test
   void contentLengthOverTheMaximumGets413BeforeTheBodyIsSent() throws Exception {
-    try (TestNode node = TestNode.start(dir, b -> b.maxBlobSize(1000), o -> o.withMaxBlobSize(1000))) {
+    try (TestNode node =
+        TestNode.start(dir, b -> b.maxBlobSize(1000), o -> o.withMaxBlobSize(1000))) {
       // Only the headers are sent: the answer must come without the body.
       try (Socket socket = new Socket("127.0.0.1", node.server.port())) {
         socket.setSoTimeout(30_000);
         OutputStream out = socket.getOutputStream();
-        out.write("PUT /objects/big HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            "PUT /objects/big HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         TestNode.Raw response = TestNode.Raw.parse(readHead(socket.getInputStream()));
         assertThat(response.status()).isEqualTo(413);
@@ -45,16 +63,25 @@ class LimitsTest {
 
   @Test
   void chunkedBodyGrowingPastTheMaximumGets413AndStoresNothing() {
-    try (TestNode node = TestNode.start(dir, b -> b.maxBlobSize(100_000), o -> o.withMaxBlobSize(100_000))) {
-      HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[300_000]));
-      HttpResponse<byte[]> response = node.send(HttpRequest.newBuilder(node.uri("/objects/chunked")).PUT(chunked));
+    try (TestNode node =
+        TestNode.start(dir, b -> b.maxBlobSize(100_000), o -> o.withMaxBlobSize(100_000))) {
+      HttpRequest.BodyPublisher chunked =
+          HttpRequest.BodyPublishers.ofInputStream(
+              () -> new ByteArrayInputStream(new byte[300_000]));
+      HttpResponse<byte[]> response =
+          node.send(HttpRequest.newBuilder(node.uri("/objects/chunked")).PUT(chunked));
       assertThat(response.statusCode()).isEqualTo(413);
       assertThat(errorCode(response)).isEqualTo("too_large");
       assertThat(node.get("/objects/chunked").statusCode()).isEqualTo(404);
       assertThat(node.store.list(ListRequest.prefix("").withAllVersions(true)).items()).isEmpty();
 
-      HttpRequest.BodyPublisher small = HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[100_000]));
-      assertThat(node.send(HttpRequest.newBuilder(node.uri("/objects/chunked")).PUT(small)).statusCode()).isEqualTo(201);
+      HttpRequest.BodyPublisher small =
+          HttpRequest.BodyPublishers.ofInputStream(
+              () -> new ByteArrayInputStream(new byte[100_000]));
+      assertThat(
+              node.send(HttpRequest.newBuilder(node.uri("/objects/chunked")).PUT(small))
+                  .statusCode())
+          .isEqualTo(201);
       node.assertServing();
     }
   }
@@ -71,16 +98,23 @@ class LimitsTest {
 
   @Test
   void idleClientsAreDisconnected() throws Exception {
-    try (TestNode node = TestNode.start(dir, b -> b, o -> o.withIdleTimeout(Duration.ofMillis(500)))) {
+    try (TestNode node =
+        TestNode.start(dir, b -> b, o -> o.withIdleTimeout(Duration.ofMillis(500)))) {
       try (Socket socket = new Socket("127.0.0.1", node.server.port())) {
         socket.setSoTimeout(30_000);
-        socket.getOutputStream().write("GET /objects/x HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket
+            .getOutputStream()
+            .write("GET /objects/x HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
         // The request never ends: the node must close the connection on its own.
         socket.getInputStream().readAllBytes();
       }
       try (Socket socket = new Socket("127.0.0.1", node.server.port())) {
         socket.setSoTimeout(30_000);
-        socket.getOutputStream().write("PUT /objects/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII));
+        socket
+            .getOutputStream()
+            .write(
+                "PUT /objects/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"
+                    .getBytes(StandardCharsets.US_ASCII));
         byte[] answer = socket.getInputStream().readAllBytes();
         if (answer.length > 0) {
           assertThat(TestNode.Raw.parse(answer).status()).isEqualTo(408);
@@ -98,7 +132,9 @@ class LimitsTest {
       try (Socket socket = new Socket("127.0.0.1", node.server.port())) {
         socket.setSoTimeout(30_000);
         OutputStream out = socket.getOutputStream();
-        out.write("PUT /objects/trickle HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            "PUT /objects/trickle HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         byte[] answer = null;
         boolean closed = false;
@@ -114,7 +150,8 @@ class LimitsTest {
             answer = readHead(in);
           }
         }
-        // The node cut the trickle off (an answer, or a closed connection) long before its 100000 bytes.
+        // The node cut the trickle off (an answer, or a closed connection) long before its 100000
+        // bytes.
         assertThat(answer != null || closed).isTrue();
         if (answer != null) {
           assertThat(TestNode.Raw.parse(answer).status()).isEqualTo(408);
@@ -134,7 +171,11 @@ class LimitsTest {
       head.write(b);
       byte[] sofar = head.toByteArray();
       int n = sofar.length;
-      if (n >= 4 && sofar[n - 4] == '\r' && sofar[n - 3] == '\n' && sofar[n - 2] == '\r' && sofar[n - 1] == '\n') {
+      if (n >= 4
+          && sofar[n - 4] == '\r'
+          && sofar[n - 3] == '\n'
+          && sofar[n - 2] == '\r'
+          && sofar[n - 1] == '\n') {
         break;
       }
     }

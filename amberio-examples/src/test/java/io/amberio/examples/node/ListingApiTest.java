@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static io.amberio.examples.node.TestNode.errorCode;
@@ -11,13 +26,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
 
 /** {@code GET /objects}: pages, cursors, prefixes, every version, and bad parameters. */
 class ListingApiTest {
@@ -36,9 +51,16 @@ class ListingApiTest {
 
   @Test
   void followingCursorsVisitsEveryPathExactlyOnceInByteOrder() {
-    TreeSet<String> expected = new TreeSet<>((a, b) -> Arrays.compare(a.getBytes(UTF_8), b.getBytes(UTF_8)));
+    TreeSet<String> expected =
+        new TreeSet<>((a, b) -> Arrays.compare(a.getBytes(UTF_8), b.getBytes(UTF_8)));
     for (int i = 0; i < 137; i++) {
-      String path = "pages/" + (i % 7) + "/item-" + i + (i % 5 == 0 ? "-é" : "") + (i % 11 == 0 ? "+plus;semi" : "");
+      String path =
+          "pages/"
+              + (i % 7)
+              + "/item-"
+              + i
+              + (i % 5 == 0 ? "-é" : "")
+              + (i % 11 == 0 ? "+plus;semi" : "");
       assertThat(node.put("/objects/" + encodePath(path), "x" + i).statusCode()).isEqualTo(201);
       expected.add(path);
     }
@@ -49,7 +71,10 @@ class ListingApiTest {
       String cursor = null;
       int pages = 0;
       do {
-        String query = "?prefix=pages/&limit=" + limit + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, UTF_8));
+        String query =
+            "?prefix=pages/&limit="
+                + limit
+                + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, UTF_8));
         HttpResponse<byte[]> response = node.get("/objects" + query);
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode page = json(response);
@@ -93,10 +118,13 @@ class ListingApiTest {
 
     JsonNode page = json(node.get("/objects?prefix=states/&versions=true"));
     List<String> states = new ArrayList<>();
-    page.path("items").forEach(item -> states.add(item.path("version").asLong() + ":" + item.path("state").asText()));
+    page.path("items")
+        .forEach(
+            item -> states.add(item.path("version").asLong() + ":" + item.path("state").asText()));
     assertThat(states).containsExactlyInAnyOrder("1:live", "2:tombstoned", "3:live", "4:marker");
     assertThat(json(node.get("/objects?prefix=states/")).path("items").size()).isZero();
-    assertThat(json(node.get("/objects?prefix=states/&versions=false")).path("items").size()).isZero();
+    assertThat(json(node.get("/objects?prefix=states/&versions=false")).path("items").size())
+        .isZero();
   }
 
   @Test
@@ -109,8 +137,14 @@ class ListingApiTest {
     List<String> seen = new ArrayList<>();
     String cursor = null;
     do {
-      JsonNode page = json(node.get("/objects?prefix=vpages/&versions=true&limit=4" + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, UTF_8))));
-      page.path("items").forEach(item -> seen.add(item.path("path").asText() + "@" + item.path("version").asLong()));
+      JsonNode page =
+          json(
+              node.get(
+                  "/objects?prefix=vpages/&versions=true&limit=4"
+                      + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, UTF_8))));
+      page.path("items")
+          .forEach(
+              item -> seen.add(item.path("path").asText() + "@" + item.path("version").asLong()));
       cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
     } while (cursor != null);
     assertThat(seen).hasSize(15).doesNotHaveDuplicates();
@@ -130,7 +164,8 @@ class ListingApiTest {
 
   @Test
   void badLimitGives400() {
-    for (String limit : new String[] {"0", "-1", "10001", "abc", "", "1.5", "99999999999999999999"}) {
+    for (String limit :
+        new String[] {"0", "-1", "10001", "abc", "", "1.5", "99999999999999999999"}) {
       HttpResponse<byte[]> response = node.get("/objects?limit=" + limit);
       assertThat(response.statusCode()).as("limit=%s", limit).isEqualTo(400);
       assertThat(errorCode(response)).isEqualTo("invalid_limit");

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,10 +39,26 @@ class NodeCommandTest {
     cli.setOut(new PrintWriter(out));
     assertThat(cli.execute("node", "--help")).isZero();
     assertThat(out.toString())
-        .contains("--data-dir", "--port", "--bind", "--node-id", "--slots", "--chunk-size", "--max-blob-size", "--retention",
-            "--gc-interval", "--min-free", "--max-header-size", "--idle-timeout", "--min-request-rate", "--drain-timeout",
-            "--max-threads", "--max-connections", "--config")
-        .contains("Default: 7480", "Default: 127.0.0.1", "amberio-data", "Default: 5GiB", "Default: 24h");
+        .contains(
+            "--data-dir",
+            "--port",
+            "--bind",
+            "--node-id",
+            "--slots",
+            "--chunk-size",
+            "--max-blob-size",
+            "--retention",
+            "--gc-interval",
+            "--min-free",
+            "--max-header-size",
+            "--idle-timeout",
+            "--min-request-rate",
+            "--drain-timeout",
+            "--max-threads",
+            "--max-connections",
+            "--config")
+        .contains(
+            "Default: 7480", "Default: 127.0.0.1", "amberio-data", "Default: 5GiB", "Default: 24h");
   }
 
   @ParameterizedTest
@@ -76,7 +107,10 @@ class NodeCommandTest {
 
   @Test
   void aBadConfigFileIsOneLineOnStderrWithExitCode2AndStartsNothing() throws Exception {
-    Path config = Files.writeString(dir.resolve("node.json"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("node.json"),
+            """
         {"nodeId": "solo", "httpListen": "127.0.0.1:0", "clusterListen": "127.0.0.1:0", "dataDirs": ["data"],
          "cluster": {"slots": 16, "replicationFactor": 1, "nodes": [{"id": "solo", "address": "127.0.0.1"}]},
          "registry": {"memory": true}}
@@ -88,7 +122,10 @@ class NodeCommandTest {
     cli.setErr(new PrintWriter(err));
     assertThat(cli.execute("node", "--config", config.toString())).isEqualTo(2);
     assertThat(err.toString().lines())
-        .containsExactly("Invalid config file " + config + ": cluster.nodes[0].address: expected host:port, was '127.0.0.1'");
+        .containsExactly(
+            "Invalid config file "
+                + config
+                + ": cluster.nodes[0].address: expected host:port, was '127.0.0.1'");
     assertThat(out.toString()).isEmpty();
     assertThat(dir.resolve("data")).doesNotExist();
   }
@@ -100,12 +137,14 @@ class NodeCommandTest {
     cli.setErr(new PrintWriter(err));
     Path missing = dir.resolve("missing.json");
     assertThat(cli.execute("node", "--config", missing.toString())).isEqualTo(2);
-    assertThat(err.toString().lines()).containsExactly("Invalid config file " + missing + ": no such file");
+    assertThat(err.toString().lines())
+        .containsExactly("Invalid config file " + missing + ": no such file");
   }
 
   @ParameterizedTest
   @CsvSource({"--data-dir,x", "--port,7000", "--bind,0.0.0.0", "--node-id,n1", "--slots,16"})
-  void optionsTheConfigFileSetsCannotBeCombinedWithIt(String option, String value) throws Exception {
+  void optionsTheConfigFileSetsCannotBeCombinedWithIt(String option, String value)
+      throws Exception {
     Path config = Files.writeString(dir.resolve("node.json"), "{}");
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new AmberioMain());

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,8 +36,8 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code amberio node} as its own process: SIGTERM drains the request in flight,
- * closes the store, and exits 0; the store then reopens with every acknowledged write.
+ * {@code amberio node} as its own process: SIGTERM drains the request in flight, closes the store,
+ * and exits 0; the store then reopens with every acknowledged write.
  */
 @DisabledOnOs(OS.WINDOWS)
 class NodeProcessTest {
@@ -35,24 +50,31 @@ class NodeProcessTest {
       List<String> output = node.output();
       URI base = node.awaitServing();
       HttpClient client = HttpClient.newHttpClient();
-      HttpResponse<String> put = client.send(
-          HttpRequest.newBuilder(base.resolve("/objects/proc/before")).PUT(HttpRequest.BodyPublishers.ofString("acknowledged")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> put =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/objects/proc/before"))
+                  .PUT(HttpRequest.BodyPublishers.ofString("acknowledged"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(put.statusCode()).isEqualTo(201);
 
       try (Socket upload = new Socket(base.getHost(), base.getPort())) {
         upload.setSoTimeout(30_000);
         OutputStream out = upload.getOutputStream();
-        out.write("PUT /objects/proc/inflight HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234".getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            "PUT /objects/proc/inflight HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234"
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         awaitActiveRequests(client, base, 2);
 
-        // SIGTERM. Through the handle: Process.destroy() would also close our end of the process's output.
+        // SIGTERM. Through the handle: Process.destroy() would also close our end of the process's
+        // output.
         assertThat(process.toHandle().destroy()).isTrue();
         node.awaitLine("Stopping");
         out.write("56789".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        String response = new String(upload.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        String response =
+            new String(upload.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         assertThat(response).startsWith("HTTP/1.1 201");
       }
 
@@ -86,9 +108,15 @@ class NodeProcessTest {
     return NodeProcess.start("128m", args.toArray(String[]::new));
   }
 
-  private static void awaitActiveRequests(HttpClient client, URI base, int atLeast) throws Exception {
+  private static void awaitActiveRequests(HttpClient client, URI base, int atLeast)
+      throws Exception {
     for (int i = 0; i < 300; i++) {
-      String text = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String text =
+          client
+              .send(
+                  HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       if (Metrics.active(text) >= atLeast) {
         return;
       }

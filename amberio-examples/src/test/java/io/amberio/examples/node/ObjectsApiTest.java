@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static io.amberio.examples.node.TestNode.errorCode;
@@ -6,18 +21,18 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.net.URLEncoder;
-import java.util.Arrays;
-import java.util.List;
 
 /** PUT, GET, HEAD and DELETE of objects over HTTP: statuses, headers and bodies of the contract. */
 class ObjectsApiTest {
@@ -52,9 +67,12 @@ class ObjectsApiTest {
 
   @Test
   void getReturnsTheBytesWithEveryHeader() {
-    JsonNode put = json(node.send(HttpRequest.newBuilder(node.uri("/objects/get/a.txt"))
-        .header("Content-Type", "text/plain; charset=utf-8")
-        .PUT(HttpRequest.BodyPublishers.ofString("contents"))));
+    JsonNode put =
+        json(
+            node.send(
+                HttpRequest.newBuilder(node.uri("/objects/get/a.txt"))
+                    .header("Content-Type", "text/plain; charset=utf-8")
+                    .PUT(HttpRequest.BodyPublishers.ofString("contents"))));
 
     HttpResponse<byte[]> get = node.get("/objects/get/a.txt");
     assertThat(get.statusCode()).isEqualTo(200);
@@ -65,14 +83,17 @@ class ObjectsApiTest {
     assertThat(get.headers().firstValue("X-Amberio-Version")).hasValue("1");
     assertThat(get.headers().firstValue("X-Amberio-Blob-Id")).hasValue(put.path("blobId").asText());
     String lastModified = get.headers().firstValue("Last-Modified").orElseThrow();
-    assertThat(lastModified).endsWith(" GMT").matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
+    assertThat(lastModified)
+        .endsWith(" GMT")
+        .matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
     ZonedDateTime.parse(lastModified, DateTimeFormatter.RFC_1123_DATE_TIME);
   }
 
   @Test
   void contentTypeDefaultsToOctetStream() {
     node.put("/objects/get/untyped", "x");
-    assertThat(node.get("/objects/get/untyped").headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+    assertThat(node.get("/objects/get/untyped").headers().firstValue("Content-Type"))
+        .hasValue("application/octet-stream");
   }
 
   @Test
@@ -85,7 +106,8 @@ class ObjectsApiTest {
     assertThat(head.headers().firstValue("ETag")).isPresent();
     assertThat(head.headers().firstValue("X-Amberio-Version")).hasValue("1");
 
-    TestNode.Raw raw = node.raw("HEAD /objects/head/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    TestNode.Raw raw =
+        node.raw("HEAD /objects/head/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(raw.status()).isEqualTo(200);
     assertThat(raw.body()).isEmpty();
     assertThat(raw.header("Content-Length")).isEqualTo("12");
@@ -206,7 +228,10 @@ class ObjectsApiTest {
       data[i] = (byte) (i * 31 + i / 256);
     }
     node.put("/objects/range/big", data);
-    HttpResponse<byte[]> part = node.send(HttpRequest.newBuilder(node.uri("/objects/range/big")).header("Range", "bytes=65530-200009"));
+    HttpResponse<byte[]> part =
+        node.send(
+            HttpRequest.newBuilder(node.uri("/objects/range/big"))
+                .header("Range", "bytes=65530-200009"));
     assertThat(part.statusCode()).isEqualTo(206);
     assertThat(part.body()).isEqualTo(Arrays.copyOfRange(data, 65530, 200010));
     assertThat(node.get("/objects/range/big").body()).isEqualTo(data);
@@ -230,8 +255,20 @@ class ObjectsApiTest {
   void malformedRangeGives400() {
     node.put("/objects/range/c", "0123456789");
     for (String range :
-        new String[] {"bytes=5-2", "bytes=a-b", "bytes=1-2,4-5", "items=0-1", "bytes", "bytes=", "bytes=-", "bytes=--1",
-            "bytes=99999999999999999999-", "bytes=0-99999999999999999999", "bytes=-99999999999999999999", "bytes= 1 - 2"}) {
+        new String[] {
+          "bytes=5-2",
+          "bytes=a-b",
+          "bytes=1-2,4-5",
+          "items=0-1",
+          "bytes",
+          "bytes=",
+          "bytes=-",
+          "bytes=--1",
+          "bytes=99999999999999999999-",
+          "bytes=0-99999999999999999999",
+          "bytes=-99999999999999999999",
+          "bytes= 1 - 2"
+        }) {
       HttpResponse<byte[]> response = withRange("/objects/range/c", range);
       assertThat(response.statusCode()).as(range).isEqualTo(400);
       assertThat(errorCode(response)).as(range).isEqualTo("invalid_range");
@@ -248,7 +285,8 @@ class ObjectsApiTest {
       assertThat(response.body()).isEmpty();
       assertThat(response.headers().firstValue("ETag")).hasValue(quoted);
     }
-    assertThat(withHeader("/objects/cond/a", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+    assertThat(withHeader("/objects/cond/a", "If-None-Match", "\"other\"").statusCode())
+        .isEqualTo(200);
 
     for (String header : new String[] {"\"other\"", "W/" + quoted}) {
       HttpResponse<byte[]> response = withHeader("/objects/cond/a", "If-Match", header);
@@ -264,27 +302,38 @@ class ObjectsApiTest {
     node.put("/objects/cond/a", "newer");
     assertThat(withHeader("/objects/cond/a", "If-None-Match", quoted).statusCode()).isEqualTo(200);
     assertThat(withHeader("/objects/cond/a", "If-Match", quoted).statusCode()).isEqualTo(412);
-    HttpResponse<byte[]> pinned = node.send(HttpRequest.newBuilder(node.uri("/objects/cond/a?version=1")).header("If-None-Match", quoted));
+    HttpResponse<byte[]> pinned =
+        node.send(
+            HttpRequest.newBuilder(node.uri("/objects/cond/a?version=1"))
+                .header("If-None-Match", quoted));
     assertThat(pinned.statusCode()).isEqualTo(304);
   }
 
   @Test
   void ifNoneMatchIsJudgedBeforeTheRange() {
     String etag = json(node.put("/objects/cond/b", "data")).path("etag").asText();
-    HttpResponse<byte[]> response = node.send(HttpRequest.newBuilder(node.uri("/objects/cond/b"))
-        .header("If-None-Match", '"' + etag + '"')
-        .header("Range", "bytes=100-"));
+    HttpResponse<byte[]> response =
+        node.send(
+            HttpRequest.newBuilder(node.uri("/objects/cond/b"))
+                .header("If-None-Match", '"' + etag + '"')
+                .header("Range", "bytes=100-"));
     assertThat(response.statusCode()).isEqualTo(304);
   }
 
   @Test
   void ifRangeWithAnotherEtagGivesTheWholeBlob() {
     String etag = json(node.put("/objects/cond/c", "0123456789")).path("etag").asText();
-    HttpResponse<byte[]> same = node.send(HttpRequest.newBuilder(node.uri("/objects/cond/c"))
-        .header("If-Range", '"' + etag + '"').header("Range", "bytes=0-1"));
+    HttpResponse<byte[]> same =
+        node.send(
+            HttpRequest.newBuilder(node.uri("/objects/cond/c"))
+                .header("If-Range", '"' + etag + '"')
+                .header("Range", "bytes=0-1"));
     assertThat(same.statusCode()).isEqualTo(206);
-    HttpResponse<byte[]> other = node.send(HttpRequest.newBuilder(node.uri("/objects/cond/c"))
-        .header("If-Range", "\"other\"").header("Range", "bytes=0-1"));
+    HttpResponse<byte[]> other =
+        node.send(
+            HttpRequest.newBuilder(node.uri("/objects/cond/c"))
+                .header("If-Range", "\"other\"")
+                .header("Range", "bytes=0-1"));
     assertThat(other.statusCode()).isEqualTo(200);
     assertThat(other.body()).asString().isEqualTo("0123456789");
   }
@@ -292,10 +341,25 @@ class ObjectsApiTest {
   @Test
   void badVersionParameterGives400() {
     node.put("/objects/badversion/a", "x");
-    for (String version : new String[] {"0", "-1", "abc", "1.5", "", "+1", " 1", "99999999999999999999999", "9223372036854775808", "0x10", "1e3"}) {
+    for (String version :
+        new String[] {
+          "0",
+          "-1",
+          "abc",
+          "1.5",
+          "",
+          "+1",
+          " 1",
+          "99999999999999999999999",
+          "9223372036854775808",
+          "0x10",
+          "1e3"
+        }) {
       String query = "?version=" + URLEncoder.encode(version, UTF_8);
       for (HttpResponse<byte[]> response :
-          List.of(node.get("/objects/badversion/a" + query), node.put("/objects/badversion/a" + query, "y"),
+          List.of(
+              node.get("/objects/badversion/a" + query),
+              node.put("/objects/badversion/a" + query, "y"),
               node.delete("/objects/badversion/a" + query))) {
         assertThat(response.statusCode()).as("version=%s", version).isEqualTo(400);
         assertThat(errorCode(response)).as("version=%s", version).isEqualTo("invalid_version");
@@ -305,7 +369,8 @@ class ObjectsApiTest {
     assertThat(twice.statusCode()).isEqualTo(400);
     assertThat(errorCode(twice)).isEqualTo("invalid_version");
     assertThat(node.get("/objects/badversion/a").body()).asString().isEqualTo("x");
-    assertThat(node.get("/objects/badversion/a?version=9223372036854775807").statusCode()).isEqualTo(404);
+    assertThat(node.get("/objects/badversion/a?version=9223372036854775807").statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -319,8 +384,11 @@ class ObjectsApiTest {
 
   @Test
   void invalidContentTypeGives400() {
-    HttpResponse<byte[]> response = node.send(HttpRequest.newBuilder(node.uri("/objects/ct/a"))
-        .header("Content-Type", "x".repeat(300)).PUT(HttpRequest.BodyPublishers.ofString("x")));
+    HttpResponse<byte[]> response =
+        node.send(
+            HttpRequest.newBuilder(node.uri("/objects/ct/a"))
+                .header("Content-Type", "x".repeat(300))
+                .PUT(HttpRequest.BodyPublishers.ofString("x")));
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(errorCode(response)).isEqualTo("invalid_content_type");
     assertThat(node.get("/objects/ct/a").statusCode()).isEqualTo(404);
@@ -328,7 +396,10 @@ class ObjectsApiTest {
 
   @Test
   void wrongMethodGives405WithAllow() {
-    HttpResponse<byte[]> post = node.send(HttpRequest.newBuilder(node.uri("/objects/a")).POST(HttpRequest.BodyPublishers.ofString("x")));
+    HttpResponse<byte[]> post =
+        node.send(
+            HttpRequest.newBuilder(node.uri("/objects/a"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")));
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(errorCode(post)).isEqualTo("method_not_allowed");
     assertThat(post.headers().firstValue("Allow")).hasValue("DELETE, GET, HEAD, PUT");
@@ -343,7 +414,10 @@ class ObjectsApiTest {
 
   @Test
   void unknownEndpointGives404Json() {
-    for (String path : new String[] {"/", "/nope", "/objectsx", "/health/", "/Objects/a", "//objects/a", "/slots"}) {
+    for (String path :
+        new String[] {
+          "/", "/nope", "/objectsx", "/health/", "/Objects/a", "//objects/a", "/slots"
+        }) {
       HttpResponse<byte[]> response = node.get(path);
       assertThat(response.statusCode()).as(path).isEqualTo(404);
       assertThat(errorCode(response)).as(path).isEqualTo("unknown_endpoint");
@@ -355,7 +429,9 @@ class ObjectsApiTest {
     assertThat(response.statusCode()).as(range).isEqualTo(status);
     assertThat(response.body()).as(range).asString().isEqualTo(body);
     assertThat(response.headers().firstValue("Content-Range")).as(range).hasValue(contentRange);
-    assertThat(response.headers().firstValue("Content-Length")).as(range).hasValue(Integer.toString(body.length()));
+    assertThat(response.headers().firstValue("Content-Length"))
+        .as(range)
+        .hasValue(Integer.toString(body.length()));
   }
 
   private static HttpResponse<byte[]> withRange(String path, String range) {

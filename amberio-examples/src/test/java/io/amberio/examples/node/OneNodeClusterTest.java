@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,13 +21,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Random;
 
-/** A one-node cluster member started from a config file (in-memory registry), serving the HTTP API. */
+/**
+ * A one-node cluster member started from a config file (in-memory registry), serving the HTTP API.
+ */
 class OneNodeClusterTest {
   @TempDir static Path dir;
   static ClusterMemberServer member;
@@ -20,7 +37,10 @@ class OneNodeClusterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path config = Files.writeString(dir.resolve("node.json"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("node.json"),
+            """
         {
           "nodeId": "solo",
           "httpListen": "127.0.0.1:0",
@@ -31,7 +51,9 @@ class OneNodeClusterTest {
           "timings": {"leaseTtlMs": 2000, "requestTimeoutMs": 5000}
         }
         """);
-    member = ClusterMemberServer.start(ConfigFile.load(config), b -> b.chunkSize(64 << 10), ServerOptions.defaults());
+    member =
+        ClusterMemberServer.start(
+            ConfigFile.load(config), b -> b.chunkSize(64 << 10), ServerOptions.defaults());
     http = new Http(member.server().uri());
   }
 
@@ -58,7 +80,8 @@ class OneNodeClusterTest {
     assertThat(http.get("/objects/one/big.bin").body()).isEqualTo(big);
     HttpResponse<byte[]> list = http.get("/objects?prefix=one/");
     assertThat(list.statusCode()).as(Http.text(list)).isEqualTo(200);
-    assertThat(TestNode.json(list).path("items").findValuesAsText("path")).contains("one/a.txt", "one/big.bin");
+    assertThat(TestNode.json(list).path("items").findValuesAsText("path"))
+        .contains("one/a.txt", "one/big.bin");
   }
 
   @Test

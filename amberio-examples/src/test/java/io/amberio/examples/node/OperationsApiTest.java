@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static io.amberio.examples.node.TestNode.errorCode;
@@ -88,13 +103,16 @@ class OperationsApiTest {
     node.get("/objects/metrics/missing");
     HttpResponse<byte[]> metrics = node.get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     String text = new String(metrics.body(), StandardCharsets.UTF_8);
     assertThat(text)
         .contains("# TYPE jvm_memory_used_bytes gauge")
         .contains("jvm_threads_live_threads")
-        .contains("amberio_http_requests_seconds_count{method=\"GET\",route=\"health\",status=\"200\"}")
-        .contains("amberio_http_requests_seconds_count{method=\"GET\",route=\"object\",status=\"404\"}")
+        .contains(
+            "amberio_http_requests_seconds_count{method=\"GET\",route=\"health\",status=\"200\"}")
+        .contains(
+            "amberio_http_requests_seconds_count{method=\"GET\",route=\"object\",status=\"404\"}")
         .contains("amberio_http_received_bytes_total")
         .contains("amberio_http_requests_active");
   }

@@ -1,14 +1,29 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.amberio.core.ByteRange;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.time.Instant;
 
 /** The node's own parsing of paths, query strings, ranges and entity tags. */
 class RequestParsingTest {
@@ -22,13 +37,29 @@ class RequestParsingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"%", "%2", "%zz", "%٣٣", "a b", "é", "%C3%28", "%FF", "%C0%AE", "%ED%A0%80", "%F4%90%80%80", "\u0000"})
+  @ValueSource(
+      strings = {
+        "%",
+        "%2",
+        "%zz",
+        "%٣٣",
+        "a b",
+        "é",
+        "%C3%28",
+        "%FF",
+        "%C0%AE",
+        "%ED%A0%80",
+        "%F4%90%80%80",
+        "\u0000"
+      })
   void percentDecodingRejects(String raw) {
     assertThatThrownBy(() -> PercentDecoder.decode(raw, "invalid_path", "path"))
-        .isInstanceOfSatisfying(HttpError.class, e -> {
-          assertThat(e.status()).isEqualTo(400);
-          assertThat(e.code()).isEqualTo("invalid_path");
-        });
+        .isInstanceOfSatisfying(
+            HttpError.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.code()).isEqualTo("invalid_path");
+            });
   }
 
   @Test
@@ -52,7 +83,8 @@ class RequestParsingTest {
     assertThatThrownBy(() -> QueryParams.parse("a=1&a=2").get("a", "invalid_a"))
         .isInstanceOfSatisfying(HttpError.class, e -> assertThat(e.code()).isEqualTo("invalid_a"));
     assertThatThrownBy(() -> QueryParams.parse("%zz=1"))
-        .isInstanceOfSatisfying(HttpError.class, e -> assertThat(e.code()).isEqualTo("invalid_parameter"));
+        .isInstanceOfSatisfying(
+            HttpError.class, e -> assertThat(e.code()).isEqualTo("invalid_parameter"));
   }
 
   @Test
@@ -61,7 +93,8 @@ class RequestParsingTest {
     assertThat(RangeHeader.parse(List.of("bytes=0-9"))).isEqualTo(ByteRange.closed(0, 9));
     assertThat(RangeHeader.parse(List.of("Bytes = 5-"))).isEqualTo(ByteRange.from(5));
     assertThat(RangeHeader.parse(List.of("bytes=-7"))).isEqualTo(ByteRange.suffix(7));
-    assertThatThrownBy(() -> RangeHeader.parse(List.of("bytes=0-1", "bytes=2-3"))).isInstanceOf(HttpError.class);
+    assertThatThrownBy(() -> RangeHeader.parse(List.of("bytes=0-1", "bytes=2-3")))
+        .isInstanceOf(HttpError.class);
   }
 
   @Test

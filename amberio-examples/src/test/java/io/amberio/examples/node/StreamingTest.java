@@ -1,8 +1,24 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -11,7 +27,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.OutputStream;
 
 /** Large bodies stream through the node both ways; the test never holds one in memory either. */
 class StreamingTest {
@@ -23,8 +38,11 @@ class StreamingTest {
   void a64MiBBodyRoundTripsByDigest() throws Exception {
     try (TestNode node = TestNode.start(dir, b -> b.chunkSize(4 << 20), o -> o)) {
       PatternStream upload = new PatternStream(SIZE, 42);
-      HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> upload), SIZE);
-      HttpResponse<byte[]> put = node.send(HttpRequest.newBuilder(node.uri("/objects/stream/big")).PUT(publisher));
+      HttpRequest.BodyPublisher publisher =
+          HttpRequest.BodyPublishers.fromPublisher(
+              HttpRequest.BodyPublishers.ofInputStream(() -> upload), SIZE);
+      HttpResponse<byte[]> put =
+          node.send(HttpRequest.newBuilder(node.uri("/objects/stream/big")).PUT(publisher));
       assertThat(put.statusCode()).isEqualTo(201);
       assertThat(TestNode.json(put).path("size").asLong()).isEqualTo(SIZE);
 
@@ -42,7 +60,8 @@ class StreamingTest {
       long size = 10L << 20;
       PatternStream upload = new PatternStream(size, 7);
       HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(() -> upload);
-      HttpResponse<byte[]> put = node.send(HttpRequest.newBuilder(node.uri("/objects/stream/chunked")).PUT(chunked));
+      HttpResponse<byte[]> put =
+          node.send(HttpRequest.newBuilder(node.uri("/objects/stream/chunked")).PUT(chunked));
       assertThat(put.statusCode()).isEqualTo(201);
       assertThat(TestNode.json(put).path("size").asLong()).isEqualTo(size);
       assertThat(download(node, "/objects/stream/chunked", null)).isEqualTo(upload.hex());
@@ -54,7 +73,8 @@ class StreamingTest {
     if (range != null) {
       request.header("Range", range);
     }
-    HttpResponse<InputStream> response = node.client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        node.client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(range == null ? 200 : 206);
     try (InputStream body = response.body()) {
       return hex(body);

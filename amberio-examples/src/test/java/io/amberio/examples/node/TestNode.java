@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,13 +32,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.Arrays;
 
-/** A store in a temporary directory served by an {@link AmberioServer} on a free port, with HTTP helpers. */
+/**
+ * A store in a temporary directory served by an {@link AmberioServer} on a free port, with HTTP
+ * helpers.
+ */
 final class TestNode implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,16 +54,23 @@ final class TestNode implements AutoCloseable {
     this.server = server;
   }
 
-  /** A node over a small store: 16 slots, 64 KiB chunks (so a few hundred KiB already span chunks). */
+  /**
+   * A node over a small store: 16 slots, 64 KiB chunks (so a few hundred KiB already span chunks).
+   */
   static TestNode start(Path dir) {
     return start(dir, b -> b.chunkSize(64 << 10), o -> o);
   }
 
-  /** A node over a 16-slot store configured by {@code store}, served with {@code options} on a free port. */
-  static TestNode start(Path dir, UnaryOperator<BlobStoreBuilder> store, UnaryOperator<ServerOptions> options) {
+  /**
+   * A node over a 16-slot store configured by {@code store}, served with {@code options} on a free
+   * port.
+   */
+  static TestNode start(
+      Path dir, UnaryOperator<BlobStoreBuilder> store, UnaryOperator<ServerOptions> options) {
     BlobStore s = store.apply(BlobStore.builder().dataDir(dir).slotCount(16)).build();
     try {
-      return new TestNode(s, AmberioServer.start(s, options.apply(ServerOptions.defaults().withPort(0))));
+      return new TestNode(
+          s, AmberioServer.start(s, options.apply(ServerOptions.defaults().withPort(0))));
     } catch (IOException e) {
       s.close();
       throw new UncheckedIOException(e);
@@ -58,7 +83,8 @@ final class TestNode implements AutoCloseable {
 
   HttpResponse<byte[]> send(HttpRequest.Builder request) {
     try {
-      return client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return client.send(
+          request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -72,7 +98,9 @@ final class TestNode implements AutoCloseable {
   }
 
   HttpResponse<byte[]> put(String rawPathAndQuery, byte[] body) {
-    return send(HttpRequest.newBuilder(uri(rawPathAndQuery)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    return send(
+        HttpRequest.newBuilder(uri(rawPathAndQuery))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   HttpResponse<byte[]> put(String rawPathAndQuery, String body) {
@@ -84,10 +112,15 @@ final class TestNode implements AutoCloseable {
   }
 
   HttpResponse<byte[]> head(String rawPathAndQuery) {
-    return send(HttpRequest.newBuilder(uri(rawPathAndQuery)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    return send(
+        HttpRequest.newBuilder(uri(rawPathAndQuery))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()));
   }
 
-  /** Sends raw bytes on a fresh socket (nothing normalizes them) and reads the answer until the server closes. */
+  /**
+   * Sends raw bytes on a fresh socket (nothing normalizes them) and reads the answer until the
+   * server closes.
+   */
   Raw raw(String request) {
     return raw(request.getBytes(StandardCharsets.UTF_8));
   }
@@ -112,8 +145,13 @@ final class TestNode implements AutoCloseable {
   /** A raw PUT of {@code body} to {@code target}, exactly as given. */
   Raw rawPut(String target, String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return raw("PUT " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + bytes.length
-        + "\r\nConnection: close\r\n\r\n" + body);
+    return raw(
+        "PUT "
+            + target
+            + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+            + bytes.length
+            + "\r\nConnection: close\r\n\r\n"
+            + body);
   }
 
   /** Asserts that the node still answers a normal request. */
@@ -139,7 +177,8 @@ final class TestNode implements AutoCloseable {
 
   /** The error code of a JSON error response, after checking its shape. */
   static String errorCode(HttpResponse<byte[]> response) {
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     return errorCode(response.body());
   }
 
@@ -168,7 +207,9 @@ final class TestNode implements AutoCloseable {
       Map<String, String> headers = new LinkedHashMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
       }
       byte[] body = Arrays.copyOfRange(bytes, end + 4, bytes.length);
       return new Raw(status, headers, body);

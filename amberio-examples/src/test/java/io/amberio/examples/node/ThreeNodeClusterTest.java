@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.examples.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -5,18 +20,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amberio.cluster.ClusterConfig;
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.topology.Placement;
 import io.amberio.cluster.topology.Topology;
+import io.amberio.core.Scheduler;
 import io.amberio.examples.node.NodeConfig.RegistrySpec;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -28,14 +45,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.net.InetAddress;
-import java.util.Arrays;
 
 /**
  * Three cluster members in one JVM, each with its own store, loopback {@link
- * io.amberio.cluster.transport.tcp.NetworkTransport} (HMAC with a shared secret) and HTTP server, sharing one
- * {@link InMemoryRegistry}: a write through one node is read through the others, and the operations
- * endpoints show the cluster.
+ * io.amberio.cluster.transport.tcp.NetworkTransport} (HMAC with a shared secret) and HTTP server,
+ * sharing one {@link InMemoryRegistry}: a write through one node is read through the others, and
+ * the operations endpoints show the cluster.
  */
 class ThreeNodeClusterTest {
   static final int SLOTS = 16;
@@ -58,26 +73,40 @@ class ThreeNodeClusterTest {
     topology = Topology.of(SLOTS, 3, nodes);
     byte[] secret = new byte[32];
     new Random(1).nextBytes(secret);
-    ClusterConfig timings = ClusterConfig.DEFAULTS.withLeaseTtl(Duration.ofSeconds(2))
-        .withRequestTimeout(Duration.ofSeconds(5));
+    ClusterConfig timings =
+        ClusterConfig.DEFAULTS
+            .withLeaseTtl(Duration.ofSeconds(2))
+            .withRequestTimeout(Duration.ofSeconds(5));
     for (Topology.Node n : topology.nodes()) {
-      NodeConfig config = new NodeConfig(n.id(), new HostPort("127.0.0.1", 0), HostPort.parse(n.address()),
-          List.of(dir.resolve(n.id().value())), Optional.empty(), topology, new RegistrySpec.Memory(),
-          Optional.of(new NodeConfig.Secret(secret)), timings);
-      ClusterMemberServer m = ClusterMemberServer.start(config, b -> b.chunkSize(64 << 10), ServerOptions.defaults(), registry);
+      NodeConfig config =
+          new NodeConfig(
+              n.id(),
+              new HostPort("127.0.0.1", 0),
+              HostPort.parse(n.address()),
+              List.of(dir.resolve(n.id().value())),
+              Optional.empty(),
+              topology,
+              new RegistrySpec.Memory(),
+              Optional.of(new NodeConfig.Secret(secret)),
+              timings);
+      ClusterMemberServer m =
+          ClusterMemberServer.start(
+              config, b -> b.chunkSize(64 << 10), ServerOptions.defaults(), registry);
       members.add(m);
       http.add(new Http(m.server().uri()));
     }
-    await("every node sees every node up", () -> {
-      for (ClusterMemberServer m : members) {
-        for (NodeId id : topology.nodeIds()) {
-          if (!m.node().status(id).equals("up")) {
-            return false;
+    await(
+        "every node sees every node up",
+        () -> {
+          for (ClusterMemberServer m : members) {
+            for (NodeId id : topology.nodeIds()) {
+              if (!m.node().status(id).equals("up")) {
+                return false;
+              }
+            }
           }
-        }
-      }
-      return true;
-    });
+          return true;
+        });
   }
 
   @AfterAll
@@ -108,7 +137,9 @@ class ThreeNodeClusterTest {
     }
     // Every replica holds it: each node's own store has the version.
     for (ClusterMemberServer m : members) {
-      assertThat(m.store().maxVersion("photos/cat.txt")).as("on %s", m.config().nodeId()).isEqualTo(1);
+      assertThat(m.store().maxVersion("photos/cat.txt"))
+          .as("on %s", m.config().nodeId())
+          .isEqualTo(1);
     }
   }
 
@@ -119,7 +150,9 @@ class ThreeNodeClusterTest {
     HttpResponse<byte[]> put = http.get(1).put("/objects/big/blob.bin", big);
     assertThat(put.statusCode()).as(Http.text(put)).isEqualTo(201);
     assertThat(http.get(2).get("/objects/big/blob.bin").body()).isEqualTo(big);
-    HttpResponse<byte[]> range = http.get(0).send(http.get(0).request("/objects/big/blob.bin").header("Range", "bytes=100-199"));
+    HttpResponse<byte[]> range =
+        http.get(0)
+            .send(http.get(0).request("/objects/big/blob.bin").header("Range", "bytes=100-199"));
     assertThat(range.statusCode()).isEqualTo(206);
     assertThat(range.body()).isEqualTo(Arrays.copyOfRange(big, 100, 200));
   }
@@ -133,7 +166,8 @@ class ThreeNodeClusterTest {
     assertThat(Http.text(http.get(2).get("/objects/docs/a"))).isEqualTo("two");
     HttpResponse<byte[]> list = http.get(2).get("/objects?prefix=docs/");
     assertThat(list.statusCode()).as(Http.text(list)).isEqualTo(200);
-    assertThat(TestNode.json(list).path("items").findValuesAsText("path")).containsExactly("docs/a");
+    assertThat(TestNode.json(list).path("items").findValuesAsText("path"))
+        .containsExactly("docs/a");
     HttpResponse<byte[]> delete = http.get(2).delete("/objects/docs/a");
     assertThat(delete.statusCode()).as(Http.text(delete)).isEqualTo(200);
   }
@@ -165,7 +199,9 @@ class ThreeNodeClusterTest {
         assertThat(shown.path("state").asText()).isEqualTo("up");
         List<Integer> slots = new ArrayList<>();
         shown.path("slots").forEach(s -> slots.add(s.asInt()));
-        assertThat(slots).isEqualTo(placement.slotsOf(n.id())).hasSize(SLOTS); // R = N: every node holds every slot
+        assertThat(slots)
+            .isEqualTo(placement.slotsOf(n.id()))
+            .hasSize(SLOTS); // R = N: every node holds every slot
       }
     }
   }

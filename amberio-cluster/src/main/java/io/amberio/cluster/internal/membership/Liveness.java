@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.membership;
 
 import io.amberio.cluster.NodeId;
@@ -9,22 +24,22 @@ import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.Lease;
 import io.amberio.cluster.registry.RegistryException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.HashMap;
 
 /**
  * The lease keeper: this node's liveness, and what it knows of the others'.
  *
- * <p>The node holds a lease in the registry and keeps it alive; {@code nodes/<id>} is bound to it. The node
- * considers its lease valid until {@code sent + 0.9 x TTL}, where {@code sent} is when it <em>sent</em> the
- * last successful keep-alive: the registry cannot expire the lease before then, so a node never serves a
- * read after the registry let others remove it. The lease id is the node's <em>session</em>: a replica
- * holds its place in a slot under it. The live registrations of all nodes (fed by
- * {@link RegistryFollower}) say whose session still runs.
+ * <p>The node holds a lease in the registry and keeps it alive; {@code nodes/<id>} is bound to it.
+ * The node considers its lease valid until {@code sent + 0.9 x TTL}, where {@code sent} is when it
+ * <em>sent</em> the last successful keep-alive: the registry cannot expire the lease before then,
+ * so a node never serves a read after the registry let others remove it. The lease id is the node's
+ * <em>session</em>: a replica holds its place in a slot under it. The live registrations of all
+ * nodes (fed by {@link RegistryFollower}) say whose session still runs.
  */
 public final class Liveness {
   private static final Logger log = LoggerFactory.getLogger(Liveness.class);
@@ -65,7 +80,10 @@ public final class Liveness {
     return health.suspect(n) ? "suspect" : "up";
   }
 
-  /** Replaces the registrations by {@code now} entry by entry (never emptied: readers in between must not see live nodes as gone). */
+  /**
+   * Replaces the registrations by {@code now} entry by entry (never emptied: readers in between
+   * must not see live nodes as gone).
+   */
   void replaceRegistered(Map<NodeId, Long> now) {
     Map<NodeId, Long> all = new HashMap<>(now);
     if (lease != 0) {
@@ -86,23 +104,38 @@ public final class Liveness {
   /** Takes a new lease and binds {@code nodes/<id>} to it. */
   CompletableFuture<Void> newLease() {
     long sent = ctx.now();
-    return ctx.registry.leases().grant(ctx.config.leaseTtl()).thenCompose(l -> {
-      byte[] value = RegistryValues.node(l.id());
-      return ctx.registry.compareAndSet(NodeContext.nodeKey(ctx.self), value, CasOptions.ifAbsent().withLease(l.id()))
-          .thenCompose(r -> r.succeeded() ? CompletableFuture.completedFuture(r)
-              // A key of an earlier life of this node (its lease not yet run out): replace it.
-              : ctx.registry.compareAndSet(NodeContext.nodeKey(ctx.self), value,
-                  CasOptions.ifRevision(r.current().get().modRevision()).withLease(l.id())))
-          .thenAccept(r -> {
-            if (!r.succeeded()) {
-              throw new IllegalStateException("could not register " + ctx.self + ": its key changed meanwhile");
-            }
-            lease = l.id();
-            leaseDeadline = sent + ttlMillis(l) * 9 / 10;
-            registered.put(ctx.self, l.id());
-            log.info("{}: holds lease {}", ctx.self, l.id());
-          });
-    });
+    return ctx.registry
+        .leases()
+        .grant(ctx.config.leaseTtl())
+        .thenCompose(
+            l -> {
+              byte[] value = RegistryValues.node(l.id());
+              return ctx.registry
+                  .compareAndSet(
+                      NodeContext.nodeKey(ctx.self), value, CasOptions.ifAbsent().withLease(l.id()))
+                  .thenCompose(
+                      r ->
+                          r.succeeded()
+                              ? CompletableFuture.completedFuture(r)
+                              // A key of an earlier life of this node (its lease not yet run out):
+                              // replace it.
+                              : ctx.registry.compareAndSet(
+                                  NodeContext.nodeKey(ctx.self),
+                                  value,
+                                  CasOptions.ifRevision(r.current().get().modRevision())
+                                      .withLease(l.id())))
+                  .thenAccept(
+                      r -> {
+                        if (!r.succeeded()) {
+                          throw new IllegalStateException(
+                              "could not register " + ctx.self + ": its key changed meanwhile");
+                        }
+                        lease = l.id();
+                        leaseDeadline = sent + ttlMillis(l) * 9 / 10;
+                        registered.put(ctx.self, l.id());
+                        log.info("{}: holds lease {}", ctx.self, l.id());
+                      });
+            });
   }
 
   private static long ttlMillis(Lease l) {
@@ -124,28 +157,39 @@ public final class Liveness {
     }
     long l = lease;
     long sent = ctx.now();
-    CompletableFuture<?> f = l == 0 ? newLease()
-        : ctx.registry.leases().keepAlive(l).thenAccept(x -> {
-          if (lease == l) {
-            leaseDeadline = Math.max(leaseDeadline, sent + ttlMillis(x) * 9 / 10);
+    CompletableFuture<?> f =
+        l == 0
+            ? newLease()
+            : ctx.registry
+                .leases()
+                .keepAlive(l)
+                .thenAccept(
+                    x -> {
+                      if (lease == l) {
+                        leaseDeadline = Math.max(leaseDeadline, sent + ttlMillis(x) * 9 / 10);
+                      }
+                    });
+    f.whenComplete(
+        (x, t) -> {
+          if (t != null) {
+            Throwable c = Bodies.unwrap(t);
+            if (c instanceof RegistryException re
+                && re.reason() == RegistryException.Reason.LEASE_NOT_FOUND) {
+              log.warn(
+                  "{}: lease {} ended; taking a new one (every slot must be claimed again)",
+                  ctx.self,
+                  l);
+              if (lease == l) {
+                lease = 0;
+              }
+            } else {
+              log.debug("{}: keep-alive failed: {}", ctx.self, c.toString());
+            }
+          }
+          if (!closed) {
+            ctx.scheduler.schedule(keepAliveEvery(), this::keepAlive);
           }
         });
-    f.whenComplete((x, t) -> {
-      if (t != null) {
-        Throwable c = Bodies.unwrap(t);
-        if (c instanceof RegistryException re && re.reason() == RegistryException.Reason.LEASE_NOT_FOUND) {
-          log.warn("{}: lease {} ended; taking a new one (every slot must be claimed again)", ctx.self, l);
-          if (lease == l) {
-            lease = 0;
-          }
-        } else {
-          log.debug("{}: keep-alive failed: {}", ctx.self, c.toString());
-        }
-      }
-      if (!closed) {
-        ctx.scheduler.schedule(keepAliveEvery(), this::keepAlive);
-      }
-    });
   }
 
   /** Stops keeping the lease alive; the lease is no longer valid here. */
@@ -157,7 +201,8 @@ public final class Liveness {
   public CompletableFuture<Void> revoke() {
     long l = lease;
     lease = 0;
-    return l == 0 ? CompletableFuture.completedFuture(null)
+    return l == 0
+        ? CompletableFuture.completedFuture(null)
         : ctx.registry.leases().revoke(l).handle((x, t) -> null);
   }
 }

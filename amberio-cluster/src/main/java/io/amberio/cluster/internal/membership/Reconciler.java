@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.membership;
 
 import io.amberio.cluster.NodeId;
@@ -11,13 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves each slot this node replicates towards the state it wants, one compare-and-set at a time: it
- * claims its place under its current session (a restarted replica still in sync missed nothing: every
- * write needed its durable vote), joins as a learner if it was removed, catches up and is promoted; and it
- * removes replicas whose session (lease) has ended, never the last in-sync one.
+ * Moves each slot this node replicates towards the state it wants, one compare-and-set at a time:
+ * it claims its place under its current session (a restarted replica still in sync missed nothing:
+ * every write needed its durable vote), joins as a learner if it was removed, catches up and is
+ * promoted; and it removes replicas whose session (lease) has ended, never the last in-sync one.
  *
- * <p>It runs periodically and on every change the {@link RegistryFollower} sees. Catching up is given to
- * it at construction as a {@link CatchUp}: the sync room depends on this one, not the other way round.
+ * <p>It runs periodically and on every change the {@link RegistryFollower} sees. Catching up is
+ * given to it at construction as a {@link CatchUp}: the sync room depends on this one, not the
+ * other way round.
  */
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -37,7 +53,8 @@ public final class Reconciler {
   private volatile long startedAt;
   private volatile boolean closed;
 
-  public Reconciler(NodeContext ctx, SlotView slots, Liveness liveness, StoreIdentity store, CatchUp catchUp) {
+  public Reconciler(
+      NodeContext ctx, SlotView slots, Liveness liveness, StoreIdentity store, CatchUp catchUp) {
     this.ctx = ctx;
     this.slots = slots;
     this.liveness = liveness;
@@ -67,12 +84,14 @@ public final class Reconciler {
 
   /** Schedules the periodic pass; called once the node is started. */
   public void startReconciling() {
-    ctx.scheduler.schedule(ctx.config.leaseTtl().dividedBy(2), () -> {
-      if (!closed) {
-        reconcileAll();
-        startReconciling();
-      }
-    });
+    ctx.scheduler.schedule(
+        ctx.config.leaseTtl().dividedBy(2),
+        () -> {
+          if (!closed) {
+            reconcileAll();
+            startReconciling();
+          }
+        });
   }
 
   void reconcile(int slot) {
@@ -90,16 +109,18 @@ public final class Reconciler {
     } catch (RuntimeException e) {
       work = CompletableFuture.failedFuture(e);
     }
-    work.whenComplete((again, t) -> {
-      synchronized (slots.slotLock(slot)) {
-        busy[slot] = false;
-      }
-      if (t != null) {
-        log.debug("{}: slot {} reconcile failed: {}", ctx.self, slot, Bodies.unwrap(t).toString());
-      } else if (Boolean.TRUE.equals(again)) {
-        ctx.scheduler.execute(() -> reconcile(slot));
-      }
-    });
+    work.whenComplete(
+        (again, t) -> {
+          synchronized (slots.slotLock(slot)) {
+            busy[slot] = false;
+          }
+          if (t != null) {
+            log.debug(
+                "{}: slot {} reconcile failed: {}", ctx.self, slot, Bodies.unwrap(t).toString());
+          } else if (Boolean.TRUE.equals(again)) {
+            ctx.scheduler.execute(() -> reconcile(slot));
+          }
+        });
   }
 
   /** One step towards the wanted state of a slot; true if another step may follow at once. */
@@ -117,12 +138,16 @@ public final class Reconciler {
         continue;
       }
       Long live = registered.get(n);
-      boolean ended = e.getValue() == 0
-          ? live == null && ctx.now() - startedAt > ctx.config.leaseTtl().toMillis() * 2
-          : live == null || live.longValue() != e.getValue();
+      boolean ended =
+          e.getValue() == 0
+              ? live == null && ctx.now() - startedAt > ctx.config.leaseTtl().toMillis() * 2
+              : live == null || live.longValue() != e.getValue();
       boolean lastInSync = s.isInSync(n) && s.inSync().size() == 1;
-      if (ended && !lastInSync && (s.isInSync(me) || s.isLearner(me) || !s.replicas().contains(me))) {
-        log.info("{}: removing {} from slot {} (its session {} ended)", me, n, s.slot(), e.getValue());
+      if (ended
+          && !lastInSync
+          && (s.isInSync(me) || s.isLearner(me) || !s.replicas().contains(me))) {
+        log.info(
+            "{}: removing {} from slot {} (its session {} ended)", me, n, s.slot(), e.getValue());
         return slots.cas(s.slot(), s.without(n));
       }
     }
@@ -132,8 +157,11 @@ public final class Reconciler {
     if (s.isInSync(me)) {
       if (s.inSync().get(me) != session && store.replaced()) {
         if (s.inSync().size() == 1) {
-          log.error("{}: slot {} has no other replica in sync, and this node's store was replaced: its data is"
-              + " gone; the slot stays unavailable until an operator restores it", me, s.slot());
+          log.error(
+              "{}: slot {} has no other replica in sync, and this node's store was replaced: its data is"
+                  + " gone; the slot stays unavailable until an operator restores it",
+              me,
+              s.slot());
           return CompletableFuture.completedFuture(false);
         }
         return slots.cas(s.slot(), s.without(me));
@@ -147,16 +175,19 @@ public final class Reconciler {
       if (s.learners().get(me) != session) {
         return slots.cas(s.slot(), s.withSession(me, session));
       }
-      return catchUp.catchUp(s.slot()).thenCompose(done -> {
-        if (!done) {
-          return CompletableFuture.completedFuture(false);
-        }
-        SlotState now = slots.slot(s.slot());
-        if (now.epoch() != s.epoch() || !now.isLearner(me)) {
-          return CompletableFuture.completedFuture(true);
-        }
-        return slots.cas(s.slot(), now.promoted(me));
-      });
+      return catchUp
+          .catchUp(s.slot())
+          .thenCompose(
+              done -> {
+                if (!done) {
+                  return CompletableFuture.completedFuture(false);
+                }
+                SlotState now = slots.slot(s.slot());
+                if (now.epoch() != s.epoch() || !now.isLearner(me)) {
+                  return CompletableFuture.completedFuture(true);
+                }
+                return slots.cas(s.slot(), now.promoted(me));
+              });
     }
     return slots.cas(s.slot(), s.withLearner(me, session));
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.membership;
 
 import io.amberio.cluster.NodeId;
@@ -28,9 +43,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Joins the cluster and follows the registry: checks or creates the cluster record, takes a lease
- * ({@link Liveness}), checks the store ({@link StoreIdentity}), loads the node registrations and the slot
- * states, and watches both from the revision it loaded them at. Every change goes into {@link Liveness} or
- * {@link SlotView}, and then to the {@link Reconciler}.
+ * ({@link Liveness}), checks the store ({@link StoreIdentity}), loads the node registrations and
+ * the slot states, and watches both from the revision it loaded them at. Every change goes into
+ * {@link Liveness} or {@link SlotView}, and then to the {@link Reconciler}.
  */
 public final class RegistryFollower {
   private static final Logger log = LoggerFactory.getLogger(RegistryFollower.class);
@@ -43,7 +58,11 @@ public final class RegistryFollower {
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  public RegistryFollower(NodeContext ctx, Liveness liveness, SlotView slots, StoreIdentity store,
+  public RegistryFollower(
+      NodeContext ctx,
+      Liveness liveness,
+      SlotView slots,
+      StoreIdentity store,
       Reconciler reconciler) {
     this.ctx = ctx;
     this.liveness = liveness;
@@ -56,25 +75,32 @@ public final class RegistryFollower {
   public CompletableFuture<Void> start() {
     reconciler.joining();
     byte[] topo = RegistryValues.topology(ctx.placement.topology());
-    return retry(() -> ctx.registry.compareAndSet(NodeContext.CLUSTER_KEY, topo, CasOptions.ifAbsent()), 0)
-        .thenCompose(r -> {
-          if (!r.succeeded()) {
-            byte[] have = r.current().map(KeyValue::value).orElse(new byte[0]);
-            if (!RegistryValues.sameTopology(have, ctx.placement.topology())) {
-              throw new IllegalStateException("the registry holds another cluster: its topology is '"
-                  + new String(have, StandardCharsets.UTF_8) + "', this node's is '"
-                  + new String(topo, StandardCharsets.UTF_8) + "'");
-            }
-          }
-          return retry(liveness::newLease, 0);
-        })
+    return retry(
+            () -> ctx.registry.compareAndSet(NodeContext.CLUSTER_KEY, topo, CasOptions.ifAbsent()),
+            0)
+        .thenCompose(
+            r -> {
+              if (!r.succeeded()) {
+                byte[] have = r.current().map(KeyValue::value).orElse(new byte[0]);
+                if (!RegistryValues.sameTopology(have, ctx.placement.topology())) {
+                  throw new IllegalStateException(
+                      "the registry holds another cluster: its topology is '"
+                          + new String(have, StandardCharsets.UTF_8)
+                          + "', this node's is '"
+                          + new String(topo, StandardCharsets.UTF_8)
+                          + "'");
+                }
+              }
+              return retry(liveness::newLease, 0);
+            })
         .thenCompose(v -> retry(store::check, 0))
         .thenCompose(v -> retry(this::loadNodes, 0))
         .thenCompose(v -> retry(this::loadSlots, 0))
-        .thenRun(() -> {
-          liveness.startKeepAlive();
-          ctx.scheduler.schedule(Duration.ZERO, reconciler::reconcileAll);
-        });
+        .thenRun(
+            () -> {
+              liveness.startKeepAlive();
+              ctx.scheduler.schedule(Duration.ZERO, reconciler::reconcileAll);
+            });
   }
 
   public void close() {
@@ -90,8 +116,8 @@ public final class RegistryFollower {
   }
 
   /**
-   * Repeats a registry step that failed for a reason other than a wrong answer (the registry was unreachable
-   * or timed out), with growing pauses, until it succeeds or the node closes.
+   * Repeats a registry step that failed for a reason other than a wrong answer (the registry was
+   * unreachable or timed out), with growing pauses, until it succeeds or the node closes.
    */
   private <T> CompletableFuture<T> retry(Supplier<CompletableFuture<T>> step, int attempt) {
     CompletableFuture<T> f;
@@ -100,51 +126,64 @@ public final class RegistryFollower {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    return f.handle((r, t) -> {
-      if (t == null) {
-        return CompletableFuture.completedFuture(r);
-      }
-      Throwable c = Bodies.unwrap(t);
-      if (closed || !(c instanceof RegistryException re) || re.reason() == RegistryException.Reason.CLOSED) {
-        return CompletableFuture.<T>failedFuture(c);
-      }
-      log.debug("{}: registry step failed ({}); retrying", ctx.self, c.toString());
-      return ctx.sleep(Duration.ofMillis(Math.min(1000, 20L << Math.min(attempt, 6))))
-          .thenCompose(x -> retry(step, attempt + 1));
-    }).thenCompose(x -> x);
+    return f.handle(
+            (r, t) -> {
+              if (t == null) {
+                return CompletableFuture.completedFuture(r);
+              }
+              Throwable c = Bodies.unwrap(t);
+              if (closed
+                  || !(c instanceof RegistryException re)
+                  || re.reason() == RegistryException.Reason.CLOSED) {
+                return CompletableFuture.<T>failedFuture(c);
+              }
+              log.debug("{}: registry step failed ({}); retrying", ctx.self, c.toString());
+              return ctx.sleep(Duration.ofMillis(Math.min(1000, 20L << Math.min(attempt, 6))))
+                  .thenCompose(x -> retry(step, attempt + 1));
+            })
+        .thenCompose(x -> x);
   }
 
   private CompletableFuture<Void> loadNodes() {
-    return listAll(NodeContext.NODES).thenCompose(page -> {
-      Map<NodeId, Long> now = new HashMap<>();
-      for (KeyValue kv : page.kvs) {
-        now.put(NodeId.of(kv.key().substring(NodeContext.NODES.length())), kv.leaseId());
-      }
-      liveness.replaceRegistered(now);
-      return ctx.registry.watch(NodeContext.NODES, WatchOptions.fromRevision(page.revision + 1), new WatchListener() {
-        @Override
-        public void onEvent(WatchEvent e) {
-          if (closed) {
-            return;
-          }
-          NodeId n = NodeId.of(e.key().substring(NodeContext.NODES.length()));
-          if (e.type() == WatchEvent.Type.PUT) {
-            liveness.registered(n, e.keyValue().leaseId());
-          } else {
-            liveness.unregistered(n);
-          }
-          ctx.scheduler.execute(reconciler::reconcileAll);
-        }
+    return listAll(NodeContext.NODES)
+        .thenCompose(
+            page -> {
+              Map<NodeId, Long> now = new HashMap<>();
+              for (KeyValue kv : page.kvs) {
+                now.put(NodeId.of(kv.key().substring(NodeContext.NODES.length())), kv.leaseId());
+              }
+              liveness.replaceRegistered(now);
+              return ctx.registry
+                  .watch(
+                      NodeContext.NODES,
+                      WatchOptions.fromRevision(page.revision + 1),
+                      new WatchListener() {
+                        @Override
+                        public void onEvent(WatchEvent e) {
+                          if (closed) {
+                            return;
+                          }
+                          NodeId n = NodeId.of(e.key().substring(NodeContext.NODES.length()));
+                          if (e.type() == WatchEvent.Type.PUT) {
+                            liveness.registered(n, e.keyValue().leaseId());
+                          } else {
+                            liveness.unregistered(n);
+                          }
+                          ctx.scheduler.execute(reconciler::reconcileAll);
+                        }
 
-        @Override
-        public void onError(RegistryException error) {
-          if (!closed) {
-            log.warn("{}: node watch ended ({}); reloading", ctx.self, error.toString());
-            ctx.scheduler.schedule(Duration.ofMillis(100), () -> loadNodes().exceptionally(t -> null));
-          }
-        }
-      }).thenApply(this::keep);
-    });
+                        @Override
+                        public void onError(RegistryException error) {
+                          if (!closed) {
+                            log.warn(
+                                "{}: node watch ended ({}); reloading", ctx.self, error.toString());
+                            ctx.scheduler.schedule(
+                                Duration.ofMillis(100), () -> loadNodes().exceptionally(t -> null));
+                          }
+                        }
+                      })
+                  .thenApply(this::keep);
+            });
   }
 
   private Void keep(Watch w) {
@@ -164,44 +203,61 @@ public final class RegistryFollower {
   }
 
   private CompletableFuture<Void> loadSlots() {
-    return listAll(NodeContext.SLOTS).thenCompose(page -> {
-      List<CompletableFuture<?>> creates = new ArrayList<>();
-      boolean[] seen = new boolean[slots.slotCount()];
-      for (KeyValue kv : page.kvs) {
-        int slot = Integer.parseInt(kv.key().substring(NodeContext.SLOTS.length()));
-        if (slot >= 0 && slot < seen.length) {
-          seen[slot] = true;
-          apply(slot, kv);
-        }
-      }
-      for (int s = 0; s < seen.length; s++) {
-        if (!seen[s]) {
-          int slot = s;
-          SlotState init = SlotState.initial(slot, ctx.placement.replicas(slot));
-          creates.add(ctx.registry.compareAndSet(NodeContext.slotKey(slot), init.encode(), CasOptions.ifAbsent())
-              .thenAccept(r -> r.current().ifPresent(kv -> apply(slot, kv))));
-        }
-      }
-      return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new))
-          .<Watch>thenCompose(v -> ctx.registry.watch(NodeContext.SLOTS, WatchOptions.fromRevision(page.revision + 1),
-              new WatchListener() {
-                @Override
-                public void onEvent(WatchEvent e) {
-                  if (!closed && e.type() == WatchEvent.Type.PUT) {
-                    apply(Integer.parseInt(e.key().substring(NodeContext.SLOTS.length())), e.keyValue());
-                  }
+    return listAll(NodeContext.SLOTS)
+        .thenCompose(
+            page -> {
+              List<CompletableFuture<?>> creates = new ArrayList<>();
+              boolean[] seen = new boolean[slots.slotCount()];
+              for (KeyValue kv : page.kvs) {
+                int slot = Integer.parseInt(kv.key().substring(NodeContext.SLOTS.length()));
+                if (slot >= 0 && slot < seen.length) {
+                  seen[slot] = true;
+                  apply(slot, kv);
                 }
+              }
+              for (int s = 0; s < seen.length; s++) {
+                if (!seen[s]) {
+                  int slot = s;
+                  SlotState init = SlotState.initial(slot, ctx.placement.replicas(slot));
+                  creates.add(
+                      ctx.registry
+                          .compareAndSet(
+                              NodeContext.slotKey(slot), init.encode(), CasOptions.ifAbsent())
+                          .thenAccept(r -> r.current().ifPresent(kv -> apply(slot, kv))));
+                }
+              }
+              return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new))
+                  .<Watch>thenCompose(
+                      v ->
+                          ctx.registry.watch(
+                              NodeContext.SLOTS,
+                              WatchOptions.fromRevision(page.revision + 1),
+                              new WatchListener() {
+                                @Override
+                                public void onEvent(WatchEvent e) {
+                                  if (!closed && e.type() == WatchEvent.Type.PUT) {
+                                    apply(
+                                        Integer.parseInt(
+                                            e.key().substring(NodeContext.SLOTS.length())),
+                                        e.keyValue());
+                                  }
+                                }
 
-                @Override
-                public void onError(RegistryException error) {
-                  if (!closed) {
-                    log.warn("{}: slot watch ended ({}); reloading", ctx.self, error.toString());
-                    ctx.scheduler.schedule(Duration.ofMillis(100), () -> loadSlots().exceptionally(t -> null));
-                  }
-                }
-              }))
-          .thenApply(this::keep);
-    });
+                                @Override
+                                public void onError(RegistryException error) {
+                                  if (!closed) {
+                                    log.warn(
+                                        "{}: slot watch ended ({}); reloading",
+                                        ctx.self,
+                                        error.toString());
+                                    ctx.scheduler.schedule(
+                                        Duration.ofMillis(100),
+                                        () -> loadSlots().exceptionally(t -> null));
+                                  }
+                                }
+                              }))
+                  .thenApply(this::keep);
+            });
   }
 
   private record Page(List<KeyValue> kvs, long revision) {}
@@ -215,16 +271,19 @@ public final class RegistryFollower {
         if (after.isPresent()) {
           o = o.startingAfter(after.get());
         }
-        return ctx.registry.list(prefix, o).thenCompose((ListResult r) -> {
-          if (rev[0] == 0) {
-            rev[0] = r.revision();
-          }
-          all.addAll(r.keyValues());
-          if (r.more() && !r.keyValues().isEmpty()) {
-            return from(Optional.of(r.keyValues().get(r.keyValues().size() - 1).key()));
-          }
-          return CompletableFuture.completedFuture(new Page(all, rev[0]));
-        });
+        return ctx.registry
+            .list(prefix, o)
+            .thenCompose(
+                (ListResult r) -> {
+                  if (rev[0] == 0) {
+                    rev[0] = r.revision();
+                  }
+                  all.addAll(r.keyValues());
+                  if (r.more() && !r.keyValues().isEmpty()) {
+                    return from(Optional.of(r.keyValues().get(r.keyValues().size() - 1).key()));
+                  }
+                  return CompletableFuture.completedFuture(new Page(all, rev[0]));
+                });
       }
     }.from(Optional.empty());
   }

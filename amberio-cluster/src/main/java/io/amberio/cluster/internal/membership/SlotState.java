@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.membership;
 
 import io.amberio.cluster.NodeId;
@@ -11,20 +26,24 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the registry says about one slot, under {@code slots/<slot>}: its replicas (placement), its epoch,
- * the replicas in sync and the learners catching up, each with the <em>session</em> (liveness lease id) it
- * holds its place under.
+ * What the registry says about one slot, under {@code slots/<slot>}: its replicas (placement), its
+ * epoch, the replicas in sync and the learners catching up, each with the <em>session</em>
+ * (liveness lease id) it holds its place under.
  *
  * <p>The epoch changes whenever the sets change membership; a session change alone (a replica that
  * restarted while still in sync) keeps the epoch. Encoded as one text line: {@code
- * v1|<epoch>|a,b,c|a@<lease>,b@<lease>|c@<lease>}. Version 1 is the only format so far (release 0.1 wrote
- * it too); {@link #decode} refuses any other with an {@link UnsupportedVersionException}. This is the one
- * place that reads and writes it.
+ * v1|<epoch>|a,b,c|a@<lease>,b@<lease>|c@<lease>}. Version 1 is the only format so far (release 0.1
+ * wrote it too); {@link #decode} refuses any other with an {@link UnsupportedVersionException}.
+ * This is the one place that reads and writes it.
  *
  * @param inSync replica to session (0: not yet claimed by any session, as right after bootstrap)
  * @param learners replica to session
  */
-public record SlotState(int slot, long epoch, List<NodeId> replicas, Map<NodeId, Long> inSync,
+public record SlotState(
+    int slot,
+    long epoch,
+    List<NodeId> replicas,
+    Map<NodeId, Long> inSync,
     Map<NodeId, Long> learners) {
 
   public SlotState {
@@ -119,7 +138,8 @@ public record SlotState(int slot, long epoch, List<NodeId> replicas, Map<NodeId,
     String s = new String(value, StandardCharsets.UTF_8);
     String[] parts = s.split("\\|", -1);
     if (parts[0].matches("v[0-9]+") && !parts[0].equals("v1")) {
-      throw new UnsupportedVersionException("slot " + slot + ": state '" + s + "'", parts[0], List.of("v1"));
+      throw new UnsupportedVersionException(
+          "slot " + slot + ": state '" + s + "'", parts[0], List.of("v1"));
     }
     if (parts.length != 5 || !parts[0].equals("v1")) {
       throw new IllegalArgumentException("slot " + slot + ": unreadable state '" + s + "'");
@@ -128,7 +148,8 @@ public record SlotState(int slot, long epoch, List<NodeId> replicas, Map<NodeId,
     for (String r : split(parts[2])) {
       replicas.add(NodeId.of(r));
     }
-    return new SlotState(slot, Long.parseLong(parts[1]), replicas, sessions(parts[3]), sessions(parts[4]));
+    return new SlotState(
+        slot, Long.parseLong(parts[1]), replicas, sessions(parts[3]), sessions(parts[4]));
   }
 
   private static Map<NodeId, Long> sessions(String s) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.membership;
 
 import io.amberio.cluster.internal.NodeContext;
@@ -12,14 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's cache of every {@code slots/<slot>} key. A value is applied only if its revision is newer
- * than the cached one, under the slot's monitor ({@link #slotLock}), which a replica also holds while it
- * checks an epoch and makes a prepare durable: a prepare never becomes durable under an epoch this node
- * already knows is over.
+ * This node's cache of every {@code slots/<slot>} key. A value is applied only if its revision is
+ * newer than the cached one, under the slot's monitor ({@link #slotLock}), which a replica also
+ * holds while it checks an epoch and makes a prepare durable: a prepare never becomes durable under
+ * an epoch this node already knows is over.
  *
- * <p>The cache is passive: it is fed by {@link RegistryFollower} (the watch), by {@link #refresh} and by
- * its own compare-and-sets, and tells no one of changes; the follower hands every change to the
- * {@link Reconciler}.
+ * <p>The cache is passive: it is fed by {@link RegistryFollower} (the watch), by {@link #refresh}
+ * and by its own compare-and-sets, and tells no one of changes; the follower hands every change to
+ * the {@link Reconciler}.
  */
 public final class SlotView {
   private static final Logger log = LoggerFactory.getLogger(SlotView.class);
@@ -57,7 +72,9 @@ public final class SlotView {
     }
   }
 
-  /** Whether this node may serve reads of {@code slot}: in sync under its current, valid session. */
+  /**
+   * Whether this node may serve reads of {@code slot}: in sync under its current, valid session.
+   */
   public boolean serving(int slot) {
     SlotState s = slot(slot);
     if (ctx.planted(PlantedBug.SERVE_WITHOUT_LEASE)) {
@@ -67,32 +84,48 @@ public final class SlotView {
     return session != null && session == liveness.session() && liveness.leaseValid();
   }
 
-  /** Fails with {@link Codes#NOT_SERVING} unless this node {@linkplain #serving serves} {@code slot}. */
+  /**
+   * Fails with {@link Codes#NOT_SERVING} unless this node {@linkplain #serving serves} {@code
+   * slot}.
+   */
   public void requireServing(int slot) {
     if (!serving(slot)) {
-      throw new HandlerException(Codes.NOT_SERVING, ctx.self + " does not serve slot " + slot
-          + " now (not in sync under its current lease, or the lease is not valid)");
+      throw new HandlerException(
+          Codes.NOT_SERVING,
+          ctx.self
+              + " does not serve slot "
+              + slot
+              + " now (not in sync under its current lease, or the lease is not valid)");
     }
   }
 
   /**
-   * The slot's state once this node knows epoch {@code epoch} or a newer one; fails with
-   * {@link Codes#STALE_EPOCH} if it is not exactly {@code epoch}.
+   * The slot's state once this node knows epoch {@code epoch} or a newer one; fails with {@link
+   * Codes#STALE_EPOCH} if it is not exactly {@code epoch}.
    */
   public CompletableFuture<SlotState> atEpoch(int slot, long epoch) {
     if (slot < 0 || slot >= states.length) {
       throw new IllegalArgumentException("no slot " + slot);
     }
     SlotState s = slot(slot);
-    CompletableFuture<SlotState> f = s != null && s.epoch() >= epoch ? CompletableFuture.completedFuture(s)
-        : refresh(slot);
-    return f.thenApply(now -> {
-      if (now == null || now.epoch() != epoch) {
-        throw new HandlerException(Codes.STALE_EPOCH, "slot " + slot + " is at epoch " + (now == null ? 0 : now.epoch())
-            + " on " + ctx.self + ", the request was sent under epoch " + epoch);
-      }
-      return now;
-    });
+    CompletableFuture<SlotState> f =
+        s != null && s.epoch() >= epoch ? CompletableFuture.completedFuture(s) : refresh(slot);
+    return f.thenApply(
+        now -> {
+          if (now == null || now.epoch() != epoch) {
+            throw new HandlerException(
+                Codes.STALE_EPOCH,
+                "slot "
+                    + slot
+                    + " is at epoch "
+                    + (now == null ? 0 : now.epoch())
+                    + " on "
+                    + ctx.self
+                    + ", the request was sent under epoch "
+                    + epoch);
+          }
+          return now;
+        });
   }
 
   /** Applies a registry value of a slot if it is newer than the cached one; true if it was. */
@@ -107,12 +140,17 @@ public final class SlotView {
     }
   }
 
-  /** Reads {@code slot} from the registry and applies it; the future has the (possibly newer) state. */
+  /**
+   * Reads {@code slot} from the registry and applies it; the future has the (possibly newer) state.
+   */
   public CompletableFuture<SlotState> refresh(int slot) {
-    return ctx.registry.get(NodeContext.slotKey(slot)).thenApply(kv -> {
-      kv.ifPresent(v -> update(slot, v));
-      return slot(slot);
-    });
+    return ctx.registry
+        .get(NodeContext.slotKey(slot))
+        .thenApply(
+            kv -> {
+              kv.ifPresent(v -> update(slot, v));
+              return slot(slot);
+            });
   }
 
   /** Replaces the state of {@code slot} by compare-and-set on the cached revision. */
@@ -121,14 +159,21 @@ public final class SlotView {
     synchronized (locks[slot]) {
       rev = revisions[slot];
     }
-    return ctx.registry.compareAndSet(NodeContext.slotKey(slot), next.encode(), CasOptions.ifRevision(rev))
-        .thenApply((CasResult r) -> {
-          r.current().ifPresent(kv -> update(slot, kv));
-          if (r.succeeded()) {
-            log.debug("{}: slot {} is now epoch {} in-sync {} learners {}", ctx.self, slot, next.epoch(),
-                next.inSync().keySet(), next.learners().keySet());
-          }
-          return r.succeeded();
-        });
+    return ctx.registry
+        .compareAndSet(NodeContext.slotKey(slot), next.encode(), CasOptions.ifRevision(rev))
+        .thenApply(
+            (CasResult r) -> {
+              r.current().ifPresent(kv -> update(slot, kv));
+              if (r.succeeded()) {
+                log.debug(
+                    "{}: slot {} is now epoch {} in-sync {} learners {}",
+                    ctx.self,
+                    slot,
+                    next.epoch(),
+                    next.inSync().keySet(),
+                    next.learners().keySet());
+              }
+              return r.succeeded();
+            });
   }
 }

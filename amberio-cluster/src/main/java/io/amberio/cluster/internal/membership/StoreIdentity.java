@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.membership;
 
 import io.amberio.cluster.internal.NodeContext;
@@ -9,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compares this node's store with the one the registry knows it by ({@code stores/<id>}). A different one
- * means the node's disks were replaced: it holds none of what it held, so it must not claim an in-sync
- * place under a new session; it leaves every in-sync set and rejoins as a learner (the {@link Reconciler}
- * does). The key is updated once no slot counts on the old store any more.
+ * Compares this node's store with the one the registry knows it by ({@code stores/<id>}). A
+ * different one means the node's disks were replaced: it holds none of what it held, so it must not
+ * claim an in-sync place under a new session; it leaves every in-sync set and rejoins as a learner
+ * (the {@link Reconciler} does). The key is updated once no slot counts on the old store any more.
  */
 public final class StoreIdentity {
   private static final Logger log = LoggerFactory.getLogger(StoreIdentity.class);
@@ -41,19 +56,27 @@ public final class StoreIdentity {
 
   CompletableFuture<Void> check() {
     String mine = ctx.store.storeId();
-    return ctx.registry.compareAndSet(key(), RegistryValues.store(mine), CasOptions.ifAbsent()).thenAccept(r -> {
-      KeyValue kv = r.current().orElseThrow();
-      String known = r.succeeded() ? mine : RegistryValues.storeId(kv.value());
-      if (!known.equals(mine)) {
-        replaced = true;
-        keyRevision = kv.modRevision();
-        log.warn("{}: its store {} is not the one the cluster knew ({}); it rejoins every slot as a learner",
-            ctx.self, mine, known);
-      }
-    });
+    return ctx.registry
+        .compareAndSet(key(), RegistryValues.store(mine), CasOptions.ifAbsent())
+        .thenAccept(
+            r -> {
+              KeyValue kv = r.current().orElseThrow();
+              String known = r.succeeded() ? mine : RegistryValues.storeId(kv.value());
+              if (!known.equals(mine)) {
+                replaced = true;
+                keyRevision = kv.modRevision();
+                log.warn(
+                    "{}: its store {} is not the one the cluster knew ({}); it rejoins every slot as a learner",
+                    ctx.self,
+                    mine,
+                    known);
+              }
+            });
   }
 
-  /** Once every in-sync place of this node is held under its current session, records its new store. */
+  /**
+   * Once every in-sync place of this node is held under its current session, records its new store.
+   */
   void maybeRecord() {
     if (!replaced || recording) {
       return;
@@ -68,13 +91,15 @@ public final class StoreIdentity {
     }
     recording = true;
     String mine = ctx.store.storeId();
-    ctx.registry.compareAndSet(key(), RegistryValues.store(mine), CasOptions.ifRevision(keyRevision))
-        .whenComplete((r, t) -> {
-          recording = false;
-          if (t == null && r.succeeded()) {
-            replaced = false;
-            log.info("{}: the cluster now knows it by store {}", ctx.self, mine);
-          }
-        });
+    ctx.registry
+        .compareAndSet(key(), RegistryValues.store(mine), CasOptions.ifRevision(keyRevision))
+        .whenComplete(
+            (r, t) -> {
+              recording = false;
+              if (t == null && r.succeeded()) {
+                replaced = false;
+                log.info("{}: the cluster now knows it by store {}", ctx.self, mine);
+              }
+            });
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.msg;
 
 import io.amberio.cluster.NodeId;
@@ -16,15 +31,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The binary form every internal message header shares: one byte of format version ({@link #VERSION}),
- * then the message's fields in a fixed order (big-endian ints and longs, strings as a presence flag, a
- * length and UTF-8 bytes). Bodies, when a message has one, travel as frames beside the header.
+ * The binary form every internal message header shares: one byte of format version ({@link
+ * #VERSION}), then the message's fields in a fixed order (big-endian ints and longs, strings as a
+ * presence flag, a length and UTF-8 bytes). Bodies, when a message has one, travel as frames beside
+ * the header.
  *
  * <p>Release 0.1 wrote the same fields without the version byte; that unversioned form counts as
- * version 1. Its first byte was always 0 or 1 (the high byte of an int or long, or a presence flag), so a
- * header of that release is refused as version 0 or 1 rather than misread. A reader refuses any version
- * but {@link #VERSION} with an {@link UnsupportedVersionException}, which the handler returns to the
- * sender as {@link Codes#UNSUPPORTED_VERSION}; it also refuses bytes left over after the last field.
+ * version 1. Its first byte was always 0 or 1 (the high byte of an int or long, or a presence
+ * flag), so a header of that release is refused as version 0 or 1 rather than misread. A reader
+ * refuses any version but {@link #VERSION} with an {@link UnsupportedVersionException}, which the
+ * handler returns to the sender as {@link Codes#UNSUPPORTED_VERSION}; it also refuses bytes left
+ * over after the last field.
  */
 public final class Header {
   /** The header format this release writes and reads. */
@@ -37,14 +54,17 @@ public final class Header {
     return new Writer().u8(VERSION);
   }
 
-  /** A reader of a header of {@code what} (for errors); refuses any version but {@link #VERSION}. */
+  /**
+   * A reader of a header of {@code what} (for errors); refuses any version but {@link #VERSION}.
+   */
   static Reader reader(byte[] header, String what) {
     if (header.length == 0) {
       throw new IllegalArgumentException("empty " + what + " header: no format version");
     }
     int version = header[0] & 0xff;
     if (version != VERSION) {
-      throw new UnsupportedVersionException(what + " message", Integer.toString(version), List.of(Integer.toString(VERSION)));
+      throw new UnsupportedVersionException(
+          what + " message", Integer.toString(version), List.of(Integer.toString(VERSION)));
     }
     return new Reader(header, 1, what);
   }
@@ -85,14 +105,15 @@ public final class Header {
 
     /** A string, possibly null. */
     Writer s(String v) {
-      return put(() -> {
-        out.writeBoolean(v != null);
-        if (v != null) {
-          byte[] b = v.getBytes(StandardCharsets.UTF_8);
-          out.writeInt(b.length);
-          out.write(b);
-        }
-      });
+      return put(
+          () -> {
+            out.writeBoolean(v != null);
+            if (v != null) {
+              byte[] b = v.getBytes(StandardCharsets.UTF_8);
+              out.writeInt(b.length);
+              out.write(b);
+            }
+          });
     }
 
     Writer id(BlobId v) {
@@ -108,7 +129,12 @@ public final class Header {
     }
 
     Writer info(BlobInfo v) {
-      s(v.path()).l(v.version()).s(v.blobId().toString()).i(v.state().ordinal()).l(v.size()).s(v.etag())
+      s(v.path())
+          .l(v.version())
+          .s(v.blobId().toString())
+          .i(v.state().ordinal())
+          .l(v.size())
+          .s(v.etag())
           .s(v.contentType());
       return l(v.lastModified().toEpochMilli());
     }
@@ -132,7 +158,8 @@ public final class Header {
     private final String what;
 
     Reader(byte[] header, int offset, String what) {
-      this.in = new DataInputStream(new ByteArrayInputStream(header, offset, header.length - offset));
+      this.in =
+          new DataInputStream(new ByteArrayInputStream(header, offset, header.length - offset));
       this.what = what;
     }
 
@@ -161,16 +188,17 @@ public final class Header {
     }
 
     String s() {
-      return get(() -> {
-        if (!in.readBoolean()) {
-          return null;
-        }
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-          throw new IOException("length " + n + " past the end of the header");
-        }
-        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
-      });
+      return get(
+          () -> {
+            if (!in.readBoolean()) {
+              return null;
+            }
+            int n = in.readInt();
+            if (n < 0 || n > in.available()) {
+              throw new IOException("length " + n + " past the end of the header");
+            }
+            return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+          });
     }
 
     /** A blob or transaction id, possibly null. */
@@ -192,7 +220,8 @@ public final class Header {
       int k = i();
       E[] all = type.getEnumConstants();
       if (k < 0 || k >= all.length) {
-        throw new IllegalArgumentException("malformed " + what + " header: no " + type.getSimpleName() + " " + k);
+        throw new IllegalArgumentException(
+            "malformed " + what + " header: no " + type.getSimpleName() + " " + k);
       }
       return all[k];
     }
@@ -231,7 +260,8 @@ public final class Header {
     void end() {
       int left = get(in::available);
       if (left != 0) {
-        throw new IllegalArgumentException("malformed " + what + " header: " + left + " bytes after the last field");
+        throw new IllegalArgumentException(
+            "malformed " + what + " header: " + left + " bytes after the last field");
       }
     }
   }

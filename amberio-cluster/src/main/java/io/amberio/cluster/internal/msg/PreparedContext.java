@@ -1,17 +1,33 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.msg;
 
 import io.amberio.cluster.NodeId;
 import java.util.List;
 
 /**
- * What a replica stores with each prepared transaction (the store's opaque {@code context}): the slot's
- * epoch it was prepared under and its participants, so that after a restart the replica can still fence
- * older epochs and send the decision to every participant.
+ * What a replica stores with each prepared transaction (the store's opaque {@code context}): the
+ * slot's epoch it was prepared under and its participants, so that after a restart the replica can
+ * still fence older epochs and send the decision to every participant.
  *
  * <p>Stored durably, so every format ever written must stay readable. Version 2 (this release) is
- * {@link Header#VERSION}'s byte followed by the fields. Version 1, written by release 0.1, had no version
- * byte: a long epoch first, whose high byte is 0 for any epoch below 2<sup>56</sup>; a first byte of 0 is
- * therefore read as version 1. Any other first byte is refused with an {@link UnsupportedVersionException}.
+ * {@link Header#VERSION}'s byte followed by the fields. Version 1, written by release 0.1, had no
+ * version byte: a long epoch first, whose high byte is 0 for any epoch below 2<sup>56</sup>; a
+ * first byte of 0 is therefore read as version 1. Any other first byte is refused with an {@link
+ * UnsupportedVersionException}.
  */
 public record PreparedContext(long epoch, List<NodeId> participants) {
   public PreparedContext {
@@ -33,7 +49,9 @@ public record PreparedContext(long epoch, List<NodeId> participants) {
     } else if (version == Header.VERSION) {
       in = new Header.Reader(context, 1, "prepared-transaction context");
     } else {
-      throw new UnsupportedVersionException("prepared-transaction context", Integer.toString(version),
+      throw new UnsupportedVersionException(
+          "prepared-transaction context",
+          Integer.toString(version),
           List.of("1 (unversioned)", Integer.toString(Header.VERSION)));
     }
     PreparedContext c = new PreparedContext(in.l(), in.nodes());

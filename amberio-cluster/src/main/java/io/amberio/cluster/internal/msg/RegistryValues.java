@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.msg;
 
 import io.amberio.cluster.topology.Topology;
@@ -5,16 +20,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The smaller registry values, one format each, read and written only here. (A slot's state is {@code
- * SlotState}'s; a transaction's decision is {@link Decision}'s.)
+ * The smaller registry values, one format each, read and written only here. (A slot's state is
+ * {@code SlotState}'s; a transaction's decision is {@link Decision}'s.)
  *
  * <ul>
- *   <li>{@code cluster}: the topology, {@code v1;slots=<n>;rf=<r>;<id>=<address>[@<zone>]...}, versioned
- *       since release 0.1. A node joins only a registry whose cluster value equals its own topology's.</li>
- *   <li>{@code nodes/<id>}: the node's lease (liveness session), {@code v2|<lease>}; release 0.1 wrote the
- *       bare number (version 1). Nodes read the lease from the key's metadata, not from the value.</li>
- *   <li>{@code stores/<id>}: the id of the store the node serves from, {@code v2|<store id>}; release 0.1
- *       wrote the bare id (version 1, which never starts with {@code v<digits>|}: it is a UUID).</li>
+ *   <li>{@code cluster}: the topology, {@code v1;slots=<n>;rf=<r>;<id>=<address>[@<zone>]...},
+ *       versioned since release 0.1. A node joins only a registry whose cluster value equals its
+ *       own topology's.
+ *   <li>{@code nodes/<id>}: the node's lease (liveness session), {@code v2|<lease>}; release 0.1
+ *       wrote the bare number (version 1). Nodes read the lease from the key's metadata, not from
+ *       the value.
+ *   <li>{@code stores/<id>}: the id of the store the node serves from, {@code v2|<store id>};
+ *       release 0.1 wrote the bare id (version 1, which never starts with {@code v<digits>|}: it is
+ *       a UUID).
  * </ul>
  */
 public final class RegistryValues {
@@ -24,8 +42,12 @@ public final class RegistryValues {
   private RegistryValues() {}
 
   public static byte[] topology(Topology t) {
-    StringBuilder b = new StringBuilder(TOPOLOGY_V1).append("slots=").append(t.slotCount()).append(";rf=")
-        .append(t.replicationFactor());
+    StringBuilder b =
+        new StringBuilder(TOPOLOGY_V1)
+            .append("slots=")
+            .append(t.slotCount())
+            .append(";rf=")
+            .append(t.replicationFactor());
     for (Topology.Node n : t.nodes()) {
       b.append(";").append(n.id().value()).append('=').append(n.address());
       n.zone().ifPresent(z -> b.append('@').append(z));
@@ -33,13 +55,16 @@ public final class RegistryValues {
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Whether the cluster value {@code value} describes {@code t}; refuses a format it does not speak. */
+  /**
+   * Whether the cluster value {@code value} describes {@code t}; refuses a format it does not
+   * speak.
+   */
   public static boolean sameTopology(byte[] value, Topology t) {
     String v = new String(value, StandardCharsets.UTF_8);
     if (!v.startsWith(TOPOLOGY_V1)) {
       int end = v.indexOf(';');
-      throw new UnsupportedVersionException("cluster record '" + v + "'", end > 0 ? v.substring(0, end) : v,
-          List.of("v1"));
+      throw new UnsupportedVersionException(
+          "cluster record '" + v + "'", end > 0 ? v.substring(0, end) : v, List.of("v1"));
     }
     return v.equals(new String(topology(t), StandardCharsets.UTF_8));
   }
@@ -74,8 +99,8 @@ public final class RegistryValues {
       return v.substring(V2.length());
     }
     if (v.matches("v[0-9]+\\|.*")) {
-      throw new UnsupportedVersionException(what + " '" + v + "'", v.substring(1, v.indexOf('|')),
-          List.of("1 (unversioned)", "2"));
+      throw new UnsupportedVersionException(
+          what + " '" + v + "'", v.substring(1, v.indexOf('|')), List.of("1 (unversioned)", "2"));
     }
     return v;
   }

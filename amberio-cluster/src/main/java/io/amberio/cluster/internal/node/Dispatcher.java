@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.node;
 
 import io.amberio.cluster.NodeId;
@@ -24,9 +39,9 @@ import io.amberio.cluster.transport.Response;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The replica side's entrance: decodes each internal request and hands it to the room that serves it
- * (writes to the {@link Participant}, reads to the {@link ReadServer}, catch-up to the
- * {@link SyncServer}). A header it cannot decode, in a format version it does not speak included, fails
+ * The replica side's entrance: decodes each internal request and hands it to the room that serves
+ * it (writes to the {@link Participant}, reads to the {@link ReadServer}, catch-up to the {@link
+ * SyncServer}). A header it cannot decode, in a format version it does not speak included, fails
  * the request with the matching handler code, which the sender sees.
  */
 public final class Dispatcher implements RequestHandler {
@@ -51,7 +66,8 @@ public final class Dispatcher implements RequestHandler {
   @Override
   public CompletableFuture<Response> handle(NodeId from, Request request) {
     if (closed) {
-      return CompletableFuture.failedFuture(new HandlerException(Codes.NOT_SERVING, ctx.self + " is shutting down"));
+      return CompletableFuture.failedFuture(
+          new HandlerException(Codes.NOT_SERVING, ctx.self + " is shutting down"));
     }
     try {
       byte[] h = request.header();
@@ -67,8 +83,9 @@ public final class Dispatcher implements RequestHandler {
         case Fence.TYPE -> sync.fence(Fence.decode(h), epoch);
         case Versions.TYPE -> sync.versions(Versions.decode(h));
         case Fetch.TYPE -> sync.fetch(Fetch.decode(h));
-        default -> CompletableFuture.failedFuture(new HandlerException(Codes.BAD_REQUEST,
-            "unknown request type " + request.type()));
+        default ->
+            CompletableFuture.failedFuture(
+                new HandlerException(Codes.BAD_REQUEST, "unknown request type " + request.type()));
       };
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Errors.toRemote(e));

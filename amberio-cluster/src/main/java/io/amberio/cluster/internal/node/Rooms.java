@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.node;
 
 import io.amberio.cluster.internal.NodeContext;
@@ -21,8 +36,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The rooms of one node, each built once, in the order of their dependencies, and given what it uses at
- * construction (nothing is wired afterwards):
+ * The rooms of one node, each built once, in the order of their dependencies, and given what it
+ * uses at construction (nothing is wired afterwards):
  *
  * <pre>
  *   rpc.PeerHealth
@@ -35,8 +50,9 @@ import java.util.concurrent.CompletableFuture;
  *   client side:   txn.WriteCoordinator(peers), read.ReadRouter(peers)
  * </pre>
  *
- * <p>Starting loads the prepared transactions of an earlier life before the node claims any place in a
- * slot (so that a FENCE or a read never misses one), then joins the cluster and starts the periodic duties.
+ * <p>Starting loads the prepared transactions of an earlier life before the node claims any place
+ * in a slot (so that a FENCE or a read never misses one), then joins the cluster and starts the
+ * periodic duties.
  */
 public final class Rooms {
   public final NodeContext ctx;
@@ -57,8 +73,12 @@ public final class Rooms {
     this.slots = new SlotView(ctx, liveness);
     this.txns = new Transactions(ctx);
     Decisions decisions = new Decisions(ctx, txns);
-    this.dispatcher = new Dispatcher(ctx, new Participant(ctx, slots, txns, decisions),
-        new ReadServer(ctx, slots, txns, decisions), new SyncServer(ctx, slots, txns, decisions));
+    this.dispatcher =
+        new Dispatcher(
+            ctx,
+            new Participant(ctx, slots, txns, decisions),
+            new ReadServer(ctx, slots, txns, decisions),
+            new SyncServer(ctx, slots, txns, decisions));
     Peers peers = new Peers(ctx, dispatcher, health);
     this.resolver = new Resolver(ctx, txns, decisions, peers);
     CatchUp catchUp = new CatchUp(ctx, slots, liveness, txns, resolver, peers, tempDir);
@@ -78,7 +98,10 @@ public final class Rooms {
         .thenRun(reconciler::startReconciling);
   }
 
-  /** Stops every duty at once: no more requests served, no watch, no keep-alive, no reconcile, no sweep. */
+  /**
+   * Stops every duty at once: no more requests served, no watch, no keep-alive, no reconcile, no
+   * sweep.
+   */
   public void stop() {
     follower.close();
     reconciler.close();

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.read;
 
 import io.amberio.cluster.NodeId;
@@ -29,14 +44,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The client side of reads and listings: routes each to replicas that may serve it. Any node coordinates
- * any request.
+ * The client side of reads and listings: routes each to replicas that may serve it. Any node
+ * coordinates any request.
  *
- * <p>A read goes to a replica of the path's slot that is in sync and live: this node first if it serves
- * the slot, then peers this node sees as up, then the others; a replica that cannot serve passes it on to
- * the next, and when none can, the slot's state is refreshed and the round repeated until the request
- * timeout. A listing asks one serving replica per group of slots and merges the pages in path order
- * (newest version first), so a cursor is valid on every node.
+ * <p>A read goes to a replica of the path's slot that is in sync and live: this node first if it
+ * serves the slot, then peers this node sees as up, then the others; a replica that cannot serve
+ * passes it on to the next, and when none can, the slot's state is refreshed and the round repeated
+ * until the request timeout. A listing asks one serving replica per group of slots and merges the
+ * pages in path order (newest version first), so a cursor is valid on every node.
  */
 public final class ReadRouter {
   private final NodeContext ctx;
@@ -83,7 +98,10 @@ public final class ReadRouter {
     }
     Map<NodeId, Long> live = liveness.registered();
     for (NodeId n : s.replicas()) {
-      if (!n.equals(ctx.self) && s.isInSync(n) && live.containsKey(n) && "up".equals(liveness.status(n))) {
+      if (!n.equals(ctx.self)
+          && s.isInSync(n)
+          && live.containsKey(n)
+          && "up".equals(liveness.status(n))) {
         out.add(n);
       }
     }
@@ -98,22 +116,27 @@ public final class ReadRouter {
   private CompletableFuture<Answer> readFrom(int slot, byte[] h, long deadline, int round) {
     SlotState s = slots.slot(slot);
     List<NodeId> candidates = servers(s);
-    return tryRead(s, candidates, 0, h).handle((read, t) -> {
-      if (t == null) {
-        return CompletableFuture.completedFuture(read);
-      }
-      Throwable c = Bodies.unwrap(t);
-      if (!(c instanceof Retry)) {
-        return CompletableFuture.<Answer>failedFuture(c);
-      }
-      if (ctx.now() >= deadline) {
-        return CompletableFuture.<Answer>failedFuture(Errors.unavailable(
-            "no replica of slot " + slot + " could serve the read: " + c.getMessage(), null));
-      }
-      return ctx.sleep(Duration.ofMillis(Math.min(200, 10L << Math.min(round, 4))))
-          .thenCompose(x -> slots.refresh(slot).handle((st, e) -> null))
-          .thenCompose(x -> readFrom(slot, h, deadline, round + 1));
-    }).thenCompose(f -> f);
+    return tryRead(s, candidates, 0, h)
+        .handle(
+            (read, t) -> {
+              if (t == null) {
+                return CompletableFuture.completedFuture(read);
+              }
+              Throwable c = Bodies.unwrap(t);
+              if (!(c instanceof Retry)) {
+                return CompletableFuture.<Answer>failedFuture(c);
+              }
+              if (ctx.now() >= deadline) {
+                return CompletableFuture.<Answer>failedFuture(
+                    Errors.unavailable(
+                        "no replica of slot " + slot + " could serve the read: " + c.getMessage(),
+                        null));
+              }
+              return ctx.sleep(Duration.ofMillis(Math.min(200, 10L << Math.min(round, 4))))
+                  .thenCompose(x -> slots.refresh(slot).handle((st, e) -> null))
+                  .thenCompose(x -> readFrom(slot, h, deadline, round + 1));
+            })
+        .thenCompose(f -> f);
   }
 
   private CompletableFuture<Answer> tryRead(SlotState s, List<NodeId> candidates, int i, byte[] h) {
@@ -121,20 +144,26 @@ public final class ReadRouter {
       return CompletableFuture.failedFuture(new Retry("no serving replica among " + candidates));
     }
     NodeId n = candidates.get(i);
-    // One RPC timeout covers the whole exchange, body included: a dead replica must not hold a read for
+    // One RPC timeout covers the whole exchange, body included: a dead replica must not hold a read
+    // for
     // longer (a body that needs longer is a known limit, docs/consistency.md).
-    return peers.call(n, Read.TYPE, s.epoch(), h, FrameSource.empty()).handle((resp, t) -> {
-      if (t == null) {
-        Read.Reply r = Read.Reply.decode(resp.header());
-        return CompletableFuture.completedFuture(new Answer(r.info(), new ByteRange.Resolved(r.offset(), r.length()),
-            resp.body()));
-      }
-      BlobStoreException b = Errors.fromRemote(t);
-      if (b != null && b.reason() != Reason.UNAVAILABLE && b.reason() != Reason.CLOSED) {
-        return CompletableFuture.<Answer>failedFuture(b);
-      }
-      return tryRead(s, candidates, i + 1, h);
-    }).thenCompose(f -> f);
+    return peers
+        .call(n, Read.TYPE, s.epoch(), h, FrameSource.empty())
+        .handle(
+            (resp, t) -> {
+              if (t == null) {
+                Read.Reply r = Read.Reply.decode(resp.header());
+                return CompletableFuture.completedFuture(
+                    new Answer(
+                        r.info(), new ByteRange.Resolved(r.offset(), r.length()), resp.body()));
+              }
+              BlobStoreException b = Errors.fromRemote(t);
+              if (b != null && b.reason() != Reason.UNAVAILABLE && b.reason() != Reason.CLOSED) {
+                return CompletableFuture.<Answer>failedFuture(b);
+              }
+              return tryRead(s, candidates, i + 1, h);
+            })
+        .thenCompose(f -> f);
   }
 
   // ------------------------------------------------------------------ listing
@@ -155,47 +184,63 @@ public final class ReadRouter {
     }
     List<CompletableFuture<Response>> calls = new ArrayList<>();
     for (Map.Entry<NodeId, List<Integer>> g : groups.entrySet()) {
-      byte[] h = new Listing(request.prefix(), request.cursor(), request.limit(), request.allVersions(), g.getValue())
-          .encode();
+      byte[] h =
+          new Listing(
+                  request.prefix(),
+                  request.cursor(),
+                  request.limit(),
+                  request.allVersions(),
+                  g.getValue())
+              .encode();
       calls.add(peers.call(g.getKey(), Listing.TYPE, 0, h, FrameSource.empty()));
     }
-    return Futures.settle(calls).thenCompose(x -> {
-      List<BlobInfo> items = new ArrayList<>();
-      boolean more = false;
-      for (CompletableFuture<Response> c : calls) {
-        if (c.isCompletedExceptionally()) {
-          Throwable t = c.handle((r, e) -> e).join();
-          BlobStoreException b = Errors.fromRemote(t);
-          if (b != null && b.reason() != Reason.UNAVAILABLE && b.reason() != Reason.CLOSED) {
-            return CompletableFuture.failedFuture(b);
-          }
-          return retryList(request, deadline, round, Bodies.unwrap(t).getMessage());
-        }
-        Listing.Reply r = Listing.Reply.decode(c.join().header());
-        items.addAll(r.items());
-        more |= r.more();
-      }
-      items.sort(ORDER);
-      if (items.size() > request.limit()) {
-        items = new ArrayList<>(items.subList(0, request.limit()));
-        more = true;
-      }
-      String next = more && !items.isEmpty() ? ListPage.cursorAfter(items.get(items.size() - 1), request.allVersions()) : null;
-      return CompletableFuture.completedFuture(new ListPage(items, next));
-    });
+    return Futures.settle(calls)
+        .thenCompose(
+            x -> {
+              List<BlobInfo> items = new ArrayList<>();
+              boolean more = false;
+              for (CompletableFuture<Response> c : calls) {
+                if (c.isCompletedExceptionally()) {
+                  Throwable t = c.handle((r, e) -> e).join();
+                  BlobStoreException b = Errors.fromRemote(t);
+                  if (b != null
+                      && b.reason() != Reason.UNAVAILABLE
+                      && b.reason() != Reason.CLOSED) {
+                    return CompletableFuture.failedFuture(b);
+                  }
+                  return retryList(request, deadline, round, Bodies.unwrap(t).getMessage());
+                }
+                Listing.Reply r = Listing.Reply.decode(c.join().header());
+                items.addAll(r.items());
+                more |= r.more();
+              }
+              items.sort(ORDER);
+              if (items.size() > request.limit()) {
+                items = new ArrayList<>(items.subList(0, request.limit()));
+                more = true;
+              }
+              String next =
+                  more && !items.isEmpty()
+                      ? ListPage.cursorAfter(items.get(items.size() - 1), request.allVersions())
+                      : null;
+              return CompletableFuture.completedFuture(new ListPage(items, next));
+            });
   }
 
-  private CompletableFuture<ListPage> retryList(ListRequest request, long deadline, int round, String why) {
+  private CompletableFuture<ListPage> retryList(
+      ListRequest request, long deadline, int round, String why) {
     if (ctx.now() >= deadline) {
-      return CompletableFuture.failedFuture(Errors.unavailable("the listing could not reach every slot: " + why, null));
+      return CompletableFuture.failedFuture(
+          Errors.unavailable("the listing could not reach every slot: " + why, null));
     }
     return ctx.sleep(Duration.ofMillis(Math.min(200, 10L << Math.min(round, 4))))
         .thenCompose(x -> listOnce(request, deadline, round + 1));
   }
 
   /** Path in UTF-8 byte order (= code point order), then version newest first. */
-  static final Comparator<BlobInfo> ORDER = (a, b) -> {
-    int c = ListPage.PATH_ORDER.compare(a.path(), b.path());
-    return c != 0 ? c : Long.compare(b.version(), a.version());
-  };
+  static final Comparator<BlobInfo> ORDER =
+      (a, b) -> {
+        int c = ListPage.PATH_ORDER.compare(a.path(), b.path());
+        return c != 0 ? c : Long.compare(b.version(), a.version());
+      };
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.read;
 
 import io.amberio.cluster.internal.Bodies;
@@ -29,11 +44,11 @@ import java.util.concurrent.CompletableFuture;
  * The replica side of reads: serves READ and LIST from the node's store, only for slots it
  * {@linkplain SlotView#serving serves} (in sync under its current session and a valid lease).
  *
- * <p>A read waits until its path has no prepared, undecided transaction here: a decision may already
- * have been made elsewhere, and answering before learning it could return a version older than one a
- * client was told is written. It asks the registry for the decision (aborting a transaction whose
- * coordinator has been quiet for {@code decisionWait}), and gives up with UNAVAILABLE at the request
- * timeout.
+ * <p>A read waits until its path has no prepared, undecided transaction here: a decision may
+ * already have been made elsewhere, and answering before learning it could return a version older
+ * than one a client was told is written. It asks the registry for the decision (aborting a
+ * transaction whose coordinator has been quiet for {@code decisionWait}), and gives up with
+ * UNAVAILABLE at the request timeout.
  */
 public final class ReadServer {
   private final NodeContext ctx;
@@ -51,20 +66,36 @@ public final class ReadServer {
   public CompletableFuture<Response> read(Read m, long epoch) {
     int slot = m.slot();
     String path = m.path();
-    return slots.atEpoch(slot, epoch).thenCompose(s -> {
-      slots.requireServing(slot);
-      long deadline = ctx.now() + ctx.config.requestTimeout().toMillis();
-      return awaitDecided(path, deadline);
-    }).thenCompose(x -> ctx.onDisk(() -> {
-      slots.requireServing(slot);
-      if (m.headOnly()) {
-        BlobInfo info = m.version().isPresent() ? ctx.store.head(path, m.version().getAsLong()) : ctx.store.head(path);
-        return Response.of(new Read.Reply(info, 0, info.size()).encode());
-      }
-      BlobContent content = ctx.store.get(path, new GetOptions(m.version(), m.range()));
-      return new Response(new Read.Reply(content.info(), content.range().offset(), content.range().length()).encode(),
-          Bodies.fromStream(content.stream(), ctx.disk, true));
-    }));
+    return slots
+        .atEpoch(slot, epoch)
+        .thenCompose(
+            s -> {
+              slots.requireServing(slot);
+              long deadline = ctx.now() + ctx.config.requestTimeout().toMillis();
+              return awaitDecided(path, deadline);
+            })
+        .thenCompose(
+            x ->
+                ctx.onDisk(
+                    () -> {
+                      slots.requireServing(slot);
+                      if (m.headOnly()) {
+                        BlobInfo info =
+                            m.version().isPresent()
+                                ? ctx.store.head(path, m.version().getAsLong())
+                                : ctx.store.head(path);
+                        return Response.of(new Read.Reply(info, 0, info.size()).encode());
+                      }
+                      BlobContent content =
+                          ctx.store.get(path, new GetOptions(m.version(), m.range()));
+                      return new Response(
+                          new Read.Reply(
+                                  content.info(),
+                                  content.range().offset(),
+                                  content.range().length())
+                              .encode(),
+                          Bodies.fromStream(content.stream(), ctx.disk, true));
+                    }));
   }
 
   /**
@@ -75,23 +106,36 @@ public final class ReadServer {
     if (ctx.planted(PlantedBug.SKIP_READ_WAIT)) {
       return CompletableFuture.completedFuture(null);
     }
-    return ctx.onDisk(() -> ctx.store.preparedOn(path)).thenCompose(p -> {
-      if (p.isEmpty()) {
-        return CompletableFuture.completedFuture(null);
-      }
-      if (ctx.now() > deadline) {
-        throw Errors.toRemote(BlobStoreException.of(Reason.UNAVAILABLE,
-            "'" + path + "' has a prepared write whose outcome could not be learned in time"));
-      }
-      BlobId txn = p.get().spec().txn();
-      Transactions.Prepared t = txns.prepared(txn);
-      // Not yet tracked means it was made durable a moment ago (finish and track are one step under the
-      // slot monitor): not quiet.
-      boolean quiet = t != null && ctx.now() - t.since() >= ctx.config.decisionWait().toMillis();
-      return decisions.decide(txn, quiet).thenCompose(decided -> decided
-          ? awaitDecided(path, deadline)
-          : ctx.sleep(Duration.ofMillis(10)).thenCompose(x -> awaitDecided(path, deadline)));
-    });
+    return ctx.onDisk(() -> ctx.store.preparedOn(path))
+        .thenCompose(
+            p -> {
+              if (p.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              if (ctx.now() > deadline) {
+                throw Errors.toRemote(
+                    BlobStoreException.of(
+                        Reason.UNAVAILABLE,
+                        "'"
+                            + path
+                            + "' has a prepared write whose outcome could not be learned in time"));
+              }
+              BlobId txn = p.get().spec().txn();
+              Transactions.Prepared t = txns.prepared(txn);
+              // Not yet tracked means it was made durable a moment ago (finish and track are one
+              // step under the
+              // slot monitor): not quiet.
+              boolean quiet =
+                  t != null && ctx.now() - t.since() >= ctx.config.decisionWait().toMillis();
+              return decisions
+                  .decide(txn, quiet)
+                  .thenCompose(
+                      decided ->
+                          decided
+                              ? awaitDecided(path, deadline)
+                              : ctx.sleep(Duration.ofMillis(10))
+                                  .thenCompose(x -> awaitDecided(path, deadline)));
+            });
   }
 
   public CompletableFuture<Response> list(Listing m) {
@@ -103,25 +147,28 @@ public final class ReadServer {
       slots.requireServing(s);
       wanted.add(s);
     }
-    return ctx.onDisk(() -> {
-      List<BlobInfo> items = new ArrayList<>();
-      String c = m.cursor();
-      boolean more = false;
-      scan:
-      do {
-        ListPage page = ctx.store.list(new ListRequest(m.prefix(), ListRequest.MAX_LIMIT, c, m.allVersions()));
-        for (BlobInfo b : page.items()) {
-          if (wanted.contains(ctx.store.slotOf(b.path()))) {
-            if (items.size() == m.limit()) {
-              more = true;
-              break scan;
+    return ctx.onDisk(
+        () -> {
+          List<BlobInfo> items = new ArrayList<>();
+          String c = m.cursor();
+          boolean more = false;
+          scan:
+          do {
+            ListPage page =
+                ctx.store.list(
+                    new ListRequest(m.prefix(), ListRequest.MAX_LIMIT, c, m.allVersions()));
+            for (BlobInfo b : page.items()) {
+              if (wanted.contains(ctx.store.slotOf(b.path()))) {
+                if (items.size() == m.limit()) {
+                  more = true;
+                  break scan;
+                }
+                items.add(b);
+              }
             }
-            items.add(b);
-          }
-        }
-        c = page.nextCursor();
-      } while (c != null);
-      return Response.of(new Listing.Reply(items, more).encode());
-    });
+            c = page.nextCursor();
+          } while (c != null);
+          return Response.of(new Listing.Reply(items, more).encode());
+        });
   }
 }

@@ -1,5 +1,21 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.sync;
 
+import com.github.f4b6a3.ulid.Ulid;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.internal.Bodies;
 import io.amberio.cluster.internal.NodeContext;
@@ -17,6 +33,7 @@ import io.amberio.core.BlobId;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.VersionState;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,16 +47,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import com.github.f4b6a3.ulid.Ulid;
-import java.io.ByteArrayOutputStream;
 
 /**
- * Catch-up, the learner side: brings this node level for a slot it rejoins, so that the
- * {@link io.amberio.cluster.internal.membership.Reconciler} can promote it to in sync. It resolves its own
+ * Catch-up, the learner side: brings this node level for a slot it rejoins, so that the {@link
+ * io.amberio.cluster.internal.membership.Reconciler} can promote it to in sync. It resolves its own
  * transactions of the slot prepared under older epochs, fences the source ({@link SyncServer}: no
- * transaction of an older epoch may still be open there), then copies every version it lacks, in blob-id
- * order, page by page: metadata only for tombstones and markers and for versions it holds in another
- * state, the bytes too (through memory when small, else a temporary file) for live versions it lacks.
+ * transaction of an older epoch may still be open there), then copies every version it lacks, in
+ * blob-id order, page by page: metadata only for tombstones and markers and for versions it holds
+ * in another state, the bytes too (through memory when small, else a temporary file) for live
+ * versions it lacks.
  */
 public final class CatchUp {
   private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
@@ -52,7 +68,13 @@ public final class CatchUp {
   private final Peers peers;
   private final Path tempDir;
 
-  public CatchUp(NodeContext ctx, SlotView slots, Liveness liveness, Transactions txns, Resolver resolver, Peers peers,
+  public CatchUp(
+      NodeContext ctx,
+      SlotView slots,
+      Liveness liveness,
+      Transactions txns,
+      Resolver resolver,
+      Peers peers,
       Path tempDir) {
     this.ctx = ctx;
     this.slots = slots;
@@ -62,7 +84,6 @@ public final class CatchUp {
     this.peers = peers;
     this.tempDir = tempDir;
   }
-
 
   /**
    * Brings this node level for {@code slot}, where it is a learner: resolves its own prepared
@@ -89,42 +110,61 @@ public final class CatchUp {
     }
     log.info("{}: catching up slot {} from {} (epoch {})", ctx.self, slot, from, s.epoch());
     return CompletableFuture.allOf(own.toArray(CompletableFuture[]::new))
-        .thenCompose(x -> peers.call(from, Fence.TYPE, s.epoch(), new Fence(slot).encode(), FrameSource.empty()))
+        .thenCompose(
+            x ->
+                peers.call(
+                    from, Fence.TYPE, s.epoch(), new Fence(slot).encode(), FrameSource.empty()))
         .thenCompose(x -> copyFrom(from, slot, null, 0))
-        .thenApply(copied -> {
-          log.info("{}: slot {} caught up from {} ({} versions copied)", ctx.self, slot, from, copied);
-          return true;
-        });
+        .thenApply(
+            copied -> {
+              log.info(
+                  "{}: slot {} caught up from {} ({} versions copied)",
+                  ctx.self,
+                  slot,
+                  from,
+                  copied);
+              return true;
+            });
   }
 
   private CompletableFuture<Long> copyFrom(NodeId source, int slot, BlobId after, long copied) {
     byte[] h = new Versions(slot, after, ctx.config.catchUpBatch()).encode();
-    return peers.call(source, Versions.TYPE, 0, h, FrameSource.empty()).thenCompose(r -> {
-      List<BlobInfo> page = Versions.Reply.decode(r.header()).versions();
-      if (page.isEmpty()) {
-        return CompletableFuture.completedFuture(copied);
-      }
-      return copyEach(source, slot, page, 0, 0).thenCompose(k ->
-          copyFrom(source, slot, page.get(page.size() - 1).blobId(), copied + k));
-    });
+    return peers
+        .call(source, Versions.TYPE, 0, h, FrameSource.empty())
+        .thenCompose(
+            r -> {
+              List<BlobInfo> page = Versions.Reply.decode(r.header()).versions();
+              if (page.isEmpty()) {
+                return CompletableFuture.completedFuture(copied);
+              }
+              return copyEach(source, slot, page, 0, 0)
+                  .thenCompose(
+                      k -> copyFrom(source, slot, page.get(page.size() - 1).blobId(), copied + k));
+            });
   }
 
-  private CompletableFuture<Long> copyEach(NodeId source, int slot, List<BlobInfo> page, int i, long copied) {
+  private CompletableFuture<Long> copyEach(
+      NodeId source, int slot, List<BlobInfo> page, int i, long copied) {
     if (i == page.size()) {
       return CompletableFuture.completedFuture(copied);
     }
     BlobInfo v = page.get(i);
-    return ctx.onDisk(() -> local(v)).thenCompose(have -> {
-      if (have != null && have.state() == v.state()) {
-        return CompletableFuture.completedFuture(0L);
-      }
-      if (v.state() != VersionState.LIVE || have != null) {
-        return ctx.onDisk(() -> ctx.store.importVersion(v, InputStream.nullInputStream())).thenApply(x -> 1L);
-      }
-      byte[] h = new Fetch(slot, v.path(), v.version()).encode();
-      return peers.call(source, Fetch.TYPE, 0, h, FrameSource.empty(), ctx.config.requestTimeout())
-          .thenCompose(r -> importBody(v, r.body()));
-    }).thenCompose(k -> copyEach(source, slot, page, i + 1, copied + k));
+    return ctx.onDisk(() -> local(v))
+        .thenCompose(
+            have -> {
+              if (have != null && have.state() == v.state()) {
+                return CompletableFuture.completedFuture(0L);
+              }
+              if (v.state() != VersionState.LIVE || have != null) {
+                return ctx.onDisk(() -> ctx.store.importVersion(v, InputStream.nullInputStream()))
+                    .thenApply(x -> 1L);
+              }
+              byte[] h = new Fetch(slot, v.path(), v.version()).encode();
+              return peers
+                  .call(source, Fetch.TYPE, 0, h, FrameSource.empty(), ctx.config.requestTimeout())
+                  .thenCompose(r -> importBody(v, r.body()));
+            })
+        .thenCompose(k -> copyEach(source, slot, page, i + 1, copied + k));
   }
 
   /** This node's version with the blob id of {@code v}, in any state, or null. */
@@ -149,15 +189,25 @@ public final class CatchUp {
     return new BlobId(new Ulid(msb, lsb));
   }
 
-  /** Receives a version's bytes (to memory when small, else to a temporary file), then imports them. */
+  /**
+   * Receives a version's bytes (to memory when small, else to a temporary file), then imports them.
+   */
   private CompletableFuture<Long> importBody(BlobInfo v, FrameSource body) {
     if (v.size() <= 4L << 20) {
       ByteArrayOutputStream buf = new ByteArrayOutputStream((int) v.size());
-      return Bodies.drain(body, ctx.disk, b -> {
-        byte[] a = new byte[b.remaining()];
-        b.get(a);
-        buf.writeBytes(a);
-      }).thenCompose(n -> ctx.onDisk(() -> ctx.store.importVersion(v, new ByteArrayInputStream(buf.toByteArray()))))
+      return Bodies.drain(
+              body,
+              ctx.disk,
+              b -> {
+                byte[] a = new byte[b.remaining()];
+                b.get(a);
+                buf.writeBytes(a);
+              })
+          .thenCompose(
+              n ->
+                  ctx.onDisk(
+                      () ->
+                          ctx.store.importVersion(v, new ByteArrayInputStream(buf.toByteArray()))))
           .thenApply(x -> 1L);
     }
     Path tmp;
@@ -169,27 +219,37 @@ public final class CatchUp {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return Bodies.drain(body, ctx.disk, b -> {
-      try {
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }).thenCompose(n -> ctx.onDisk(() -> {
-      try (InputStream in = Files.newInputStream(tmp)) {
-        return ctx.store.importVersion(v, in);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    })).whenComplete((x, t) -> {
-      try {
-        ch.close();
-        Files.deleteIfExists(tmp);
-      } catch (IOException e) {
-        log.debug("temp file: {}", e.toString());
-      }
-    }).thenApply(x -> 1L);
+    return Bodies.drain(
+            body,
+            ctx.disk,
+            b -> {
+              try {
+                while (b.hasRemaining()) {
+                  ch.write(b);
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            })
+        .thenCompose(
+            n ->
+                ctx.onDisk(
+                    () -> {
+                      try (InputStream in = Files.newInputStream(tmp)) {
+                        return ctx.store.importVersion(v, in);
+                      } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                      }
+                    }))
+        .whenComplete(
+            (x, t) -> {
+              try {
+                ch.close();
+                Files.deleteIfExists(tmp);
+              } catch (IOException e) {
+                log.debug("temp file: {}", e.toString());
+              }
+            })
+        .thenApply(x -> 1L);
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.sync;
 
 import io.amberio.cluster.internal.Bodies;
@@ -20,10 +35,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The source side of catch-up: serves FENCE, VERSIONS and FETCH for a learner, only for slots this node
- * serves. FENCE answers once no transaction of the slot prepared under an older epoch remains here
- * (deciding those whose coordinator went quiet), so that what the learner copies next includes every
- * write that could still commit under an older epoch.
+ * The source side of catch-up: serves FENCE, VERSIONS and FETCH for a learner, only for slots this
+ * node serves. FENCE answers once no transaction of the slot prepared under an older epoch remains
+ * here (deciding those whose coordinator went quiet), so that what the learner copies next includes
+ * every write that could still commit under an older epoch.
  */
 public final class SyncServer {
   private final NodeContext ctx;
@@ -41,13 +56,20 @@ public final class SyncServer {
   public CompletableFuture<Response> fence(Fence m, long epoch) {
     int slot = m.slot();
     long deadline = ctx.now() + ctx.config.rpcTimeout().toMillis() / 2;
-    return slots.atEpoch(slot, epoch).thenCompose(s -> {
-      slots.requireServing(slot);
-      return awaitOlder(slot, epoch, deadline);
-    }).thenApply(x -> Response.of(new Fence.Reply().encode()));
+    return slots
+        .atEpoch(slot, epoch)
+        .thenCompose(
+            s -> {
+              slots.requireServing(slot);
+              return awaitOlder(slot, epoch, deadline);
+            })
+        .thenApply(x -> Response.of(new Fence.Reply().encode()));
   }
 
-  /** Completes when no transaction of {@code slot} prepared under an epoch before {@code epoch} remains. */
+  /**
+   * Completes when no transaction of {@code slot} prepared under an epoch before {@code epoch}
+   * remains.
+   */
   private CompletableFuture<Void> awaitOlder(int slot, long epoch, long deadline) {
     List<Transactions.Prepared> older;
     synchronized (slots.slotLock(slot)) {
@@ -57,8 +79,9 @@ public final class SyncServer {
       return CompletableFuture.completedFuture(null);
     }
     if (ctx.now() > deadline) {
-      throw new HandlerException(Codes.BUSY, "slot " + slot + " still has " + older.size()
-          + " transactions of older epochs");
+      throw new HandlerException(
+          Codes.BUSY,
+          "slot " + slot + " still has " + older.size() + " transactions of older epochs");
     }
     List<CompletableFuture<Boolean>> tries = new ArrayList<>();
     for (Transactions.Prepared t : older) {
@@ -72,17 +95,23 @@ public final class SyncServer {
 
   public CompletableFuture<Response> versions(Versions m) {
     slots.requireServing(m.slot());
-    return ctx.onDisk(() -> {
-      List<BlobInfo> list = ctx.store.versionsAfter(m.slot(), m.after(), Math.min(m.limit(), ctx.config.catchUpBatch()));
-      return Response.of(new Versions.Reply(list).encode());
-    });
+    return ctx.onDisk(
+        () -> {
+          List<BlobInfo> list =
+              ctx.store.versionsAfter(
+                  m.slot(), m.after(), Math.min(m.limit(), ctx.config.catchUpBatch()));
+          return Response.of(new Versions.Reply(list).encode());
+        });
   }
 
   public CompletableFuture<Response> fetch(Fetch m) {
     slots.requireServing(m.slot());
-    return ctx.onDisk(() -> {
-      BlobContent content = ctx.store.get(m.path(), GetOptions.version(m.version()));
-      return new Response(new Fetch.Reply(content.info()).encode(), Bodies.fromStream(content.stream(), ctx.disk, true));
-    });
+    return ctx.onDisk(
+        () -> {
+          BlobContent content = ctx.store.get(m.path(), GetOptions.version(m.version()));
+          return new Response(
+              new Fetch.Reply(content.info()).encode(),
+              Bodies.fromStream(content.stream(), ctx.disk, true));
+        });
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.txn;
 
 import io.amberio.cluster.internal.Bodies;
@@ -26,12 +41,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The replica side of a write: serves LOCK, DATA, COMMIT, ABORT and STATUS on the node's store.
  *
- * <p>A prepare is two requests. LOCK takes the path lock (never waiting) and answers the replica's highest
- * version, so a coordinator learns of a conflict before any byte moves and can retry with its body intact.
- * DATA streams the bytes and makes the transaction durably prepared; it checks, under the slot's monitor,
- * that the slot's epoch is still the one of the LOCK, so a replica never prepares under an epoch it knows
- * is over (the rejoin fence depends on it). The prepared record carries a {@link PreparedContext} (epoch,
- * participants) for the {@link Resolver} and the fence.
+ * <p>A prepare is two requests. LOCK takes the path lock (never waiting) and answers the replica's
+ * highest version, so a coordinator learns of a conflict before any byte moves and can retry with
+ * its body intact. DATA streams the bytes and makes the transaction durably prepared; it checks,
+ * under the slot's monitor, that the slot's epoch is still the one of the LOCK, so a replica never
+ * prepares under an epoch it knows is over (the rejoin fence depends on it). The prepared record
+ * carries a {@link PreparedContext} (epoch, participants) for the {@link Resolver} and the fence.
  */
 public final class Participant {
   private static final Logger log = LoggerFactory.getLogger(Participant.class);
@@ -49,46 +64,72 @@ public final class Participant {
   }
 
   public CompletableFuture<Response> lock(Lock m, long epoch) {
-    return slots.atEpoch(m.slot(), epoch).thenCompose(s -> {
-      if (!new HashSet<>(s.participants()).equals(new HashSet<>(m.participants())) || !m.participants().contains(ctx.self)) {
-        throw new HandlerException(Codes.STALE_EPOCH, "participants " + m.participants() + " are not those of slot "
-            + m.slot() + " at epoch " + epoch + ": " + s.participants());
-      }
-      byte[] context = new PreparedContext(epoch, m.participants()).encode();
-      BlobId txn = m.txn();
-      return ctx.onDisk(() -> {
-        if (txns.open(txn)) {
-          throw new HandlerException(Codes.DUPLICATE, "transaction " + txn + " is already known");
-        }
-        PreparedWrite w = ctx.store.prepare(new PrepareSpec(txn, m.path(), m.kind(), m.tombstone(), m.contentType(),
-            m.createdAt(), context));
-        long max;
-        try {
-          max = ctx.store.maxVersion(m.path());
-        } catch (RuntimeException e) {
-          w.abandon();
-          throw e;
-        }
-        Transactions.Pending p = new Transactions.Pending(w, m.slot(), epoch, m.path());
-        txns.putPending(txn, p);
-        // A coordinator that locks and never sends the data must not hold the path for ever.
-        p.timer = ctx.scheduler.schedule(ctx.config.rpcTimeout().multipliedBy(2), () -> expire(txn, p));
-        return Response.of(new Lock.Reply(max).encode());
-      });
-    });
+    return slots
+        .atEpoch(m.slot(), epoch)
+        .thenCompose(
+            s -> {
+              if (!new HashSet<>(s.participants()).equals(new HashSet<>(m.participants()))
+                  || !m.participants().contains(ctx.self)) {
+                throw new HandlerException(
+                    Codes.STALE_EPOCH,
+                    "participants "
+                        + m.participants()
+                        + " are not those of slot "
+                        + m.slot()
+                        + " at epoch "
+                        + epoch
+                        + ": "
+                        + s.participants());
+              }
+              byte[] context = new PreparedContext(epoch, m.participants()).encode();
+              BlobId txn = m.txn();
+              return ctx.onDisk(
+                  () -> {
+                    if (txns.open(txn)) {
+                      throw new HandlerException(
+                          Codes.DUPLICATE, "transaction " + txn + " is already known");
+                    }
+                    PreparedWrite w =
+                        ctx.store.prepare(
+                            new PrepareSpec(
+                                txn,
+                                m.path(),
+                                m.kind(),
+                                m.tombstone(),
+                                m.contentType(),
+                                m.createdAt(),
+                                context));
+                    long max;
+                    try {
+                      max = ctx.store.maxVersion(m.path());
+                    } catch (RuntimeException e) {
+                      w.abandon();
+                      throw e;
+                    }
+                    Transactions.Pending p = new Transactions.Pending(w, m.slot(), epoch, m.path());
+                    txns.putPending(txn, p);
+                    // A coordinator that locks and never sends the data must not hold the path for
+                    // ever.
+                    p.timer =
+                        ctx.scheduler.schedule(
+                            ctx.config.rpcTimeout().multipliedBy(2), () -> expire(txn, p));
+                    return Response.of(new Lock.Reply(max).encode());
+                  });
+            });
   }
 
   private void expire(BlobId txn, Transactions.Pending p) {
-    ctx.disk.execute(() -> {
-      synchronized (p) {
-        if (p.receiving || txns.pending(txn) != p) {
-          return;
-        }
-        txns.removePending(txn);
-      }
-      log.debug("{}: lock of {} on '{}' expired without data", ctx.self, txn, p.path);
-      p.write.abandon();
-    });
+    ctx.disk.execute(
+        () -> {
+          synchronized (p) {
+            if (p.receiving || txns.pending(txn) != p) {
+              return;
+            }
+            txns.removePending(txn);
+          }
+          log.debug("{}: lock of {} on '{}' expired without data", ctx.self, txn, p.path);
+          p.write.abandon();
+        });
   }
 
   public CompletableFuture<Response> data(Data m, long epoch, FrameSource body) {
@@ -96,47 +137,62 @@ public final class Participant {
     Transactions.Pending p = txns.pending(txn);
     if (p == null || p.epoch != epoch) {
       body.close();
-      throw new HandlerException(Codes.UNKNOWN_TXN, "no locked transaction " + txn + " under epoch " + epoch);
+      throw new HandlerException(
+          Codes.UNKNOWN_TXN, "no locked transaction " + txn + " under epoch " + epoch);
     }
     synchronized (p) {
       if (p.receiving) {
         body.close();
-        throw new HandlerException(Codes.DUPLICATE, "transaction " + txn + " is already receiving data");
+        throw new HandlerException(
+            Codes.DUPLICATE, "transaction " + txn + " is already receiving data");
       }
       p.receiving = true;
     }
     p.timer.cancel();
     return Bodies.drain(body, ctx.disk, p.write::write)
-        .thenApplyAsync(n -> {
-          PreparedTxn done;
-          synchronized (slots.slotLock(p.slot)) {
-            SlotState s = slots.slot(p.slot);
-            if (s == null || s.epoch() != p.epoch) {
-              throw new HandlerException(Codes.STALE_EPOCH, "slot " + p.slot + " moved past epoch " + p.epoch
-                  + " while " + txn + " was being prepared");
-            }
-            done = p.write.finish();
-            txns.track(done);
-          }
-          txns.removePending(txn);
-          return Response.of(new Data.Reply(done.maxVersion()).encode());
-        }, ctx.disk)
-        .whenComplete((r, t) -> {
-          if (t != null) {
-            txns.removePending(txn);
-            ctx.disk.execute(() -> {
-              try {
-                p.write.abandon();
-              } catch (RuntimeException e) {
-                log.debug("abandon: {}", e.toString());
+        .thenApplyAsync(
+            n -> {
+              PreparedTxn done;
+              synchronized (slots.slotLock(p.slot)) {
+                SlotState s = slots.slot(p.slot);
+                if (s == null || s.epoch() != p.epoch) {
+                  throw new HandlerException(
+                      Codes.STALE_EPOCH,
+                      "slot "
+                          + p.slot
+                          + " moved past epoch "
+                          + p.epoch
+                          + " while "
+                          + txn
+                          + " was being prepared");
+                }
+                done = p.write.finish();
+                txns.track(done);
+              }
+              txns.removePending(txn);
+              return Response.of(new Data.Reply(done.maxVersion()).encode());
+            },
+            ctx.disk)
+        .whenComplete(
+            (r, t) -> {
+              if (t != null) {
+                txns.removePending(txn);
+                ctx.disk.execute(
+                    () -> {
+                      try {
+                        p.write.abandon();
+                      } catch (RuntimeException e) {
+                        log.debug("abandon: {}", e.toString());
+                      }
+                    });
               }
             });
-          }
-        });
   }
 
   public CompletableFuture<Response> commit(Commit m) {
-    return decisions.commit(m.txn(), m.version()).thenApply(info -> Response.of(new Commit.Reply(info).encode()));
+    return decisions
+        .commit(m.txn(), m.version())
+        .thenApply(info -> Response.of(new Commit.Reply(info).encode()));
   }
 
   public CompletableFuture<Response> abort(Abort m) {
@@ -144,6 +200,7 @@ public final class Participant {
   }
 
   public CompletableFuture<Response> status(Status m) {
-    return CompletableFuture.completedFuture(Response.of(new Status.Reply(txns.open(m.txn())).encode()));
+    return CompletableFuture.completedFuture(
+        Response.of(new Status.Reply(txns.open(m.txn())).encode()));
   }
 }

@@ -1,10 +1,25 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.txn;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.internal.NodeContext;
 import io.amberio.cluster.internal.msg.PreparedContext;
 import io.amberio.core.BlobId;
+import io.amberio.core.Scheduler;
 import io.amberio.core.replica.PreparedTxn;
 import io.amberio.core.replica.PreparedWrite;
 import java.util.ArrayList;
@@ -16,10 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transactions this replica holds open: pending ones (between LOCK and the end of DATA, held in memory)
- * and durably prepared ones (also in the store, with their {@link PreparedContext}), until a decision is
- * applied. After a restart the prepared ones are loaded back from the store ({@link #load}) before the node
- * claims any place in a slot, so that a FENCE or a read never misses one.
+ * The transactions this replica holds open: pending ones (between LOCK and the end of DATA, held in
+ * memory) and durably prepared ones (also in the store, with their {@link PreparedContext}), until
+ * a decision is applied. After a restart the prepared ones are loaded back from the store ({@link
+ * #load}) before the node claims any place in a slot, so that a FENCE or a read never misses one.
  */
 public final class Transactions {
   private static final Logger log = LoggerFactory.getLogger(Transactions.class);
@@ -46,7 +61,8 @@ public final class Transactions {
   }
 
   /** A durable prepared transaction, and since when this node knows it. */
-  public record Prepared(BlobId id, int slot, String path, long epoch, List<NodeId> participants, long since) {}
+  public record Prepared(
+      BlobId id, int slot, String path, long epoch, List<NodeId> participants, long since) {}
 
   public Transactions(NodeContext ctx) {
     this.ctx = ctx;
@@ -54,21 +70,28 @@ public final class Transactions {
 
   /** Loads the prepared transactions left by an earlier life. */
   public CompletableFuture<Void> load() {
-    return ctx.onDisk(() -> ctx.store.preparedTxns()).thenAccept(list -> {
-      for (PreparedTxn p : list) {
-        track(p);
-      }
-      if (!list.isEmpty()) {
-        log.info("{}: {} prepared transactions from before the restart to resolve", ctx.self, list.size());
-      }
-    });
+    return ctx.onDisk(() -> ctx.store.preparedTxns())
+        .thenAccept(
+            list -> {
+              for (PreparedTxn p : list) {
+                track(p);
+              }
+              if (!list.isEmpty()) {
+                log.info(
+                    "{}: {} prepared transactions from before the restart to resolve",
+                    ctx.self,
+                    list.size());
+              }
+            });
   }
 
   /** Records a durable prepared transaction (its context read from the store's record). */
   void track(PreparedTxn p) {
     PreparedContext c = PreparedContext.decode(p.spec().context());
-    prepared.put(p.spec().txn(), new Prepared(p.spec().txn(), p.slot(), p.spec().path(), c.epoch(), c.participants(),
-        ctx.now()));
+    prepared.put(
+        p.spec().txn(),
+        new Prepared(
+            p.spec().txn(), p.slot(), p.spec().path(), c.epoch(), c.participants(), ctx.now()));
   }
 
   /** Whether {@code txn} is pending or prepared here. */

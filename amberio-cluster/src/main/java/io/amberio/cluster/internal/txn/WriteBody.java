@@ -1,19 +1,37 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.txn;
 
 import io.amberio.cluster.transport.FrameSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * A write's bytes: held in memory when small (any attempt may send them again), otherwise the frames read
- * ahead followed by the rest of the stream, which only one attempt can send.
+ * A write's bytes: held in memory when small (any attempt may send them again), otherwise the
+ * frames read ahead followed by the rest of the stream, which only one attempt can send.
  */
 final class WriteBody {
-  /** Bodies up to this size are held in memory, so that a write can start over after an epoch change. */
+  /**
+   * Bodies up to this size are held in memory, so that a write can start over after an epoch
+   * change.
+   */
   static final int REPLAYABLE_BYTES = 1 << 20;
 
   private final List<ByteBuffer> head;
@@ -33,22 +51,25 @@ final class WriteBody {
       long bytes;
 
       void next() {
-        source.next().whenComplete((f, t) -> {
-          if (t != null) {
-            source.close();
-            done.completeExceptionally(t);
-          } else if (f.isEmpty()) {
-            done.complete(new WriteBody(head, null));
-          } else {
-            head.add(f.get());
-            bytes += f.get().remaining();
-            if (bytes > limit) {
-              done.complete(new WriteBody(head, source));
-            } else {
-              next();
-            }
-          }
-        });
+        source
+            .next()
+            .whenComplete(
+                (f, t) -> {
+                  if (t != null) {
+                    source.close();
+                    done.completeExceptionally(t);
+                  } else if (f.isEmpty()) {
+                    done.complete(new WriteBody(head, null));
+                  } else {
+                    head.add(f.get());
+                    bytes += f.get().remaining();
+                    if (bytes > limit) {
+                      done.complete(new WriteBody(head, source));
+                    } else {
+                      next();
+                    }
+                  }
+                });
       }
     }.next();
     return done;

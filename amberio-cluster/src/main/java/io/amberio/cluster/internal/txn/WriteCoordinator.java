@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.txn;
 
 import io.amberio.cluster.NodeId;
@@ -20,6 +35,7 @@ import io.amberio.cluster.registry.DeleteOptions;
 import io.amberio.cluster.registry.KeyValue;
 import io.amberio.cluster.transport.FrameSource;
 import io.amberio.cluster.transport.Response;
+import io.amberio.cluster.transport.TransportException;
 import io.amberio.core.BlobId;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStoreException;
@@ -33,22 +49,22 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.amberio.cluster.transport.TransportException;
 
 /**
- * The coordinator of writes: runs the two-phase commit of a put, a delete or a version's tombstone. Any
- * node coordinates any write, whichever nodes hold the path.
+ * The coordinator of writes: runs the two-phase commit of a put, a delete or a version's tombstone.
+ * Any node coordinates any write, whichever nodes hold the path.
  *
- * <p>A write: LOCK on every participant (in-sync replicas and learners) with the slot's epoch; all must
- * agree on the path's highest version {@code M}; a conditional write checks {@code expected == M + 1}
- * here, before any byte moves. DATA streams the bytes to every participant at the pace of the slowest and
- * makes the transaction durably prepared on each. The decision is one compare-and-set, {@code txn/<id> =
- * "commit <version>"} if absent: the write's linearization point. COMMIT then applies it on every
- * participant; the client is answered when all did, and the decision key is deleted.
+ * <p>A write: LOCK on every participant (in-sync replicas and learners) with the slot's epoch; all
+ * must agree on the path's highest version {@code M}; a conditional write checks {@code expected ==
+ * M + 1} here, before any byte moves. DATA streams the bytes to every participant at the pace of
+ * the slowest and makes the transaction durably prepared on each. The decision is one
+ * compare-and-set, {@code txn/<id> = "commit <version>"} if absent: the write's linearization
+ * point. COMMIT then applies it on every participant; the client is answered when all did, and the
+ * decision key is deleted.
  *
- * <p>An attempt that fails to prepare (a stale epoch, a busy path, replicas that disagree) starts over
- * with a new transaction id while time is left; that needs the body again, which {@link WriteBody} keeps
- * in memory when it is small.
+ * <p>An attempt that fails to prepare (a stale epoch, a busy path, replicas that disagree) starts
+ * over with a new transaction id while time is left; that needs the body again, which {@link
+ * WriteBody} keeps in memory when it is small.
  */
 public final class WriteCoordinator {
   private static final Logger log = LoggerFactory.getLogger(WriteCoordinator.class);
@@ -66,7 +82,8 @@ public final class WriteCoordinator {
   // ------------------------------------------------------------------ writes
 
   public CompletableFuture<BlobInfo> put(String path, FrameSource body, PutOptions options) {
-    String type = options.contentType() == null ? PutOptions.DEFAULT_CONTENT_TYPE : options.contentType();
+    String type =
+        options.contentType() == null ? PutOptions.DEFAULT_CONTENT_TYPE : options.contentType();
     return write(path, TxnKind.PUT, 0, type, options.expectedVersion(), body);
   }
 
@@ -93,7 +110,13 @@ public final class WriteCoordinator {
     final long lockDeadline;
     int attempts;
 
-    Write(String path, TxnKind kind, long tombstone, String contentType, OptionalLong expected, WriteBody body) {
+    Write(
+        String path,
+        TxnKind kind,
+        long tombstone,
+        String contentType,
+        OptionalLong expected,
+        WriteBody body) {
       this.path = path;
       this.slot = ctx.store.slotOf(path);
       this.kind = kind;
@@ -107,18 +130,25 @@ public final class WriteCoordinator {
     }
   }
 
-  private CompletableFuture<BlobInfo> write(String path, TxnKind kind, long tombstone, String contentType,
-      OptionalLong expected, FrameSource source) {
+  private CompletableFuture<BlobInfo> write(
+      String path,
+      TxnKind kind,
+      long tombstone,
+      String contentType,
+      OptionalLong expected,
+      FrameSource source) {
     try {
       ctx.store.slotOf(path); // a bad path fails before any byte is read
     } catch (RuntimeException e) {
       source.close();
       return CompletableFuture.failedFuture(e);
     }
-    return WriteBody.read(source, WriteBody.REPLAYABLE_BYTES).thenCompose(body -> {
-      Write w = new Write(path, kind, tombstone, contentType, expected, body);
-      return attempt(w).whenComplete((r, t) -> body.close());
-    });
+    return WriteBody.read(source, WriteBody.REPLAYABLE_BYTES)
+        .thenCompose(
+            body -> {
+              Write w = new Write(path, kind, tombstone, contentType, expected, body);
+              return attempt(w).whenComplete((r, t) -> body.close());
+            });
   }
 
   /** Thrown inside an attempt to ask for another one. */
@@ -135,67 +165,88 @@ public final class WriteCoordinator {
     w.attempts++;
     SlotState s = slots.slot(w.slot);
     if (s == null || s.inSync().isEmpty()) {
-      return CompletableFuture.failedFuture(Errors.unavailable("slot " + w.slot + " has no replica in sync", null));
+      return CompletableFuture.failedFuture(
+          Errors.unavailable("slot " + w.slot + " has no replica in sync", null));
     }
     List<NodeId> participants = s.participants();
     BlobId txn = ctx.newId();
-    return lockAll(w, s, txn, participants).thenCompose(max -> dataPhase(w, s, txn, participants, max)).handle((info, t) -> {
-      if (t == null) {
-        return CompletableFuture.completedFuture(info);
-      }
-      Throwable c = Bodies.unwrap(t);
-      if (c instanceof Retry r && ctx.now() < (r.refresh ? w.deadline : w.lockDeadline)) {
-        long backoff = r.refresh ? 0 : 1 + ctx.random(Math.min(200, 5L << Math.min(w.attempts, 5)));
-        CompletableFuture<?> wait = r.refresh ? slots.refresh(w.slot) : ctx.sleep(Duration.ofMillis(backoff));
-        return wait.handle((x, e) -> null).thenCompose(x -> attempt(w));
-      }
-      if (c instanceof Retry r) {
-        return CompletableFuture.<BlobInfo>failedFuture(Errors.unavailable(
-            "the write of '" + w.path + "' could not prepare on every replica of slot " + w.slot + ": " + r.getMessage(), null));
-      }
-      return CompletableFuture.<BlobInfo>failedFuture(c);
-    }).thenCompose(f -> f);
+    return lockAll(w, s, txn, participants)
+        .thenCompose(max -> dataPhase(w, s, txn, participants, max))
+        .handle(
+            (info, t) -> {
+              if (t == null) {
+                return CompletableFuture.completedFuture(info);
+              }
+              Throwable c = Bodies.unwrap(t);
+              if (c instanceof Retry r && ctx.now() < (r.refresh ? w.deadline : w.lockDeadline)) {
+                long backoff =
+                    r.refresh ? 0 : 1 + ctx.random(Math.min(200, 5L << Math.min(w.attempts, 5)));
+                CompletableFuture<?> wait =
+                    r.refresh ? slots.refresh(w.slot) : ctx.sleep(Duration.ofMillis(backoff));
+                return wait.handle((x, e) -> null).thenCompose(x -> attempt(w));
+              }
+              if (c instanceof Retry r) {
+                return CompletableFuture.<BlobInfo>failedFuture(
+                    Errors.unavailable(
+                        "the write of '"
+                            + w.path
+                            + "' could not prepare on every replica of slot "
+                            + w.slot
+                            + ": "
+                            + r.getMessage(),
+                        null));
+              }
+              return CompletableFuture.<BlobInfo>failedFuture(c);
+            })
+        .thenCompose(f -> f);
   }
 
   /** LOCK on every participant; the agreed highest version, or a failure (Retry to try again). */
-  private CompletableFuture<Long> lockAll(Write w, SlotState s, BlobId txn, List<NodeId> participants) {
-    byte[] h = new Lock(w.slot, txn, w.path, w.kind, w.tombstone, w.contentType, ctx.now(), participants).encode();
+  private CompletableFuture<Long> lockAll(
+      Write w, SlotState s, BlobId txn, List<NodeId> participants) {
+    byte[] h =
+        new Lock(w.slot, txn, w.path, w.kind, w.tombstone, w.contentType, ctx.now(), participants)
+            .encode();
     List<CompletableFuture<Response>> calls = new ArrayList<>();
     for (NodeId n : participants) {
       calls.add(peers.call(n, Lock.TYPE, s.epoch(), h, FrameSource.empty()));
     }
-    return Futures.settle(calls).thenApply(x -> {
-      List<Long> maxes = new ArrayList<>();
-      RuntimeException failure = null;
-      for (int i = 0; i < calls.size(); i++) {
-        CompletableFuture<Response> c = calls.get(i);
-        if (!c.isCompletedExceptionally()) {
-          maxes.add(Lock.Reply.decode(c.join().header()).maxVersion());
-          continue;
-        }
-        Throwable e = Futures.failure(c);
-        RuntimeException mapped = classify(e, participants.get(i));
-        if (failure == null || failure instanceof Retry) {
-          failure = failure instanceof Retry rr && rr.refresh ? failure : mapped;
-        }
-      }
-      if (failure != null) {
-        abortAll(txn, participants);
-        throw failure;
-      }
-      long max = maxes.get(0);
-      for (long m : maxes) {
-        if (m != max) {
-          abortAll(txn, participants);
-          throw new Retry("replicas disagree on the highest version of '" + w.path + "': " + maxes, false);
-        }
-      }
-      if (w.expected.isPresent() && w.expected.getAsLong() != max + 1) {
-        abortAll(txn, participants);
-        throw BlobStoreException.versionConflict(w.path, w.expected.getAsLong(), max);
-      }
-      return max;
-    });
+    return Futures.settle(calls)
+        .thenApply(
+            x -> {
+              List<Long> maxes = new ArrayList<>();
+              RuntimeException failure = null;
+              for (int i = 0; i < calls.size(); i++) {
+                CompletableFuture<Response> c = calls.get(i);
+                if (!c.isCompletedExceptionally()) {
+                  maxes.add(Lock.Reply.decode(c.join().header()).maxVersion());
+                  continue;
+                }
+                Throwable e = Futures.failure(c);
+                RuntimeException mapped = classify(e, participants.get(i));
+                if (failure == null || failure instanceof Retry) {
+                  failure = failure instanceof Retry rr && rr.refresh ? failure : mapped;
+                }
+              }
+              if (failure != null) {
+                abortAll(txn, participants);
+                throw failure;
+              }
+              long max = maxes.get(0);
+              for (long m : maxes) {
+                if (m != max) {
+                  abortAll(txn, participants);
+                  throw new Retry(
+                      "replicas disagree on the highest version of '" + w.path + "': " + maxes,
+                      false);
+                }
+              }
+              if (w.expected.isPresent() && w.expected.getAsLong() != max + 1) {
+                abortAll(txn, participants);
+                throw BlobStoreException.versionConflict(w.path, w.expected.getAsLong(), max);
+              }
+              return max;
+            });
   }
 
   /** What a failed LOCK or DATA means for the write. */
@@ -214,147 +265,207 @@ public final class WriteCoordinator {
     return new Retry(n + ": " + e.getMessage(), false);
   }
 
-  private CompletableFuture<BlobInfo> dataPhase(Write w, SlotState s, BlobId txn, List<NodeId> participants, long max) {
+  private CompletableFuture<BlobInfo> dataPhase(
+      Write w, SlotState s, BlobId txn, List<NodeId> participants, long max) {
     FrameSource bytes = w.kind == TxnKind.PUT ? w.body.open() : FrameSource.empty();
     if (bytes == null) {
       abortAll(txn, participants);
-      return CompletableFuture.failedFuture(Errors.unavailable("the write of '" + w.path
-          + "' could not prepare, and its bytes were already sent once (too large to send again)", null));
+      return CompletableFuture.failedFuture(
+          Errors.unavailable(
+              "the write of '"
+                  + w.path
+                  + "' could not prepare, and its bytes were already sent once (too large to send again)",
+              null));
     }
     Tee tee = new Tee(bytes, participants.size());
     byte[] h = new Data(txn).encode();
     List<CompletableFuture<Response>> calls = new ArrayList<>();
     for (int i = 0; i < participants.size(); i++) {
-      // The bytes may be many: the exchange may take until the write's own deadline, not one RPC timeout.
-      Duration left = Duration.ofMillis(Math.max(ctx.config.rpcTimeout().toMillis(), w.deadline - ctx.now()));
+      // The bytes may be many: the exchange may take until the write's own deadline, not one RPC
+      // timeout.
+      Duration left =
+          Duration.ofMillis(Math.max(ctx.config.rpcTimeout().toMillis(), w.deadline - ctx.now()));
       calls.add(peers.call(participants.get(i), Data.TYPE, s.epoch(), h, tee.branch(i), left));
     }
-    return Futures.settle(calls).thenCompose(x -> {
-      RuntimeException failure = null;
-      for (int i = 0; i < calls.size(); i++) {
-        CompletableFuture<Response> c = calls.get(i);
-        if (!c.isCompletedExceptionally()) {
-          long m = Data.Reply.decode(c.join().header()).maxVersion();
-          if (m != max && failure == null) {
-            failure = Errors.unavailable("replica " + participants.get(i) + " moved to version " + m + " of '" + w.path
-                + "' while locked at " + max, null);
-          }
-          continue;
-        }
-        Throwable e = Futures.failure(c);
-        RuntimeException mapped = classify(e, participants.get(i));
-        if (e instanceof TransportException te
-            && te.reason() == TransportException.Reason.SOURCE_FAILED
-            && Bodies.unwrap(te.getCause()) instanceof Bodies.InputFailure in) {
-          mapped = BlobStoreException.of(Reason.INPUT_FAILED, in.getMessage(), in.getCause());
-        }
-        if (failure == null || (failure instanceof Retry && !(mapped instanceof Retry))) {
-          boolean again = w.kind != TxnKind.PUT || w.body.replayable();
-          failure = mapped instanceof Retry r && !again
-              ? Errors.unavailable("the write of '" + w.path + "' could not prepare: " + r.getMessage(), null) : mapped;
-        }
-      }
-      if (failure != null) {
-        abortAll(txn, participants);
-        return CompletableFuture.failedFuture(failure);
-      }
-      long version = w.kind == TxnKind.TOMBSTONE ? w.tombstone : max + 1;
-      return decide(w, txn, participants, version);
-    });
+    return Futures.settle(calls)
+        .thenCompose(
+            x -> {
+              RuntimeException failure = null;
+              for (int i = 0; i < calls.size(); i++) {
+                CompletableFuture<Response> c = calls.get(i);
+                if (!c.isCompletedExceptionally()) {
+                  long m = Data.Reply.decode(c.join().header()).maxVersion();
+                  if (m != max && failure == null) {
+                    failure =
+                        Errors.unavailable(
+                            "replica "
+                                + participants.get(i)
+                                + " moved to version "
+                                + m
+                                + " of '"
+                                + w.path
+                                + "' while locked at "
+                                + max,
+                            null);
+                  }
+                  continue;
+                }
+                Throwable e = Futures.failure(c);
+                RuntimeException mapped = classify(e, participants.get(i));
+                if (e instanceof TransportException te
+                    && te.reason() == TransportException.Reason.SOURCE_FAILED
+                    && Bodies.unwrap(te.getCause()) instanceof Bodies.InputFailure in) {
+                  mapped =
+                      BlobStoreException.of(Reason.INPUT_FAILED, in.getMessage(), in.getCause());
+                }
+                if (failure == null || (failure instanceof Retry && !(mapped instanceof Retry))) {
+                  boolean again = w.kind != TxnKind.PUT || w.body.replayable();
+                  failure =
+                      mapped instanceof Retry r && !again
+                          ? Errors.unavailable(
+                              "the write of '" + w.path + "' could not prepare: " + r.getMessage(),
+                              null)
+                          : mapped;
+                }
+              }
+              if (failure != null) {
+                abortAll(txn, participants);
+                return CompletableFuture.failedFuture(failure);
+              }
+              long version = w.kind == TxnKind.TOMBSTONE ? w.tombstone : max + 1;
+              return decide(w, txn, participants, version);
+            });
   }
 
-  private CompletableFuture<BlobInfo> decide(Write w, BlobId txn, List<NodeId> participants, long version) {
+  private CompletableFuture<BlobInfo> decide(
+      Write w, BlobId txn, List<NodeId> participants, long version) {
     Decision commit = Decision.commitAs(version);
-    return ctx.registry.compareAndSet(NodeContext.txnKey(txn), commit.encode(), CasOptions.ifAbsent()).handle((r, t) -> {
-      if (t != null) {
-        if (Errors.outcomeUnknown(t)) {
-          // The decision may or may not be written: only a resolver reading the key can tell.
-          return CompletableFuture.<BlobInfo>failedFuture(BlobStoreException.of(Reason.OUTCOME_UNKNOWN,
-              "the registry did not answer while deciding the write of '" + w.path + "'; reading the path tells whether it took effect",
-              Bodies.unwrap(t)));
-        }
-        abortAll(txn, participants);
-        return CompletableFuture.<BlobInfo>failedFuture(Errors.unavailable(
-            "the registry refused the decision of the write of '" + w.path + "'", t));
-      }
-      KeyValue current = r.current().orElseThrow();
-      if (!r.succeeded() && !isDecision(current, commit)) {
-        // A resolver aborted it first (this coordinator was too slow): nothing is visible.
-        return CompletableFuture.<BlobInfo>failedFuture(Errors.unavailable(
-            "the write of '" + w.path + "' was aborted by a replica that found its coordinator too slow", null));
-      }
-      return commitAll(w, txn, participants, version, current);
-    }).thenCompose(f -> f);
+    return ctx.registry
+        .compareAndSet(NodeContext.txnKey(txn), commit.encode(), CasOptions.ifAbsent())
+        .handle(
+            (r, t) -> {
+              if (t != null) {
+                if (Errors.outcomeUnknown(t)) {
+                  // The decision may or may not be written: only a resolver reading the key can
+                  // tell.
+                  return CompletableFuture.<BlobInfo>failedFuture(
+                      BlobStoreException.of(
+                          Reason.OUTCOME_UNKNOWN,
+                          "the registry did not answer while deciding the write of '"
+                              + w.path
+                              + "'; reading the path tells whether it took effect",
+                          Bodies.unwrap(t)));
+                }
+                abortAll(txn, participants);
+                return CompletableFuture.<BlobInfo>failedFuture(
+                    Errors.unavailable(
+                        "the registry refused the decision of the write of '" + w.path + "'", t));
+              }
+              KeyValue current = r.current().orElseThrow();
+              if (!r.succeeded() && !isDecision(current, commit)) {
+                // A resolver aborted it first (this coordinator was too slow): nothing is visible.
+                return CompletableFuture.<BlobInfo>failedFuture(
+                    Errors.unavailable(
+                        "the write of '"
+                            + w.path
+                            + "' was aborted by a replica that found its coordinator too slow",
+                        null));
+              }
+              return commitAll(w, txn, participants, version, current);
+            })
+        .thenCompose(f -> f);
   }
 
-  private CompletableFuture<BlobInfo> commitAll(Write w, BlobId txn, List<NodeId> participants, long version,
-      KeyValue decision) {
+  private CompletableFuture<BlobInfo> commitAll(
+      Write w, BlobId txn, List<NodeId> participants, long version, KeyValue decision) {
     byte[] h = new Commit(txn, version).encode();
     List<CompletableFuture<BlobInfo>> acks = new ArrayList<>();
     for (NodeId n : participants) {
       acks.add(commitTo(w, n, h));
     }
-    return Futures.settle(acks).thenCompose(x -> {
-      BlobInfo info = null;
-      boolean all = true;
-      boolean everyone = true;
-      for (CompletableFuture<BlobInfo> a : acks) {
-        if (a.isCompletedExceptionally()) {
-          all = false;
-        } else if (a.join() == null) {
-          everyone = false;
-        } else if (info == null) {
-          info = a.join();
-        }
-      }
-      if (!all || info == null) {
-        return CompletableFuture.failedFuture(BlobStoreException.of(Reason.OUTCOME_UNKNOWN,
-            "the write of '" + w.path + "' is decided but not every replica confirmed it in time; it will become"
-                + " visible as replicas resolve it"));
-      }
-      // The key goes only once every participant applied it: one that left the slot still holds the
-      // prepared record and will look the decision up when it comes back.
-      if (everyone) {
-        ctx.registry.delete(NodeContext.txnKey(txn), DeleteOptions.ifRevision(decision.modRevision()))
-            .whenComplete((d, t) -> {
-              if (t != null) {
-                log.debug("deleting decision {}: {}", txn, Bodies.unwrap(t).toString());
+    return Futures.settle(acks)
+        .thenCompose(
+            x -> {
+              BlobInfo info = null;
+              boolean all = true;
+              boolean everyone = true;
+              for (CompletableFuture<BlobInfo> a : acks) {
+                if (a.isCompletedExceptionally()) {
+                  all = false;
+                } else if (a.join() == null) {
+                  everyone = false;
+                } else if (info == null) {
+                  info = a.join();
+                }
               }
+              if (!all || info == null) {
+                return CompletableFuture.failedFuture(
+                    BlobStoreException.of(
+                        Reason.OUTCOME_UNKNOWN,
+                        "the write of '"
+                            + w.path
+                            + "' is decided but not every replica confirmed it in time; it will become"
+                            + " visible as replicas resolve it"));
+              }
+              // The key goes only once every participant applied it: one that left the slot still
+              // holds the
+              // prepared record and will look the decision up when it comes back.
+              if (everyone) {
+                ctx.registry
+                    .delete(
+                        NodeContext.txnKey(txn), DeleteOptions.ifRevision(decision.modRevision()))
+                    .whenComplete(
+                        (d, t) -> {
+                          if (t != null) {
+                            log.debug("deleting decision {}: {}", txn, Bodies.unwrap(t).toString());
+                          }
+                        });
+              }
+              return CompletableFuture.completedFuture(info);
             });
-      }
-      return CompletableFuture.completedFuture(info);
-    });
   }
 
   /**
-   * COMMIT to one participant, repeated until it answers or leaves the slot's participants (a removed
-   * replica copies the version when it rejoins). Null when it left.
+   * COMMIT to one participant, repeated until it answers or leaves the slot's participants (a
+   * removed replica copies the version when it rejoins). Null when it left.
    */
   private CompletableFuture<BlobInfo> commitTo(Write w, NodeId n, byte[] h) {
-    return peers.call(n, Commit.TYPE, 0, h, FrameSource.empty()).thenApply(r -> Commit.Reply.decode(r.header()).info())
-        .handle((info, t) -> {
-          if (t == null) {
-            return CompletableFuture.completedFuture(info);
-          }
-          SlotState now = slots.slot(w.slot);
-          if (!now.participants().contains(n)) {
-            return CompletableFuture.<BlobInfo>completedFuture(null);
-          }
-          if (ctx.now() >= w.deadline) {
-            return CompletableFuture.<BlobInfo>failedFuture(t);
-          }
-          return ctx.sleep(ctx.config.rpcTimeout().dividedBy(4)).thenCompose(x -> commitTo(w, n, h));
-        }).thenCompose(f -> f);
+    return peers
+        .call(n, Commit.TYPE, 0, h, FrameSource.empty())
+        .thenApply(r -> Commit.Reply.decode(r.header()).info())
+        .handle(
+            (info, t) -> {
+              if (t == null) {
+                return CompletableFuture.completedFuture(info);
+              }
+              SlotState now = slots.slot(w.slot);
+              if (!now.participants().contains(n)) {
+                return CompletableFuture.<BlobInfo>completedFuture(null);
+              }
+              if (ctx.now() >= w.deadline) {
+                return CompletableFuture.<BlobInfo>failedFuture(t);
+              }
+              return ctx.sleep(ctx.config.rpcTimeout().dividedBy(4))
+                  .thenCompose(x -> commitTo(w, n, h));
+            })
+        .thenCompose(f -> f);
   }
 
   private void abortAll(BlobId txn, List<NodeId> participants) {
     byte[] h = new Abort(txn).encode();
     for (NodeId n : participants) {
-      peers.call(n, Abort.TYPE, 0, h, FrameSource.empty()).whenComplete((r, t) -> {
-        if (t != null) {
-          log.debug("abort of {} on {}: {} (the replica resolves it itself)", txn, n, Bodies.unwrap(t).toString());
-        }
-      });
+      peers
+          .call(n, Abort.TYPE, 0, h, FrameSource.empty())
+          .whenComplete(
+              (r, t) -> {
+                if (t != null) {
+                  log.debug(
+                      "abort of {} on {}: {} (the replica resolves it itself)",
+                      txn,
+                      n,
+                      Bodies.unwrap(t).toString());
+                }
+              });
     }
   }
 

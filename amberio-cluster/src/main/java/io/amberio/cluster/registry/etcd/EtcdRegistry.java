@@ -1,6 +1,20 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.registry.etcd;
 
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.CasResult;
 import io.amberio.cluster.registry.DeleteOptions;
@@ -10,14 +24,15 @@ import io.amberio.cluster.registry.Leases;
 import io.amberio.cluster.registry.ListOptions;
 import io.amberio.cluster.registry.ListResult;
 import io.amberio.cluster.registry.Registry;
-import io.amberio.cluster.registry.RegistryException.Reason;
 import io.amberio.cluster.registry.RegistryException;
+import io.amberio.cluster.registry.RegistryException.Reason;
 import io.amberio.cluster.registry.Watch;
 import io.amberio.cluster.registry.WatchEvent;
 import io.amberio.cluster.registry.WatchListener;
 import io.amberio.cluster.registry.WatchOptions;
 import io.amberio.cluster.registry.internal.Keys;
 import io.amberio.cluster.registry.internal.watch.WatchDelivery;
+import io.amberio.core.Scheduler;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -52,29 +67,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Registry} on an etcd cluster (v3 API, through jetcd), for clusters of machines. etcd does the
- * consensus; this class maps the registry's operations one-to-one onto etcd's:
+ * A {@link Registry} on an etcd cluster (v3 API, through jetcd), for clusters of machines. etcd
+ * does the consensus; this class maps the registry's operations one-to-one onto etcd's:
+ *
  * <ul>
- *   <li>compare-and-set is one transaction: {@code if mod_revision(key) == expected then put (with lease)
- *       else get}; create-if-absent compares with 0, which etcd does for an absent key;</li>
- *   <li>a conditional delete is the same with a delete; an unconditional one is a plain delete;</li>
- *   <li>list is a range read over the prefix with a limit; etcd's revisions are the registry's;</li>
+ *   <li>compare-and-set is one transaction: {@code if mod_revision(key) == expected then put (with
+ *       lease) else get}; create-if-absent compares with 0, which etcd does for an absent key;
+ *   <li>a conditional delete is the same with a delete; an unconditional one is a plain delete;
+ *   <li>list is a range read over the prefix with a limit; etcd's revisions are the registry's;
  *   <li>leases are etcd leases (TTL in whole seconds, rounded up, at least etcd's minimum TTL);
- *       {@link Leases#keepAlive} is one keep-alive request;</li>
- *   <li>a watch is an etcd watch over the prefix from an explicit revision (the current one plus one when
- *       none is given), so nothing is lost between establishing it and the first event; jetcd resumes it
- *       after connection trouble from the last revision seen.</li>
+ *       {@link Leases#keepAlive} is one keep-alive request;
+ *   <li>a watch is an etcd watch over the prefix from an explicit revision (the current one plus
+ *       one when none is given), so nothing is lost between establishing it and the first event;
+ *       jetcd resumes it after connection trouble from the last revision seen.
  * </ul>
  *
- * <p><b>Namespace.</b> Every key is stored under the configured namespace (for example
- * {@code amberio/cluster-a/}), so several clusters (or tests) share one etcd; the namespace is invisible to
- * callers.
+ * <p><b>Namespace.</b> Every key is stored under the configured namespace (for example {@code
+ * amberio/cluster-a/}), so several clusters (or tests) share one etcd; the namespace is invisible
+ * to callers.
  *
- * <p><b>Time-outs and failures.</b> Every call has a deadline ({@link EtcdRegistryBuilder#requestTimeout})
- * run on the injected {@link Scheduler}; when it passes the future fails with {@link Reason#TIMEOUT}
- * while the request may still be applied by etcd. Failures are mapped by {@code EtcdErrors}: a write is
- * reported as not applied only when that is certain. Futures complete on the scheduler, never on jetcd's event loop
- * threads.
+ * <p><b>Time-outs and failures.</b> Every call has a deadline ({@link
+ * EtcdRegistryBuilder#requestTimeout}) run on the injected {@link Scheduler}; when it passes the
+ * future fails with {@link Reason#TIMEOUT} while the request may still be applied by etcd. Failures
+ * are mapped by {@code EtcdErrors}: a write is reported as not applied only when that is certain.
+ * Futures complete on the scheduler, never on jetcd's event loop threads.
  */
 public final class EtcdRegistry implements Registry {
   private static final Logger log = LoggerFactory.getLogger(EtcdRegistry.class);
@@ -89,17 +105,20 @@ public final class EtcdRegistry implements Registry {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<WatchDelivery> activeWatches = ConcurrentHashMap.newKeySet();
 
-  EtcdRegistry(List<URI> endpoints, String namespace, Duration requestTimeout, Scheduler scheduler) {
+  EtcdRegistry(
+      List<URI> endpoints, String namespace, Duration requestTimeout, Scheduler scheduler) {
     this.scheduler = scheduler;
     this.requestTimeout = requestTimeout;
     this.namespace = namespace;
     this.namespaceBytes = namespace.getBytes(StandardCharsets.UTF_8);
-    this.client = Client.builder()
-        .endpoints(endpoints.toArray(new URI[0]))
-        // Fail fast with UNAVAILABLE while etcd cannot be reached instead of waiting for the deadline.
-        .waitForReady(false)
-        .connectTimeout(requestTimeout)
-        .build();
+    this.client =
+        Client.builder()
+            .endpoints(endpoints.toArray(new URI[0]))
+            // Fail fast with UNAVAILABLE while etcd cannot be reached instead of waiting for the
+            // deadline.
+            .waitForReady(false)
+            .connectTimeout(requestTimeout)
+            .build();
     this.kv = client.getKVClient();
   }
 
@@ -111,7 +130,9 @@ public final class EtcdRegistry implements Registry {
   @Override
   public CompletableFuture<Optional<KeyValue>> get(String key) {
     Keys.requireKey(key);
-    return call("get '" + key + "'", false,
+    return call(
+        "get '" + key + "'",
+        false,
         () -> kv.get(bytes(key)),
         r -> r.getKvs().isEmpty() ? Optional.empty() : Optional.of(toKeyValue(r.getKvs().get(0))));
   }
@@ -127,15 +148,20 @@ public final class EtcdRegistry implements Registry {
     } else {
       from = bytes(prefix);
     }
-    GetOption range = GetOption.builder()
-        .withRange(ByteSequence.from(prefixEnd(raw(prefix))))
-        .withLimit(options.limit())
-        .build();
-    return call("list '" + prefix + "'", false, () -> kv.get(from, range), r -> {
-      List<KeyValue> page = new ArrayList<>(r.getKvs().size());
-      r.getKvs().forEach(k -> page.add(toKeyValue(k)));
-      return new ListResult(page, r.isMore(), r.getHeader().getRevision());
-    });
+    GetOption range =
+        GetOption.builder()
+            .withRange(ByteSequence.from(prefixEnd(raw(prefix))))
+            .withLimit(options.limit())
+            .build();
+    return call(
+        "list '" + prefix + "'",
+        false,
+        () -> kv.get(from, range),
+        r -> {
+          List<KeyValue> page = new ArrayList<>(r.getKvs().size());
+          r.getKvs().forEach(k -> page.add(toKeyValue(k)));
+          return new ListResult(page, r.isMore(), r.getHeader().getRevision());
+        });
   }
 
   @Override
@@ -144,15 +170,19 @@ public final class EtcdRegistry implements Registry {
     Keys.requireValue(value, Registry.MAX_VALUE_BYTES);
     Objects.requireNonNull(options, "options");
     ByteSequence k = bytes(key);
-    PutOption put = options.leaseId() == NO_LEASE
-        ? PutOption.builder().withPrevKV().build()
-        : PutOption.builder().withLeaseId(options.leaseId()).withPrevKV().build();
-    return call("compare-and-set '" + key + "'", true,
-        () -> kv.txn()
-            .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(options.expectedRevision())))
-            .Then(Op.put(k, ByteSequence.from(value), put))
-            .Else(Op.get(k, GetOption.DEFAULT))
-            .commit(),
+    PutOption put =
+        options.leaseId() == NO_LEASE
+            ? PutOption.builder().withPrevKV().build()
+            : PutOption.builder().withLeaseId(options.leaseId()).withPrevKV().build();
+    return call(
+        "compare-and-set '" + key + "'",
+        true,
+        () ->
+            kv.txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(options.expectedRevision())))
+                .Then(Op.put(k, ByteSequence.from(value), put))
+                .Else(Op.get(k, GetOption.DEFAULT))
+                .commit(),
         r -> {
           if (!r.isSucceeded()) {
             return CasResult.failure(firstKv(r));
@@ -160,7 +190,8 @@ public final class EtcdRegistry implements Registry {
           long rev = r.getHeader().getRevision();
           PutResponse p = r.getPutResponses().get(0);
           long created = p.hasPrevKv() ? p.getPrevKv().getCreateRevision() : rev;
-          return CasResult.success(Optional.of(new KeyValue(key, value, created, rev, options.leaseId())));
+          return CasResult.success(
+              Optional.of(new KeyValue(key, value, created, rev, options.leaseId())));
         });
   }
 
@@ -171,33 +202,43 @@ public final class EtcdRegistry implements Registry {
     ByteSequence k = bytes(key);
     String what = "delete '" + key + "'";
     if (options.expectedRevision().isEmpty()) {
-      return call(what, true, () -> kv.delete(k),
-          r -> new CasResult(r.getDeleted() > 0, Optional.empty()));
+      return call(
+          what, true, () -> kv.delete(k), r -> new CasResult(r.getDeleted() > 0, Optional.empty()));
     }
     long expected = options.expectedRevision().getAsLong();
-    return call(what, true,
-        () -> kv.txn()
-            .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
-            .Then(Op.delete(k, DeleteOption.DEFAULT))
-            .Else(Op.get(k, GetOption.DEFAULT))
-            .commit(),
+    return call(
+        what,
+        true,
+        () ->
+            kv.txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
+                .Then(Op.delete(k, DeleteOption.DEFAULT))
+                .Else(Op.get(k, GetOption.DEFAULT))
+                .commit(),
         r -> r.isSucceeded() ? CasResult.success(Optional.empty()) : CasResult.failure(firstKv(r)));
   }
 
   @Override
-  public CompletableFuture<Watch> watch(String prefix, WatchOptions options, WatchListener listener) {
+  public CompletableFuture<Watch> watch(
+      String prefix, WatchOptions options, WatchListener listener) {
     Keys.requirePrefix(prefix);
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(listener, "listener");
     CompletableFuture<Long> start;
     if (options.startRevision() > 0) {
-      start = closed.get() ? CompletableFuture.failedFuture(closedException()) : CompletableFuture.completedFuture(
-          options.startRevision());
+      start =
+          closed.get()
+              ? CompletableFuture.failedFuture(closedException())
+              : CompletableFuture.completedFuture(options.startRevision());
     } else {
       // The current revision, from the header of a cheap read; the watch starts right after it.
       GetOption probe = GetOption.builder().withKeysOnly(true).withLimit(1).build();
-      start = call("watch '" + prefix + "'", false, () -> kv.get(bytes(prefix), probe),
-          r -> r.getHeader().getRevision() + 1);
+      start =
+          call(
+              "watch '" + prefix + "'",
+              false,
+              () -> kv.get(bytes(prefix), probe),
+              r -> r.getHeader().getRevision() + 1);
     }
     return start.thenApply(rev -> open(prefix, rev, listener));
   }
@@ -214,10 +255,12 @@ public final class EtcdRegistry implements Registry {
     } catch (RuntimeException e) {
       throw EtcdErrors.map(e, false, closed.get(), "watch '" + prefix + "'");
     }
-    delivery.established(start, () -> {
-      activeWatches.remove(delivery);
-      watcher.close();
-    });
+    delivery.established(
+        start,
+        () -> {
+          activeWatches.remove(delivery);
+          watcher.close();
+        });
     activeWatches.add(delivery);
     if (closed.get()) {
       delivery.cancel();
@@ -267,23 +310,33 @@ public final class EtcdRegistry implements Registry {
       return CompletableFuture.failedFuture(EtcdErrors.map(e, write, closed.get(), what));
     }
     CompletableFuture<R> result = new CompletableFuture<>();
-    Scheduler.Cancellable timer = scheduler.schedule(requestTimeout, () -> result.completeExceptionally(
-        new RegistryException(Reason.TIMEOUT, what + ": no answer from etcd within " + requestTimeout
-            + (write ? "; outcome unknown" : ""))));
-    inFlight.whenComplete((value, failure) -> {
-      timer.cancel();
-      onScheduler(() -> {
-        if (failure != null) {
-          result.completeExceptionally(EtcdErrors.map(failure, write, closed.get(), what));
-          return;
-        }
-        try {
-          result.complete(convert.apply(value));
-        } catch (RuntimeException e) {
-          result.completeExceptionally(EtcdErrors.map(e, write, closed.get(), what));
-        }
-      });
-    });
+    Scheduler.Cancellable timer =
+        scheduler.schedule(
+            requestTimeout,
+            () ->
+                result.completeExceptionally(
+                    new RegistryException(
+                        Reason.TIMEOUT,
+                        what
+                            + ": no answer from etcd within "
+                            + requestTimeout
+                            + (write ? "; outcome unknown" : ""))));
+    inFlight.whenComplete(
+        (value, failure) -> {
+          timer.cancel();
+          onScheduler(
+              () -> {
+                if (failure != null) {
+                  result.completeExceptionally(EtcdErrors.map(failure, write, closed.get(), what));
+                  return;
+                }
+                try {
+                  result.complete(convert.apply(value));
+                } catch (RuntimeException e) {
+                  result.completeExceptionally(EtcdErrors.map(e, write, closed.get(), what));
+                }
+              });
+        });
     return result;
   }
 
@@ -316,11 +369,16 @@ public final class EtcdRegistry implements Registry {
   /** The key without the namespace. */
   private String strip(ByteSequence k) {
     byte[] b = k.getBytes();
-    return new String(b, namespaceBytes.length, b.length - namespaceBytes.length, StandardCharsets.UTF_8);
+    return new String(
+        b, namespaceBytes.length, b.length - namespaceBytes.length, StandardCharsets.UTF_8);
   }
 
   private KeyValue toKeyValue(io.etcd.jetcd.KeyValue k) {
-    return new KeyValue(strip(k.getKey()), k.getValue().getBytes(), k.getCreateRevision(), k.getModRevision(),
+    return new KeyValue(
+        strip(k.getKey()),
+        k.getValue().getBytes(),
+        k.getCreateRevision(),
+        k.getModRevision(),
         k.getLease());
   }
 
@@ -332,7 +390,9 @@ public final class EtcdRegistry implements Registry {
     return Optional.of(toKeyValue(gets.get(0).getKvs().get(0)));
   }
 
-  /** The first byte string after every string that starts with {@code prefix} (etcd's range end). */
+  /**
+   * The first byte string after every string that starts with {@code prefix} (etcd's range end).
+   */
   static byte[] prefixEnd(byte[] prefix) {
     for (int i = prefix.length - 1; i >= 0; i--) {
       if (prefix[i] != (byte) 0xff) {
@@ -368,14 +428,18 @@ public final class EtcdRegistry implements Registry {
             delivery.post(WatchEvent.delete(strip(k.getKey()), k.getModRevision()));
             break;
           default:
-            log.warn("watch on '{}': ignoring an event of unknown type {}", delivery.prefix(), e.getEventType());
+            log.warn(
+                "watch on '{}': ignoring an event of unknown type {}",
+                delivery.prefix(),
+                e.getEventType());
         }
       }
     }
 
     @Override
     public void onError(Throwable error) {
-      // jetcd reports transient errors too and then resumes the watch by itself; it calls onCompleted
+      // jetcd reports transient errors too and then resumes the watch by itself; it calls
+      // onCompleted
       // when it gives up for good.
       lastError = error;
       log.debug("watch on '{}': {}", delivery.prefix(), error.toString());
@@ -388,9 +452,11 @@ public final class EtcdRegistry implements Registry {
         return;
       }
       Throwable cause = lastError;
-      delivery.postError(cause == null
-          ? new RegistryException(Reason.UNAVAILABLE, "etcd ended the watch on '" + delivery.prefix() + "'")
-          : EtcdErrors.map(cause, false, false, "watch '" + delivery.prefix() + "'"));
+      delivery.postError(
+          cause == null
+              ? new RegistryException(
+                  Reason.UNAVAILABLE, "etcd ended the watch on '" + delivery.prefix() + "'")
+              : EtcdErrors.map(cause, false, false, "watch '" + delivery.prefix() + "'"));
     }
   }
 
@@ -400,18 +466,24 @@ public final class EtcdRegistry implements Registry {
     public CompletableFuture<Lease> grant(Duration ttl) {
       Keys.requirePositive(ttl);
       long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
-      return call("grant a lease", true, () -> client.getLeaseClient().grant(seconds),
+      return call(
+          "grant a lease",
+          true,
+          () -> client.getLeaseClient().grant(seconds),
           r -> new Lease(r.getID(), Duration.ofSeconds(r.getTTL())));
     }
 
     @Override
     public CompletableFuture<Lease> keepAlive(long leaseId) {
       Keys.requireLeaseId(leaseId);
-      return call("keep lease " + leaseId + " alive", true,
+      return call(
+          "keep lease " + leaseId + " alive",
+          true,
           () -> client.getLeaseClient().keepAliveOnce(leaseId),
           r -> {
             if (r.getTTL() <= 0) {
-              throw new RegistryException(Reason.LEASE_NOT_FOUND, "lease " + leaseId + " has expired");
+              throw new RegistryException(
+                  Reason.LEASE_NOT_FOUND, "lease " + leaseId + " has expired");
             }
             return new Lease(leaseId, Duration.ofSeconds(r.getTTL()));
           });
@@ -420,15 +492,23 @@ public final class EtcdRegistry implements Registry {
     @Override
     public CompletableFuture<Void> revoke(long leaseId) {
       Keys.requireLeaseId(leaseId);
-      return call("revoke lease " + leaseId, true,
-          () -> client.getLeaseClient().revoke(leaseId).handle((r, failure) -> {
-            if (failure != null && !EtcdErrors.isNotFound(failure)) {
-              throw failure instanceof CompletionException
-                  ? (CompletionException) failure
-                  : new CompletionException(failure);
-            }
-            return null; // revoked now, or already gone: either way the lease does not exist
-          }),
+      return call(
+          "revoke lease " + leaseId,
+          true,
+          () ->
+              client
+                  .getLeaseClient()
+                  .revoke(leaseId)
+                  .handle(
+                      (r, failure) -> {
+                        if (failure != null && !EtcdErrors.isNotFound(failure)) {
+                          throw failure instanceof CompletionException
+                              ? (CompletionException) failure
+                              : new CompletionException(failure);
+                        }
+                        return null; // revoked now, or already gone: either way the lease does not
+                        // exist
+                      }),
           r -> null);
     }
   }

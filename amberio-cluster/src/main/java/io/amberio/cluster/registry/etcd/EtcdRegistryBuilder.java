@@ -1,15 +1,31 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.registry.etcd;
 
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.RegistryException.Reason;
 import io.amberio.cluster.registry.internal.Keys;
+import io.amberio.core.Scheduler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Configures an {@link EtcdRegistry}. Each option may be set once; a second call names the first value.
+ * Configures an {@link EtcdRegistry}. Each option may be set once; a second call names the first
+ * value.
  */
 public final class EtcdRegistryBuilder {
   /** The default deadline of one request. */
@@ -31,7 +47,8 @@ public final class EtcdRegistryBuilder {
     }
     for (URI u : uris) {
       Objects.requireNonNull(u, "endpoint");
-      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())
+          || u.getHost() == null
           || u.getPort() < 0) {
         throw new IllegalArgumentException("an etcd endpoint is http(s)://host:port, was " + u);
       }
@@ -41,8 +58,8 @@ public final class EtcdRegistryBuilder {
   }
 
   /**
-   * The prefix under which every key is stored, such as {@code amberio/cluster-a/}; default none. Use
-   * one per cluster sharing an etcd.
+   * The prefix under which every key is stored, such as {@code amberio/cluster-a/}; default none.
+   * Use one per cluster sharing an etcd.
    */
   public EtcdRegistryBuilder namespace(String prefix) {
     Objects.requireNonNull(prefix, "prefix");

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.registry.internal;
 
 import java.time.Duration;
@@ -5,20 +20,25 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * Argument checks (keys, values, leases) and key order shared by the registry SPI's value types and its implementations. Depends
- * on nothing of the SPI, so the SPI can use it without a package cycle.
+ * Argument checks (keys, values, leases) and key order shared by the registry SPI's value types and
+ * its implementations. Depends on nothing of the SPI, so the SPI can use it without a package
+ * cycle.
  */
 public final class Keys {
 
   /**
-   * The order of keys: by Unicode code point, which is the byte order of their UTF-8 encodings and so the
-   * order etcd uses. ({@link String#compareTo} differs for characters outside the Basic Multilingual Plane.)
+   * The order of keys: by Unicode code point, which is the byte order of their UTF-8 encodings and
+   * so the order etcd uses. ({@link String#compareTo} differs for characters outside the Basic
+   * Multilingual Plane.)
    */
   public static final Comparator<String> ORDER = Keys::compareCodePoints;
 
   private Keys() {}
 
-  /** Returns {@code key} if it is a usable key: non-empty, well-formed UTF-16 (so it survives UTF-8). */
+  /**
+   * Returns {@code key} if it is a usable key: non-empty, well-formed UTF-16 (so it survives
+   * UTF-8).
+   */
   public static String requireKey(String key) {
     Objects.requireNonNull(key, "key");
     if (key.isEmpty()) {
@@ -38,7 +58,10 @@ public final class Keys {
     return prefix;
   }
 
-  /** Returns {@code value} if it is no longer than {@code maxBytes} (the registry's {@code MAX_VALUE_BYTES}). */
+  /**
+   * Returns {@code value} if it is no longer than {@code maxBytes} (the registry's {@code
+   * MAX_VALUE_BYTES}).
+   */
   public static byte[] requireValue(byte[] value, int maxBytes) {
     Objects.requireNonNull(value, "value");
     if (value.length > maxBytes) {
@@ -56,10 +79,12 @@ public final class Keys {
           i++;
           continue;
         }
-        throw new IllegalArgumentException("the " + what + " has an unpaired surrogate at index " + i);
+        throw new IllegalArgumentException(
+            "the " + what + " has an unpaired surrogate at index " + i);
       }
       if (Character.isLowSurrogate(c)) {
-        throw new IllegalArgumentException("the " + what + " has an unpaired surrogate at index " + i);
+        throw new IllegalArgumentException(
+            "the " + what + " has an unpaired surrogate at index " + i);
       }
     }
   }

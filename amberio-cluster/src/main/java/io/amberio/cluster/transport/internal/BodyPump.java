@@ -1,8 +1,23 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.internal;
 
 import io.amberio.cluster.transport.FrameSource;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -10,12 +25,14 @@ import java.util.concurrent.Executor;
 
 /**
  * The sending end of a body, shared by both transports: pulls frames from the producer's {@link
- * FrameSource} while it holds credits and hands them to a {@link Sink} that carries them to the peer.
+ * FrameSource} while it holds credits and hands them to a {@link Sink} that carries them to the
+ * peer.
  *
- * <p>At most one {@code next()} is outstanding, and a credit is spent before each pull, so the frames
- * pulled and not yet consumed by the receiver never exceed the credits granted: the window. Every call
- * into the producer's source runs on {@code executor} (the scheduler), even when credits arrive on an
- * I/O thread. The source is closed exactly once, when the pump ends, fails or is stopped.
+ * <p>At most one {@code next()} is outstanding, and a credit is spent before each pull, so the
+ * frames pulled and not yet consumed by the receiver never exceed the credits granted: the window.
+ * Every call into the producer's source runs on {@code executor} (the scheduler), even when credits
+ * arrive on an I/O thread. The source is closed exactly once, when the pump ends, fails or is
+ * stopped.
  */
 public final class BodyPump {
 
@@ -89,7 +106,8 @@ public final class BodyPump {
         if (finished || pulling || credits <= 0) {
           return;
         }
-        // Hold the one pull slot, and spend a credit, until the sink has the frame: a credit arriving
+        // Hold the one pull slot, and spend a credit, until the sink has the frame: a credit
+        // arriving
         // meanwhile on another thread cannot start a second pull and overtake this frame.
         pulling = true;
         credits--;
@@ -101,11 +119,14 @@ public final class BodyPump {
         next = CompletableFuture.failedFuture(e);
       }
       if (!next.isDone()) {
-        next.whenComplete((frame, failure) -> executor.execute(() -> {
-          if (deliver(frame, failure)) {
-            run();
-          }
-        }));
+        next.whenComplete(
+            (frame, failure) ->
+                executor.execute(
+                    () -> {
+                      if (deliver(frame, failure)) {
+                        run();
+                      }
+                    }));
         return;
       }
       Optional<ByteBuffer> frame = null;
@@ -121,7 +142,10 @@ public final class BodyPump {
     }
   }
 
-  /** Hands the result of one pull to the sink, then frees the pull slot; returns whether to keep pulling. */
+  /**
+   * Hands the result of one pull to the sink, then frees the pull slot; returns whether to keep
+   * pulling.
+   */
   private boolean deliver(Optional<ByteBuffer> frame, Throwable failure) {
     TransportException error = null;
     synchronized (this) {
@@ -130,12 +154,20 @@ public final class BodyPump {
         return false;
       }
       if (failure != null || frame == null) {
-        Throwable cause = failure == null ? new NullPointerException("next() returned a null optional")
-            : Failures.unwrap(failure);
-        error = new TransportException(Reason.SOURCE_FAILED, "the body source failed: " + cause, cause);
+        Throwable cause =
+            failure == null
+                ? new NullPointerException("next() returned a null optional")
+                : Failures.unwrap(failure);
+        error =
+            new TransportException(Reason.SOURCE_FAILED, "the body source failed: " + cause, cause);
       } else if (frame.isPresent() && frame.get().remaining() > FrameSource.MAX_FRAME_BYTES) {
-        error = new TransportException(Reason.FRAME_TOO_LARGE,
-            "a body frame of " + frame.get().remaining() + " bytes exceeds " + FrameSource.MAX_FRAME_BYTES);
+        error =
+            new TransportException(
+                Reason.FRAME_TOO_LARGE,
+                "a body frame of "
+                    + frame.get().remaining()
+                    + " bytes exceeds "
+                    + FrameSource.MAX_FRAME_BYTES);
       } else if (frame.isPresent() && !frame.get().hasRemaining()) {
         credits++; // nothing to send: the credit is not spent
         pulling = false;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.internal;
 
 import io.amberio.cluster.NodeId;
@@ -7,10 +22,10 @@ import io.amberio.cluster.transport.RequestHandler;
 import io.amberio.cluster.transport.SendOptions;
 import io.amberio.cluster.transport.Transport;
 import io.amberio.cluster.transport.TransportException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /** Mapping between local failures and what crosses to the other side of an exchange. */
 public final class Failures {
@@ -22,7 +37,8 @@ public final class Failures {
 
   /** The cause of a {@link CompletionException} or {@link ExecutionException}, else {@code t}. */
   public static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
@@ -36,7 +52,8 @@ public final class Failures {
     }
     if (t instanceof TransportException) {
       TransportException te = (TransportException) t;
-      return te.remoteCode().orElse("transport." + te.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      return te.remoteCode()
+          .orElse("transport." + te.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     return TransportException.INTERNAL;
   }
@@ -53,8 +70,11 @@ public final class Failures {
     return TransportException.remote(code(handlerFailure), message(handlerFailure));
   }
 
-  /** Checks the arguments of {@link Transport#send}; a closed transport closes the body and fails. */
-  public static TransportException checkSend(NodeId self, boolean closed, NodeId to, Request request, SendOptions options) {
+  /**
+   * Checks the arguments of {@link Transport#send}; a closed transport closes the body and fails.
+   */
+  public static TransportException checkSend(
+      NodeId self, boolean closed, NodeId to, Request request, SendOptions options) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(options, "options");
@@ -62,11 +82,13 @@ public final class Failures {
       return null;
     }
     request.body().close();
-    return new TransportException(TransportException.Reason.CLOSED, "the transport of " + self + " is closed");
+    return new TransportException(
+        TransportException.Reason.CLOSED, "the transport of " + self + " is closed");
   }
 
   /** The handler for {@link Transport#serve}, refusing a second one. */
-  public static RequestHandler checkServe(NodeId self, RequestHandler current, RequestHandler handler) {
+  public static RequestHandler checkServe(
+      NodeId self, RequestHandler current, RequestHandler handler) {
     Objects.requireNonNull(handler, "handler");
     if (current != null) {
       throw new IllegalStateException("node " + self + " already has a handler: " + current);

@@ -1,8 +1,23 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.internal;
 
 import io.amberio.cluster.transport.FrameSource;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -13,14 +28,14 @@ import java.util.concurrent.Executor;
  * The receiving end of a body, shared by both transports: the transport {@linkplain #offer offers}
  * frames as they arrive and the consumer pulls them with {@link #next()}.
  *
- * <p>Flow control is by credit: the sender starts with {@code window} credits, spends one per frame,
- * and gets one back ({@link Listener#consumed()}) each time the consumer takes a frame. So at most
- * {@code window} frames are queued here, and a sender that offers more breaks the protocol ({@link
- * #offer} returns false).
+ * <p>Flow control is by credit: the sender starts with {@code window} credits, spends one per
+ * frame, and gets one back ({@link Listener#consumed()}) each time the consumer takes a frame. So
+ * at most {@code window} frames are queued here, and a sender that offers more breaks the protocol
+ * ({@link #offer} returns false).
  *
- * <p>Thread-safe: frames arrive on a transport thread while the consumer calls from anywhere. A pending
- * {@link #next()} is completed through {@code completer} (the scheduler), never on the arriving thread,
- * and listener callbacks run outside the lock.
+ * <p>Thread-safe: frames arrive on a transport thread while the consumer calls from anywhere. A
+ * pending {@link #next()} is completed through {@code completer} (the scheduler), never on the
+ * arriving thread, and listener callbacks run outside the lock.
  */
 public final class InboundBody implements FrameSource {
 
@@ -114,8 +129,8 @@ public final class InboundBody implements FrameSource {
   }
 
   /**
-   * Stops accepting frames because the exchange no longer needs them (the handler has answered); the
-   * consumer, if it still reads, sees {@link Reason#CANCELLED}. The listener is not told.
+   * Stops accepting frames because the exchange no longer needs them (the handler has answered);
+   * the consumer, if it still reads, sees {@link Reason#CANCELLED}. The listener is not told.
    */
   public void detach() {
     CompletableFuture<Optional<ByteBuffer>> waiter;
@@ -124,7 +139,9 @@ public final class InboundBody implements FrameSource {
         return;
       }
       detached = true;
-      failure = new TransportException(Reason.CANCELLED, "the exchange was answered before the body was read");
+      failure =
+          new TransportException(
+              Reason.CANCELLED, "the exchange was answered before the body was read");
       frames.clear();
       waiter = pending;
       pending = null;
@@ -143,7 +160,8 @@ public final class InboundBody implements FrameSource {
         throw new IllegalStateException("next() called while a previous next() is still pending");
       }
       if (closed) {
-        return CompletableFuture.failedFuture(new TransportException(Reason.CANCELLED, "the body was closed"));
+        return CompletableFuture.failedFuture(
+            new TransportException(Reason.CANCELLED, "the body was closed"));
       }
       frame = frames.poll();
       if (frame == null) {
@@ -177,7 +195,9 @@ public final class InboundBody implements FrameSource {
     }
     if (waiter != null) {
       completer.execute(
-          () -> waiter.completeExceptionally(new TransportException(Reason.CANCELLED, "the body was closed")));
+          () ->
+              waiter.completeExceptionally(
+                  new TransportException(Reason.CANCELLED, "the body was closed")));
     }
     if (abandoned) {
       listener.abandoned();

@@ -1,16 +1,31 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.memory;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.transport.FrameSource;
 import io.amberio.cluster.transport.Request;
 import io.amberio.cluster.transport.RequestHandler;
 import io.amberio.cluster.transport.Response;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.internal.BodyPump;
 import io.amberio.cluster.transport.internal.Failures;
 import io.amberio.cluster.transport.internal.InboundBody;
+import io.amberio.core.Scheduler;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,11 +33,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One request and its response in an {@link InMemoryNetwork}: the caller's side here, the handler's
- * side in {@link ServerCall} (two of them if the request is duplicated). The two sides talk only through
- * the exchange's two {@link InMemoryLink}s, so faults hit them as they would hit a real connection.
+ * side in {@link ServerCall} (two of them if the request is duplicated). The two sides talk only
+ * through the exchange's two {@link InMemoryLink}s, so faults hit them as they would hit a real
+ * connection.
  *
- * <p>Confined to the network's scheduler: every method runs in a scheduler task. Frames are copied on
- * the way, so the two nodes never share a buffer.
+ * <p>Confined to the network's scheduler: every method runs in a scheduler task. Frames are copied
+ * on the way, so the two nodes never share a buffer.
  */
 final class InMemoryExchange {
 
@@ -45,7 +61,12 @@ final class InMemoryExchange {
   private boolean done;
   private ServerCall call;
 
-  InMemoryExchange(InMemoryNetwork network, InMemoryTransport client, NodeId to, Request request, Duration timeout,
+  InMemoryExchange(
+      InMemoryNetwork network,
+      InMemoryTransport client,
+      NodeId to,
+      Request request,
+      Duration timeout,
       CompletableFuture<Response> future) {
     this.network = network;
     this.scheduler = network.scheduler();
@@ -63,17 +84,31 @@ final class InMemoryExchange {
       return;
     }
     if (!client.isOpen()) {
-      failBeforeSending(new TransportException(Reason.CLOSED, "the transport of " + client.self() + " is closed"));
+      failBeforeSending(
+          new TransportException(
+              Reason.CLOSED, "the transport of " + client.self() + " is closed"));
       return;
     }
     if (!network.known(to)) {
-      failBeforeSending(new TransportException(Reason.UNREACHABLE, "no node " + to + " in the network"));
+      failBeforeSending(
+          new TransportException(Reason.UNREACHABLE, "no node " + to + " in the network"));
       return;
     }
     InMemoryTransport target = network.lookup(to);
     client.register(this);
-    timer = scheduler.schedule(timeout, () -> abort(new TransportException(Reason.TIMEOUT,
-        "no answer from " + to + " within " + timeout + "; the outcome there is unknown"), true));
+    timer =
+        scheduler.schedule(
+            timeout,
+            () ->
+                abort(
+                    new TransportException(
+                        Reason.TIMEOUT,
+                        "no answer from "
+                            + to
+                            + " within "
+                            + timeout
+                            + "; the outcome there is unknown"),
+                    true));
     forward = new InMemoryLink(network, client.self(), to, target);
     backward = new InMemoryLink(network, to, client.self(), client);
     forward.send(() -> deliver(target, false), true);
@@ -81,23 +116,28 @@ final class InMemoryExchange {
       new InMemoryLink(network, client.self(), to, target).send(() -> deliver(target, true), false);
     }
     if (request.hasBody()) {
-      requestPump = new BodyPump(request.body(), network.window(), scheduler, new BodyPump.Sink() {
-        @Override
-        public void frame(ByteBuffer frame) {
-          ByteBuffer copy = copy(frame);
-          forward.send(() -> call.bodyFrame(copy), false);
-        }
+      requestPump =
+          new BodyPump(
+              request.body(),
+              network.window(),
+              scheduler,
+              new BodyPump.Sink() {
+                @Override
+                public void frame(ByteBuffer frame) {
+                  ByteBuffer copy = copy(frame);
+                  forward.send(() -> call.bodyFrame(copy), false);
+                }
 
-        @Override
-        public void end() {
-          forward.send(() -> call.bodyEnd(), false);
-        }
+                @Override
+                public void end() {
+                  forward.send(() -> call.bodyEnd(), false);
+                }
 
-        @Override
-        public void failed(TransportException e) {
-          abort(e, true);
-        }
-      });
+                @Override
+                public void failed(TransportException e) {
+                  abort(e, true);
+                }
+              });
       requestPump.start();
     }
   }
@@ -134,12 +174,15 @@ final class InMemoryExchange {
       request.body().close();
     }
     if (tellServer && forward != null) {
-      TransportException cancelled = new TransportException(Reason.CANCELLED, "the caller abandoned the exchange");
-      forward.send(() -> {
-        if (call != null) {
-          call.cancel(cancelled, false);
-        }
-      }, false);
+      TransportException cancelled =
+          new TransportException(Reason.CANCELLED, "the caller abandoned the exchange");
+      forward.send(
+          () -> {
+            if (call != null) {
+              call.cancel(cancelled, false);
+            }
+          },
+          false);
     }
     finish();
   }
@@ -154,17 +197,26 @@ final class InMemoryExchange {
     }
     Response response;
     if (hasBody) {
-      responseBody = new InboundBody(scheduler, new InboundBody.Listener() {
-        @Override
-        public void consumed() {
-          scheduler.execute(() -> forward.send(() -> call.responseCredit(), false));
-        }
+      responseBody =
+          new InboundBody(
+              scheduler,
+              new InboundBody.Listener() {
+                @Override
+                public void consumed() {
+                  scheduler.execute(() -> forward.send(() -> call.responseCredit(), false));
+                }
 
-        @Override
-        public void abandoned() {
-          scheduler.execute(() -> abort(new TransportException(Reason.CANCELLED, "the response body was closed"), true));
-        }
-      }, network.window());
+                @Override
+                public void abandoned() {
+                  scheduler.execute(
+                      () ->
+                          abort(
+                              new TransportException(
+                                  Reason.CANCELLED, "the response body was closed"),
+                              true));
+                }
+              },
+              network.window());
       response = new Response(header, responseBody);
     } else {
       response = Response.of(header);
@@ -245,41 +297,67 @@ final class InMemoryExchange {
 
     void start() {
       target.register(this);
-      deadline = scheduler.schedule(timeout, () -> cancel(new TransportException(Reason.TIMEOUT,
-          "the exchange with " + client.self() + " outlived its timeout of " + timeout), false));
+      deadline =
+          scheduler.schedule(
+              timeout,
+              () ->
+                  cancel(
+                      new TransportException(
+                          Reason.TIMEOUT,
+                          "the exchange with "
+                              + client.self()
+                              + " outlived its timeout of "
+                              + timeout),
+                      false));
       FrameSource inbound = FrameSource.empty();
       if (request.hasBody() && duplicate) {
-        inbound = failed(new TransportException(Reason.CONNECTION_LOST, "a duplicated delivery carries no body"));
+        inbound =
+            failed(
+                new TransportException(
+                    Reason.CONNECTION_LOST, "a duplicated delivery carries no body"));
       } else if (request.hasBody()) {
-        body = new InboundBody(scheduler, new InboundBody.Listener() {
-          @Override
-          public void consumed() {
-            scheduler.execute(() -> backward.send(() -> requestPump.credit(1), false));
-          }
+        body =
+            new InboundBody(
+                scheduler,
+                new InboundBody.Listener() {
+                  @Override
+                  public void consumed() {
+                    scheduler.execute(() -> backward.send(() -> requestPump.credit(1), false));
+                  }
 
-          @Override
-          public void abandoned() {
-            scheduler.execute(() -> backward.send(() -> requestPump.stop(), false));
-          }
-        }, network.window());
+                  @Override
+                  public void abandoned() {
+                    scheduler.execute(() -> backward.send(() -> requestPump.stop(), false));
+                  }
+                },
+                network.window());
         inbound = body;
       }
       RequestHandler handler = target.handler();
       if (handler == null) {
-        handlerDone(null, TransportException.remote(TransportException.NO_HANDLER, "node " + to + " serves no requests yet"));
+        handlerDone(
+            null,
+            TransportException.remote(
+                TransportException.NO_HANDLER, "node " + to + " serves no requests yet"));
         return;
       }
       CompletableFuture<Response> f;
       try {
-        f = handler.handle(client.self(), new Request(request.type(), request.epoch(), request.header(), inbound));
+        f =
+            handler.handle(
+                client.self(),
+                new Request(request.type(), request.epoch(), request.header(), inbound));
         if (f == null) {
-          f = CompletableFuture.failedFuture(new NullPointerException("the handler returned no future"));
+          f =
+              CompletableFuture.failedFuture(
+                  new NullPointerException("the handler returned no future"));
         }
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }
       handlerFuture = f;
-      f.whenComplete((response, failure) -> scheduler.execute(() -> handlerDone(response, failure)));
+      f.whenComplete(
+          (response, failure) -> scheduler.execute(() -> handlerDone(response, failure)));
     }
 
     private void handlerDone(Response response, Throwable failure) {
@@ -312,26 +390,32 @@ final class InMemoryExchange {
         finish();
         return;
       }
-      responsePump = new BodyPump(response.body(), network.window(), scheduler, new BodyPump.Sink() {
-        @Override
-        public void frame(ByteBuffer frame) {
-          ByteBuffer copy = copy(frame);
-          backward.send(() -> onResponseFrame(copy), false);
-        }
+      responsePump =
+          new BodyPump(
+              response.body(),
+              network.window(),
+              scheduler,
+              new BodyPump.Sink() {
+                @Override
+                public void frame(ByteBuffer frame) {
+                  ByteBuffer copy = copy(frame);
+                  backward.send(() -> onResponseFrame(copy), false);
+                }
 
-        @Override
-        public void end() {
-          backward.send(() -> onResponseEnd(), false);
-          finish();
-        }
+                @Override
+                public void end() {
+                  backward.send(() -> onResponseEnd(), false);
+                  finish();
+                }
 
-        @Override
-        public void failed(TransportException e) {
-          TransportException remote = TransportException.remote("body-failed", e.getMessage());
-          backward.send(() -> onResponseBodyFailed(remote), false);
-          finish();
-        }
-      });
+                @Override
+                public void failed(TransportException e) {
+                  TransportException remote =
+                      TransportException.remote("body-failed", e.getMessage());
+                  backward.send(() -> onResponseBodyFailed(remote), false);
+                  finish();
+                }
+              });
       responsePump.start();
     }
 
@@ -353,7 +437,10 @@ final class InMemoryExchange {
       }
     }
 
-    /** Ends this side with {@code e}; tells the caller the connection was lost if {@code tellClient}. */
+    /**
+     * Ends this side with {@code e}; tells the caller the connection was lost if {@code
+     * tellClient}.
+     */
     void cancel(TransportException e, boolean tellClient) {
       if (finished) {
         return;
@@ -365,7 +452,8 @@ final class InMemoryExchange {
         responsePump.stop();
       }
       if (tellClient && !duplicate) {
-        TransportException lost = new TransportException(Reason.CONNECTION_LOST, "node " + to + " closed its transport");
+        TransportException lost =
+            new TransportException(Reason.CONNECTION_LOST, "node " + to + " closed its transport");
         backward.send(() -> abort(lost, false), false);
       }
       finish();

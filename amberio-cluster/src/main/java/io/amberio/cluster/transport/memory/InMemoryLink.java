@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.memory;
 
 import io.amberio.cluster.NodeId;
@@ -5,12 +20,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * One direction of one exchange in an {@link InMemoryNetwork}: an ordered channel, like a TCP stream.
+ * One direction of one exchange in an {@link InMemoryNetwork}: an ordered channel, like a TCP
+ * stream.
  *
- * <p>Each message gets a random delay but never overtakes the previous one (arrival tasks pop the head
- * of the queue, so even a scheduler that breaks ties arbitrarily keeps the order). A message lost to a
- * cut link, a random drop or a closed destination breaks the channel, and everything sent after it is
- * lost too: a body can stall, but never arrive with a hole in it. Confined to the network's scheduler.
+ * <p>Each message gets a random delay but never overtakes the previous one (arrival tasks pop the
+ * head of the queue, so even a scheduler that breaks ties arbitrarily keeps the order). A message
+ * lost to a cut link, a random drop or a closed destination breaks the channel, and everything sent
+ * after it is lost too: a body can stall, but never arrive with a hole in it. Confined to the
+ * network's scheduler.
  */
 final class InMemoryLink {
 
@@ -34,8 +51,8 @@ final class InMemoryLink {
   /**
    * Sends a message whose effect, {@code onArrival}, runs at the destination if it arrives.
    *
-   * @param mayDrop whether the network's random drop applies (requests and responses: yes; body frames,
-   *     credits and cancellations: no, they are lost only with their channel)
+   * @param mayDrop whether the network's random drop applies (requests and responses: yes; body
+   *     frames, credits and cancellations: no, they are lost only with their channel)
    */
   void send(Runnable onArrival, boolean mayDrop) {
     if (broken) {

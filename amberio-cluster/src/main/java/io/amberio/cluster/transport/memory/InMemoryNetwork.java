@@ -1,8 +1,23 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.memory;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.core.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -13,37 +28,38 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A simulated network of {@link InMemoryTransport}s, one per node, with faults under the test's control.
+ * A simulated network of {@link InMemoryTransport}s, one per node, with faults under the test's
+ * control.
  *
- * <p>Every delivery is a task on the injected {@link Scheduler}; nothing here blocks or starts a thread,
- * and every random choice comes from the injected {@link Random}, so on a single-threaded simulated
- * scheduler the same seed gives the same delivery schedule.
+ * <p>Every delivery is a task on the injected {@link Scheduler}; nothing here blocks or starts a
+ * thread, and every random choice comes from the injected {@link Random}, so on a single-threaded
+ * simulated scheduler the same seed gives the same delivery schedule.
  *
- * <p><b>Faults.</b> A request and a response are each one message; bodies, credits and cancellations
- * travel behind them on the same ordered channel (see {@link InMemoryLink}).
+ * <p><b>Faults.</b> A request and a response are each one message; bodies, credits and
+ * cancellations travel behind them on the same ordered channel (see {@link InMemoryLink}).
  *
  * <ul>
- *   <li>{@linkplain Faults#dropRate() Drop}: a request or response is lost (and its channel with it):
- *       the sender sees {@link TransportException.Reason#TIMEOUT}.
+ *   <li>{@linkplain Faults#dropRate() Drop}: a request or response is lost (and its channel with
+ *       it): the sender sees {@link TransportException.Reason#TIMEOUT}.
  *   <li>{@linkplain Faults#minDelay() Delay}: every message waits a random time within bounds, so
  *       independent exchanges are reordered; messages of one channel keep their order.
- *   <li>{@linkplain Faults#duplicateRate() Duplicate}: a request reaches the handler a second time, on
- *       its own random delay. The duplicate has the same type, epoch and header; its body, if the
- *       request has one, fails at once with {@link TransportException.Reason#CONNECTION_LOST} (bodies are
- *       never buffered whole to be replayed), and its response is discarded: the caller hears from the
- *       original delivery only.
+ *   <li>{@linkplain Faults#duplicateRate() Duplicate}: a request reaches the handler a second time,
+ *       on its own random delay. The duplicate has the same type, epoch and header; its body, if
+ *       the request has one, fails at once with {@link TransportException.Reason#CONNECTION_LOST}
+ *       (bodies are never buffered whole to be replayed), and its response is discarded: the caller
+ *       hears from the original delivery only.
  *   <li>{@link #partition}, {@link #cut} (one way), {@link #heal}, {@link #disconnect} and {@link
  *       #reconnect}: a message sent or arriving over a blocked direction is lost, with its channel.
- *   <li>{@link #crash}: the node's transport closes without telling anyone; messages to it are lost until
- *       a new transport {@linkplain #join joins} under the same id.
+ *   <li>{@link #crash}: the node's transport closes without telling anyone; messages to it are lost
+ *       until a new transport {@linkplain #join joins} under the same id.
  * </ul>
  *
  * <p>A node that never joined is unknown: sends to it fail with {@link
  * TransportException.Reason#UNREACHABLE}. A known node that is down just stays silent.
  *
- * <p><b>Threads.</b> Exchanges are confined to the scheduler, which must run one task at a time (the
- * simulation's scheduler does, and so does {@code Scheduler.system} over a single thread). Every public
- * method here and on the transports may be called from any thread.
+ * <p><b>Threads.</b> Exchanges are confined to the scheduler, which must run one task at a time
+ * (the simulation's scheduler does, and so does {@code Scheduler.system} over a single thread).
+ * Every public method here and on the transports may be called from any thread.
  */
 public final class InMemoryNetwork {
 
@@ -55,7 +71,8 @@ public final class InMemoryNetwork {
    * @param minDelay shortest delay of a message, at least 0
    * @param maxDelay longest delay of a message, at least {@code minDelay}
    */
-  public record Faults(double dropRate, double duplicateRate, Duration minDelay, Duration maxDelay) {
+  public record Faults(
+      double dropRate, double duplicateRate, Duration minDelay, Duration maxDelay) {
 
     /** No loss, no duplication, no delay. */
     public static final Faults NONE = new Faults(0, 0, Duration.ZERO, Duration.ZERO);
@@ -115,7 +132,10 @@ public final class InMemoryNetwork {
       this.random = Objects.requireNonNull(random, "random");
     }
 
-    /** Frames a body's sender may have in flight (default {@value InMemoryNetwork#DEFAULT_WINDOW}), 1 to 1024. */
+    /**
+     * Frames a body's sender may have in flight (default {@value InMemoryNetwork#DEFAULT_WINDOW}),
+     * 1 to 1024.
+     */
     public Builder window(int frames) {
       if (window != null) {
         throw new IllegalStateException("window was already set to " + window);
@@ -127,7 +147,10 @@ public final class InMemoryNetwork {
       return this;
     }
 
-    /** The initial faults (default {@link Faults#NONE}); {@link InMemoryNetwork#faults(Faults)} changes them later. */
+    /**
+     * The initial faults (default {@link Faults#NONE}); {@link InMemoryNetwork#faults(Faults)}
+     * changes them later.
+     */
     public Builder faults(Faults initial) {
       if (faults != null) {
         throw new IllegalStateException("faults were already set to " + faults);
@@ -143,8 +166,8 @@ public final class InMemoryNetwork {
   }
 
   /**
-   * A new transport for {@code node}, which becomes reachable. A node may join again after its previous
-   * transport was closed or crashed (a restart).
+   * A new transport for {@code node}, which becomes reachable. A node may join again after its
+   * previous transport was closed or crashed (a restart).
    *
    * @throws IllegalStateException if the node already has an open transport
    */
@@ -159,7 +182,10 @@ public final class InMemoryNetwork {
     return t;
   }
 
-  /** Crashes {@code node}: its transport closes silently (peers are not told) and messages to it are lost. */
+  /**
+   * Crashes {@code node}: its transport closes silently (peers are not told) and messages to it are
+   * lost.
+   */
   public void crash(NodeId node) {
     InMemoryTransport t;
     synchronized (this) {
@@ -224,7 +250,9 @@ public final class InMemoryNetwork {
   }
 
   synchronized boolean open(NodeId from, NodeId to) {
-    return !cut.contains(new Edge(from, to)) && !disconnected.contains(from) && !disconnected.contains(to);
+    return !cut.contains(new Edge(from, to))
+        && !disconnected.contains(from)
+        && !disconnected.contains(to);
   }
 
   synchronized boolean known(NodeId node) {

@@ -1,22 +1,37 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.transport.Request;
 import io.amberio.cluster.transport.Response;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.internal.BodyPump;
 import io.amberio.cluster.transport.internal.InboundBody;
+import io.amberio.core.Scheduler;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The caller's side of one request on a {@link NetworkTransport}: sends REQUEST and the body (under the
- * server's credit), receives RESPONSE or FAILURE and the response body (granting credit as it is
- * consumed), and sends CANCEL when the caller gives up. State is confined to the I/O loop; the future is
- * completed, and the body source pulled, on the scheduler.
+ * The caller's side of one request on a {@link NetworkTransport}: sends REQUEST and the body (under
+ * the server's credit), receives RESPONSE or FAILURE and the response body (granting credit as it
+ * is consumed), and sends CANCEL when the caller gives up. State is confined to the I/O loop; the
+ * future is completed, and the body source pulled, on the scheduler.
  */
 final class ClientExchange {
 
@@ -38,7 +53,11 @@ final class ClientExchange {
   private boolean settled;
   private boolean finished;
 
-  ClientExchange(NetworkTransport transport, NodeId to, Request request, Duration timeout,
+  ClientExchange(
+      NetworkTransport transport,
+      NodeId to,
+      Request request,
+      Duration timeout,
       CompletableFuture<Response> future) {
     this.transport = transport;
     this.scheduler = transport.scheduler();
@@ -50,8 +69,23 @@ final class ClientExchange {
 
   /** Starts the clock on the whole exchange; any thread. */
   void armTimer() {
-    timer = scheduler.schedule(timeout, () -> transport.loop().execute(() -> abort(new TransportException(
-        Reason.TIMEOUT, "no answer from " + to + " within " + timeout + "; the outcome there is unknown"), true)));
+    timer =
+        scheduler.schedule(
+            timeout,
+            () ->
+                transport
+                    .loop()
+                    .execute(
+                        () ->
+                            abort(
+                                new TransportException(
+                                    Reason.TIMEOUT,
+                                    "no answer from "
+                                        + to
+                                        + " within "
+                                        + timeout
+                                        + "; the outcome there is unknown"),
+                                true)));
   }
 
   boolean finished() {
@@ -70,30 +104,41 @@ final class ClientExchange {
     if (!request.hasBody()) {
       return;
     }
-    pump = new BodyPump(request.body(), c.peerWindow(), scheduler, new BodyPump.Sink() {
-      @Override
-      public void frame(ByteBuffer frame) {
-        transport.loop().execute(() -> {
-          if (!finished && !pumpStopped) {
-            c.write(Wire.DATA, Wire.id(id), frame);
-          }
-        });
-      }
+    pump =
+        new BodyPump(
+            request.body(),
+            c.peerWindow(),
+            scheduler,
+            new BodyPump.Sink() {
+              @Override
+              public void frame(ByteBuffer frame) {
+                transport
+                    .loop()
+                    .execute(
+                        () -> {
+                          if (!finished && !pumpStopped) {
+                            c.write(Wire.DATA, Wire.id(id), frame);
+                          }
+                        });
+              }
 
-      @Override
-      public void end() {
-        transport.loop().execute(() -> {
-          if (!finished && !pumpStopped) {
-            c.write(Wire.END, Wire.id(id));
-          }
-        });
-      }
+              @Override
+              public void end() {
+                transport
+                    .loop()
+                    .execute(
+                        () -> {
+                          if (!finished && !pumpStopped) {
+                            c.write(Wire.END, Wire.id(id));
+                          }
+                        });
+              }
 
-      @Override
-      public void failed(TransportException e) {
-        transport.loop().execute(() -> abort(e, true));
-      }
-    });
+              @Override
+              public void failed(TransportException e) {
+                transport.loop().execute(() -> abort(e, true));
+              }
+            });
     pump.start();
   }
 
@@ -106,22 +151,35 @@ final class ClientExchange {
     Response response;
     if (head.hasBody()) {
       Connection c = session.connection();
-      responseBody = new InboundBody(scheduler, new InboundBody.Listener() {
-        @Override
-        public void consumed() {
-          transport.loop().execute(() -> {
-            if (!finished) {
-              c.write(Wire.CREDIT, Wire.credit(id, 1));
-            }
-          });
-        }
+      responseBody =
+          new InboundBody(
+              scheduler,
+              new InboundBody.Listener() {
+                @Override
+                public void consumed() {
+                  transport
+                      .loop()
+                      .execute(
+                          () -> {
+                            if (!finished) {
+                              c.write(Wire.CREDIT, Wire.credit(id, 1));
+                            }
+                          });
+                }
 
-        @Override
-        public void abandoned() {
-          transport.loop().execute(
-              () -> abort(new TransportException(Reason.CANCELLED, "the response body was closed"), true));
-        }
-      }, transport.window());
+                @Override
+                public void abandoned() {
+                  transport
+                      .loop()
+                      .execute(
+                          () ->
+                              abort(
+                                  new TransportException(
+                                      Reason.CANCELLED, "the response body was closed"),
+                                  true));
+                }
+              },
+              transport.window());
       response = new Response(head.header(), responseBody);
     } else {
       response = Response.of(head.header());
@@ -145,7 +203,8 @@ final class ClientExchange {
 
   void onData(ByteBuffer frame) throws Wire.Malformed {
     if (responseBody == null || responseBodyArrived) {
-      throw new Wire.Malformed("DATA for request " + id + ", whose response has no body or has ended");
+      throw new Wire.Malformed(
+          "DATA for request " + id + ", whose response has no body or has ended");
     }
     if (!responseBody.offer(frame)) {
       throw new Wire.Malformed("the server overran the window of request " + id);
@@ -154,7 +213,8 @@ final class ClientExchange {
 
   void onEnd() throws Wire.Malformed {
     if (responseBody == null || responseBodyArrived) {
-      throw new Wire.Malformed("END for request " + id + ", whose response has no body or has ended");
+      throw new Wire.Malformed(
+          "END for request " + id + ", whose response has no body or has ended");
     }
     responseBody.end();
     responseBodyArrived = true;
@@ -179,7 +239,10 @@ final class ClientExchange {
     abort(cause, false);
   }
 
-  /** Ends the exchange with {@code e}; sends CANCEL to the server if {@code tellServer} and it has the request. */
+  /**
+   * Ends the exchange with {@code e}; sends CANCEL to the server if {@code tellServer} and it has
+   * the request.
+   */
   void abort(TransportException e, boolean tellServer) {
     if (finished) {
       return;

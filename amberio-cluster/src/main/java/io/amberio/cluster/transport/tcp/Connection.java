@@ -1,9 +1,24 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
+import io.amberio.core.Scheduler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -33,9 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The length prefix is checked before anything is allocated: at most {@link
  * Wire#MAX_HANDSHAKE_FRAME_LENGTH} before the peer has authenticated, {@link Wire#MAX_FRAME_LENGTH}
- * after. A frame that fails any check gets the peer a REJECT and the connection is drained and closed:
- * the output is shut down after the REJECT, and what the peer still sends is read into a small scratch
- * buffer and discarded, so the REJECT is not lost to a reset.
+ * after. A frame that fails any check gets the peer a REJECT and the connection is drained and
+ * closed: the output is shut down after the REJECT, and what the peer still sends is read into a
+ * small scratch buffer and discarded, so the REJECT is not lost to a reset.
  */
 final class Connection implements IoLoop.Handler {
 
@@ -43,7 +58,12 @@ final class Connection implements IoLoop.Handler {
   private static final Duration DRAIN_TIME = Duration.ofSeconds(2);
 
   /** What every connection of a transport shares. */
-  record Settings(NodeId self, byte[] secret, int window, Scheduler scheduler, Duration handshakeTimeout,
+  record Settings(
+      NodeId self,
+      byte[] secret,
+      int window,
+      Scheduler scheduler,
+      Duration handshakeTimeout,
       SecureRandom random) {}
 
   /** The session on top of a connection; called on the loop thread. */
@@ -58,7 +78,13 @@ final class Connection implements IoLoop.Handler {
     void closed(Connection c, TransportException cause);
   }
 
-  private enum State { CONNECTING, HANDSHAKE, OPEN, DRAINING, CLOSED }
+  private enum State {
+    CONNECTING,
+    HANDSHAKE,
+    OPEN,
+    DRAINING,
+    CLOSED
+  }
 
   private final IoLoop loop;
   private final Settings settings;
@@ -81,8 +107,14 @@ final class Connection implements IoLoop.Handler {
   private boolean outputShut;
   private Scheduler.Cancellable timer;
 
-  private Connection(IoLoop loop, Settings settings, SocketChannel channel, boolean client, NodeId peer,
-      SocketAddress remote, Listener listener) {
+  private Connection(
+      IoLoop loop,
+      Settings settings,
+      SocketChannel channel,
+      boolean client,
+      NodeId peer,
+      SocketAddress remote,
+      Listener listener) {
     this.loop = loop;
     this.settings = settings;
     this.channel = channel;
@@ -92,9 +124,11 @@ final class Connection implements IoLoop.Handler {
     this.listener = listener;
   }
 
-  /** Opens a connection to {@code peer} at {@code address}; failures arrive through the listener. */
-  static Connection connect(IoLoop loop, Settings settings, NodeId peer, InetSocketAddress address,
-      Listener listener) {
+  /**
+   * Opens a connection to {@code peer} at {@code address}; failures arrive through the listener.
+   */
+  static Connection connect(
+      IoLoop loop, Settings settings, NodeId peer, InetSocketAddress address, Listener listener) {
     SocketChannel channel;
     try {
       channel = SocketChannel.open();
@@ -103,8 +137,9 @@ final class Connection implements IoLoop.Handler {
     }
     Connection c = new Connection(loop, settings, channel, true, peer, address, listener);
     c.state = State.CONNECTING;
-    c.armTimer(settings.handshakeTimeout(), "no connection to " + peer + " at " + address + " within "
-        + settings.handshakeTimeout());
+    c.armTimer(
+        settings.handshakeTimeout(),
+        "no connection to " + peer + " at " + address + " within " + settings.handshakeTimeout());
     try {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -115,23 +150,32 @@ final class Connection implements IoLoop.Handler {
         c.sendHello();
       }
     } catch (IOException | RuntimeException e) {
-      loop.execute(() -> c.close(new TransportException(Reason.UNREACHABLE,
-          "cannot connect to " + peer + " at " + address + ": " + e, e)));
+      loop.execute(
+          () ->
+              c.close(
+                  new TransportException(
+                      Reason.UNREACHABLE,
+                      "cannot connect to " + peer + " at " + address + ": " + e,
+                      e)));
     }
     return c;
   }
 
-  /** Adopts an accepted channel; the peer has {@link Settings#handshakeTimeout()} to authenticate. */
+  /**
+   * Adopts an accepted channel; the peer has {@link Settings#handshakeTimeout()} to authenticate.
+   */
   static Connection accept(IoLoop loop, Settings settings, SocketChannel channel, Listener listener)
       throws IOException {
-    Connection c = new Connection(loop, settings, channel, false, null, channel.getRemoteAddress(), listener);
+    Connection c =
+        new Connection(loop, settings, channel, false, null, channel.getRemoteAddress(), listener);
     c.state = State.HANDSHAKE;
     channel.configureBlocking(false);
     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
     c.key = loop.register(channel, SelectionKey.OP_READ, c);
-    c.armTimer(settings.handshakeTimeout(), "no handshake from " + c.remote + " within "
-        + settings.handshakeTimeout());
+    c.armTimer(
+        settings.handshakeTimeout(),
+        "no handshake from " + c.remote + " within " + settings.handshakeTimeout());
     return c;
   }
 
@@ -147,17 +191,23 @@ final class Connection implements IoLoop.Handler {
 
   @Override
   public String toString() {
-    return (client ? "connection to " : "connection from ") + (peer == null ? "?" : peer) + " at " + remote;
+    return (client ? "connection to " : "connection from ")
+        + (peer == null ? "?" : peer)
+        + " at "
+        + remote;
   }
 
-  // ---- writing -----------------------------------------------------------------------------------
+  // ---- writing
+  // -----------------------------------------------------------------------------------
 
   /** Sends an authenticated frame; dropped unless the connection is open. */
   void write(byte kind, ByteBuffer... payload) {
     if (state != State.OPEN) {
       return;
     }
-    byte[] mac = Wire.frameMac(outMac, client ? Wire.FROM_CLIENT : Wire.FROM_SERVER, outSeq++, kind, payload);
+    byte[] mac =
+        Wire.frameMac(
+            outMac, client ? Wire.FROM_CLIENT : Wire.FROM_SERVER, outSeq++, kind, payload);
     enqueue(Wire.frame(kind, payload, mac));
   }
 
@@ -196,7 +246,8 @@ final class Connection implements IoLoop.Handler {
     }
   }
 
-  // ---- reading -----------------------------------------------------------------------------------
+  // ---- reading
+  // -----------------------------------------------------------------------------------
 
   @Override
   public void ready(SelectionKey k) {
@@ -252,7 +303,9 @@ final class Connection implements IoLoop.Handler {
           return;
         }
         if (length < Wire.MIN_FRAME_LENGTH) {
-          reject(Wire.REJECT_PROTOCOL, "a frame of " + length + " bytes is shorter than " + Wire.MIN_FRAME_LENGTH);
+          reject(
+              Wire.REJECT_PROTOCOL,
+              "a frame of " + length + " bytes is shorter than " + Wire.MIN_FRAME_LENGTH);
           return;
         }
         frame = ByteBuffer.allocate((int) length);
@@ -290,11 +343,21 @@ final class Connection implements IoLoop.Handler {
         }
         return;
       }
-      byte[] expected = Wire.frameMac(inMac, client ? Wire.FROM_SERVER : Wire.FROM_CLIENT, inSeq, kind,
-          new ByteBuffer[] {payload});
+      byte[] expected =
+          Wire.frameMac(
+              inMac,
+              client ? Wire.FROM_SERVER : Wire.FROM_CLIENT,
+              inSeq,
+              kind,
+              new ByteBuffer[] {payload});
       if (!MessageDigest.isEqual(expected, mac)) {
-        log.warn("Rejected a frame (kind {}, sequence {}) from {} at {}: bad MAC (tampered, replayed or wrong key);"
-            + " closing the connection", kind, inSeq, peer, remote);
+        log.warn(
+            "Rejected a frame (kind {}, sequence {}) from {} at {}: bad MAC (tampered, replayed or wrong key);"
+                + " closing the connection",
+            kind,
+            inSeq,
+            peer,
+            remote);
         reject(Wire.REJECT_AUTH, "bad MAC on frame " + inSeq);
         return;
       }
@@ -309,15 +372,19 @@ final class Connection implements IoLoop.Handler {
     }
   }
 
-  // ---- handshake ---------------------------------------------------------------------------------
+  // ---- handshake
+  // ---------------------------------------------------------------------------------
 
   private void sendHello() {
     state = State.HANDSHAKE;
     clientNonce = new byte[Wire.NONCE_BYTES];
     settings.random().nextBytes(clientNonce);
     ByteBuffer payload = Wire.hello(clientNonce, settings.self(), peer, settings.window());
-    enqueue(Wire.frame(Wire.HELLO, new ByteBuffer[] {payload},
-        Wire.helloMac(settings.secret(), Wire.HELLO, payload)));
+    enqueue(
+        Wire.frame(
+            Wire.HELLO,
+            new ByteBuffer[] {payload},
+            Wire.helloMac(settings.secret(), Wire.HELLO, payload)));
   }
 
   private void receiveHello(byte kind, ByteBuffer payload, byte[] mac) throws Wire.Malformed {
@@ -326,7 +393,9 @@ final class Connection implements IoLoop.Handler {
       return;
     }
     if (!MessageDigest.isEqual(Wire.helloMac(settings.secret(), kind, payload), mac)) {
-      log.warn("Rejected a connection from {}: its HELLO does not carry a valid MAC (wrong cluster secret?)", remote);
+      log.warn(
+          "Rejected a connection from {}: its HELLO does not carry a valid MAC (wrong cluster secret?)",
+          remote);
       reject(Wire.REJECT_AUTH, "HELLO not authenticated by the cluster secret");
       return;
     }
@@ -344,9 +413,14 @@ final class Connection implements IoLoop.Handler {
     byte[] serverNonce = new byte[Wire.NONCE_BYTES];
     settings.random().nextBytes(serverNonce);
     ByteBuffer ok = Wire.helloOk(serverNonce, settings.window());
-    enqueue(Wire.frame(Wire.HELLO_OK, new ByteBuffer[] {ok},
-        Wire.helloOkMac(settings.secret(), hello.clientNonce(), Wire.HELLO_OK, ok)));
-    open(Wire.sessionKey(settings.secret(), hello.clientNonce(), serverNonce, peer, settings.self()));
+    enqueue(
+        Wire.frame(
+            Wire.HELLO_OK,
+            new ByteBuffer[] {ok},
+            Wire.helloOkMac(settings.secret(), hello.clientNonce(), Wire.HELLO_OK, ok)));
+    open(
+        Wire.sessionKey(
+            settings.secret(), hello.clientNonce(), serverNonce, peer, settings.self()));
   }
 
   private void receiveHelloOk(byte kind, ByteBuffer payload, byte[] mac) throws Wire.Malformed {
@@ -354,8 +428,12 @@ final class Connection implements IoLoop.Handler {
       reject(Wire.REJECT_PROTOCOL, "expected HELLO_OK, got kind " + kind);
       return;
     }
-    if (!MessageDigest.isEqual(Wire.helloOkMac(settings.secret(), clientNonce, kind, payload), mac)) {
-      log.warn("Rejected node {} at {}: its HELLO_OK does not carry a valid MAC (wrong cluster secret?)", peer, remote);
+    if (!MessageDigest.isEqual(
+        Wire.helloOkMac(settings.secret(), clientNonce, kind, payload), mac)) {
+      log.warn(
+          "Rejected node {} at {}: its HELLO_OK does not carry a valid MAC (wrong cluster secret?)",
+          peer,
+          remote);
       reject(Wire.REJECT_AUTH, "HELLO_OK not authenticated by the cluster secret");
       return;
     }
@@ -372,7 +450,8 @@ final class Connection implements IoLoop.Handler {
     listener.opened(this);
   }
 
-  // ---- closing -----------------------------------------------------------------------------------
+  // ---- closing
+  // -----------------------------------------------------------------------------------
 
   private void rejected(ByteBuffer payload) {
     int code = payload.hasRemaining() ? payload.get() : 0;
@@ -392,8 +471,14 @@ final class Connection implements IoLoop.Handler {
       default:
         reason = Reason.PROTOCOL_ERROR;
     }
-    close(new TransportException(reason, (peer == null ? "the peer" : "node " + peer) + " at " + remote
-        + " rejected the connection: " + message));
+    close(
+        new TransportException(
+            reason,
+            (peer == null ? "the peer" : "node " + peer)
+                + " at "
+                + remote
+                + " rejected the connection: "
+                + message));
   }
 
   /** Rejects the peer: sends it an (unauthenticated) REJECT, then drains and closes. */
@@ -416,7 +501,9 @@ final class Connection implements IoLoop.Handler {
     if (code != Wire.REJECT_AUTH) {
       log.debug("Rejecting {}: {}", this, message);
     }
-    drain(Wire.frame(Wire.REJECT, new ByteBuffer[] {Wire.reject(code, message)}, new byte[Wire.MAC_BYTES]),
+    drain(
+        Wire.frame(
+            Wire.REJECT, new ByteBuffer[] {Wire.reject(code, message)}, new byte[Wire.MAC_BYTES]),
         new TransportException(reason, "rejected " + this + ": " + message));
   }
 
@@ -477,19 +564,30 @@ final class Connection implements IoLoop.Handler {
 
   private TransportException lost(String message, Throwable cause) {
     boolean wasOpen = state == State.OPEN || (state == State.DRAINING && inMac != null);
-    return new TransportException(wasOpen ? Reason.CONNECTION_LOST : Reason.UNREACHABLE, this + ": " + message, cause);
+    return new TransportException(
+        wasOpen ? Reason.CONNECTION_LOST : Reason.UNREACHABLE, this + ": " + message, cause);
   }
 
   private void armTimer(Duration delay, String timeoutMessage) {
     cancelTimer();
     try {
-      timer = settings.scheduler().schedule(delay, () -> loop.execute(() -> {
-        if (state == State.DRAINING) {
-          close(null);
-        } else if (state != State.OPEN && state != State.CLOSED) {
-          close(new TransportException(client ? Reason.UNREACHABLE : Reason.PROTOCOL_ERROR, timeoutMessage));
-        }
-      }));
+      timer =
+          settings
+              .scheduler()
+              .schedule(
+                  delay,
+                  () ->
+                      loop.execute(
+                          () -> {
+                            if (state == State.DRAINING) {
+                              close(null);
+                            } else if (state != State.OPEN && state != State.CLOSED) {
+                              close(
+                                  new TransportException(
+                                      client ? Reason.UNREACHABLE : Reason.PROTOCOL_ERROR,
+                                      timeoutMessage));
+                            }
+                          }));
     } catch (RuntimeException e) {
       // The scheduler is shutting down; the transport is closing and will close this connection.
       timer = null;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import java.io.IOException;
@@ -15,13 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one I/O thread of a {@link NetworkTransport}: a selector loop that owns every channel, connection
- * and exchange of the transport. Other threads hand it work with {@link #execute}; it never runs user
- * code.
+ * The one I/O thread of a {@link NetworkTransport}: a selector loop that owns every channel,
+ * connection and exchange of the transport. Other threads hand it work with {@link #execute}; it
+ * never runs user code.
  *
- * <p>After the loop ends, {@link #execute} runs tasks on the caller's thread (the loop's state is no
- * longer touched by anyone else), so a task submitted during shutdown still runs and can fail its
- * exchange with {@code CLOSED}.
+ * <p>After the loop ends, {@link #execute} runs tasks on the caller's thread (the loop's state is
+ * no longer touched by anyone else), so a task submitted during shutdown still runs and can fail
+ * its exchange with {@code CLOSED}.
  */
 final class IoLoop implements Runnable {
 
@@ -71,7 +86,8 @@ final class IoLoop implements Runnable {
   }
 
   /** Registers {@code channel} with the loop's selector; loop thread only. */
-  SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws ClosedChannelException {
+  SelectionKey register(SelectableChannel channel, int ops, Handler handler)
+      throws ClosedChannelException {
     return channel.register(selector, ops, handler);
   }
 

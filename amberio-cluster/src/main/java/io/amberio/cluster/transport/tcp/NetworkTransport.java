@@ -1,15 +1,31 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.transport.Request;
 import io.amberio.cluster.transport.RequestHandler;
 import io.amberio.cluster.transport.Response;
 import io.amberio.cluster.transport.SendOptions;
 import io.amberio.cluster.transport.Transport;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.internal.Failures;
+import io.amberio.core.Scheduler;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -31,11 +47,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.io.Closeable;
 
 /**
- * A {@link Transport} over TCP: a server socket per node, pooled client connections per peer, requests
- * multiplexed on each connection, every frame authenticated with HMAC-SHA256 under the cluster secret.
+ * A {@link Transport} over TCP: a server socket per node, pooled client connections per peer,
+ * requests multiplexed on each connection, every frame authenticated with HMAC-SHA256 under the
+ * cluster secret.
  *
  * <h2>Design note</h2>
  *
@@ -64,42 +80,44 @@ import java.io.Closeable;
  *  REJECT   both  code u8 | ASCII reason; MAC field all zeros     (sent just before closing)
  * </pre>
  *
- * <p>The length is checked against the limit before any buffer is allocated, and then exactly that many
- * bytes are allocated (the limit is small until the peer has authenticated). Oversized, undersized,
- * malformed or unexpected frames get a REJECT (FRAME_TOO_LARGE or PROTOCOL_ERROR) and the connection is
- * closed; the server goes on serving every other connection.
+ * <p>The length is checked against the limit before any buffer is allocated, and then exactly that
+ * many bytes are allocated (the limit is small until the peer has authenticated). Oversized,
+ * undersized, malformed or unexpected frames get a REJECT (FRAME_TOO_LARGE or PROTOCOL_ERROR) and
+ * the connection is closed; the server goes on serving every other connection.
  *
- * <p><b>Authentication.</b> The client sends HELLO with a fresh random nonce, its node id and the node id
- * it means to reach, MACed with the cluster secret; the server checks the MAC and that it is the node
- * asked for, and answers HELLO_OK with its own nonce, MACed with the secret over the client's nonce too
- * (so the client knows the server holds the secret, for this connection). Both derive a session key
- * {@code K = HMAC(secret, label | client nonce | server nonce | client id | 0 | server id)}, and every later
- * frame carries {@code HMAC(K, direction | sequence u64 | kind | payload)} where the sequence counts the
- * frames sent in that direction on that connection and is implicit (never on the wire). So a frame
- * replayed on another connection (other nonces, other key), replayed or reordered on the same one (other
- * sequence), reflected back (other direction) or altered fails its MAC: the receiver logs a warning,
- * sends REJECT and closes the connection; the peer fails its exchanges with REJECTED_AUTH. Frames are
- * authenticated, not encrypted.
+ * <p><b>Authentication.</b> The client sends HELLO with a fresh random nonce, its node id and the
+ * node id it means to reach, MACed with the cluster secret; the server checks the MAC and that it
+ * is the node asked for, and answers HELLO_OK with its own nonce, MACed with the secret over the
+ * client's nonce too (so the client knows the server holds the secret, for this connection). Both
+ * derive a session key {@code K = HMAC(secret, label | client nonce | server nonce | client id | 0
+ * | server id)}, and every later frame carries {@code HMAC(K, direction | sequence u64 | kind |
+ * payload)} where the sequence counts the frames sent in that direction on that connection and is
+ * implicit (never on the wire). So a frame replayed on another connection (other nonces, other
+ * key), replayed or reordered on the same one (other sequence), reflected back (other direction) or
+ * altered fails its MAC: the receiver logs a warning, sends REJECT and closes the connection; the
+ * peer fails its exchanges with REJECTED_AUTH. Frames are authenticated, not encrypted.
  *
- * <p><b>Flow control.</b> HELLO and HELLO_OK carry each side's window: how many DATA frames it accepts in
- * flight per body. A body's sender spends one credit per DATA frame and gets it back by CREDIT when the
- * receiver's consumer takes the frame, so at most a window of frames per body is ever buffered; a sender
- * that overruns the window breaks the protocol.
+ * <p><b>Flow control.</b> HELLO and HELLO_OK carry each side's window: how many DATA frames it
+ * accepts in flight per body. A body's sender spends one credit per DATA frame and gets it back by
+ * CREDIT when the receiver's consumer takes the frame, so at most a window of frames per body is
+ * ever buffered; a sender that overruns the window breaks the protocol.
  *
- * <p><b>Threads.</b> One I/O thread per transport, named {@code amberio-transport-io-<node>}, runs a
- * selector over the server socket and every connection; it accepts, connects, reads, writes, checks and
- * computes MACs, and owns every connection's and exchange's state, so none of that needs a lock. It
- * never runs user code: handlers run, futures complete, and body sources are pulled on the injected
- * {@link Scheduler}, which hands work back to the I/O thread through a task queue. Timeouts are
- * scheduled on the Scheduler too.
+ * <p><b>Threads.</b> One I/O thread per transport, named {@code amberio-transport-io-<node>}, runs
+ * a selector over the server socket and every connection; it accepts, connects, reads, writes,
+ * checks and computes MACs, and owns every connection's and exchange's state, so none of that needs
+ * a lock. It never runs user code: handlers run, futures complete, and body sources are pulled on
+ * the injected {@link Scheduler}, which hands work back to the I/O thread through a task queue.
+ * Timeouts are scheduled on the Scheduler too.
  *
- * <p><b>Connections.</b> Up to {@code maxConnectionsPerPeer} connections per peer, opened on demand: a
- * request goes on the least loaded one, and a new connection is opened only when every existing one is
- * busy. An exchange waiting for a connection that never opens fails with UNREACHABLE (nothing was sent);
- * once sent, a lost connection fails it with CONNECTION_LOST (outcome unknown).
+ * <p><b>Connections.</b> Up to {@code maxConnectionsPerPeer} connections per peer, opened on
+ * demand: a request goes on the least loaded one, and a new connection is opened only when every
+ * existing one is busy. An exchange waiting for a connection that never opens fails with
+ * UNREACHABLE (nothing was sent); once sent, a lost connection fails it with CONNECTION_LOST
+ * (outcome unknown).
  *
- * <p><b>Lifecycle.</b> {@link #close()} fails later sends with CLOSED, ends every exchange in progress
- * with CLOSED, sends GOAWAY on every connection, closes the server socket and stops the I/O thread.
+ * <p><b>Lifecycle.</b> {@link #close()} fails later sends with CLOSED, ends every exchange in
+ * progress with CLOSED, sends GOAWAY on every connection, closes the server socket and stops the
+ * I/O thread.
  */
 public final class NetworkTransport implements Transport {
 
@@ -133,8 +151,11 @@ public final class NetworkTransport implements Transport {
     this.window = b.window == null ? DEFAULT_WINDOW : b.window;
     this.maxConnectionsPerPeer = b.maxConnectionsPerPeer == null ? 2 : b.maxConnectionsPerPeer;
     this.maxInboundConnections = b.maxInboundConnections == null ? 256 : b.maxInboundConnections;
-    Duration handshakeTimeout = b.handshakeTimeout == null ? Duration.ofSeconds(5) : b.handshakeTimeout;
-    this.settings = new Connection.Settings(self, b.secret, window, scheduler, handshakeTimeout, new SecureRandom());
+    Duration handshakeTimeout =
+        b.handshakeTimeout == null ? Duration.ofSeconds(5) : b.handshakeTimeout;
+    this.settings =
+        new Connection.Settings(
+            self, b.secret, window, scheduler, handshakeTimeout, new SecureRandom());
     this.loop = new IoLoop("amberio-transport-io-" + self);
     try {
       this.server = ServerSocketChannel.open();
@@ -145,27 +166,32 @@ public final class NetworkTransport implements Transport {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + b.bind + " for node " + self, e);
     }
-    loop.execute(() -> {
-      try {
-        loop.register(server, SelectionKey.OP_ACCEPT, key -> accept());
-      } catch (IOException e) {
-        log.error("node {} cannot accept connections", self, e);
-      }
-    });
+    loop.execute(
+        () -> {
+          try {
+            loop.register(server, SelectionKey.OP_ACCEPT, key -> accept());
+          } catch (IOException e) {
+            log.error("node {} cannot accept connections", self, e);
+          }
+        });
     loop.start();
   }
 
   /**
    * A builder for the transport of {@code self}.
    *
-   * @param secret the cluster secret shared by every node, at least 16 bytes (32 random bytes advised)
+   * @param secret the cluster secret shared by every node, at least 16 bytes (32 random bytes
+   *     advised)
    * @param scheduler where handlers run and futures complete
    */
   public static Builder builder(NodeId self, byte[] secret, Scheduler scheduler) {
     return new Builder(self, secret, scheduler);
   }
 
-  /** Builds a {@link NetworkTransport}; each option may be set once; {@link #bind} and {@link #resolver} are required. */
+  /**
+   * Builds a {@link NetworkTransport}; each option may be set once; {@link #bind} and {@link
+   * #resolver} are required.
+   */
   public static final class Builder {
     private final NodeId self;
     private final byte[] secret;
@@ -181,13 +207,17 @@ public final class NetworkTransport implements Transport {
       this.self = Objects.requireNonNull(self, "self");
       Objects.requireNonNull(secret, "secret");
       if (secret.length < 16) {
-        throw new IllegalArgumentException("the cluster secret must be at least 16 bytes, was " + secret.length);
+        throw new IllegalArgumentException(
+            "the cluster secret must be at least 16 bytes, was " + secret.length);
       }
       this.secret = secret.clone();
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
-    /** The address to listen on (port 0 picks a free port; see {@link NetworkTransport#localAddress()}). */
+    /**
+     * The address to listen on (port 0 picks a free port; see {@link
+     * NetworkTransport#localAddress()}).
+     */
     public Builder bind(InetSocketAddress address) {
       check(bind, "bind");
       bind = Objects.requireNonNull(address, "address");
@@ -196,7 +226,8 @@ public final class NetworkTransport implements Transport {
 
     /**
      * Where each peer listens; returning null (or throwing) makes sends to that node fail with
-     * UNREACHABLE. Called on the sending thread for every send, so it must be quick and must not block.
+     * UNREACHABLE. Called on the sending thread for every send, so it must be quick and must not
+     * block.
      */
     public Builder resolver(Function<NodeId, InetSocketAddress> resolver) {
       check(this.resolver, "resolver");
@@ -204,7 +235,10 @@ public final class NetworkTransport implements Transport {
       return this;
     }
 
-    /** DATA frames a peer may have in flight per body to this node (default {@value NetworkTransport#DEFAULT_WINDOW}), 1 to 1024. */
+    /**
+     * DATA frames a peer may have in flight per body to this node (default {@value
+     * NetworkTransport#DEFAULT_WINDOW}), 1 to 1024.
+     */
     public Builder window(int frames) {
       check(window, "window");
       window = range("window", frames, 1, 1024);
@@ -259,7 +293,8 @@ public final class NetworkTransport implements Transport {
 
     private static int range(String option, int value, int min, int max) {
       if (value < min || value > max) {
-        throw new IllegalArgumentException(option + " must be " + min + " to " + max + ", was " + value);
+        throw new IllegalArgumentException(
+            option + " must be " + min + " to " + max + ", was " + value);
       }
       return value;
     }
@@ -292,20 +327,23 @@ public final class NetworkTransport implements Transport {
       address = resolver.apply(to);
     } catch (RuntimeException e) {
       request.body().close();
-      future.completeExceptionally(new TransportException(Reason.UNREACHABLE, "cannot resolve node " + to, e));
+      future.completeExceptionally(
+          new TransportException(Reason.UNREACHABLE, "cannot resolve node " + to, e));
       return future;
     }
     if (address == null) {
       request.body().close();
-      future.completeExceptionally(new TransportException(Reason.UNREACHABLE, "no address for node " + to));
+      future.completeExceptionally(
+          new TransportException(Reason.UNREACHABLE, "no address for node " + to));
       return future;
     }
     ClientExchange x = new ClientExchange(this, to, request, options.timeout(), future);
-    future.whenComplete((r, t) -> {
-      if (future.isCancelled()) {
-        loop.execute(x::cancelledByCaller);
-      }
-    });
+    future.whenComplete(
+        (r, t) -> {
+          if (future.isCancelled()) {
+            loop.execute(x::cancelledByCaller);
+          }
+        });
     x.armTimer();
     loop.execute(() -> dispatch(x, to, address));
     return future;
@@ -316,7 +354,8 @@ public final class NetworkTransport implements Transport {
       return;
     }
     if (closed) {
-      x.abort(new TransportException(Reason.CLOSED, "the transport of " + self + " is closed"), false);
+      x.abort(
+          new TransportException(Reason.CLOSED, "the transport of " + self + " is closed"), false);
       return;
     }
     List<ClientSession> sessions = pool.computeIfAbsent(to, k -> new ArrayList<>());
@@ -348,7 +387,11 @@ public final class NetworkTransport implements Transport {
         return;
       }
       if (closed || inbound.size() >= maxInboundConnections) {
-        log.warn("node {} refused a connection: {} open, at most {}", self, inbound.size(), maxInboundConnections);
+        log.warn(
+            "node {} refused a connection: {} open, at most {}",
+            self,
+            inbound.size(),
+            maxInboundConnections);
         closeQuietly(channel);
         continue;
       }
@@ -372,19 +415,21 @@ public final class NetworkTransport implements Transport {
       }
       closed = true;
     }
-    loop.execute(() -> {
-      TransportException e = new TransportException(Reason.CLOSED, "the transport of " + self + " closed");
-      for (List<ClientSession> sessions : new ArrayList<>(pool.values())) {
-        for (ClientSession s : new ArrayList<>(sessions)) {
-          s.shutdown(e);
-        }
-      }
-      for (ServerSession s : new ArrayList<>(inbound)) {
-        s.shutdown(e);
-      }
-      closeQuietly(server);
-      loop.stop();
-    });
+    loop.execute(
+        () -> {
+          TransportException e =
+              new TransportException(Reason.CLOSED, "the transport of " + self + " closed");
+          for (List<ClientSession> sessions : new ArrayList<>(pool.values())) {
+            for (ClientSession s : new ArrayList<>(sessions)) {
+              s.shutdown(e);
+            }
+          }
+          for (ServerSession s : new ArrayList<>(inbound)) {
+            s.shutdown(e);
+          }
+          closeQuietly(server);
+          loop.stop();
+        });
     try {
       if (!loop.awaitTermination(Duration.ofSeconds(5)) && !loop.inLoop()) {
         log.warn("the I/O thread of node {} did not stop within 5 s", self);
@@ -399,7 +444,8 @@ public final class NetworkTransport implements Transport {
     return "NetworkTransport[" + self + " at " + localAddress + (closed ? ", closed]" : "]");
   }
 
-  // ---- for the sessions and exchanges ------------------------------------------------------------
+  // ---- for the sessions and exchanges
+  // ------------------------------------------------------------
 
   Scheduler scheduler() {
     return scheduler;

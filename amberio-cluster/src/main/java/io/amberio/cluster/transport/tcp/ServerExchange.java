@@ -1,26 +1,41 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import io.amberio.cluster.NodeId;
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.transport.FrameSource;
 import io.amberio.cluster.transport.Request;
 import io.amberio.cluster.transport.RequestHandler;
 import io.amberio.cluster.transport.Response;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.internal.BodyPump;
 import io.amberio.cluster.transport.internal.Failures;
 import io.amberio.cluster.transport.internal.InboundBody;
+import io.amberio.core.Scheduler;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The handler's side of one request on a {@link NetworkTransport}: feeds the request body to the
- * handler (granting credit as it is consumed), sends RESPONSE or FAILURE and the response body (under
- * the caller's credit), and ends early on CANCEL, on a lost connection or at its own deadline (the
- * request's timeout, counted from its arrival), so no handler waits forever on a vanished caller.
- * State is confined to the I/O loop; the handler runs on the scheduler.
+ * handler (granting credit as it is consumed), sends RESPONSE or FAILURE and the response body
+ * (under the caller's credit), and ends early on CANCEL, on a lost connection or at its own
+ * deadline (the request's timeout, counted from its arrival), so no handler waits forever on a
+ * vanished caller. State is confined to the I/O loop; the handler runs on the scheduler.
  */
 final class ServerExchange {
 
@@ -38,7 +53,8 @@ final class ServerExchange {
   private Scheduler.Cancellable deadline;
   private boolean finished;
 
-  ServerExchange(NetworkTransport transport, ServerSession session, NodeId from, Wire.RequestHead head) {
+  ServerExchange(
+      NetworkTransport transport, ServerSession session, NodeId from, Wire.RequestHead head) {
     this.transport = transport;
     this.scheduler = transport.scheduler();
     this.session = session;
@@ -51,34 +67,60 @@ final class ServerExchange {
     Connection c = session.connection();
     FrameSource inbound = FrameSource.empty();
     if (head.hasBody()) {
-      body = new InboundBody(scheduler, new InboundBody.Listener() {
-        @Override
-        public void consumed() {
-          transport.loop().execute(() -> {
-            if (!finished) {
-              c.write(Wire.CREDIT, Wire.credit(id, 1));
-            }
-          });
-        }
+      body =
+          new InboundBody(
+              scheduler,
+              new InboundBody.Listener() {
+                @Override
+                public void consumed() {
+                  transport
+                      .loop()
+                      .execute(
+                          () -> {
+                            if (!finished) {
+                              c.write(Wire.CREDIT, Wire.credit(id, 1));
+                            }
+                          });
+                }
 
-        @Override
-        public void abandoned() {
-          transport.loop().execute(() -> {
-            if (!finished) {
-              c.write(Wire.STOP, Wire.id(id));
-            }
-          });
-        }
-      }, transport.window());
+                @Override
+                public void abandoned() {
+                  transport
+                      .loop()
+                      .execute(
+                          () -> {
+                            if (!finished) {
+                              c.write(Wire.STOP, Wire.id(id));
+                            }
+                          });
+                }
+              },
+              transport.window());
       inbound = body;
     }
     Duration timeout = Duration.ofMillis(head.timeoutMillis());
-    deadline = scheduler.schedule(timeout, () -> transport.loop().execute(() -> cancel(new TransportException(
-        Reason.TIMEOUT, "the exchange with " + from + " outlived its timeout of " + timeout))));
+    deadline =
+        scheduler.schedule(
+            timeout,
+            () ->
+                transport
+                    .loop()
+                    .execute(
+                        () ->
+                            cancel(
+                                new TransportException(
+                                    Reason.TIMEOUT,
+                                    "the exchange with "
+                                        + from
+                                        + " outlived its timeout of "
+                                        + timeout))));
     RequestHandler handler = transport.handler();
     if (handler == null) {
-      handlerDone(null, TransportException.remote(TransportException.NO_HANDLER,
-          "node " + transport.self() + " serves no requests yet"));
+      handlerDone(
+          null,
+          TransportException.remote(
+              TransportException.NO_HANDLER,
+              "node " + transport.self() + " serves no requests yet"));
       return;
     }
     Request request = new Request(head.type(), head.epoch(), head.header(), inbound);
@@ -94,7 +136,9 @@ final class ServerExchange {
     try {
       f = handler.handle(from, request);
       if (f == null) {
-        f = CompletableFuture.failedFuture(new NullPointerException("the handler returned no future"));
+        f =
+            CompletableFuture.failedFuture(
+                new NullPointerException("the handler returned no future"));
       }
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
@@ -103,7 +147,8 @@ final class ServerExchange {
     if (cancelled) {
       f.cancel(false);
     }
-    f.whenComplete((response, failure) -> transport.loop().execute(() -> handlerDone(response, failure)));
+    f.whenComplete(
+        (response, failure) -> transport.loop().execute(() -> handlerDone(response, failure)));
   }
 
   private void handlerDone(Response response, Throwable failure) {
@@ -127,36 +172,51 @@ final class ServerExchange {
       finish();
       return;
     }
-    pump = new BodyPump(response.body(), c.peerWindow(), scheduler, new BodyPump.Sink() {
-      @Override
-      public void frame(ByteBuffer frame) {
-        transport.loop().execute(() -> {
-          if (!finished) {
-            c.write(Wire.DATA, Wire.id(id), frame);
-          }
-        });
-      }
+    pump =
+        new BodyPump(
+            response.body(),
+            c.peerWindow(),
+            scheduler,
+            new BodyPump.Sink() {
+              @Override
+              public void frame(ByteBuffer frame) {
+                transport
+                    .loop()
+                    .execute(
+                        () -> {
+                          if (!finished) {
+                            c.write(Wire.DATA, Wire.id(id), frame);
+                          }
+                        });
+              }
 
-      @Override
-      public void end() {
-        transport.loop().execute(() -> {
-          if (!finished) {
-            c.write(Wire.END, Wire.id(id));
-            finish();
-          }
-        });
-      }
+              @Override
+              public void end() {
+                transport
+                    .loop()
+                    .execute(
+                        () -> {
+                          if (!finished) {
+                            c.write(Wire.END, Wire.id(id));
+                            finish();
+                          }
+                        });
+              }
 
-      @Override
-      public void failed(TransportException e) {
-        transport.loop().execute(() -> {
-          if (!finished) {
-            c.write(Wire.FAILURE, Wire.failure(id, "body-failed", Failures.message(e)));
-            finish();
-          }
-        });
-      }
-    });
+              @Override
+              public void failed(TransportException e) {
+                transport
+                    .loop()
+                    .execute(
+                        () -> {
+                          if (!finished) {
+                            c.write(
+                                Wire.FAILURE, Wire.failure(id, "body-failed", Failures.message(e)));
+                            finish();
+                          }
+                        });
+              }
+            });
     pump.start();
   }
 
@@ -177,7 +237,8 @@ final class ServerExchange {
   }
 
   void onCancel() {
-    cancel(new TransportException(Reason.CANCELLED, "the caller " + from + " abandoned the exchange"));
+    cancel(
+        new TransportException(Reason.CANCELLED, "the caller " + from + " abandoned the exchange"));
   }
 
   void onCredit(int frames) {

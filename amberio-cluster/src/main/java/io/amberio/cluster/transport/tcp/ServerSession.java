@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import io.amberio.cluster.transport.TransportException;
@@ -8,9 +23,9 @@ import java.util.Map;
 
 /**
  * The exchanges a {@link NetworkTransport} serves on one incoming connection, keyed by the caller's
- * request ids, which must increase. A frame for an id at or below the highest seen but no longer active
- * is a late frame of a finished exchange and is dropped; a frame for a higher id that is not a REQUEST
- * breaks the protocol. Confined to the I/O loop.
+ * request ids, which must increase. A frame for an id at or below the highest seen but no longer
+ * active is a late frame of a finished exchange and is dropped; a frame for a higher id that is not
+ * a REQUEST breaks the protocol. Confined to the I/O loop.
  */
 final class ServerSession implements Connection.Listener {
 
@@ -48,7 +63,8 @@ final class ServerSession implements Connection.Listener {
     if (kind == Wire.REQUEST) {
       Wire.RequestHead head = Wire.parseRequest(payload);
       if (head.id() <= highestId) {
-        throw new Wire.Malformed("request id " + head.id() + " does not increase (last " + highestId + ")");
+        throw new Wire.Malformed(
+            "request id " + head.id() + " does not increase (last " + highestId + ")");
       }
       highestId = head.id();
       ServerExchange x = new ServerExchange(transport, this, c.peer(), head);

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import io.amberio.cluster.NodeId;
@@ -14,8 +29,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The wire format of {@link NetworkTransport}: frame kinds, payload layouts and the HMAC construction
- * (drawn in the design note of {@link NetworkTransport}). Pure functions; big-endian throughout.
+ * The wire format of {@link NetworkTransport}: frame kinds, payload layouts and the HMAC
+ * construction (drawn in the design note of {@link NetworkTransport}). Pure functions; big-endian
+ * throughout.
  */
 final class Wire {
 
@@ -24,10 +40,15 @@ final class Wire {
   static final int MAC_BYTES = 32;
   static final int NONCE_BYTES = 16;
   static final int ID_BYTES = 8;
+
   /** Smallest value of the length field: a kind byte and a MAC. */
   static final int MIN_FRAME_LENGTH = 1 + MAC_BYTES;
-  /** Largest value of the length field once authenticated: a full body frame plus room for fields. */
+
+  /**
+   * Largest value of the length field once authenticated: a full body frame plus room for fields.
+   */
   static final int MAX_FRAME_LENGTH = FrameSource.MAX_FRAME_BYTES + 1024;
+
   /** Largest value of the length field before the handshake: nothing big is read from strangers. */
   static final int MAX_HANDSHAKE_FRAME_LENGTH = 1024;
 
@@ -52,6 +73,7 @@ final class Wire {
 
   /** Direction bytes in the MAC input, so a frame cannot be reflected back to its sender. */
   static final byte FROM_CLIENT = 'C';
+
   static final byte FROM_SERVER = 'S';
 
   static final int FLAG_BODY = 1;
@@ -71,7 +93,8 @@ final class Wire {
     }
   }
 
-  // ---- handshake ---------------------------------------------------------------------------------
+  // ---- handshake
+  // ---------------------------------------------------------------------------------
 
   record Hello(int version, byte[] clientNonce, NodeId from, NodeId to, int window) {}
 
@@ -81,7 +104,13 @@ final class Wire {
     byte[] f = ascii(from.value());
     byte[] t = ascii(to.value());
     ByteBuffer b = ByteBuffer.allocate(1 + NONCE_BYTES + 1 + f.length + 1 + t.length + 4);
-    b.put((byte) VERSION).put(clientNonce).put((byte) f.length).put(f).put((byte) t.length).put(t).putInt(window);
+    b.put((byte) VERSION)
+        .put(clientNonce)
+        .put((byte) f.length)
+        .put(f)
+        .put((byte) t.length)
+        .put(t)
+        .putInt(window);
     return b.flip();
   }
 
@@ -115,7 +144,10 @@ final class Wire {
     return mac.doFinal();
   }
 
-  /** MAC of a HELLO_OK: as a HELLO's, also over the client's nonce, so it answers one connection only. */
+  /**
+   * MAC of a HELLO_OK: as a HELLO's, also over the client's nonce, so it answers one connection
+   * only.
+   */
   static byte[] helloOkMac(byte[] secret, byte[] clientNonce, byte kind, ByteBuffer payload) {
     Mac mac = mac(secret);
     mac.update(HELLO_OK_LABEL);
@@ -126,7 +158,8 @@ final class Wire {
   }
 
   /** The key of one connection, from the secret, both nonces and both node ids. */
-  static byte[] sessionKey(byte[] secret, byte[] clientNonce, byte[] serverNonce, NodeId client, NodeId server) {
+  static byte[] sessionKey(
+      byte[] secret, byte[] clientNonce, byte[] serverNonce, NodeId client, NodeId server) {
     Mac mac = mac(secret);
     mac.update(SESSION_LABEL);
     mac.update(clientNonce);
@@ -138,7 +171,8 @@ final class Wire {
   }
 
   /** MAC of an authenticated frame: direction, implicit sequence number, kind, payload. */
-  static byte[] frameMac(Mac sessionMac, byte direction, long seq, byte kind, ByteBuffer[] payload) {
+  static byte[] frameMac(
+      Mac sessionMac, byte direction, long seq, byte kind, ByteBuffer[] payload) {
     sessionMac.update(direction);
     for (int shift = 56; shift >= 0; shift -= 8) {
       sessionMac.update((byte) (seq >>> shift));
@@ -175,9 +209,11 @@ final class Wire {
     return frame;
   }
 
-  // ---- exchanges ---------------------------------------------------------------------------------
+  // ---- exchanges
+  // ---------------------------------------------------------------------------------
 
-  record RequestHead(long id, long epoch, long timeoutMillis, boolean hasBody, String type, byte[] header) {}
+  record RequestHead(
+      long id, long epoch, long timeoutMillis, boolean hasBody, String type, byte[] header) {}
 
   record ResponseHead(long id, boolean hasBody, byte[] header) {}
 
@@ -187,7 +223,10 @@ final class Wire {
     byte[] type = ascii(r.type());
     byte[] header = r.header();
     ByteBuffer b = ByteBuffer.allocate(ID_BYTES + 8 + 8 + 1 + 1 + type.length + header.length);
-    b.putLong(id).putLong(r.epoch()).putLong(timeoutMillis).put((byte) (r.hasBody() ? FLAG_BODY : 0));
+    b.putLong(id)
+        .putLong(r.epoch())
+        .putLong(timeoutMillis)
+        .put((byte) (r.hasBody() ? FLAG_BODY : 0));
     b.put((byte) type.length).put(type).put(header);
     return b.flip();
   }
@@ -218,8 +257,11 @@ final class Wire {
   }
 
   static ByteBuffer response(long id, boolean hasBody, byte[] header) {
-    return ByteBuffer.allocate(ID_BYTES + 1 + header.length).putLong(id).put((byte) (hasBody ? FLAG_BODY : 0))
-        .put(header).flip();
+    return ByteBuffer.allocate(ID_BYTES + 1 + header.length)
+        .putLong(id)
+        .put((byte) (hasBody ? FLAG_BODY : 0))
+        .put(header)
+        .flip();
   }
 
   static ResponseHead parseResponse(ByteBuffer p) throws Malformed {
@@ -235,7 +277,11 @@ final class Wire {
   static ByteBuffer failure(long id, String code, String message) {
     byte[] c = ascii(code);
     byte[] m = message.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(ID_BYTES + 1 + c.length + m.length).putLong(id).put((byte) c.length).put(c).put(m)
+    return ByteBuffer.allocate(ID_BYTES + 1 + c.length + m.length)
+        .putLong(id)
+        .put((byte) c.length)
+        .put(c)
+        .put(m)
         .flip();
   }
 
@@ -247,8 +293,10 @@ final class Wire {
     } catch (IllegalArgumentException e) {
       throw new Malformed(e.getMessage());
     }
-    String message = new String(bytes(p, Math.min(p.remaining(), 4 * Failures.MAX_MESSAGE_LENGTH)),
-        StandardCharsets.UTF_8);
+    String message =
+        new String(
+            bytes(p, Math.min(p.remaining(), 4 * Failures.MAX_MESSAGE_LENGTH)),
+            StandardCharsets.UTF_8);
     done(p);
     return new FailureBody(id, code, message);
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.internal.msg;
 
 import static io.amberio.cluster.internal.msg.LegacyVectors.*;
@@ -5,22 +20,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.membership.SlotState;
 import io.amberio.core.ByteRange;
 import io.amberio.core.replica.TxnKind;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import io.amberio.cluster.internal.membership.SlotState;
-import java.util.Arrays;
-import java.util.Map;
 
 /**
- * Every encoding against the vectors release 0.1 wrote ({@link LegacyVectors}): message headers keep their
- * fields and gain a version byte (and refuse the unversioned form clearly), the durable encodings still
- * read the old form, and every decoder refuses an unknown version by naming it.
+ * Every encoding against the vectors release 0.1 wrote ({@link LegacyVectors}): message headers
+ * keep their fields and gain a version byte (and refuse the unversioned form clearly), the durable
+ * encodings still read the old form, and every decoder refuses an unknown version by naming it.
  */
 class EncodingsTest {
   private static final String V = "02";
@@ -29,25 +44,35 @@ class EncodingsTest {
     return HexFormat.of().formatHex(b);
   }
 
-  /** The new encoding is the legacy one behind a version byte, decodes to the same record, refuses the legacy bytes and unknown versions. */
-  private static <T> void header(Object message, byte[] encoded, String legacy, Function<byte[], T> decode) {
+  /**
+   * The new encoding is the legacy one behind a version byte, decodes to the same record, refuses
+   * the legacy bytes and unknown versions.
+   */
+  private static <T> void header(
+      Object message, byte[] encoded, String legacy, Function<byte[], T> decode) {
     assertThat(str(encoded)).isEqualTo(V + legacy);
     assertThat(decode.apply(encoded)).isEqualTo(message);
-    String legacyVersion = legacy.isEmpty() ? null : Integer.toString(Integer.parseInt(legacy.substring(0, 2), 16));
+    String legacyVersion =
+        legacy.isEmpty() ? null : Integer.toString(Integer.parseInt(legacy.substring(0, 2), 16));
     if (legacyVersion != null) {
       assertThatThrownBy(() -> decode.apply(LegacyVectors.hex(legacy)))
           .isInstanceOf(UnsupportedVersionException.class)
-          .hasMessageContaining("format version " + legacyVersion).hasMessageContaining("speaks 2");
+          .hasMessageContaining("format version " + legacyVersion)
+          .hasMessageContaining("speaks 2");
     } else {
-      assertThatThrownBy(() -> decode.apply(new byte[0])).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> decode.apply(new byte[0]))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("no format version");
     }
     byte[] future = encoded.clone();
     future[0] = 3;
-    assertThatThrownBy(() -> decode.apply(future)).isInstanceOf(UnsupportedVersionException.class)
-        .hasMessageContaining("format version 3").hasMessageContaining("speaks 2");
+    assertThatThrownBy(() -> decode.apply(future))
+        .isInstanceOf(UnsupportedVersionException.class)
+        .hasMessageContaining("format version 3")
+        .hasMessageContaining("speaks 2");
     byte[] longer = Arrays.copyOf(encoded, encoded.length + 1);
-    assertThatThrownBy(() -> decode.apply(longer)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> decode.apply(longer))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("after the last field");
   }
 
@@ -59,22 +84,41 @@ class EncodingsTest {
     header(new Data(TXN), new Data(TXN).encode(), DATA, Data::decode);
     header(new Data.Reply(2), new Data.Reply(2).encode(), DATA_REPLY, Data.Reply::decode);
     header(new Commit(TXN, 3), new Commit(TXN, 3).encode(), COMMIT, Commit::decode);
-    header(new Commit.Reply(INFO), new Commit.Reply(INFO).encode(), COMMIT_REPLY, Commit.Reply::decode);
+    header(
+        new Commit.Reply(INFO),
+        new Commit.Reply(INFO).encode(),
+        COMMIT_REPLY,
+        Commit.Reply::decode);
     header(new Abort(TXN), new Abort(TXN).encode(), ABORT, Abort::decode);
     header(new Abort.Reply(), new Abort.Reply().encode(), ABORT_REPLY, Abort.Reply::decode);
     header(new Status(TXN), new Status(TXN).encode(), STATUS, Status::decode);
-    header(new Status.Reply(true), new Status.Reply(true).encode(), STATUS_REPLY, Status.Reply::decode);
-    Read read = new Read(5, PATH, OptionalLong.of(3), new ByteRange(ByteRange.Kind.CLOSED, 2, 6), false);
+    header(
+        new Status.Reply(true),
+        new Status.Reply(true).encode(),
+        STATUS_REPLY,
+        Status.Reply::decode);
+    Read read =
+        new Read(5, PATH, OptionalLong.of(3), new ByteRange(ByteRange.Kind.CLOSED, 2, 6), false);
     header(read, read.encode(), READ, Read::decode);
-    header(new Read.Reply(INFO, 2, 5), new Read.Reply(INFO, 2, 5).encode(), READ_REPLY, Read.Reply::decode);
+    header(
+        new Read.Reply(INFO, 2, 5),
+        new Read.Reply(INFO, 2, 5).encode(),
+        READ_REPLY,
+        Read.Reply::decode);
     Listing list = new Listing("a/", null, 100, true, List.of(1, 5));
     header(list, list.encode(), LIST, Listing::decode);
-    header(new Listing.Reply(List.of(INFO), true), new Listing.Reply(List.of(INFO), true).encode(), LIST_REPLY,
+    header(
+        new Listing.Reply(List.of(INFO), true),
+        new Listing.Reply(List.of(INFO), true).encode(),
+        LIST_REPLY,
         Listing.Reply::decode);
     header(new Fence(5), new Fence(5).encode(), FENCE, Fence::decode);
     header(new Fence.Reply(), new Fence.Reply().encode(), FENCE_REPLY, Fence.Reply::decode);
     header(new Versions(5, TXN, 64), new Versions(5, TXN, 64).encode(), VERSIONS, Versions::decode);
-    header(new Versions.Reply(List.of(INFO)), new Versions.Reply(List.of(INFO)).encode(), VERSIONS_REPLY,
+    header(
+        new Versions.Reply(List.of(INFO)),
+        new Versions.Reply(List.of(INFO)).encode(),
+        VERSIONS_REPLY,
         Versions.Reply::decode);
     header(new Fetch(5, PATH, 3), new Fetch(5, PATH, 3).encode(), FETCH, Fetch::decode);
     header(new Fetch.Reply(INFO), new Fetch.Reply(INFO).encode(), FETCH_REPLY, Fetch.Reply::decode);
@@ -82,7 +126,8 @@ class EncodingsTest {
 
   @Test
   void malformedHeadersAreRefused() {
-    assertThatThrownBy(() -> Lock.decode(LegacyVectors.hex(V + LOCK.substring(0, 20)))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Lock.decode(LegacyVectors.hex(V + LOCK.substring(0, 20))))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("malformed lock header");
     byte[] badKind = new Lock(5, TXN, PATH, TxnKind.PUT, 0, null, 0, List.of()).encode();
     int kindAt = 1 + 4 + 1 + 4 + 26 + 1 + 4 + PATH.length();
@@ -98,48 +143,70 @@ class EncodingsTest {
     assertThat(PreparedContext.decode(c.encode())).isEqualTo(c);
     byte[] future = c.encode();
     future[0] = 7;
-    assertThatThrownBy(() -> PreparedContext.decode(future)).isInstanceOf(UnsupportedVersionException.class)
+    assertThatThrownBy(() -> PreparedContext.decode(future))
+        .isInstanceOf(UnsupportedVersionException.class)
         .hasMessageContaining("prepared-transaction context in format version 7")
         .hasMessageContaining("1 (unversioned), 2");
-    assertThatThrownBy(() -> PreparedContext.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PreparedContext.decode(new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void decisionsOfBothVersionsAreRead() {
-    assertThat(Decision.decode(COMMIT_DECISION.getBytes(StandardCharsets.UTF_8))).isEqualTo(Decision.commitAs(3));
-    assertThat(Decision.decode(ABORT_DECISION.getBytes(StandardCharsets.UTF_8))).isEqualTo(Decision.abort());
-    assertThat(new String(Decision.commitAs(3).encode(), StandardCharsets.UTF_8)).isEqualTo("v2|commit|3");
+    assertThat(Decision.decode(COMMIT_DECISION.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(Decision.commitAs(3));
+    assertThat(Decision.decode(ABORT_DECISION.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(Decision.abort());
+    assertThat(new String(Decision.commitAs(3).encode(), StandardCharsets.UTF_8))
+        .isEqualTo("v2|commit|3");
     assertThat(new String(Decision.abort().encode(), StandardCharsets.UTF_8)).isEqualTo("v2|abort");
     assertThat(Decision.decode(Decision.commitAs(3).encode())).isEqualTo(Decision.commitAs(3));
     assertThat(Decision.decode(Decision.abort().encode())).isEqualTo(Decision.abort());
     assertThatThrownBy(() -> Decision.decode("v3|commit|3".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(UnsupportedVersionException.class).hasMessageContaining("format version 3");
+        .isInstanceOf(UnsupportedVersionException.class)
+        .hasMessageContaining("format version 3");
     // Never taken for an abort, as release 0.1 would have.
     assertThatThrownBy(() -> Decision.decode("commited 3".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unreadable");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unreadable");
     assertThatThrownBy(() -> Decision.decode("v2|commit|x".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unreadable");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unreadable");
   }
 
   @Test
   void registryValuesOfBothVersionsAreRead() {
-    assertThat(new String(RegistryValues.topology(TOPOLOGY), StandardCharsets.UTF_8)).isEqualTo(TOPOLOGY_VALUE);
-    assertThat(RegistryValues.sameTopology(TOPOLOGY_VALUE.getBytes(StandardCharsets.UTF_8), TOPOLOGY)).isTrue();
-    assertThat(RegistryValues.sameTopology(TOPOLOGY_VALUE.replace("rf=3", "rf=2").getBytes(StandardCharsets.UTF_8),
-        TOPOLOGY)).isFalse();
-    assertThatThrownBy(() -> RegistryValues.sameTopology("v2;slots=16".getBytes(StandardCharsets.UTF_8), TOPOLOGY))
-        .isInstanceOf(UnsupportedVersionException.class).hasMessageContaining("format version v2");
+    assertThat(new String(RegistryValues.topology(TOPOLOGY), StandardCharsets.UTF_8))
+        .isEqualTo(TOPOLOGY_VALUE);
+    assertThat(
+            RegistryValues.sameTopology(TOPOLOGY_VALUE.getBytes(StandardCharsets.UTF_8), TOPOLOGY))
+        .isTrue();
+    assertThat(
+            RegistryValues.sameTopology(
+                TOPOLOGY_VALUE.replace("rf=3", "rf=2").getBytes(StandardCharsets.UTF_8), TOPOLOGY))
+        .isFalse();
+    assertThatThrownBy(
+            () ->
+                RegistryValues.sameTopology(
+                    "v2;slots=16".getBytes(StandardCharsets.UTF_8), TOPOLOGY))
+        .isInstanceOf(UnsupportedVersionException.class)
+        .hasMessageContaining("format version v2");
 
-    assertThat(RegistryValues.nodeLease(NODE_VALUE.getBytes(StandardCharsets.UTF_8))).isEqualTo(7587);
+    assertThat(RegistryValues.nodeLease(NODE_VALUE.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(7587);
     assertThat(RegistryValues.nodeLease(RegistryValues.node(7587))).isEqualTo(7587);
     assertThat(new String(RegistryValues.node(7587), StandardCharsets.UTF_8)).isEqualTo("v2|7587");
     assertThatThrownBy(() -> RegistryValues.nodeLease("v9|1".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(UnsupportedVersionException.class).hasMessageContaining("format version 9");
+        .isInstanceOf(UnsupportedVersionException.class)
+        .hasMessageContaining("format version 9");
 
-    assertThat(RegistryValues.storeId(STORE_VALUE.getBytes(StandardCharsets.UTF_8))).isEqualTo(STORE_VALUE);
+    assertThat(RegistryValues.storeId(STORE_VALUE.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(STORE_VALUE);
     assertThat(RegistryValues.storeId(RegistryValues.store(STORE_VALUE))).isEqualTo(STORE_VALUE);
-    assertThatThrownBy(() -> RegistryValues.storeId(("v3|" + STORE_VALUE).getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(UnsupportedVersionException.class).hasMessageContaining("format version 3");
+    assertThatThrownBy(
+            () -> RegistryValues.storeId(("v3|" + STORE_VALUE).getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(UnsupportedVersionException.class)
+        .hasMessageContaining("format version 3");
   }
 
   @Test
@@ -147,12 +214,16 @@ class EncodingsTest {
     var s = SlotState.decode(5, SLOT_STATE.getBytes(StandardCharsets.UTF_8));
     assertThat(s.epoch()).isEqualTo(4);
     assertThat(s.replicas()).isEqualTo(NODES);
-    assertThat(s.inSync()).containsExactly(Map.entry(NodeId.of("n0"), 7587L), Map.entry(NodeId.of("n1"), 0L));
+    assertThat(s.inSync())
+        .containsExactly(Map.entry(NodeId.of("n0"), 7587L), Map.entry(NodeId.of("n1"), 0L));
     assertThat(s.learners()).containsExactly(Map.entry(NodeId.of("n2"), 7600L));
     assertThat(new String(s.encode(), StandardCharsets.UTF_8)).isEqualTo(SLOT_STATE);
-    assertThatThrownBy(() -> SlotState.decode(5,
-        SLOT_STATE.replace("v1|", "v2|").getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(UnsupportedVersionException.class).hasMessageContaining("format version v2")
+    assertThatThrownBy(
+            () ->
+                SlotState.decode(
+                    5, SLOT_STATE.replace("v1|", "v2|").getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(UnsupportedVersionException.class)
+        .hasMessageContaining("format version v2")
         .hasMessageContaining("speaks v1");
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.registry.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,13 +23,13 @@ import io.amberio.cluster.registry.KeyValue;
 import io.amberio.cluster.registry.Lease;
 import io.amberio.cluster.registry.ListOptions;
 import io.amberio.cluster.registry.Registry;
-import io.amberio.cluster.testkit.RegistryContract;
-import io.amberio.cluster.registry.RegistryException.Reason;
 import io.amberio.cluster.registry.RegistryException;
+import io.amberio.cluster.registry.RegistryException.Reason;
 import io.amberio.cluster.registry.WatchEvent;
 import io.amberio.cluster.registry.WatchListener;
 import io.amberio.cluster.registry.WatchOptions;
 import io.amberio.cluster.sim.SimScheduler;
+import io.amberio.cluster.testkit.RegistryContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +38,9 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract, bound to {@link InMemoryRegistry} on simulated time (a {@link SimScheduler} that the
- * test thread drives whenever it waits), plus what only the in-memory registry promises: exact expiry
- * instants, revision numbering, bounded history and determinism.
+ * The contract, bound to {@link InMemoryRegistry} on simulated time (a {@link SimScheduler} that
+ * the test thread drives whenever it waits), plus what only the in-memory registry promises: exact
+ * expiry instants, revision numbering, bounded history and determinism.
  */
 class InMemoryRegistryTest extends RegistryContract {
   private final SimScheduler scheduler = SimScheduler.create(1);
@@ -103,7 +118,8 @@ class InMemoryRegistryTest extends RegistryContract {
     assertThat(a.modRevision()).isEqualTo(2);
     Lease lease = grant();
     await(registry.compareAndSet("a", b("x"), CasOptions.ifAbsent())); // fails: no revision
-    await(registry.delete("absent", DeleteOptions.unconditionally())); // deletes nothing: no revision
+    await(
+        registry.delete("absent", DeleteOptions.unconditionally())); // deletes nothing: no revision
     await(registry.leases().keepAlive(lease.id()));
     assertThat(r.revision()).isEqualTo(2);
     createBound("b", lease);
@@ -166,17 +182,18 @@ class InMemoryRegistryTest extends RegistryContract {
     SimScheduler sim = SimScheduler.create(7);
     InMemoryRegistry r = new InMemoryRegistry(sim);
     List<String> log = new ArrayList<>();
-    WatchListener listener = new WatchListener() {
-      @Override
-      public void onEvent(WatchEvent event) {
-        log.add("event " + event);
-      }
+    WatchListener listener =
+        new WatchListener() {
+          @Override
+          public void onEvent(WatchEvent event) {
+            log.add("event " + event);
+          }
 
-      @Override
-      public void onError(RegistryException error) {
-        log.add("error " + error.reason());
-      }
-    };
+          @Override
+          public void onError(RegistryException error) {
+            log.add("error " + error.reason());
+          }
+        };
     r.watch("m/", WatchOptions.fromNow(), listener).join();
     long l1 = r.leases().grant(Duration.ofSeconds(3)).join().id();
     long l2 = r.leases().grant(Duration.ofSeconds(3)).join().id();

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.amberio.cluster.testkit.Bodies.GeneratedSource;
 import io.amberio.cluster.transport.FrameSource;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,9 +30,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import java.util.concurrent.Executor;
 
 /** The receiving ({@link InboundBody}) and sending ({@link BodyPump}) ends of a body, alone. */
 class TransportStreamsTest {
@@ -169,8 +184,12 @@ class TransportStreamsTest {
   @Test
   void pumpSkipsEmptyFramesWithoutSpendingCredit() {
     Sink sink = new Sink();
-    BodyPump pump = new BodyPump(FrameSource.of(ByteBuffer.allocate(0), frame(1), ByteBuffer.allocate(0), frame(2)),
-        2, Runnable::run, sink);
+    BodyPump pump =
+        new BodyPump(
+            FrameSource.of(ByteBuffer.allocate(0), frame(1), ByteBuffer.allocate(0), frame(2)),
+            2,
+            Runnable::run,
+            sink);
     pump.start();
 
     assertEquals(2, sink.frames.size());
@@ -189,7 +208,12 @@ class TransportStreamsTest {
     assertThat(source.closed()).isTrue();
 
     Sink big = new Sink();
-    new BodyPump(FrameSource.of(ByteBuffer.allocate(FrameSource.MAX_FRAME_BYTES + 1)), 10, Runnable::run, big).start();
+    new BodyPump(
+            FrameSource.of(ByteBuffer.allocate(FrameSource.MAX_FRAME_BYTES + 1)),
+            10,
+            Runnable::run,
+            big)
+        .start();
     assertEquals(Reason.FRAME_TOO_LARGE, big.failure.reason());
     assertThat(big.frames).isEmpty();
   }
@@ -198,17 +222,18 @@ class TransportStreamsTest {
   void stoppedPumpClosesItsSourceOnceAndDropsLateFrames() {
     AtomicInteger closes = new AtomicInteger();
     CompletableFuture<Optional<ByteBuffer>> slow = new CompletableFuture<>();
-    FrameSource source = new FrameSource() {
-      @Override
-      public CompletableFuture<Optional<ByteBuffer>> next() {
-        return slow;
-      }
+    FrameSource source =
+        new FrameSource() {
+          @Override
+          public CompletableFuture<Optional<ByteBuffer>> next() {
+            return slow;
+          }
 
-      @Override
-      public void close() {
-        closes.incrementAndGet();
-      }
-    };
+          @Override
+          public void close() {
+            closes.incrementAndGet();
+          }
+        };
     Sink sink = new Sink();
     BodyPump pump = new BodyPump(source, 5, Runnable::run, sink);
     pump.start();
@@ -225,10 +250,11 @@ class TransportStreamsTest {
   @Test
   void millionsOfReadyFramesDoNotOverflowTheStack() throws Exception {
     GeneratedSource source = new GeneratedSource(2_000_000, 1, 1, null);
-    Sink sink = new Sink() {
-      @Override
-      public void frame(ByteBuffer frame) {}
-    };
+    Sink sink =
+        new Sink() {
+          @Override
+          public void frame(ByteBuffer frame) {}
+        };
     new BodyPump(source, Integer.MAX_VALUE, Runnable::run, sink).start();
     assertEquals(1, sink.ends);
 
@@ -238,9 +264,11 @@ class TransportStreamsTest {
   @Test
   void forEachStopsAndClosesWhenTheActionThrows() {
     GeneratedSource source = new GeneratedSource(100, 10, 1, null);
-    CompletableFuture<Long> f = source.forEach(b -> {
-      throw new IllegalStateException("no room");
-    });
+    CompletableFuture<Long> f =
+        source.forEach(
+            b -> {
+              throw new IllegalStateException("no room");
+            });
 
     assertThatThrownBy(f::join).hasRootCauseMessage("no room");
     assertThat(source.closed()).isTrue();

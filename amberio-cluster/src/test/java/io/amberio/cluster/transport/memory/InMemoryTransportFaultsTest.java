@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.memory;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -10,19 +25,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.sim.SimScheduler;
-import io.amberio.cluster.testkit.Bodies.GeneratedSource;
 import io.amberio.cluster.testkit.Bodies;
+import io.amberio.cluster.testkit.Bodies.GeneratedSource;
+import io.amberio.cluster.testkit.TransportContract;
 import io.amberio.cluster.transport.FrameSource;
-import io.amberio.cluster.transport.memory.InMemoryNetwork.Faults;
 import io.amberio.cluster.transport.Request;
 import io.amberio.cluster.transport.RequestHandler;
 import io.amberio.cluster.transport.Response;
 import io.amberio.cluster.transport.SendOptions;
 import io.amberio.cluster.transport.Transport;
-import io.amberio.cluster.testkit.TransportContract;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.internal.Failures;
+import io.amberio.cluster.transport.memory.InMemoryNetwork.Faults;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +75,9 @@ class InMemoryTransportFaultsTest {
   }
 
   private String outcome(CompletableFuture<Response> f) {
-    assertTrue(scheduler.runUntil(f::isDone, InMemoryTransportTest.IDLE), "the simulation went idle with the future pending");
+    assertTrue(
+        scheduler.runUntil(f::isDone, InMemoryTransportTest.IDLE),
+        "the simulation went idle with the future pending");
     try {
       return "ok " + new String(f.get().header(), UTF_8);
     } catch (ExecutionException e) {
@@ -136,15 +153,21 @@ class InMemoryTransportFaultsTest {
     TransportContract.Parked parkedAtA = new TransportContract.Parked();
     a.serve(parkedAtA);
     b.serve(new Echo());
-    CompletableFuture<Response> fromB = b.send(A, ping("pending"), SendOptions.timeout(Duration.ofSeconds(30)));
+    CompletableFuture<Response> fromB =
+        b.send(A, ping("pending"), SendOptions.timeout(Duration.ofSeconds(30)));
     scheduler.runUntil(parkedAtA.request::isDone, InMemoryTransportTest.IDLE);
 
     net.crash(B);
 
     assertEquals("CLOSED", outcome(fromB));
-    assertEquals("TIMEOUT", outcome(a.send(B, ping("x"), ONE_SECOND)), "a crashed node is silent, not refused");
+    assertEquals(
+        "TIMEOUT",
+        outcome(a.send(B, ping("x"), ONE_SECOND)),
+        "a crashed node is silent, not refused");
     scheduler.runUntil(parkedAtA.reply::isCancelled, InMemoryTransportTest.IDLE);
-    assertThat(parkedAtA.reply).as("a crash tells nobody: A's handler waits for its deadline").isCancelled();
+    assertThat(parkedAtA.reply)
+        .as("a crash tells nobody: A's handler waits for its deadline")
+        .isCancelled();
 
     Transport b2 = net.join(B);
     b2.serve(new Echo());
@@ -157,26 +180,35 @@ class InMemoryTransportFaultsTest {
     Transport a = net.join(A);
     Transport b = net.join(B);
     List<String> seen = new ArrayList<>();
-    b.serve((from, r) -> {
-      String header = new String(r.header(), UTF_8);
-      if (!r.hasBody()) {
-        seen.add(header);
-        return CompletableFuture.completedFuture(Response.of(r.header()));
-      }
-      return Bodies.drain(r.body(), null).handle((d, failure) -> {
-        seen.add(header + (failure == null ? " body " + d.bytes()
-            : " body " + ((TransportException) Failures.unwrap(failure)).reason()));
-        return Response.of(r.header());
-      });
-    });
+    b.serve(
+        (from, r) -> {
+          String header = new String(r.header(), UTF_8);
+          if (!r.hasBody()) {
+            seen.add(header);
+            return CompletableFuture.completedFuture(Response.of(r.header()));
+          }
+          return Bodies.drain(r.body(), null)
+              .handle(
+                  (d, failure) -> {
+                    seen.add(
+                        header
+                            + (failure == null
+                                ? " body " + d.bytes()
+                                : " body "
+                                    + ((TransportException) Failures.unwrap(failure)).reason()));
+                    return Response.of(r.header());
+                  });
+        });
 
     assertEquals("ok once", outcome(a.send(B, ping("once"), ONE_SECOND)));
     GeneratedSource body = new GeneratedSource(10_000, 1000, 1, null);
-    CompletableFuture<Response> withBody = a.send(B, new Request("put", 1, "put".getBytes(UTF_8), body), ONE_SECOND);
+    CompletableFuture<Response> withBody =
+        a.send(B, new Request("put", 1, "put".getBytes(UTF_8), body), ONE_SECOND);
     assertEquals("ok put", outcome(withBody));
     scheduler.runUntilIdle();
 
-    assertThat(seen).containsExactlyInAnyOrder("once", "once", "put body 10000", "put body CONNECTION_LOST");
+    assertThat(seen)
+        .containsExactlyInAnyOrder("once", "once", "put body 10000", "put body CONNECTION_LOST");
   }
 
   @Test
@@ -190,22 +222,35 @@ class InMemoryTransportFaultsTest {
     assertThat(first).anyMatch(s -> s.contains("TIMEOUT")).anyMatch(s -> s.contains("-> ok"));
   }
 
-  /** 40 pings over a lossy, duplicating, delaying network; the log of everything that happened, with times. */
+  /**
+   * 40 pings over a lossy, duplicating, delaying network; the log of everything that happened, with
+   * times.
+   */
   private List<String> lossyRun(long seed) {
     SimScheduler s = SimScheduler.create(seed);
-    InMemoryNetwork net = InMemoryNetwork.builder(s, new Random(seed))
-        .faults(new Faults(0.2, 0.2, Duration.ofMillis(1), Duration.ofMillis(50))).build();
+    InMemoryNetwork net =
+        InMemoryNetwork.builder(s, new Random(seed))
+            .faults(new Faults(0.2, 0.2, Duration.ofMillis(1), Duration.ofMillis(50)))
+            .build();
     Transport a = net.join(A);
     Transport b = net.join(B);
     List<String> log = new ArrayList<>();
-    b.serve((from, r) -> {
-      log.add("handled " + new String(r.header(), UTF_8) + " at " + s.elapsed().toNanos());
-      return CompletableFuture.completedFuture(Response.of(r.header()));
-    });
+    b.serve(
+        (from, r) -> {
+          log.add("handled " + new String(r.header(), UTF_8) + " at " + s.elapsed().toNanos());
+          return CompletableFuture.completedFuture(Response.of(r.header()));
+        });
     for (int i = 0; i < 40; i++) {
       String name = "m" + i;
-      a.send(B, ping(name), ONE_SECOND).whenComplete((r, t) -> log.add(name + " -> "
-          + (t == null ? "ok" : ((TransportException) t).reason()) + " at " + s.elapsed().toNanos()));
+      a.send(B, ping(name), ONE_SECOND)
+          .whenComplete(
+              (r, t) ->
+                  log.add(
+                      name
+                          + " -> "
+                          + (t == null ? "ok" : ((TransportException) t).reason())
+                          + " at "
+                          + s.elapsed().toNanos()));
     }
     s.runUntilIdle();
     return log;
@@ -214,15 +259,20 @@ class InMemoryTransportFaultsTest {
   @Test
   void lossyRunDropsDuplicatesAndReorders() {
     List<String> log = lossyRun(42);
-    List<String> handled = log.stream().filter(s -> s.startsWith("handled")).map(s -> s.split(" ")[1]).toList();
-    List<Integer> order = handled.stream().map(h -> Integer.parseInt(h.substring(1))).distinct().toList();
+    List<String> handled =
+        log.stream().filter(s -> s.startsWith("handled")).map(s -> s.split(" ")[1]).toList();
+    List<Integer> order =
+        handled.stream().map(h -> Integer.parseInt(h.substring(1))).distinct().toList();
     List<Integer> sorted = new ArrayList<>(order);
     Collections.sort(sorted);
 
     assertThat(handled.size()).as("duplicates were handled twice").isGreaterThan(order.size());
     assertThat(order.size()).as("some requests were dropped").isLessThan(40);
     assertNotEquals(sorted, order, "random delays reorder independent requests");
-    assertEquals(40, log.stream().filter(s -> s.contains(" -> ")).count(), "every send completed exactly once");
+    assertEquals(
+        40,
+        log.stream().filter(s -> s.contains(" -> ")).count(),
+        "every send completed exactly once");
   }
 
   @Test
@@ -233,8 +283,11 @@ class InMemoryTransportFaultsTest {
     b.serve((from, r) -> Bodies.drain(r.body(), null).thenApply(d -> Response.of(d.sha256())));
     GeneratedSource source = new GeneratedSource(1_000_000, 1000, 9, null);
 
-    CompletableFuture<Response> f = a.send(B, new Request("put", 1, new byte[0], source),
-        SendOptions.timeout(Duration.ofHours(1)));
+    CompletableFuture<Response> f =
+        a.send(
+            B,
+            new Request("put", 1, new byte[0], source),
+            SendOptions.timeout(Duration.ofHours(1)));
 
     assertTrue(scheduler.runUntil(f::isDone, InMemoryTransportTest.IDLE));
     assertThat(f.get().header()).isEqualTo(source.digest());
@@ -248,10 +301,12 @@ class InMemoryTransportFaultsTest {
     TransportContract.Parked parked = new TransportContract.Parked();
     b.serve(parked);
     GeneratedSource source = GeneratedSource.endless(1000, null);
-    CompletableFuture<Response> f = a.send(B, new Request("put", 1, new byte[0], source), ONE_SECOND);
+    CompletableFuture<Response> f =
+        a.send(B, new Request("put", 1, new byte[0], source), ONE_SECOND);
     scheduler.runUntil(parked.request::isDone, InMemoryTransportTest.IDLE);
     FrameSource body = parked.request.get().body();
-    CompletableFuture<Long> read = body.forEach(frame -> net.cut(A, B)); // cut once the first frame is read
+    CompletableFuture<Long> read =
+        body.forEach(frame -> net.cut(A, B)); // cut once the first frame is read
 
     assertEquals("TIMEOUT", outcome(f));
     assertTrue(scheduler.runUntil(read::isDone, InMemoryTransportTest.IDLE));
@@ -280,8 +335,11 @@ class InMemoryTransportFaultsTest {
     Echo echo = new Echo();
     net.join(B).serve(echo);
 
-    CompletableFuture<Response> f = a.send(B, new Request("put", 1, new byte[0],
-        FrameSource.of(ByteBuffer.allocate(10))), ONE_SECOND);
+    CompletableFuture<Response> f =
+        a.send(
+            B,
+            new Request("put", 1, new byte[0], FrameSource.of(ByteBuffer.allocate(10))),
+            ONE_SECOND);
 
     assertThat(f).isNotDone();
     assertEquals(0, echo.calls.get(), "nothing happens until the scheduler runs");
@@ -294,17 +352,18 @@ class InMemoryTransportFaultsTest {
     net.join(A);
 
     assertThatThrownBy(() -> net.join(A))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has an open transport");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already has an open transport");
   }
 
   @Test
   void faultsAreValidated() {
     assertThatThrownBy(() -> new Faults(1.5, 0, Duration.ZERO, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(
-        () -> new Faults(0, 0, Duration.ofMillis(2), Duration.ofMillis(1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(
-        () -> InMemoryNetwork.builder(scheduler, new Random()).window(2).window(3))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already set to 2");
+    assertThatThrownBy(() -> new Faults(0, 0, Duration.ofMillis(2), Duration.ofMillis(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> InMemoryNetwork.builder(scheduler, new Random()).window(2).window(3))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already set to 2");
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -20,7 +35,8 @@ import java.util.function.UnaryOperator;
 /** Network transports on loopback sharing a secret, a resolver and a real-thread scheduler. */
 final class NetworkFixture implements AutoCloseable {
 
-  static final byte[] SECRET = "correct horse battery staple, 32".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SECRET =
+      "correct horse battery staple, 32".getBytes(StandardCharsets.US_ASCII);
 
   final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
   final Scheduler scheduler = Scheduler.system(executor);
@@ -37,9 +53,13 @@ final class NetworkFixture implements AutoCloseable {
   }
 
   NetworkTransport transport(NodeId node, byte[] secret) {
-    NetworkTransport t = options.apply(NetworkTransport.builder(node, secret, scheduler)
-        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-        .resolver(addresses::get)).build();
+    NetworkTransport t =
+        options
+            .apply(
+                NetworkTransport.builder(node, secret, scheduler)
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .resolver(addresses::get))
+            .build();
     synchronized (transports) {
       transports.add(t);
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -10,8 +25,8 @@ import io.amberio.cluster.transport.Request;
 import io.amberio.cluster.transport.RequestHandler;
 import io.amberio.cluster.transport.Response;
 import io.amberio.cluster.transport.SendOptions;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +41,10 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Connection pooling, failures to connect, peer restarts and the builder of {@link NetworkTransport}. */
+/**
+ * Connection pooling, failures to connect, peer restarts and the builder of {@link
+ * NetworkTransport}.
+ */
 class NetworkTransportConnectionsTest {
 
   static final NodeId A = NodeId.of("a");
@@ -71,7 +89,9 @@ class NetworkTransportConnectionsTest {
     f.transport(B).serve(echo());
 
     for (int i = 0; i < 20; i++) {
-      assertEquals("r" + i, new String(a.send(B, ping("r" + i), TIMEOUT).get(30, TimeUnit.SECONDS).header(), UTF_8));
+      assertEquals(
+          "r" + i,
+          new String(a.send(B, ping("r" + i), TIMEOUT).get(30, TimeUnit.SECONDS).header(), UTF_8));
     }
 
     assertEquals(1, a.connectionsOpened());
@@ -82,23 +102,27 @@ class NetworkTransportConnectionsTest {
     NetworkFixture f = fixture(b -> b.maxConnectionsPerPeer(3));
     NetworkTransport a = f.transport(A);
     List<CompletableFuture<Response>> parked = new ArrayList<>();
-    f.transport(B).serve((from, r) -> {
-      CompletableFuture<Response> reply = new CompletableFuture<>();
-      synchronized (parked) {
-        parked.add(reply);
-      }
-      return reply;
-    });
+    f.transport(B)
+        .serve(
+            (from, r) -> {
+              CompletableFuture<Response> reply = new CompletableFuture<>();
+              synchronized (parked) {
+                parked.add(reply);
+              }
+              return reply;
+            });
 
     List<CompletableFuture<Response>> sent = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       sent.add(a.send(B, ping("r" + i), TIMEOUT));
     }
-    NetworkFixture.eventually(() -> {
-      synchronized (parked) {
-        return parked.size() == 200;
-      }
-    }, "all 200 requests reach the handler");
+    NetworkFixture.eventually(
+        () -> {
+          synchronized (parked) {
+            return parked.size() == 200;
+          }
+        },
+        "all 200 requests reach the handler");
     synchronized (parked) {
       parked.forEach(p -> p.complete(Response.of(new byte[0])));
     }
@@ -163,10 +187,12 @@ class NetworkTransportConnectionsTest {
     String answer = null;
     for (int attempt = 0; attempt < 3 && answer == null; attempt++) {
       try {
-        answer = new String(a.send(B, ping("after"), TIMEOUT).get(30, TimeUnit.SECONDS).header(), UTF_8);
+        answer =
+            new String(a.send(B, ping("after"), TIMEOUT).get(30, TimeUnit.SECONDS).header(), UTF_8);
       } catch (ExecutionException e) {
         // The old connection's GOAWAY may still be on its way: at most one attempt may land on it.
-        assertThat(((TransportException) e.getCause()).reason()).isIn(Reason.CONNECTION_LOST, Reason.UNREACHABLE);
+        assertThat(((TransportException) e.getCause()).reason())
+            .isIn(Reason.CONNECTION_LOST, Reason.UNREACHABLE);
       }
     }
     assertEquals("after", answer);
@@ -178,15 +204,24 @@ class NetworkTransportConnectionsTest {
     NetworkFixture f = fixture(b -> b);
     byte[] secret = NetworkFixture.SECRET;
     assertThatThrownBy(() -> NetworkTransport.builder(A, new byte[15], f.scheduler))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 16 bytes");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 16 bytes");
     assertThatThrownBy(() -> NetworkTransport.builder(A, secret, f.scheduler).window(8).window(9))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("window was already set to 8");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("window was already set to 8");
     assertThatThrownBy(() -> NetworkTransport.builder(A, secret, f.scheduler).window(0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> NetworkTransport.builder(A, secret, f.scheduler).resolver(n -> null).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("bind");
+    assertThatThrownBy(
+            () -> NetworkTransport.builder(A, secret, f.scheduler).resolver(n -> null).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("bind");
     NetworkTransport a = f.transport(A);
-    assertThatThrownBy(() -> NetworkTransport.builder(B, secret, f.scheduler).bind(a.localAddress())
-        .resolver(n -> null).build()).isInstanceOf(UncheckedIOException.class);
+    assertThatThrownBy(
+            () ->
+                NetworkTransport.builder(B, secret, f.scheduler)
+                    .bind(a.localAddress())
+                    .resolver(n -> null)
+                    .build())
+        .isInstanceOf(UncheckedIOException.class);
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -10,8 +25,8 @@ import io.amberio.cluster.transport.FrameSource;
 import io.amberio.cluster.transport.Request;
 import io.amberio.cluster.transport.Response;
 import io.amberio.cluster.transport.SendOptions;
-import io.amberio.cluster.transport.TransportException.Reason;
 import io.amberio.cluster.transport.TransportException;
+import io.amberio.cluster.transport.TransportException.Reason;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -21,6 +36,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,7 +46,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 
 /** {@link NetworkTransport} against peers that lack the secret, replay, tamper, or send garbage. */
 class NetworkTransportSecurityTest {
@@ -38,7 +53,8 @@ class NetworkTransportSecurityTest {
   static final NodeId SERVER = NodeId.of("guarded");
   static final SendOptions TIMEOUT = SendOptions.timeout(Duration.ofSeconds(20));
 
-  private final NetworkFixture fixture = new NetworkFixture(b -> b.window(4).handshakeTimeout(Duration.ofSeconds(1)));
+  private final NetworkFixture fixture =
+      new NetworkFixture(b -> b.window(4).handshakeTimeout(Duration.ofSeconds(1)));
   private final AtomicInteger handled = new AtomicInteger();
   private final AtomicInteger probes = new AtomicInteger();
   private NetworkTransport server;
@@ -46,13 +62,14 @@ class NetworkTransportSecurityTest {
   @BeforeEach
   void startServer() {
     server = fixture.transport(SERVER);
-    server.serve((from, r) -> {
-      handled.incrementAndGet();
-      if (r.type().equals("park")) {
-        return new CompletableFuture<>();
-      }
-      return CompletableFuture.completedFuture(Response.of(r.header()));
-    });
+    server.serve(
+        (from, r) -> {
+          handled.incrementAndGet();
+          if (r.type().equals("park")) {
+            return new CompletableFuture<>();
+          }
+          return CompletableFuture.completedFuture(Response.of(r.header()));
+        });
   }
 
   @AfterEach
@@ -88,7 +105,9 @@ class NetworkTransportSecurityTest {
 
   @Test
   void clientWithTheWrongSecretIsRejected() throws Exception {
-    NetworkTransport intruder = fixture.transport(NodeId.of("intruder"), "not the cluster secret, 32 bytes".getBytes(UTF_8));
+    NetworkTransport intruder =
+        fixture.transport(
+            NodeId.of("intruder"), "not the cluster secret, 32 bytes".getBytes(UTF_8));
 
     TransportException e = failure(intruder.send(SERVER, ping("let me in"), TIMEOUT));
 
@@ -113,8 +132,13 @@ class NetworkTransportSecurityTest {
         System.arraycopy(hello, 2, clientNonce, 0, Wire.NONCE_BYTES);
         ByteBuffer ok = Wire.helloOk(new byte[Wire.NONCE_BYTES], 4);
         byte[] guessed = "a guessed secret of many bytes!!".getBytes(UTF_8);
-        s.getOutputStream().write(RawPeer.bytes(Wire.frame(Wire.HELLO_OK, new ByteBuffer[] {ok},
-            Wire.helloOkMac(guessed, clientNonce, Wire.HELLO_OK, ok))));
+        s.getOutputStream()
+            .write(
+                RawPeer.bytes(
+                    Wire.frame(
+                        Wire.HELLO_OK,
+                        new ByteBuffer[] {ok},
+                        Wire.helloOkMac(guessed, clientNonce, Wire.HELLO_OK, ok))));
 
         assertEquals(Reason.REJECTED_AUTH, failure(f).reason());
         // The client sent nothing after its HELLO but a REJECT: the request never left.
@@ -132,13 +156,15 @@ class NetworkTransportSecurityTest {
     new Random(7).nextBytes(garbage);
     garbage[0] = 42; // a kind that does not exist
     try (RawPeer peer = raw()) {
-      peer.write(ByteBuffer.allocate(4 + garbage.length).putInt(garbage.length).put(garbage).array());
+      peer.write(
+          ByteBuffer.allocate(4 + garbage.length).putInt(garbage.length).put(garbage).array());
       assertEquals(Wire.REJECT_PROTOCOL, peer.readReject());
       assertTrue(peer.closedByServer());
     }
     garbage[0] = Wire.HELLO; // a HELLO whose MAC is noise
     try (RawPeer peer = raw()) {
-      peer.write(ByteBuffer.allocate(4 + garbage.length).putInt(garbage.length).put(garbage).array());
+      peer.write(
+          ByteBuffer.allocate(4 + garbage.length).putInt(garbage.length).put(garbage).array());
       assertEquals(Wire.REJECT_AUTH, peer.readReject());
       assertTrue(peer.closedByServer());
     }
@@ -185,7 +211,8 @@ class NetworkTransportSecurityTest {
     try (RawPeer stalled = raw()) {
       stalled.write(ByteBuffer.allocate(14).putInt(100).put(new byte[10]).array());
       assertServerStillServes();
-      assertTrue(stalled.closedByServer(), "a half-sent HELLO is dropped after the handshake timeout");
+      assertTrue(
+          stalled.closedByServer(), "a half-sent HELLO is dropped after the handshake timeout");
     }
     try (RawPeer cutShort = raw()) {
       cutShort.handshake(NodeId.of("member"), SERVER, NetworkFixture.SECRET);
@@ -226,7 +253,8 @@ class NetworkTransportSecurityTest {
     try (RawPeer peer = raw()) {
       peer.handshake(NodeId.of("member"), SERVER, NetworkFixture.SECRET);
       byte[] frame = peer.seal(Wire.REQUEST, Wire.request(1, ping("pay 10"), 5000));
-      frame[frame.length - Wire.MAC_BYTES - 1] ^= 1; // last byte of the header: "pay 10" becomes "pay 11"
+      frame[frame.length - Wire.MAC_BYTES - 1] ^=
+          1; // last byte of the header: "pay 10" becomes "pay 11"
       peer.write(frame);
       assertEquals(Wire.REJECT_AUTH, peer.readReject());
       assertTrue(peer.closedByServer());
@@ -239,7 +267,9 @@ class NetworkTransportSecurityTest {
   void overrunningTheWindowIsAProtocolError() throws Exception {
     try (RawPeer peer = raw()) {
       int window = peer.handshake(NodeId.of("member"), SERVER, NetworkFixture.SECRET);
-      peer.send(Wire.REQUEST, Wire.request(1, new Request("park", 1, new byte[0], FrameSource.of()), 5000));
+      peer.send(
+          Wire.REQUEST,
+          Wire.request(1, new Request("park", 1, new byte[0], FrameSource.of()), 5000));
       for (int i = 0; i <= window; i++) {
         peer.send(Wire.DATA, ByteBuffer.allocate(Wire.ID_BYTES + 10).putLong(1).flip());
       }
@@ -262,15 +292,20 @@ class NetworkTransportSecurityTest {
   }
 
   private static long ioThreadId(String name) {
-    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no thread " + name)).getId();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no thread " + name))
+        .getId();
   }
 
   private static long allocatedBytes(long threadId) {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "per-thread allocation is measurable");
+    Assumptions.assumeTrue(
+        bean instanceof com.sun.management.ThreadMXBean, "per-thread allocation is measurable");
     com.sun.management.ThreadMXBean sun = (com.sun.management.ThreadMXBean) bean;
-    Assumptions.assumeTrue(sun.isThreadAllocatedMemorySupported() && sun.isThreadAllocatedMemoryEnabled());
+    Assumptions.assumeTrue(
+        sun.isThreadAllocatedMemorySupported() && sun.isThreadAllocatedMemoryEnabled());
     return sun.getThreadAllocatedBytes(threadId);
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.transport.tcp;
 
 import io.amberio.cluster.NodeId;
@@ -40,7 +55,8 @@ final class RawPeer implements AutoCloseable {
     byte[] clientNonce = new byte[Wire.NONCE_BYTES];
     new SecureRandom().nextBytes(clientNonce);
     ByteBuffer hello = Wire.hello(clientNonce, from, to, 4);
-    writeRaw(Wire.frame(Wire.HELLO, new ByteBuffer[] {hello}, Wire.helloMac(secret, Wire.HELLO, hello)));
+    writeRaw(
+        Wire.frame(Wire.HELLO, new ByteBuffer[] {hello}, Wire.helloMac(secret, Wire.HELLO, hello)));
     Frame ok = read();
     if (ok.kind() != Wire.HELLO_OK) {
       throw new IOException("expected HELLO_OK, got kind " + ok.kind());
@@ -54,9 +70,12 @@ final class RawPeer implements AutoCloseable {
     }
   }
 
-  /** The bytes of a correctly authenticated next frame (consumes a sequence number, sends nothing). */
+  /**
+   * The bytes of a correctly authenticated next frame (consumes a sequence number, sends nothing).
+   */
   byte[] seal(byte kind, ByteBuffer payload) {
-    byte[] mac = Wire.frameMac(outMac, Wire.FROM_CLIENT, outSeq++, kind, new ByteBuffer[] {payload});
+    byte[] mac =
+        Wire.frameMac(outMac, Wire.FROM_CLIENT, outSeq++, kind, new ByteBuffer[] {payload});
     return bytes(Wire.frame(kind, new ByteBuffer[] {payload}, mac));
   }
 
@@ -94,7 +113,9 @@ final class RawPeer implements AutoCloseable {
     }
   }
 
-  /** Whether the server closed the connection (end of stream, or reset) within the socket timeout. */
+  /**
+   * Whether the server closed the connection (end of stream, or reset) within the socket timeout.
+   */
   boolean closedByServer() throws IOException {
     try {
       while (in.read() >= 0) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.journal;
 
 import io.amberio.core.BlobStoreException;
@@ -7,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,30 +38,29 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.nio.file.FileStore;
 
 /**
- * The metadata journal of one disk: the group commit that makes small writes durable at the disk's append
- * rate instead of at one fsync per slot database.
+ * The metadata journal of one disk: the group commit that makes small writes durable at the disk's
+ * append rate instead of at one fsync per slot database.
  *
  * <h2>Design</h2>
  *
- * Every metadata change of a slot is first appended here as a {@link JournalRecord} and made durable by
- * {@code fdatasync}; only then is it applied to the slot's SQLite database, which runs with
- * {@code synchronous=NORMAL} (no fsync per commit). Concurrent appenders share fsyncs: whoever finds no
- * fsync running starts one that covers everything written so far, the others wait for it (leader and
- * followers). Appends go to a preallocated region of the segment file, so an fdatasync moves no file
- * metadata.
+ * Every metadata change of a slot is first appended here as a {@link JournalRecord} and made
+ * durable by {@code fdatasync}; only then is it applied to the slot's SQLite database, which runs
+ * with {@code synchronous=NORMAL} (no fsync per commit). Concurrent appenders share fsyncs: whoever
+ * finds no fsync running starts one that covers everything written so far, the others wait for it
+ * (leader and followers). Appends go to a preallocated region of the segment file, so an fdatasync
+ * moves no file metadata.
  *
- * <p>The journal is a sequence of segments {@code seg-<seq>.wal}. Each record is framed as
- * {@code [length u32][crc32c u32][seq u64][payload]}; the CRC covers the sequence number and the payload, so
- * a torn tail or a stale record left in a recycled file ends the segment on replay. When a segment is full
- * the journal moves to the next one and <em>seals</em> the old one in the background: it waits until every
- * record in it has been applied, has the {@link Sealer} make the slot databases it touched durable, and then
- * keeps the file as a spare for reuse.
+ * <p>The journal is a sequence of segments {@code seg-<seq>.wal}. Each record is framed as {@code
+ * [length u32][crc32c u32][seq u64][payload]}; the CRC covers the sequence number and the payload,
+ * so a torn tail or a stale record left in a recycled file ends the segment on replay. When a
+ * segment is full the journal moves to the next one and <em>seals</em> the old one in the
+ * background: it waits until every record in it has been applied, has the {@link Sealer} make the
+ * slot databases it touched durable, and then keeps the file as a spare for reuse.
  *
- * <p>On open, every live segment is replayed in order into the slot databases (records are idempotent), the
- * databases are made durable, and the segments become spares.
+ * <p>On open, every live segment is replayed in order into the slot databases (records are
+ * idempotent), the databases are made durable, and the segments become spares.
  */
 public final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -58,7 +73,9 @@ public final class Journal implements AutoCloseable {
     void seal(BitSet slots);
   }
 
-  /** A handle on an appended record; pass it to {@link #applied} once the record is in its database. */
+  /**
+   * A handle on an appended record; pass it to {@link #applied} once the record is in its database.
+   */
   public static final class Ticket {
     private final Segment segment;
 
@@ -117,10 +134,11 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
-   * Opens the journal in {@code dir}: replays every live segment into {@code apply}, calls {@code sealer}
-   * for the slots replayed, and starts a new segment.
+   * Opens the journal in {@code dir}: replays every live segment into {@code apply}, calls {@code
+   * sealer} for the slots replayed, and starts a new segment.
    */
-  public static Journal open(Path dir, long segmentSize, long minFreeBytes, Sealer sealer, Consumer<JournalRecord> apply) {
+  public static Journal open(
+      Path dir, long segmentSize, long minFreeBytes, Sealer sealer, Consumer<JournalRecord> apply) {
     Journal j;
     try {
       j = new Journal(dir, segmentSize, minFreeBytes, sealer);
@@ -139,10 +157,14 @@ public final class Journal implements AutoCloseable {
       BitSet touched = new BitSet();
       long next = 1;
       for (long seq : live) {
-        int n = replay(dir.resolve(segmentName(seq)), seq, r -> {
-          touched.set(r.slot());
-          apply.accept(r);
-        });
+        int n =
+            replay(
+                dir.resolve(segmentName(seq)),
+                seq,
+                r -> {
+                  touched.set(r.slot());
+                  apply.accept(r);
+                });
         if (n > 0) {
           log.info("journal {}: replayed {} records of segment {}", dir, n, seq);
         }
@@ -211,7 +233,9 @@ public final class Journal implements AutoCloseable {
     if (spare != null) {
       Files.move(spare, file, StandardCopyOption.ATOMIC_MOVE);
     }
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     fsyncDir();
     return new Segment(seq, file, ch, ch.size());
   }
@@ -231,13 +255,15 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
-   * Appends a record; with {@code sync}, returns once it is durable (sharing the fsync with concurrent
-   * appenders). The caller must apply the record to its slot database and then call {@link #applied}.
+   * Appends a record; with {@code sync}, returns once it is durable (sharing the fsync with
+   * concurrent appenders). The caller must apply the record to its slot database and then call
+   * {@link #applied}.
    */
   public Ticket append(JournalRecord record, boolean sync) {
     byte[] payload = JournalRecord.encode(record);
     if (payload.length + HEADER > segmentSize) {
-      throw new IllegalArgumentException("a journal record of " + payload.length + " bytes exceeds the segment size");
+      throw new IllegalArgumentException(
+          "a journal record of " + payload.length + " bytes exceeds the segment size");
     }
     ByteBuffer frame = ByteBuffer.allocate(HEADER + payload.length);
     long lsn;
@@ -255,9 +281,17 @@ public final class Journal implements AutoCloseable {
       c.update(payload);
       frame.putInt(payload.length).putInt((int) c.getValue()).putLong(seg.seq).put(payload).flip();
       try {
-        if (seg.writePos + frame.capacity() > seg.allocated && fileStore.getUsableSpace() - GROW < minFreeBytes) {
-          throw BlobStoreException.of(Reason.NO_SPACE, "the disk of " + dir + " has "
-              + fileStore.getUsableSpace() + " bytes free and keeps " + minFreeBytes + "; the journal cannot grow");
+        if (seg.writePos + frame.capacity() > seg.allocated
+            && fileStore.getUsableSpace() - GROW < minFreeBytes) {
+          throw BlobStoreException.of(
+              Reason.NO_SPACE,
+              "the disk of "
+                  + dir
+                  + " has "
+                  + fileStore.getUsableSpace()
+                  + " bytes free and keeps "
+                  + minFreeBytes
+                  + "; the journal cannot grow");
         }
         while (seg.writePos + frame.capacity() > seg.allocated) {
           grow(seg);
@@ -354,10 +388,14 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  // A FileChannel is closed for every user when a thread blocked in it is interrupted (JDK semantics). The
-  // journal's channel is shared by all writers, so an interrupted caller must not stop the store: the
-  // channel is reopened on the same file and the operation repeated (writes are positional and forces
-  // cover the whole file, so repeating is exact). The caller's interrupt status is restored afterwards.
+  // A FileChannel is closed for every user when a thread blocked in it is interrupted (JDK
+  // semantics). The
+  // journal's channel is shared by all writers, so an interrupted caller must not stop the store:
+  // the
+  // channel is reopened on the same file and the operation repeated (writes are positional and
+  // forces
+  // cover the whole file, so repeating is exact). The caller's interrupt status is restored
+  // afterwards.
   private static final int REOPEN_ATTEMPTS = 8;
 
   private void writeFully(Segment seg, ByteBuffer data, long pos) throws IOException {
@@ -410,7 +448,9 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  /** Replaces {@code seg}'s channel if it is still {@code failed} (another thread may have done it). */
+  /**
+   * Replaces {@code seg}'s channel if it is still {@code failed} (another thread may have done it).
+   */
   private void reopen(Segment seg, FileChannel failed) throws IOException {
     synchronized (seg) {
       if (seg.channel == failed) {
@@ -430,7 +470,8 @@ public final class Journal implements AutoCloseable {
   }
 
   private BlobStoreException journalFailure(IOException e) {
-    return BlobStoreException.io("the journal in " + dir + " failed; the store must be reopened", e);
+    return BlobStoreException.io(
+        "the journal in " + dir + " failed; the store must be reopened", e);
   }
 
   private void sealLoop() {
@@ -464,7 +505,10 @@ public final class Journal implements AutoCloseable {
           lock.unlock();
         }
       } catch (IOException | RuntimeException e) {
-        log.error("sealing journal segment {} failed; it stays and is replayed on the next open", seg.file, e);
+        log.error(
+            "sealing journal segment {} failed; it stays and is replayed on the next open",
+            seg.file,
+            e);
         lock.lock();
         try {
           failure = e instanceof IOException io ? io : new IOException(e);
@@ -478,8 +522,9 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
-   * Stops appends, seals every segment with the {@link Sealer} (the caller has made sure all records were
-   * applied) and keeps their files as spares. After a failure, segments stay and are replayed on open.
+   * Stops appends, seals every segment with the {@link Sealer} (the caller has made sure all
+   * records were applied) and keeps their files as spares. After a failure, segments stay and are
+   * replayed on open.
    */
   @Override
   public void close() {
@@ -520,7 +565,10 @@ public final class Journal implements AutoCloseable {
       closeQuietly(current.channel);
       retire(current.file);
     } catch (IOException | RuntimeException e) {
-      log.warn("closing the journal in {} left segments to replay on the next open: {}", dir, e.toString());
+      log.warn(
+          "closing the journal in {} left segments to replay on the next open: {}",
+          dir,
+          e.toString());
     } finally {
       lock.unlock();
     }

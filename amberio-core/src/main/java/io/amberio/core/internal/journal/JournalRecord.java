@@ -1,7 +1,23 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.journal;
 
 import io.amberio.core.internal.row.PreparedRow;
 import io.amberio.core.internal.row.VersionRow;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -9,12 +25,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.io.ByteArrayInputStream;
 
 /**
- * One metadata change of one slot, as the journal stores it. Each record says what the change <em>is</em>
- * (the decided row, the version to tombstone), never how to decide it, so applying it is idempotent: replay
- * after a crash may apply a record that the slot database already holds, and the result is the same.
+ * One metadata change of one slot, as the journal stores it. Each record says what the change
+ * <em>is</em> (the decided row, the version to tombstone), never how to decide it, so applying it
+ * is idempotent: replay after a crash may apply a record that the slot database already holds, and
+ * the result is the same.
  */
 public sealed interface JournalRecord {
 
@@ -44,25 +60,28 @@ public sealed interface JournalRecord {
   record Removed(String path, long version, String blobId, boolean chunked) {}
 
   /**
-   * A two-phase-commit transaction becomes durably prepared: its row (with the inline bytes of a small PUT;
-   * a chunked PUT's reclaim record stays until the transaction is decided).
+   * A two-phase-commit transaction becomes durably prepared: its row (with the inline bytes of a
+   * small PUT; a chunked PUT's reclaim record stays until the transaction is decided).
    */
   record Prepare(int slot, PreparedRow row, byte[] inlineData) implements JournalRecord {}
 
   /**
-   * A prepared PUT or MARKER is committed as this version: like {@link PutVersion}, and the prepared row of
-   * the transaction ({@code row.blobId()}) goes.
+   * A prepared PUT or MARKER is committed as this version: like {@link PutVersion}, and the
+   * prepared row of the transaction ({@code row.blobId()}) goes.
    */
   record CommitPrepared(int slot, VersionRow row, byte[] inlineData) implements JournalRecord {}
 
   /**
-   * A prepared tombstone is committed: version {@code version} of {@code path} becomes tombstoned at
-   * {@code at} (as {@link Tombstone}), the transaction is remembered for that version, and its prepared row
-   * goes.
+   * A prepared tombstone is committed: version {@code version} of {@code path} becomes tombstoned
+   * at {@code at} (as {@link Tombstone}), the transaction is remembered for that version, and its
+   * prepared row goes.
    */
-  record CommitTombstone(int slot, String txn, String path, long version, long at) implements JournalRecord {}
+  record CommitTombstone(int slot, String txn, String path, long version, long at)
+      implements JournalRecord {}
 
-  /** A prepared transaction is dropped; the reclaim record of a chunked PUT stays, for the bytes. */
+  /**
+   * A prepared transaction is dropped; the reclaim record of a chunked PUT stays, for the bytes.
+   */
   record AbortPrepared(int slot, String txn) implements JournalRecord {}
 
   // ------------------------------------------------------------------ encoding
@@ -70,11 +89,13 @@ public sealed interface JournalRecord {
   /** Serializes a record (without the journal's framing). */
   static byte[] encode(JournalRecord r) {
     byte[] inline =
-        r instanceof PutVersion p ? p.inlineData()
-            : r instanceof CommitPrepared c ? c.inlineData()
-            : r instanceof Prepare q ? q.inlineData()
-            : null;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (inline != null ? inline.length : 0));
+        r instanceof PutVersion p
+            ? p.inlineData()
+            : r instanceof CommitPrepared c
+                ? c.inlineData()
+                : r instanceof Prepare q ? q.inlineData() : null;
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(64 + (inline != null ? inline.length : 0));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       if (r instanceof PutVersion p) {
         out.writeByte(1);
@@ -179,8 +200,23 @@ public sealed interface JournalRecord {
         boolean inline = in.readBoolean();
         byte[] inlineData = readBytes(in);
         long preparedAt = in.readLong();
-        PreparedRow row = new PreparedRow(txn, path, kind, tombstoneVersion, contentType, createdAt, context,
-            maxVersion, size, chunkSize, chunkCount, checksums, inline, null, preparedAt);
+        PreparedRow row =
+            new PreparedRow(
+                txn,
+                path,
+                kind,
+                tombstoneVersion,
+                contentType,
+                createdAt,
+                context,
+                maxVersion,
+                size,
+                chunkSize,
+                chunkCount,
+                checksums,
+                inline,
+                null,
+                preparedAt);
         yield new Prepare(slot, row, inline ? inlineData : null);
       }
       case 8 -> new CommitTombstone(slot, in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
@@ -202,7 +238,8 @@ public sealed interface JournalRecord {
   }
 
   // The body of a PutVersion and of a CommitPrepared: the decided row, then the inline bytes.
-  private static void writeVersion(DataOutputStream out, VersionRow v, byte[] inlineData) throws IOException {
+  private static void writeVersion(DataOutputStream out, VersionRow v, byte[] inlineData)
+      throws IOException {
     out.writeUTF(v.path());
     out.writeLong(v.version());
     out.writeUTF(v.blobId());
@@ -231,8 +268,20 @@ public sealed interface JournalRecord {
     int chunkCount = in.readInt();
     byte[] checksums = readBytes(in);
     boolean inline = in.readBoolean();
-    return new VersionRow(path, version, blobId, state, size, contentType, createdAt, changedAt, chunkSize,
-        chunkCount, checksums, inline, null);
+    return new VersionRow(
+        path,
+        version,
+        blobId,
+        state,
+        size,
+        contentType,
+        createdAt,
+        changedAt,
+        chunkSize,
+        chunkCount,
+        checksums,
+        inline,
+        null);
   }
 
   private static void writeNullable(DataOutputStream out, String s) throws IOException {

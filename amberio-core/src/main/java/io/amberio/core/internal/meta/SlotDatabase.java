@@ -1,10 +1,25 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.meta;
 
-import io.amberio.core.internal.row.PreparedRow;
-import io.amberio.core.internal.row.VersionRow;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.internal.journal.JournalRecord;
+import io.amberio.core.internal.row.PreparedRow;
+import io.amberio.core.internal.row.VersionRow;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,28 +29,28 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
-import java.sql.Types;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The metadata of one slot: a SQLite database in WAL mode behind one connection and one lock. (A second
- * connection for readers would let reads skip the writer's lock, but each SQLite connection costs about
- * 170 KiB of native memory, and a busy node keeps every slot open: one connection per slot halves that.)
- * Every method is one transaction; callers never see a connection.
+ * The metadata of one slot: a SQLite database in WAL mode behind one connection and one lock. (A
+ * second connection for readers would let reads skip the writer's lock, but each SQLite connection
+ * costs about 170 KiB of native memory, and a busy node keeps every slot open: one connection per
+ * slot halves that.) Every method is one transaction; callers never see a connection.
  *
- * <p>Changes arrive as {@link JournalRecord}s that the store's journal has already made durable, so commits
- * run with {@code synchronous=NORMAL} and {@link #sync()} makes them durable here when the journal wants to
- * reuse its space.
+ * <p>Changes arrive as {@link JournalRecord}s that the store's journal has already made durable, so
+ * commits run with {@code synchronous=NORMAL} and {@link #sync()} makes them durable here when the
+ * journal wants to reuse its space.
  */
 public final class SlotDatabase implements AutoCloseable {
   private static final String ROW_COLUMNS =
@@ -81,15 +96,21 @@ public final class SlotDatabase implements AutoCloseable {
     c.setBusyTimeout(30_000);
     c.setCacheSize(-64); // KiB: memory stays small with many open slots
     c.setTempStore(SQLiteConfig.TempStore.MEMORY);
-    // One connection per database and one process per store (amberio.lock): exclusive locking keeps the
-    // WAL index in heap memory and skips the file locks SQLite otherwise takes on every transaction.
+    // One connection per database and one process per store (amberio.lock): exclusive locking keeps
+    // the
+    // WAL index in heap memory and skips the file locks SQLite otherwise takes on every
+    // transaction.
     c.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
-    // Keep each slot's WAL small: checkpoint at 256 pages and truncate the file back to 1 MiB after.
+    // Keep each slot's WAL small: checkpoint at 256 pages and truncate the file back to 1 MiB
+    // after.
     c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Integer.toString(1 << 20));
     return c;
   }
 
-  /** The highest version of {@code path} and its current version (0 when none), or null if never written. */
+  /**
+   * The highest version of {@code path} and its current version (0 when none), or null if never
+   * written.
+   */
   public record PathState(long maxVersion, long currentVersion) {}
 
   /** A row found by {@link #find}, with the path's state for telling NOT_FOUND from DELETED. */
@@ -98,34 +119,44 @@ public final class SlotDatabase implements AutoCloseable {
   // ---------------------------------------------------------------- reads
 
   /**
-   * Finds a version of {@code path}: {@code version} or, when empty, the current one. The path state and
-   * the row come from one snapshot. {@code row} is null when no such row exists; the whole result is null
-   * when the path was never written.
+   * Finds a version of {@code path}: {@code version} or, when empty, the current one. The path
+   * state and the row come from one snapshot. {@code row} is null when no such row exists; the
+   * whole result is null when the path was never written.
    */
   public Lookup find(String path, OptionalLong version, boolean withData) {
     String sql =
-        "SELECT p.max_version, IFNULL(p.current_version, 0), " + ROW_COLUMNS
+        "SELECT p.max_version, IFNULL(p.current_version, 0), "
+            + ROW_COLUMNS
             + (withData ? ", b.inline_data" : "")
             + " FROM paths p LEFT JOIN blobs b ON b.path = p.path AND b.version = IFNULL(?, p.current_version)"
             + " WHERE p.path = ?";
-    return read("reading", sql, ps -> {
-      if (version.isPresent()) {
-        ps.setLong(1, version.getAsLong());
-      } else {
-        ps.setNull(1, Types.INTEGER);
-      }
-      ps.setString(2, path);
-    }, firstOrNull(rs -> {
-      PathState state = new PathState(rs.getLong(1), rs.getLong(2));
-      rs.getString(3);
-      VersionRow row = rs.wasNull() ? null : readRow(rs, 3, withData);
-      return new Lookup(state, row);
-    }));
+    return read(
+        "reading",
+        sql,
+        ps -> {
+          if (version.isPresent()) {
+            ps.setLong(1, version.getAsLong());
+          } else {
+            ps.setNull(1, Types.INTEGER);
+          }
+          ps.setString(2, path);
+        },
+        firstOrNull(
+            rs -> {
+              PathState state = new PathState(rs.getLong(1), rs.getLong(2));
+              rs.getString(3);
+              VersionRow row = rs.wasNull() ? null : readRow(rs, 3, withData);
+              return new Lookup(state, row);
+            }));
   }
 
   /** Whether a version with this blob id is committed. */
   public boolean hasBlob(String blobId) {
-    return read("reading", "SELECT 1 FROM blobs WHERE blob_id = ?", ps -> ps.setString(1, blobId), ResultSet::next);
+    return read(
+        "reading",
+        "SELECT 1 FROM blobs WHERE blob_id = ?",
+        ps -> ps.setString(1, blobId),
+        ResultSet::next);
   }
 
   /** The version whose blob id is {@code blobId}, or null. */
@@ -135,21 +166,28 @@ public final class SlotDatabase implements AutoCloseable {
 
   /** The version that the committed tombstone transaction {@code txn} tombstoned, or null. */
   public VersionRow tombstonedBy(String txn) {
-    return oneRow("SELECT " + ROW_COLUMNS + " FROM tombstone_txns t JOIN blobs b ON b.path = t.path"
-        + " AND b.version = t.version WHERE t.txn = ?", txn);
+    return oneRow(
+        "SELECT "
+            + ROW_COLUMNS
+            + " FROM tombstone_txns t JOIN blobs b ON b.path = t.path"
+            + " AND b.version = t.version WHERE t.txn = ?",
+        txn);
   }
 
   private VersionRow oneRow(String sql, String key) {
-    return read("reading", sql, ps -> ps.setString(1, key), firstOrNull(rs -> readRow(rs, 1, false)));
+    return read(
+        "reading", sql, ps -> ps.setString(1, key), firstOrNull(rs -> readRow(rs, 1, false)));
   }
 
   /**
-   * Whether {@code txn} is known here: a prepared transaction, the blob id of a version, or a committed
-   * tombstone transaction.
+   * Whether {@code txn} is known here: a prepared transaction, the blob id of a version, or a
+   * committed tombstone transaction.
    */
   public boolean knowsTxn(String txn) {
-    return read("reading", "SELECT EXISTS (SELECT 1 FROM prepared WHERE txn = ?)"
-        + " OR EXISTS (SELECT 1 FROM blobs WHERE blob_id = ?) OR EXISTS (SELECT 1 FROM tombstone_txns WHERE txn = ?)",
+    return read(
+        "reading",
+        "SELECT EXISTS (SELECT 1 FROM prepared WHERE txn = ?)"
+            + " OR EXISTS (SELECT 1 FROM blobs WHERE blob_id = ?) OR EXISTS (SELECT 1 FROM tombstone_txns WHERE txn = ?)",
         ps -> {
           ps.setString(1, txn);
           ps.setString(2, txn);
@@ -159,12 +197,14 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * Up to {@code limit} versions of any state whose blob id is greater than {@code after} (null: from the
-   * first), in blob-id order. Blob ids are stored in the canonical upper-case form of a ULID, whose string
-   * order is id order, so the {@code blobs_by_id} index serves this.
+   * Up to {@code limit} versions of any state whose blob id is greater than {@code after} (null:
+   * from the first), in blob-id order. Blob ids are stored in the canonical upper-case form of a
+   * ULID, whose string order is id order, so the {@code blobs_by_id} index serves this.
    */
   public List<VersionRow> versionsAfter(String after, int limit) {
-    return read("listing", "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.blob_id > ? ORDER BY b.blob_id LIMIT ?",
+    return read(
+        "listing",
+        "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.blob_id > ? ORDER BY b.blob_id LIMIT ?",
         ps -> {
           ps.setString(1, after == null ? "" : after);
           ps.setInt(2, limit);
@@ -178,23 +218,35 @@ public final class SlotDatabase implements AutoCloseable {
 
   /** Every prepared transaction of this slot, in txn order, without inline bytes. */
   public List<PreparedRow> preparedRows() {
-    return read("reading", "SELECT " + PREPARED_COLUMNS + " FROM prepared ORDER BY txn", NO_PARAMETERS,
+    return read(
+        "reading",
+        "SELECT " + PREPARED_COLUMNS + " FROM prepared ORDER BY txn",
+        NO_PARAMETERS,
         all(rs -> readPrepared(rs, false)));
   }
 
   /** The prepared transaction {@code txn} (with its inline bytes when asked), or null. */
   public PreparedRow prepared(String txn, boolean withData) {
-    return onePrepared("SELECT " + PREPARED_COLUMNS + (withData ? ", inline_data" : "") + " FROM prepared WHERE txn = ?",
-        txn, withData);
+    return onePrepared(
+        "SELECT "
+            + PREPARED_COLUMNS
+            + (withData ? ", inline_data" : "")
+            + " FROM prepared WHERE txn = ?",
+        txn,
+        withData);
   }
 
   /** The prepared transaction holding {@code path}, or null. */
   public PreparedRow preparedOn(String path) {
-    return onePrepared("SELECT " + PREPARED_COLUMNS + " FROM prepared WHERE path = ? ORDER BY txn LIMIT 1", path, false);
+    return onePrepared(
+        "SELECT " + PREPARED_COLUMNS + " FROM prepared WHERE path = ? ORDER BY txn LIMIT 1",
+        path,
+        false);
   }
 
   private PreparedRow onePrepared(String sql, String key, boolean withData) {
-    return read("reading", sql, ps -> ps.setString(1, key), firstOrNull(rs -> readPrepared(rs, withData)));
+    return read(
+        "reading", sql, ps -> ps.setString(1, key), firstOrNull(rs -> readPrepared(rs, withData)));
   }
 
   private static PreparedRow readPrepared(ResultSet rs, boolean withData) throws SQLException {
@@ -214,18 +266,33 @@ public final class SlotDatabase implements AutoCloseable {
     boolean inline = rs.getBoolean(c++);
     long preparedAt = rs.getLong(c++);
     byte[] data = inlineData(rs, c, withData && inline);
-    return new PreparedRow(txn, path, kind, tombstoneVersion, contentType, createdAt,
-        context == null ? new byte[0] : context, maxVersion, size, chunkSize, chunkCount,
-        checksums == null ? new byte[0] : checksums, inline, data, preparedAt);
+    return new PreparedRow(
+        txn,
+        path,
+        kind,
+        tombstoneVersion,
+        contentType,
+        createdAt,
+        context == null ? new byte[0] : context,
+        maxVersion,
+        size,
+        chunkSize,
+        chunkCount,
+        checksums == null ? new byte[0] : checksums,
+        inline,
+        data,
+        preparedAt);
   }
 
   /**
-   * Up to {@code limit} current versions with {@code prefix <= path < upper} (upper may be null) and
-   * {@code path > after} (after may be null), in path order.
+   * Up to {@code limit} current versions with {@code prefix <= path < upper} (upper may be null)
+   * and {@code path > after} (after may be null), in path order.
    */
   public List<VersionRow> listCurrent(String prefix, String upper, String after, int limit) {
     String sql =
-        "SELECT " + ROW_COLUMNS + " FROM paths p JOIN blobs b ON b.path = p.path AND b.version = p.current_version"
+        "SELECT "
+            + ROW_COLUMNS
+            + " FROM paths p JOIN blobs b ON b.path = p.path AND b.version = p.current_version"
             + " WHERE p.current_version IS NOT NULL AND p.path >= ?"
             + (upper != null ? " AND p.path < ?" : "")
             + (after != null ? " AND p.path > ?" : "")
@@ -234,41 +301,58 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * Up to {@code limit} versions of any state with {@code prefix <= path < upper}, after the position
-   * ({@code afterPath}, {@code afterVersion}) in (path ascending, version descending) order.
+   * Up to {@code limit} versions of any state with {@code prefix <= path < upper}, after the
+   * position ({@code afterPath}, {@code afterVersion}) in (path ascending, version descending)
+   * order.
    */
-  public List<VersionRow> listVersions(String prefix, String upper, String afterPath, long afterVersion, int limit) {
+  public List<VersionRow> listVersions(
+      String prefix, String upper, String afterPath, long afterVersion, int limit) {
     String sql =
-        "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path >= ?"
+        "SELECT "
+            + ROW_COLUMNS
+            + " FROM blobs b WHERE b.path >= ?"
             + (upper != null ? " AND b.path < ?" : "")
             + (afterPath != null ? " AND (b.path > ? OR (b.path = ? AND b.version < ?))" : "")
             + " ORDER BY b.path, b.version DESC LIMIT ?";
-    return list(sql, prefix, upper, afterPath,
-        afterPath == null ? OptionalLong.empty() : OptionalLong.of(afterVersion), limit);
+    return list(
+        sql,
+        prefix,
+        upper,
+        afterPath,
+        afterPath == null ? OptionalLong.empty() : OptionalLong.of(afterVersion),
+        limit);
   }
 
-  private List<VersionRow> list(String sql, String prefix, String upper, String after, OptionalLong afterVersion, int limit) {
-    return read("listing", sql, ps -> {
-      int i = 1;
-      ps.setString(i++, prefix);
-      if (upper != null) {
-        ps.setString(i++, upper);
-      }
-      if (after != null) {
-        ps.setString(i++, after);
-        if (afterVersion.isPresent()) {
-          ps.setString(i++, after);
-          ps.setLong(i++, afterVersion.getAsLong());
-        }
-      }
-      ps.setInt(i, limit);
-    }, all(rs -> readRow(rs, 1, false)));
+  private List<VersionRow> list(
+      String sql, String prefix, String upper, String after, OptionalLong afterVersion, int limit) {
+    return read(
+        "listing",
+        sql,
+        ps -> {
+          int i = 1;
+          ps.setString(i++, prefix);
+          if (upper != null) {
+            ps.setString(i++, upper);
+          }
+          if (after != null) {
+            ps.setString(i++, after);
+            if (afterVersion.isPresent()) {
+              ps.setString(i++, after);
+              ps.setLong(i++, afterVersion.getAsLong());
+            }
+          }
+          ps.setInt(i, limit);
+        },
+        all(rs -> readRow(rs, 1, false)));
   }
 
   /** Counts: versions, live versions, bytes. */
   public long[] stats() {
-    return read("reading", "SELECT COUNT(*), IFNULL(SUM(state = 0), 0), IFNULL(SUM(size), 0) FROM blobs",
-        NO_PARAMETERS, rs -> {
+    return read(
+        "reading",
+        "SELECT COUNT(*), IFNULL(SUM(state = 0), 0), IFNULL(SUM(size), 0) FROM blobs",
+        NO_PARAMETERS,
+        rs -> {
           rs.next();
           return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
         });
@@ -289,13 +373,26 @@ public final class SlotDatabase implements AutoCloseable {
     byte[] checksums = rs.getBytes(c++);
     boolean inline = rs.getBoolean(c++);
     byte[] data = inlineData(rs, c, withData && inline);
-    return new VersionRow(path, version, blobId, state, size, contentType, createdAt, changedAt, chunkSize,
-        chunkCount, checksums == null ? new byte[0] : checksums, inline, data);
+    return new VersionRow(
+        path,
+        version,
+        blobId,
+        state,
+        size,
+        contentType,
+        createdAt,
+        changedAt,
+        chunkSize,
+        chunkCount,
+        checksums == null ? new byte[0] : checksums,
+        inline,
+        data);
   }
 
   /**
-   * The inline bytes in {@code column} when {@code wanted} (the query selected them and the row is inline),
-   * else null. SQLite may hand back an empty BLOB as NULL, so an inline row always gets an array.
+   * The inline bytes in {@code column} when {@code wanted} (the query selected them and the row is
+   * inline), else null. SQLite may hand back an empty BLOB as NULL, so an inline row always gets an
+   * array.
    */
   private static byte[] inlineData(ResultSet rs, int column, boolean wanted) throws SQLException {
     if (!wanted) {
@@ -332,30 +429,42 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * The versions that garbage collection removes at {@code cutoff}: tombstones and markers whose state
-   * changed at or before it, and with each such marker every version below it.
+   * The versions that garbage collection removes at {@code cutoff}: tombstones and markers whose
+   * state changed at or before it, and with each such marker every version below it.
    */
   public List<VersionRow> expired(long cutoff) {
     writeLock.lock();
     try {
-      // A path with a prepared transaction keeps its versions until the transaction is decided: a prepared
+      // A path with a prepared transaction keeps its versions until the transaction is decided: a
+      // prepared
       // tombstone must find its version at commit.
-      List<VersionRow> expired = select(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b"
-          + " WHERE b.state <> 0 AND b.state_changed_at <= ?"
-          + " AND NOT EXISTS (SELECT 1 FROM prepared p WHERE p.path = b.path)"
-          + " ORDER BY b.path, b.version",
-          ps -> ps.setLong(1, cutoff), all(rs -> readRow(rs, 1, false)));
+      List<VersionRow> expired =
+          select(
+              writer,
+              "SELECT "
+                  + ROW_COLUMNS
+                  + " FROM blobs b"
+                  + " WHERE b.state <> 0 AND b.state_changed_at <= ?"
+                  + " AND NOT EXISTS (SELECT 1 FROM prepared p WHERE p.path = b.path)"
+                  + " ORDER BY b.path, b.version",
+              ps -> ps.setLong(1, cutoff),
+              all(rs -> readRow(rs, 1, false)));
       List<VersionRow> doomed = new ArrayList<>(expired);
       for (VersionRow r : expired) {
         if (r.state() == VersionRow.MARKER) {
-          doomed.addAll(select(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version < ?"
-              + " AND NOT (b.state <> 0 AND b.state_changed_at <= ?)",
-              ps -> {
-                ps.setString(1, r.path());
-                ps.setLong(2, r.version());
-                ps.setLong(3, cutoff);
-              },
-              all(rs -> readRow(rs, 1, false))));
+          doomed.addAll(
+              select(
+                  writer,
+                  "SELECT "
+                      + ROW_COLUMNS
+                      + " FROM blobs b WHERE b.path = ? AND b.version < ?"
+                      + " AND NOT (b.state <> 0 AND b.state_changed_at <= ?)",
+                  ps -> {
+                    ps.setString(1, r.path());
+                    ps.setLong(2, r.version());
+                    ps.setLong(3, cutoff);
+                  },
+                  all(rs -> readRow(rs, 1, false))));
         }
       }
       Set<String> seen = new HashSet<>();
@@ -369,8 +478,8 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * Applies one journal record in one transaction. Idempotent: applying a record the database already
-   * reflects (as replay after a crash may) leaves the same state.
+   * Applies one journal record in one transaction. Idempotent: applying a record the database
+   * already reflects (as replay after a crash may) leaves the same state.
    */
   public void apply(JournalRecord record) {
     writeLock.lock();
@@ -386,11 +495,13 @@ public final class SlotDatabase implements AutoCloseable {
           tombstone(t.path(), t.version(), t.at());
         } else if (record instanceof JournalRecord.CommitTombstone t) {
           tombstone(t.path(), t.version(), t.at());
-          update("INSERT OR IGNORE INTO tombstone_txns (txn, path, version) VALUES (?, ?, ?)", ps -> {
-            ps.setString(1, t.txn());
-            ps.setString(2, t.path());
-            ps.setLong(3, t.version());
-          });
+          update(
+              "INSERT OR IGNORE INTO tombstone_txns (txn, path, version) VALUES (?, ?, ?)",
+              ps -> {
+                ps.setString(1, t.txn());
+                ps.setString(2, t.path());
+                ps.setLong(3, t.version());
+              });
           deletePrepared(t.txn());
         } else if (record instanceof JournalRecord.Prepare p) {
           insertPrepared(p.row(), p.inlineData());
@@ -402,8 +513,10 @@ public final class SlotDatabase implements AutoCloseable {
           deleteReclaim(r.blobId());
         } else if (record instanceof JournalRecord.Collect c) {
           {
-            PreparedStatement del = prepared(writer, "DELETE FROM blobs WHERE path = ? AND version = ?");
-            PreparedStatement delTxns = prepared(writer, "DELETE FROM tombstone_txns WHERE path = ? AND version = ?");
+            PreparedStatement del =
+                prepared(writer, "DELETE FROM blobs WHERE path = ? AND version = ?");
+            PreparedStatement delTxns =
+                prepared(writer, "DELETE FROM tombstone_txns WHERE path = ? AND version = ?");
             for (JournalRecord.Removed x : c.removed()) {
               del.setString(1, x.path());
               del.setLong(2, x.version());
@@ -415,8 +528,10 @@ public final class SlotDatabase implements AutoCloseable {
                 addReclaim(x.blobId(), c.at());
               }
             }
-            // Collection never changes a current version; recomputing keeps replays exact all the same.
-            for (String path : c.removed().stream().map(JournalRecord.Removed::path).distinct().toList()) {
+            // Collection never changes a current version; recomputing keeps replays exact all the
+            // same.
+            for (String path :
+                c.removed().stream().map(JournalRecord.Removed::path).distinct().toList()) {
               PathState state = pathState(path);
               if (state != null) {
                 upsertPath(path, state.maxVersion(), recomputeCurrent(path));
@@ -437,16 +552,18 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * The blob ids of every reclaim record whose version is not committed and that are not the bytes of a
-   * prepared transaction (those stay until it is decided).
+   * The blob ids of every reclaim record whose version is not committed and that are not the bytes
+   * of a prepared transaction (those stay until it is decided).
    */
   public List<String> orphanedReclaims() {
     writeLock.lock();
     try {
-      return select(writer,
+      return select(
+          writer,
           "SELECT r.blob_id FROM reclaim r WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.blob_id = r.blob_id)"
               + " AND NOT EXISTS (SELECT 1 FROM prepared p WHERE p.txn = r.blob_id)",
-          NO_PARAMETERS, all(rs -> rs.getString(1)));
+          NO_PARAMETERS,
+          all(rs -> rs.getString(1)));
     } catch (SQLException e) {
       throw translate("reading " + where, e);
     } finally {
@@ -455,10 +572,11 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * Makes every applied change durable by syncing the WAL file, as a commit with {@code synchronous=FULL}
-   * would, but once for many commits. Commits themselves do not sync ({@code synchronous=NORMAL}): the
-   * journal made them durable first. Checkpoints (SQLite's own, and the one on close) sync the database file
-   * before the WAL is reused or deleted, so the WAL plus the database always hold every synced commit.
+   * Makes every applied change durable by syncing the WAL file, as a commit with {@code
+   * synchronous=FULL} would, but once for many commits. Commits themselves do not sync ({@code
+   * synchronous=NORMAL}): the journal made them durable first. Checkpoints (SQLite's own, and the
+   * one on close) sync the database file before the WAL is reused or deleted, so the WAL plus the
+   * database always hold every synced commit.
    */
   public void sync() {
     writeLock.lock();
@@ -478,12 +596,17 @@ public final class SlotDatabase implements AutoCloseable {
   // ---------------------------------------------------------------- helpers (writer, lock held)
 
   private PathState pathState(String path) throws SQLException {
-    return select(writer, "SELECT max_version, IFNULL(current_version, 0) FROM paths WHERE path = ?",
-        ps -> ps.setString(1, path), firstOrNull(rs -> new PathState(rs.getLong(1), rs.getLong(2))));
+    return select(
+        writer,
+        "SELECT max_version, IFNULL(current_version, 0) FROM paths WHERE path = ?",
+        ps -> ps.setString(1, path),
+        firstOrNull(rs -> new PathState(rs.getLong(1), rs.getLong(2))));
   }
 
   private VersionRow rowForWrite(String path, long version) throws SQLException {
-    return select(writer, "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version = ?",
+    return select(
+        writer,
+        "SELECT " + ROW_COLUMNS + " FROM blobs b WHERE b.path = ? AND b.version = ?",
         ps -> {
           ps.setString(1, path);
           ps.setLong(2, version);
@@ -491,9 +614,12 @@ public final class SlotDatabase implements AutoCloseable {
         firstOrNull(rs -> readRow(rs, 1, false)));
   }
 
-  /** The current version by the rule: the newest live version newer than every marker; 0 if none. */
+  /**
+   * The current version by the rule: the newest live version newer than every marker; 0 if none.
+   */
   private long recomputeCurrent(String path) throws SQLException {
-    return select(writer,
+    return select(
+        writer,
         "SELECT IFNULL(MAX(version), 0) FROM blobs WHERE path = ? AND state = 0 AND version >"
             + " (SELECT IFNULL(MAX(version), 0) FROM blobs WHERE path = ? AND state = 2)",
         ps -> {
@@ -507,9 +633,9 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * Inserts a version (unless it is there already) and brings its path level. Versions may arrive out of
-   * order (copied from a peer), so only a new highest version that is live or a marker decides the current
-   * version by itself; anything else recomputes it.
+   * Inserts a version (unless it is there already) and brings its path level. Versions may arrive
+   * out of order (copied from a peer), so only a new highest version that is live or a marker
+   * decides the current version by itself; anything else recomputes it.
    */
   private void putVersion(VersionRow row, byte[] inlineData) throws SQLException {
     PathState state = pathState(row.path());
@@ -529,11 +655,13 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private void tombstone(String path, long version, long at) throws SQLException {
-    update("UPDATE blobs SET state = 1, state_changed_at = ? WHERE path = ? AND version = ? AND state <> 1", ps -> {
-      ps.setLong(1, at);
-      ps.setString(2, path);
-      ps.setLong(3, version);
-    });
+    update(
+        "UPDATE blobs SET state = 1, state_changed_at = ? WHERE path = ? AND version = ? AND state <> 1",
+        ps -> {
+          ps.setLong(1, at);
+          ps.setString(2, path);
+          ps.setLong(3, version);
+        });
     PathState state = pathState(path);
     if (state != null) {
       upsertPath(path, state.maxVersion(), recomputeCurrent(path));
@@ -541,9 +669,11 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private void insertPrepared(PreparedRow row, byte[] inlineData) throws SQLException {
-    update("INSERT OR IGNORE INTO prepared (txn, path, kind, tombstone_version, content_type, created_at, context,"
-        + " max_version, size, chunk_size, chunk_count, checksums, inline_data, prepared_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+    update(
+        "INSERT OR IGNORE INTO prepared (txn, path, kind, tombstone_version, content_type, created_at, context,"
+            + " max_version, size, chunk_size, chunk_count, checksums, inline_data, prepared_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ps -> {
           ps.setString(1, row.txn());
           ps.setString(2, row.path());
           ps.setInt(3, row.kind());
@@ -570,32 +700,37 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private boolean insertRow(VersionRow row, byte[] inlineData) throws SQLException {
-    return update("INSERT OR IGNORE INTO blobs (path, version, blob_id, state, size, content_type, created_at,"
-        + " state_changed_at, chunk_size, chunk_count, checksums, inline_data)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
-          ps.setString(1, row.path());
-          ps.setLong(2, row.version());
-          ps.setString(3, row.blobId());
-          ps.setInt(4, row.state());
-          ps.setLong(5, row.size());
-          ps.setString(6, row.contentType());
-          ps.setLong(7, row.createdAt());
-          ps.setLong(8, row.stateChangedAt());
-          ps.setInt(9, row.chunkSize());
-          ps.setInt(10, row.chunkCount());
-          ps.setBytes(11, row.checksums());
-          if (row.inline()) {
-            ps.setBytes(12, inlineData);
-          } else {
-            ps.setNull(12, Types.BLOB);
-          }
-        }) == 1;
+    return update(
+            "INSERT OR IGNORE INTO blobs (path, version, blob_id, state, size, content_type, created_at,"
+                + " state_changed_at, chunk_size, chunk_count, checksums, inline_data)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ps -> {
+              ps.setString(1, row.path());
+              ps.setLong(2, row.version());
+              ps.setString(3, row.blobId());
+              ps.setInt(4, row.state());
+              ps.setLong(5, row.size());
+              ps.setString(6, row.contentType());
+              ps.setLong(7, row.createdAt());
+              ps.setLong(8, row.stateChangedAt());
+              ps.setInt(9, row.chunkSize());
+              ps.setInt(10, row.chunkCount());
+              ps.setBytes(11, row.checksums());
+              if (row.inline()) {
+                ps.setBytes(12, inlineData);
+              } else {
+                ps.setNull(12, Types.BLOB);
+              }
+            })
+        == 1;
   }
 
   private void upsertPath(String path, long max, long current) throws SQLException {
-    update("INSERT INTO paths (path, max_version, current_version) VALUES (?, ?, ?)"
-        + " ON CONFLICT (path) DO UPDATE SET max_version = excluded.max_version,"
-        + " current_version = excluded.current_version", ps -> {
+    update(
+        "INSERT INTO paths (path, max_version, current_version) VALUES (?, ?, ?)"
+            + " ON CONFLICT (path) DO UPDATE SET max_version = excluded.max_version,"
+            + " current_version = excluded.current_version",
+        ps -> {
           ps.setString(1, path);
           ps.setLong(2, max);
           if (current > 0) {
@@ -607,10 +742,12 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private void addReclaim(String blobId, long at) throws SQLException {
-    update("INSERT OR REPLACE INTO reclaim (blob_id, since) VALUES (?, ?)", ps -> {
-      ps.setString(1, blobId);
-      ps.setLong(2, at);
-    });
+    update(
+        "INSERT OR REPLACE INTO reclaim (blob_id, since) VALUES (?, ?)",
+        ps -> {
+          ps.setString(1, blobId);
+          ps.setLong(2, at);
+        });
   }
 
   private void deleteReclaim(String blobId) throws SQLException {
@@ -625,7 +762,9 @@ public final class SlotDatabase implements AutoCloseable {
     void bind(PreparedStatement ps) throws SQLException;
   }
 
-  /** Turns a whole result set into the query's answer (see {@link #firstOrNull} and {@link #all}). */
+  /**
+   * Turns a whole result set into the query's answer (see {@link #firstOrNull} and {@link #all}).
+   */
   @FunctionalInterface
   private interface Results<T> {
     T from(ResultSet rs) throws SQLException;
@@ -654,9 +793,9 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * One read on its own: under the read lock (the connection is shared with the writer, see the class
-   * comment), a SQLite failure reported as {@code "<verb> <database file>"}, with {@code verb} "reading" or
-   * "listing" as the caller's failures have always been worded.
+   * One read on its own: under the read lock (the connection is shared with the writer, see the
+   * class comment), a SQLite failure reported as {@code "<verb> <database file>"}, with {@code
+   * verb} "reading" or "listing" as the caller's failures have always been worded.
    */
   private <T> T read(String verb, String sql, Binder binder, Results<T> results) {
     readLock.lock();
@@ -670,10 +809,11 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * Runs a query on {@code conn}'s cached statement; the caller holds that connection's lock (and, on the
-   * writer, may be inside a transaction), so failures are left to it.
+   * Runs a query on {@code conn}'s cached statement; the caller holds that connection's lock (and,
+   * on the writer, may be inside a transaction), so failures are left to it.
    */
-  private <T> T select(Connection conn, String sql, Binder binder, Results<T> results) throws SQLException {
+  private <T> T select(Connection conn, String sql, Binder binder, Results<T> results)
+      throws SQLException {
     PreparedStatement ps = prepared(conn, sql);
     binder.bind(ps);
     try (ResultSet rs = ps.executeQuery()) {
@@ -682,8 +822,8 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   /**
-   * Runs one statement of the write under way on the writer's cached statement; returns the rows changed.
-   * The caller holds the write lock and owns the transaction, so failures are left to it.
+   * Runs one statement of the write under way on the writer's cached statement; returns the rows
+   * changed. The caller holds the write lock and owns the transaction, so failures are left to it.
    */
   private int update(String sql, Binder binder) throws SQLException {
     PreparedStatement ps = prepared(writer, sql);
@@ -691,7 +831,8 @@ public final class SlotDatabase implements AutoCloseable {
     return ps.executeUpdate();
   }
 
-  // Prepared statements are cached per connection (under that connection's lock) and closed with it.
+  // Prepared statements are cached per connection (under that connection's lock) and closed with
+  // it.
   private final Map<String, PreparedStatement> statements = new ConcurrentHashMap<>();
 
   private PreparedStatement prepared(Connection conn, String sql) throws SQLException {
@@ -731,7 +872,8 @@ public final class SlotDatabase implements AutoCloseable {
       if (primary == SQLiteErrorCode.SQLITE_FULL.code) {
         return BlobStoreException.of(Reason.NO_SPACE, what + ": the disk is full", e);
       }
-      if (primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
+      if (primary == SQLiteErrorCode.SQLITE_CORRUPT.code
+          || primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
         return BlobStoreException.of(Reason.CORRUPT, what + ": the database is corrupt", e);
       }
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.row;
 
 import io.amberio.core.BlobId;
@@ -8,10 +23,11 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * One row of the {@code blobs} table (see {@code SlotSchema}), as the slot database returns it and the
- * journal records it.
+ * One row of the {@code blobs} table (see {@code SlotSchema}), as the slot database returns it and
+ * the journal records it.
  *
- * @param checksums one CRC32C per chunk, 4 bytes each, big-endian (for an inline blob: one, of its bytes)
+ * @param checksums one CRC32C per chunk, 4 bytes each, big-endian (for an inline blob: one, of its
+ *     bytes)
  * @param inlineData the bytes of an inline blob when they were asked for, else {@code null}
  */
 public record VersionRow(
@@ -30,8 +46,10 @@ public record VersionRow(
     byte[] inlineData) {
   /** State code of a live version. */
   public static final int LIVE = 0;
+
   /** State code of a tombstoned version. */
   public static final int TOMBSTONED = 1;
+
   /** State code of a delete marker. */
   public static final int MARKER = 2;
 
@@ -56,9 +74,18 @@ public record VersionRow(
           case LIVE -> VersionState.LIVE;
           case TOMBSTONED -> VersionState.TOMBSTONED;
           case MARKER -> VersionState.MARKER;
-          default -> throw new IllegalStateException("unknown state code " + state + " for " + path + " v" + version);
+          default ->
+              throw new IllegalStateException(
+                  "unknown state code " + state + " for " + path + " v" + version);
         };
-    return new BlobInfo(path, version, BlobId.parse(blobId), s, size, blobId.toLowerCase(Locale.ROOT),
-        contentType, Instant.ofEpochMilli(createdAt));
+    return new BlobInfo(
+        path,
+        version,
+        BlobId.parse(blobId),
+        s,
+        size,
+        blobId.toLowerCase(Locale.ROOT),
+        contentType,
+        Instant.ofEpochMilli(createdAt));
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
@@ -18,8 +33,8 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * The chunk files of a slot: {@code blobs/<blob_id>/chunks/<chunk_index>}. Writing makes every file and
- * every directory entry durable (fdatasync of each chunk, fsync of the chunks, blob and blobs
+ * The chunk files of a slot: {@code blobs/<blob_id>/chunks/<chunk_index>}. Writing makes every file
+ * and every directory entry durable (fdatasync of each chunk, fsync of the chunks, blob and blobs
  * directories) before it returns; nothing here makes a version visible, the metadata commit does.
  */
 final class ChunkFiles {
@@ -44,11 +59,12 @@ final class ChunkFiles {
   record Written(long size, int chunkCount, int[] crcs) {}
 
   /**
-   * Writes {@code head[0, headLength)} followed by the rest of {@code in} as chunks of {@code chunkSize}
-   * bytes, failing with TOO_LARGE past {@code maxSize} and NO_SPACE when the disk would drop below its
-   * reserve. On failure the caller deletes the blob directory.
+   * Writes {@code head[0, headLength)} followed by the rest of {@code in} as chunks of {@code
+   * chunkSize} bytes, failing with TOO_LARGE past {@code maxSize} and NO_SPACE when the disk would
+   * drop below its reserve. On failure the caller deletes the blob directory.
    */
-  Written write(String blobId, byte[] head, int headLength, InputStream in, int chunkSize, long maxSize) {
+  Written write(
+      String blobId, byte[] head, int headLength, InputStream in, int chunkSize, long maxSize) {
     Path blobDir = blobsDir.resolve(blobId);
     Path chunks = blobDir.resolve("chunks");
     try {
@@ -84,15 +100,19 @@ final class ChunkFiles {
         while (off < n) {
           if (out == null) {
             ensureSpace(chunkSize);
-            out = FileChannel.open(chunks.resolve(Integer.toString(crcs.size())),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            out =
+                FileChannel.open(
+                    chunks.resolve(Integer.toString(crcs.size())),
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
             crc.reset();
             inChunk = 0;
           }
           int take = (int) Math.min(n - off, chunkSize - inChunk);
           total += take;
           if (total > maxSize) {
-            throw BlobStoreException.of(Reason.TOO_LARGE, "the blob is larger than the maximum of " + maxSize + " bytes");
+            throw BlobStoreException.of(
+                Reason.TOO_LARGE, "the blob is larger than the maximum of " + maxSize + " bytes");
           }
           ByteBuffer bb = ByteBuffer.wrap(src, off, take);
           while (bb.hasRemaining()) {
@@ -132,10 +152,13 @@ final class ChunkFiles {
     return new Written(total, crcs.size(), crcs.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  // ---- a blob whose bytes are pushed to it a chunk at a time (a prepared write): create, chunk..., seal.
+  // ---- a blob whose bytes are pushed to it a chunk at a time (a prepared write): create,
+  // chunk..., seal.
   // The same layout and durability as write(); the caller has recorded the reclaim record first.
 
-  /** Creates the directories of a blob whose chunks follow. On failure the caller deletes the blob. */
+  /**
+   * Creates the directories of a blob whose chunks follow. On failure the caller deletes the blob.
+   */
   void create(String blobId) {
     Path chunks = chunksDir(blobId);
     try {
@@ -146,12 +169,16 @@ final class ChunkFiles {
     }
   }
 
-  /** Writes chunk {@code index} from {@code data[0, length)} and makes it durable; returns its CRC32C. */
+  /**
+   * Writes chunk {@code index} from {@code data[0, length)} and makes it durable; returns its
+   * CRC32C.
+   */
   int writeChunk(String blobId, int index, byte[] data, int length) {
     Path file = chunksDir(blobId).resolve(Integer.toString(index));
     try {
       ensureSpace(length);
-      try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel out =
+          FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer bb = ByteBuffer.wrap(data, 0, length);
         while (bb.hasRemaining()) {
           out.write(bb);
@@ -184,14 +211,21 @@ final class ChunkFiles {
       int n = in.readNBytes(buf, 0, buf.length);
       return n == 0 ? -1 : n;
     } catch (IOException e) {
-      throw BlobStoreException.of(Reason.INPUT_FAILED, "reading the data to store failed: " + e.getMessage(), e);
+      throw BlobStoreException.of(
+          Reason.INPUT_FAILED, "reading the data to store failed: " + e.getMessage(), e);
     }
   }
 
   private void ensureSpace(long bytes) throws IOException {
     if (fileStore.getUsableSpace() - bytes < minFreeBytes) {
-      throw BlobStoreException.of(Reason.NO_SPACE,
-          "the disk " + fileStore + " has " + fileStore.getUsableSpace() + " bytes free, and keeps " + minFreeBytes);
+      throw BlobStoreException.of(
+          Reason.NO_SPACE,
+          "the disk "
+              + fileStore
+              + " has "
+              + fileStore.getUsableSpace()
+              + " bytes free, and keeps "
+              + minFreeBytes);
     }
   }
 

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
@@ -10,17 +25,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
-import java.util.Objects;
 
 /**
- * Streams a range of a chunked blob, one chunk at a time, and never returns a byte of a chunk before the
- * whole chunk matched its CRC32C.
+ * Streams a range of a chunked blob, one chunk at a time, and never returns a byte of a chunk
+ * before the whole chunk matched its CRC32C.
  *
- * <p>Memory: when the {@link ReadBuffers} budget allows, a chunk is read once into a buffer, verified and
- * served from it. Otherwise the chunk is verified by a first pass through a small buffer and then served by
- * a second pass from the file (from the page cache), so heap use stays bounded however many reads run.
+ * <p>Memory: when the {@link ReadBuffers} budget allows, a chunk is read once into a buffer,
+ * verified and served from it. Otherwise the chunk is verified by a first pass through a small
+ * buffer and then served by a second pass from the file (from the page cache), so heap use stays
+ * bounded however many reads run.
  */
 final class ChunkStream extends InputStream {
   private static final int SMALL = 64 << 10;
@@ -41,7 +57,13 @@ final class ChunkStream extends InputStream {
   private final byte[] one = new byte[1];
   private boolean closed;
 
-  ChunkStream(Path chunksDir, VersionRow row, long offset, long length, ReadBuffers buffers, BooleanSupplier stillCommitted) {
+  ChunkStream(
+      Path chunksDir,
+      VersionRow row,
+      long offset,
+      long length,
+      ReadBuffers buffers,
+      BooleanSupplier stillCommitted) {
     this.chunksDir = chunksDir;
     this.row = row;
     this.position = offset;
@@ -50,7 +72,9 @@ final class ChunkStream extends InputStream {
     this.stillCommitted = stillCommitted;
   }
 
-  /** Loads and verifies the first chunk of the range now, so that errors surface before any byte. */
+  /**
+   * Loads and verifies the first chunk of the range now, so that errors surface before any byte.
+   */
   ChunkStream open() {
     if (position < end) {
       load(chunkOf(position));
@@ -167,8 +191,10 @@ final class ChunkStream extends InputStream {
       }
     } catch (NoSuchFileException e) {
       if (!stillCommitted.getAsBoolean()) {
-        throw BlobStoreException.of(Reason.DELETED,
-            "version " + row.version() + " of '" + row.path() + "' was deleted while being read", e);
+        throw BlobStoreException.of(
+            Reason.DELETED,
+            "version " + row.version() + " of '" + row.path() + "' was deleted while being read",
+            e);
       }
       throw corrupt(c, "its file is missing");
     } catch (IOException e) {
@@ -184,9 +210,18 @@ final class ChunkStream extends InputStream {
   }
 
   private BlobStoreException corrupt(int c, String why) {
-    return BlobStoreException.of(Reason.CORRUPT,
-        "chunk " + c + " of version " + row.version() + " of '" + row.path() + "' (blob " + row.blobId()
-            + ") is corrupt: " + why);
+    return BlobStoreException.of(
+        Reason.CORRUPT,
+        "chunk "
+            + c
+            + " of version "
+            + row.version()
+            + " of '"
+            + row.path()
+            + "' (blob "
+            + row.blobId()
+            + ") is corrupt: "
+            + why);
   }
 
   private void release() {

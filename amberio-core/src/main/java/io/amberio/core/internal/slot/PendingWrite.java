@@ -1,29 +1,45 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
-import io.amberio.core.replica.PreparedWrite;
+import io.amberio.core.internal.row.VersionRow;
 import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.PreparedTxn;
+import io.amberio.core.replica.PreparedWrite;
 import io.amberio.core.replica.TxnKind;
-import io.amberio.core.internal.row.VersionRow;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A prepared write receiving its bytes (see {@link PreparedWrite}); it holds its path in its
- * {@link SlotTransactions} from creation until it is finished or abandoned.
+ * A prepared write receiving its bytes (see {@link PreparedWrite}); it holds its path in its {@link
+ * SlotTransactions} from creation until it is finished or abandoned.
  *
- * <p>Bytes are pushed, so they are buffered up to one chunk. A full chunk is written out only once more
- * bytes arrive: a blob that ends within the inline threshold is then never written to a file, exactly as
- * {@code Slot.put} decides it. The first chunk file is preceded by a durable reclaim record, so a crash at
- * any point before {@link #finish()} leaves nothing that the next open does not delete.
+ * <p>Bytes are pushed, so they are buffered up to one chunk. A full chunk is written out only once
+ * more bytes arrive: a blob that ends within the inline threshold is then never written to a file,
+ * exactly as {@code Slot.put} decides it. The first chunk file is preceded by a durable reclaim
+ * record, so a crash at any point before {@link #finish()} leaves nothing that the next open does
+ * not delete.
  *
- * <p>One caller drives a write, but {@code abortPrepared} (and closing the store) may abandon it from another
- * thread: every method runs under {@link #lock}, so an abort waits for a running {@code write} to return
- * and the writer then finds the write abandoned.
+ * <p>One caller drives a write, but {@code abortPrepared} (and closing the store) may abandon it
+ * from another thread: every method runs under {@link #lock}, so an abort waits for a running
+ * {@code write} to return and the writer then finds the write abandoned.
  */
 public final class PendingWrite implements PreparedWrite {
 
@@ -51,7 +67,8 @@ public final class PendingWrite implements PreparedWrite {
   private final ReentrantLock lock = new ReentrantLock();
   // @GuardedBy("lock") from here on
   private State state = State.OPEN;
-  private BlobStoreException abortedBy; // set when someone else abandoned the write; rethrown to the writer
+  private BlobStoreException
+      abortedBy; // set when someone else abandoned the write; rethrown to the writer
   private byte[] buffer = EMPTY;
   private int filled;
   private long total;
@@ -59,8 +76,14 @@ public final class PendingWrite implements PreparedWrite {
   private int[] crcs = new int[4];
   private int chunks;
 
-  PendingWrite(SlotTransactions transactions, SlotChanges changes, PrepareSpec spec, int chunkSize, int inlineThreshold,
-      long maxBlobSize, Done done) {
+  PendingWrite(
+      SlotTransactions transactions,
+      SlotChanges changes,
+      PrepareSpec spec,
+      int chunkSize,
+      int inlineThreshold,
+      long maxBlobSize,
+      Done done) {
     this.transactions = transactions;
     this.changes = changes;
     this.spec = spec;
@@ -90,7 +113,8 @@ public final class PendingWrite implements PreparedWrite {
       }
       try {
         if (total + bytes.remaining() > maxBlobSize) {
-          throw BlobStoreException.of(Reason.TOO_LARGE, "the blob is larger than the maximum of " + maxBlobSize + " bytes");
+          throw BlobStoreException.of(
+              Reason.TOO_LARGE, "the blob is larger than the maximum of " + maxBlobSize + " bytes");
         }
         while (bytes.hasRemaining()) {
           if (filled == chunkSize) {
@@ -143,15 +167,29 @@ public final class PendingWrite implements PreparedWrite {
           prepared = transactions.completePrepare(spec, 0, chunkSize, 0, EMPTY, true, EMPTY);
         } else if (!chunked && filled <= inlineThreshold) {
           changes.files.requireSpace(filled);
-          prepared = transactions.completePrepare(spec, total, chunkSize, 0, SlotChanges.inlineChecksums(buffer, filled), true,
-              Arrays.copyOf(buffer, filled));
+          prepared =
+              transactions.completePrepare(
+                  spec,
+                  total,
+                  chunkSize,
+                  0,
+                  SlotChanges.inlineChecksums(buffer, filled),
+                  true,
+                  Arrays.copyOf(buffer, filled));
         } else {
           if (filled > 0) {
             flushChunk();
           }
           changes.files.seal(txn);
-          prepared = transactions.completePrepare(spec, total, chunkSize, chunks,
-              VersionRow.packChecksums(Arrays.copyOf(crcs, chunks)), false, null);
+          prepared =
+              transactions.completePrepare(
+                  spec,
+                  total,
+                  chunkSize,
+                  chunks,
+                  VersionRow.packChecksums(Arrays.copyOf(crcs, chunks)),
+                  false,
+                  null);
         }
       } catch (RuntimeException e) {
         abandonLocked(null);
@@ -184,8 +222,8 @@ public final class PendingWrite implements PreparedWrite {
   }
 
   /**
-   * Abandons the write on behalf of someone other than its writer; later calls of the writer fail with
-   * {@code why}.
+   * Abandons the write on behalf of someone other than its writer; later calls of the writer fail
+   * with {@code why}.
    *
    * @return true if the write was still open, false if it had finished or was abandoned already
    */
@@ -222,7 +260,11 @@ public final class PendingWrite implements PreparedWrite {
     if (abortedBy != null) {
       throw BlobStoreException.of(abortedBy.reason(), abortedBy.getMessage());
     }
-    throw new IllegalStateException("the write of transaction " + txn + " was "
-        + (state == State.FINISHED ? "finished" : "abandoned") + " already");
+    throw new IllegalStateException(
+        "the write of transaction "
+            + txn
+            + " was "
+            + (state == State.FINISHED ? "finished" : "abandoned")
+            + " already");
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobContent;
@@ -19,33 +34,34 @@ import java.io.InputStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.time.InstantSource;
-import java.util.Arrays;
 
 /**
  * One slot on disk: {@code meta.sqlite3} and {@code blobs/<blob_id>/chunks/<chunk_id>}.
  *
- * <p>Write path. Small blobs (up to the inline threshold) go into the version's row, so a write is one
- * SQLite commit. Larger ones: (1) a reclaim record for the new blob id is committed, (2) the chunk files are
- * written and fsynced with their directories, (3) one transaction checks the version (compare-and-set),
- * inserts the row and drops the reclaim record. The commit in (3) is the moment the version becomes visible,
- * all of it at once. A crash before it leaves a reclaim record whose directory is deleted when the slot is
- * next opened; a failure deletes the directory at once.
+ * <p>Write path. Small blobs (up to the inline threshold) go into the version's row, so a write is
+ * one SQLite commit. Larger ones: (1) a reclaim record for the new blob id is committed, (2) the
+ * chunk files are written and fsynced with their directories, (3) one transaction checks the
+ * version (compare-and-set), inserts the row and drops the reclaim record. The commit in (3) is the
+ * moment the version becomes visible, all of it at once. A crash before it leaves a reclaim record
+ * whose directory is deleted when the slot is next opened; a failure deletes the directory at once.
  *
- * <p>Read path. One query on the slot database's connection returns the row (and inline bytes); chunk files
- * are then read lazily by a {@link ChunkStream} that verifies every chunk before returning any of its bytes.
+ * <p>Read path. One query on the slot database's connection returns the row (and inline bytes);
+ * chunk files are then read lazily by a {@link ChunkStream} that verifies every chunk before
+ * returning any of its bytes.
  *
- * <p>This class holds the plain writes and reads, listing, statistics and garbage collection. The slot's
- * other duties have rooms of their own, sharing one {@link SlotChanges} (the write lock, the journal, the
- * fence after a failed apply): two-phase-commit transactions in {@link SlotTransactions} (a plain write asks
- * it whether a transaction holds its path, at its commit), copying versions from a peer in
- * {@link SlotHistory}.
+ * <p>This class holds the plain writes and reads, listing, statistics and garbage collection. The
+ * slot's other duties have rooms of their own, sharing one {@link SlotChanges} (the write lock, the
+ * journal, the fence after a failed apply): two-phase-commit transactions in {@link
+ * SlotTransactions} (a plain write asks it whether a transaction holds its path, at its commit),
+ * copying versions from a peer in {@link SlotHistory}.
  */
 public final class Slot implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Slot.class);
@@ -84,7 +100,8 @@ public final class Slot implements AutoCloseable {
    *
    * @return the slot, or null if it does not exist and {@code create} is not set
    */
-  public static Slot open(int number, Path dir, FileStore fileStore, boolean create, SlotContext ctx) {
+  public static Slot open(
+      int number, Path dir, FileStore fileStore, boolean create, SlotContext ctx) {
     Path meta = dir.resolve("meta.sqlite3");
     Path blobs = dir.resolve("blobs");
     boolean isNew = !Files.exists(meta);
@@ -99,7 +116,8 @@ public final class Slot implements AutoCloseable {
     SlotDatabase db = SlotDatabase.open(meta);
     if (isNew) {
       try {
-        // The new database file and the slot directory must survive a crash like the data they will hold.
+        // The new database file and the slot directory must survive a crash like the data they will
+        // hold.
         ChunkFiles.fsyncDirectory(dir);
         ChunkFiles.fsyncDirectory(dir.getParent());
       } catch (IOException e) {
@@ -111,8 +129,8 @@ public final class Slot implements AutoCloseable {
   }
 
   /**
-   * Deletes the directories of writes that never committed (after a crash or a failed delete). Run it only
-   * when no write of this slot is in progress and the journal has been replayed.
+   * Deletes the directories of writes that never committed (after a crash or a failed delete). Run
+   * it only when no write of this slot is in progress and the journal has been replayed.
    */
   public void reclaimOrphans() {
     for (String blobId : db.orphanedReclaims()) {
@@ -132,24 +150,44 @@ public final class Slot implements AutoCloseable {
 
   /** Writes a new version; see {@code BlobStore.put}. */
   public BlobInfo put(String path, InputStream in, PutOptions options) {
-    transactions.requireNotHeld(path); // checked again at the commit; this only saves streaming bytes in vain
+    transactions.requireNotHeld(
+        path); // checked again at the commit; this only saves streaming bytes in vain
     int threshold = ctx.inlineThreshold();
     byte[] head = new byte[threshold + 1];
     int n = SlotChanges.readHead(in, head, "store");
     if (n > ctx.maxBlobSize()) {
-      throw BlobStoreException.of(Reason.TOO_LARGE, "the blob is larger than the maximum of " + ctx.maxBlobSize() + " bytes");
+      throw BlobStoreException.of(
+          Reason.TOO_LARGE,
+          "the blob is larger than the maximum of " + ctx.maxBlobSize() + " bytes");
     }
     String blobId = ctx.newBlobId();
     if (n <= threshold) {
       files.requireSpace(n);
       byte[] data = Arrays.copyOf(head, n);
-      return commitVersion(path, blobId, VersionRow.LIVE, n, options, 0, SlotChanges.inlineChecksums(head, n), true, data);
+      return commitVersion(
+          path,
+          blobId,
+          VersionRow.LIVE,
+          n,
+          options,
+          0,
+          SlotChanges.inlineChecksums(head, n),
+          true,
+          data);
     }
     changes.recordReclaim(blobId);
     try {
       ChunkFiles.Written w = files.write(blobId, head, n, in, ctx.chunkSize(), ctx.maxBlobSize());
-      return commitVersion(path, blobId, VersionRow.LIVE, w.size(), options, w.chunkCount(),
-          VersionRow.packChecksums(w.crcs()), false, null);
+      return commitVersion(
+          path,
+          blobId,
+          VersionRow.LIVE,
+          w.size(),
+          options,
+          w.chunkCount(),
+          VersionRow.packChecksums(w.crcs()),
+          false,
+          null);
     } catch (RuntimeException e) {
       changes.discard(blobId);
       throw e;
@@ -157,11 +195,19 @@ public final class Slot implements AutoCloseable {
   }
 
   /**
-   * The linearization point of a write: under the slot's write lock, check the version (compare-and-set),
-   * make the decided row durable in the journal, then apply it to the database.
+   * The linearization point of a write: under the slot's write lock, check the version
+   * (compare-and-set), make the decided row durable in the journal, then apply it to the database.
    */
-  private BlobInfo commitVersion(String path, String blobId, int state, long size, PutOptions options,
-      int chunkCount, byte[] checksums, boolean inline, byte[] data) {
+  private BlobInfo commitVersion(
+      String path,
+      String blobId,
+      int state,
+      long size,
+      PutOptions options,
+      int chunkCount,
+      byte[] checksums,
+      boolean inline,
+      byte[] data) {
     changes.writeLock.lock();
     try {
       transactions.requireNotHeld(path);
@@ -175,8 +221,21 @@ public final class Slot implements AutoCloseable {
         throw BlobStoreException.versionConflict(path, expected.getAsLong(), max);
       }
       long now = ctx.clock().millis();
-      VersionRow row = new VersionRow(path, max + 1, blobId, state, size,
-          options == null ? null : options.contentType(), now, now, ctx.chunkSize(), chunkCount, checksums, inline, null);
+      VersionRow row =
+          new VersionRow(
+              path,
+              max + 1,
+              blobId,
+              state,
+              size,
+              options == null ? null : options.contentType(),
+              now,
+              now,
+              ctx.chunkSize(),
+              chunkCount,
+              checksums,
+              inline,
+              null);
       changes.journaled(new JournalRecord.PutVersion(number, row, data), true);
       return row.toInfo();
     } finally {
@@ -186,7 +245,8 @@ public final class Slot implements AutoCloseable {
 
   /** Writes a delete marker; see {@code BlobStore.delete}. */
   public BlobInfo delete(String path) {
-    return commitVersion(path, ctx.newBlobId(), VersionRow.MARKER, 0, null, 0, new byte[0], true, new byte[0]);
+    return commitVersion(
+        path, ctx.newBlobId(), VersionRow.MARKER, 0, null, 0, new byte[0], true, new byte[0]);
   }
 
   /** Tombstones one version; see {@code BlobStore.deleteVersion}. */
@@ -200,10 +260,12 @@ public final class Slot implements AutoCloseable {
       }
       VersionRow row = db.versionForWrite(path, version);
       if (row == null) {
-        throw BlobStoreException.of(Reason.DELETED, "version " + version + " of '" + path + "' was garbage-collected");
+        throw BlobStoreException.of(
+            Reason.DELETED, "version " + version + " of '" + path + "' was garbage-collected");
       }
       if (row.state() != VersionRow.TOMBSTONED) {
-        changes.journaled(new JournalRecord.Tombstone(number, path, version, ctx.clock().millis()), true);
+        changes.journaled(
+            new JournalRecord.Tombstone(number, path, version, ctx.clock().millis()), true);
         row = db.versionForWrite(path, version);
       }
       return row.toInfo();
@@ -227,14 +289,28 @@ public final class Slot implements AutoCloseable {
       CRC32C crc = new CRC32C();
       crc.update(data);
       if (data.length != row.size() || (int) crc.getValue() != row.checksum(0)) {
-        throw BlobStoreException.of(Reason.CORRUPT,
-            "version " + row.version() + " of '" + path + "' (blob " + row.blobId() + ") is corrupt: its inline"
+        throw BlobStoreException.of(
+            Reason.CORRUPT,
+            "version "
+                + row.version()
+                + " of '"
+                + path
+                + "' (blob "
+                + row.blobId()
+                + ") is corrupt: its inline"
                 + " bytes do not match their checksum");
       }
-      return new BlobContent(info, r, new ByteArrayInputStream(data, (int) r.offset(), (int) r.length()));
+      return new BlobContent(
+          info, r, new ByteArrayInputStream(data, (int) r.offset(), (int) r.length()));
     }
-    ChunkStream stream = new ChunkStream(files.chunksDir(row.blobId()), row, r.offset(), r.length(),
-        ctx.readBuffers(), () -> ctx.stillCommitted(number, row.blobId()));
+    ChunkStream stream =
+        new ChunkStream(
+            files.chunksDir(row.blobId()),
+            row,
+            r.offset(),
+            r.length(),
+            ctx.readBuffers(),
+            () -> ctx.stillCommitted(number, row.blobId()));
     return new BlobContent(info, r, stream.open());
   }
 
@@ -246,18 +322,29 @@ public final class Slot implements AutoCloseable {
   private VersionRow live(String path, OptionalLong version, boolean withData) {
     Lookup found = db.find(path, version, withData);
     if (found == null || (version.isPresent() && version.getAsLong() > found.path().maxVersion())) {
-      throw BlobStoreException.of(Reason.NOT_FOUND,
-          version.isPresent() ? "'" + path + "' has no version " + version.getAsLong() : "'" + path + "' was never written");
+      throw BlobStoreException.of(
+          Reason.NOT_FOUND,
+          version.isPresent()
+              ? "'" + path + "' has no version " + version.getAsLong()
+              : "'" + path + "' was never written");
     }
     VersionRow row = found.row();
     if (row == null) {
-      throw BlobStoreException.of(Reason.DELETED, version.isPresent()
-          ? "version " + version.getAsLong() + " of '" + path + "' was garbage-collected"
-          : "'" + path + "' has no current version (deleted)");
+      throw BlobStoreException.of(
+          Reason.DELETED,
+          version.isPresent()
+              ? "version " + version.getAsLong() + " of '" + path + "' was garbage-collected"
+              : "'" + path + "' has no current version (deleted)");
     }
     if (row.state() != VersionRow.LIVE) {
-      throw BlobStoreException.of(Reason.DELETED, "version " + row.version() + " of '" + path + "' is "
-          + (row.state() == VersionRow.MARKER ? "a delete marker" : "tombstoned"));
+      throw BlobStoreException.of(
+          Reason.DELETED,
+          "version "
+              + row.version()
+              + " of '"
+              + path
+              + "' is "
+              + (row.state() == VersionRow.MARKER ? "a delete marker" : "tombstoned"));
     }
     return row;
   }
@@ -268,7 +355,8 @@ public final class Slot implements AutoCloseable {
   }
 
   /** Every version under a prefix after a position; see {@link SlotDatabase#listVersions}. */
-  public List<VersionRow> listVersions(String prefix, String upper, String afterPath, long afterVersion, int limit) {
+  public List<VersionRow> listVersions(
+      String prefix, String upper, String afterPath, long afterVersion, int limit) {
     return db.listVersions(prefix, upper, afterPath, afterVersion, limit);
   }
 
@@ -346,7 +434,10 @@ public final class Slot implements AutoCloseable {
     /** The journal of the disk that holds slot {@code slot}. */
     Journal journal(int slot);
 
-    /** Whether blob {@code blobId} of slot {@code slot} is still committed (for reads racing a delete). */
+    /**
+     * Whether blob {@code blobId} of slot {@code slot} is still committed (for reads racing a
+     * delete).
+     */
     boolean stillCommitted(int slot, String blobId);
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
@@ -15,16 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one way a slot's metadata changes: under the slot's write lock, a change is appended to the journal of
- * its disk and then applied to the slot's database. Plain writes ({@link Slot}), transactions
- * ({@link SlotTransactions}) and imports ({@link SlotHistory}) all change the slot through this object, so
- * the one write lock orders them all.
+ * The one way a slot's metadata changes: under the slot's write lock, a change is appended to the
+ * journal of its disk and then applied to the slot's database. Plain writes ({@link Slot}),
+ * transactions ({@link SlotTransactions}) and imports ({@link SlotHistory}) all change the slot
+ * through this object, so the one write lock orders them all.
  *
- * <p>If applying fails after the record is durable, numbering from the database would be wrong, and only a
- * replay (reopening the store) can bring the database level: the slot is then <em>fenced</em> and refuses
- * every further change. Bytes on disk follow the metadata: a reclaim record is made durable before a blob's
- * chunk files are created, and the files of a discarded write or a collected version are deleted after the
- * change that drops them (what a crash leaves in between, the sweep on open deletes).
+ * <p>If applying fails after the record is durable, numbering from the database would be wrong, and
+ * only a replay (reopening the store) can bring the database level: the slot is then
+ * <em>fenced</em> and refuses every further change. Bytes on disk follow the metadata: a reclaim
+ * record is made durable before a blob's chunk files are created, and the files of a discarded
+ * write or a collected version are deleted after the change that drops them (what a crash leaves in
+ * between, the sweep on open deletes).
  */
 final class SlotChanges {
   private static final Logger log = LoggerFactory.getLogger(Slot.class);
@@ -44,23 +60,32 @@ final class SlotChanges {
     this.ctx = ctx;
   }
 
-  /** Whether a journaled change could not be applied, so the slot takes no more changes until reopened. */
+  /**
+   * Whether a journaled change could not be applied, so the slot takes no more changes until
+   * reopened.
+   */
   boolean fenced() {
     return failed != null;
   }
 
-  /** Appends a record to the journal, then applies it; a failed apply fences the slot (see {@link #fenced()}). */
+  /**
+   * Appends a record to the journal, then applies it; a failed apply fences the slot (see {@link
+   * #fenced()}).
+   */
   void journaled(JournalRecord record, boolean sync) {
     if (failed != null) {
-      throw BlobStoreException.of(Reason.IO_ERROR,
-          "slot " + number + " stopped taking writes after an earlier failure; reopen the store", failed);
+      throw BlobStoreException.of(
+          Reason.IO_ERROR,
+          "slot " + number + " stopped taking writes after an earlier failure; reopen the store",
+          failed);
     }
     Journal journal = ctx.journal(number);
     Journal.Ticket ticket = journal.append(record, sync);
     try {
       db.apply(record);
     } catch (RuntimeException e) {
-      // The record is durable but not applied: numbering from the database would now be wrong. Only a
+      // The record is durable but not applied: numbering from the database would now be wrong. Only
+      // a
       // replay (reopening the store) can bring the database level, so refuse writes until then.
       failed = e;
       throw e;
@@ -79,13 +104,17 @@ final class SlotChanges {
         writeLock.unlock();
       }
     } catch (IOException | RuntimeException e) {
-      log.warn("slot {}: could not delete the bytes of blob {} yet; they are reclaimed on next open: {}",
-          number, blobId, e.toString());
+      log.warn(
+          "slot {}: could not delete the bytes of blob {} yet; they are reclaimed on next open: {}",
+          number,
+          blobId,
+          e.toString());
     }
   }
 
   // After a failed apply the slot is fenced and its journal may hold a record naming these bytes (a
-  // Prepare that is durable but not applied): leave them to the reclaim sweep after the replay on reopen.
+  // Prepare that is durable but not applied): leave them to the reclaim sweep after the replay on
+  // reopen.
   void discardUnlessFenced(String blobId) {
     if (failed != null) {
       log.warn("slot {}: keeping the bytes of blob {} until the slot is reopened", number, blobId);
@@ -95,8 +124,9 @@ final class SlotChanges {
   }
 
   /**
-   * Makes the reclaim record of a blob's chunk files durable; called before they are created (by a put, an
-   * import, or a prepared write), so a crash in between leaves nothing the sweep on open cannot find.
+   * Makes the reclaim record of a blob's chunk files durable; called before they are created (by a
+   * put, an import, or a prepared write), so a crash in between leaves nothing the sweep on open
+   * cannot find.
    */
   void recordReclaim(String blobId) {
     writeLock.lock();
@@ -108,19 +138,23 @@ final class SlotChanges {
   }
 
   /**
-   * Reads the first {@code head.length} bytes of a put or an import (the inline threshold plus one: enough to
-   * tell an inline blob from a chunked one); returns how many there were. {@code what} names the operation
-   * in the INPUT_FAILED message ("reading the data to store failed: ...").
+   * Reads the first {@code head.length} bytes of a put or an import (the inline threshold plus one:
+   * enough to tell an inline blob from a chunked one); returns how many there were. {@code what}
+   * names the operation in the INPUT_FAILED message ("reading the data to store failed: ...").
    */
   static int readHead(InputStream in, byte[] head, String what) {
     try {
       return in.readNBytes(head, 0, head.length);
     } catch (IOException e) {
-      throw BlobStoreException.of(Reason.INPUT_FAILED, "reading the data to " + what + " failed: " + e.getMessage(), e);
+      throw BlobStoreException.of(
+          Reason.INPUT_FAILED, "reading the data to " + what + " failed: " + e.getMessage(), e);
     }
   }
 
-  /** The {@code checksums} of an inline blob, {@code data[0, length)}: one CRC32C, as if it were one chunk. */
+  /**
+   * The {@code checksums} of an inline blob, {@code data[0, length)}: one CRC32C, as if it were one
+   * chunk.
+   */
   static byte[] inlineChecksums(byte[] data, int length) {
     CRC32C crc = new CRC32C();
     crc.update(data, 0, length);

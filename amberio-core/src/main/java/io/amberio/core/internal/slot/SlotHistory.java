@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobInfo;
@@ -9,16 +24,17 @@ import io.amberio.core.internal.meta.SlotDatabase;
 import io.amberio.core.internal.row.VersionRow;
 import io.amberio.core.internal.slot.Slot.SlotContext;
 import java.io.InputStream;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * What one slot holds, in the order every replica shares (blob-id order), and copying in a version a peer
- * decided ({@code ReplicaHistory}). An import takes the path of a put (inline bytes, or chunk files behind
- * a reclaim record), but the row keeps the peer's blob id, version, state, size, content type and time, so
- * the version is equal on both. Path holds do not stop it: it copies history decided elsewhere, and a
- * replica may have to catch up before it can commit a prepared write. Only a blob id that is itself an
- * undecided transaction here is refused (BUSY), until commit or abort decides it.
+ * What one slot holds, in the order every replica shares (blob-id order), and copying in a version
+ * a peer decided ({@code ReplicaHistory}). An import takes the path of a put (inline bytes, or
+ * chunk files behind a reclaim record), but the row keeps the peer's blob id, version, state, size,
+ * content type and time, so the version is equal on both. Path holds do not stop it: it copies
+ * history decided elsewhere, and a replica may have to catch up before it can commit a prepared
+ * write. Only a blob id that is itself an undecided transaction here is refused (BUSY), until
+ * commit or abort decides it.
  */
 public final class SlotHistory {
   private final SlotChanges changes;
@@ -41,16 +57,20 @@ public final class SlotHistory {
     return ps == null ? 0 : ps.maxVersion();
   }
 
-  /** Versions of every state after a blob id, in blob-id order; see {@link SlotDatabase#versionsAfter}. */
+  /**
+   * Versions of every state after a blob id, in blob-id order; see {@link
+   * SlotDatabase#versionsAfter}.
+   */
   public List<BlobInfo> versionsAfter(String afterBlobId, int limit) {
     return db.versionsAfter(afterBlobId, limit).stream().map(VersionRow::toInfo).toList();
   }
 
   /**
-   * Stores a committed version copied from a peer; see {@code ReplicaStore.importVersion}. The bytes take
-   * the path of a put (inline, or chunk files behind a reclaim record); the row keeps the peer's blob id,
-   * version, state, size, content type and time. Path holds do not stop it: it copies history that was
-   * decided elsewhere, and a replica may have to catch up before it can commit a prepared write.
+   * Stores a committed version copied from a peer; see {@code ReplicaStore.importVersion}. The
+   * bytes take the path of a put (inline, or chunk files behind a reclaim record); the row keeps
+   * the peer's blob id, version, state, size, content type and time. Path holds do not stop it: it
+   * copies history that was decided elsewhere, and a replica may have to catch up before it can
+   * commit a prepared write.
    */
   public BlobInfo importVersion(BlobInfo info, InputStream in) {
     String path = info.path();
@@ -69,8 +89,16 @@ public final class SlotHistory {
       return commitImport(info, 0, new byte[0], true, new byte[0], null);
     }
     if (info.size() > ctx.maxBlobSize()) {
-      throw BlobStoreException.of(Reason.TOO_LARGE, "version " + info.version() + " of '" + path + "' has "
-          + info.size() + " bytes, more than the maximum of " + ctx.maxBlobSize());
+      throw BlobStoreException.of(
+          Reason.TOO_LARGE,
+          "version "
+              + info.version()
+              + " of '"
+              + path
+              + "' has "
+              + info.size()
+              + " bytes, more than the maximum of "
+              + ctx.maxBlobSize());
     }
     int threshold = ctx.inlineThreshold();
     byte[] head = new byte[threshold + 1];
@@ -80,7 +108,8 @@ public final class SlotHistory {
         throw wrongSize(info, n);
       }
       changes.files.requireSpace(n);
-      return commitImport(info, 0, SlotChanges.inlineChecksums(head, n), true, Arrays.copyOf(head, n), null);
+      return commitImport(
+          info, 0, SlotChanges.inlineChecksums(head, n), true, Arrays.copyOf(head, n), null);
     }
     if (info.size() <= threshold) {
       throw wrongSize(info, n);
@@ -97,7 +126,8 @@ public final class SlotHistory {
       if (w.size() != info.size()) {
         throw wrongSize(info, w.size());
       }
-      return commitImport(info, w.chunkCount(), VersionRow.packChecksums(w.crcs()), false, null, blobId);
+      return commitImport(
+          info, w.chunkCount(), VersionRow.packChecksums(w.crcs()), false, null, blobId);
     } catch (RuntimeException e) {
       changes.discard(blobId);
       throw e;
@@ -105,32 +135,63 @@ public final class SlotHistory {
   }
 
   private static BlobStoreException wrongSize(BlobInfo info, long got) {
-    return BlobStoreException.of(Reason.CORRUPT, "the bytes given for version " + info.version() + " of '"
-        + info.path() + "' (blob " + info.blobId() + ") are " + (got > info.size() ? "more than" : got + " bytes, not")
-        + " the " + info.size() + " bytes it has; nothing was stored");
+    return BlobStoreException.of(
+        Reason.CORRUPT,
+        "the bytes given for version "
+            + info.version()
+            + " of '"
+            + info.path()
+            + "' (blob "
+            + info.blobId()
+            + ") are "
+            + (got > info.size() ? "more than" : got + " bytes, not")
+            + " the "
+            + info.size()
+            + " bytes it has; nothing was stored");
   }
 
   /**
-   * Inserts an imported version under the write lock, unless it arrived meanwhile; then its own chunk files
-   * ({@code chunkedBlob}, if any) are deleted again and the version already held is returned.
+   * Inserts an imported version under the write lock, unless it arrived meanwhile; then its own
+   * chunk files ({@code chunkedBlob}, if any) are deleted again and the version already held is
+   * returned.
    */
-  private BlobInfo commitImport(BlobInfo info, int chunkCount, byte[] checksums, boolean inline, byte[] data,
+  private BlobInfo commitImport(
+      BlobInfo info,
+      int chunkCount,
+      byte[] checksums,
+      boolean inline,
+      byte[] data,
       String chunkedBlob) {
     BlobInfo level;
     changes.writeLock.lock();
     try {
       level = levelExisting(info);
       if (level == null) {
-        int state = switch (info.state()) {
-          case LIVE -> VersionRow.LIVE;
-          case TOMBSTONED -> VersionRow.TOMBSTONED;
-          case MARKER -> VersionRow.MARKER;
-        };
+        int state =
+            switch (info.state()) {
+              case LIVE -> VersionRow.LIVE;
+              case TOMBSTONED -> VersionRow.TOMBSTONED;
+              case MARKER -> VersionRow.MARKER;
+            };
         long created = info.lastModified().toEpochMilli();
-        // A tombstone's retention runs from when this replica learnt of it: the peer's time is not known.
+        // A tombstone's retention runs from when this replica learnt of it: the peer's time is not
+        // known.
         long changed = state == VersionRow.TOMBSTONED ? ctx.clock().millis() : created;
-        VersionRow row = new VersionRow(info.path(), info.version(), info.blobId().toString(), state, info.size(),
-            info.contentType(), created, changed, ctx.chunkSize(), chunkCount, checksums, inline, null);
+        VersionRow row =
+            new VersionRow(
+                info.path(),
+                info.version(),
+                info.blobId().toString(),
+                state,
+                info.size(),
+                info.contentType(),
+                created,
+                changed,
+                ctx.chunkSize(),
+                chunkCount,
+                checksums,
+                inline,
+                null);
         changes.journaled(new JournalRecord.PutVersion(number, row, inline ? data : null), true);
         return row.toInfo();
       }
@@ -144,9 +205,10 @@ public final class SlotHistory {
   }
 
   /**
-   * For an import: the version as held here, with its state brought level, if this slot has it already;
-   * null if not. Fails with VERSION_CONFLICT when the version or the blob id is taken by another, and with
-   * BUSY when the blob id is a transaction prepared here (commit or abort decides it).
+   * For an import: the version as held here, with its state brought level, if this slot has it
+   * already; null if not. Fails with VERSION_CONFLICT when the version or the blob id is taken by
+   * another, and with BUSY when the blob id is a transaction prepared here (commit or abort decides
+   * it).
    */
   // @GuardedBy("writeLock")
   private BlobInfo levelExisting(BlobInfo info) {
@@ -156,19 +218,39 @@ public final class SlotHistory {
     VersionRow row = db.versionForWrite(path, version);
     if (row != null) {
       if (!row.blobId().equals(blobId)) {
-        throw BlobStoreException.of(Reason.VERSION_CONFLICT, "version " + version + " of '" + path + "' is blob "
-            + row.blobId() + " here, not " + blobId);
+        throw BlobStoreException.of(
+            Reason.VERSION_CONFLICT,
+            "version "
+                + version
+                + " of '"
+                + path
+                + "' is blob "
+                + row.blobId()
+                + " here, not "
+                + blobId);
       }
       if (info.state() == VersionState.TOMBSTONED && row.state() != VersionRow.TOMBSTONED) {
-        changes.journaled(new JournalRecord.Tombstone(number, path, version, ctx.clock().millis()), true);
+        changes.journaled(
+            new JournalRecord.Tombstone(number, path, version, ctx.clock().millis()), true);
         row = db.versionForWrite(path, version);
       }
       return row.toInfo();
     }
     VersionRow other = db.versionByBlobId(blobId);
     if (other != null) {
-      throw BlobStoreException.of(Reason.VERSION_CONFLICT, "blob " + blobId + " is version " + other.version()
-          + " of '" + other.path() + "' here, not version " + version + " of '" + path + "'");
+      throw BlobStoreException.of(
+          Reason.VERSION_CONFLICT,
+          "blob "
+              + blobId
+              + " is version "
+              + other.version()
+              + " of '"
+              + other.path()
+              + "' here, not version "
+              + version
+              + " of '"
+              + path
+              + "'");
     }
     transactions.requireNotPending(blobId);
     return null;

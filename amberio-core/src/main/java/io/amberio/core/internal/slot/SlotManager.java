@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
@@ -19,10 +34,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens slots lazily and closes idle ones, so memory does not grow with the slot count.
  *
- * <p>Each open slot has a reference count: {@link #acquire} increments it, {@link #release} decrements it.
- * Only a slot with no references is closed, either because it was idle for the idle timeout or because more
- * than {@code maxOpen} slots are open (least recently used first). A slot is never open twice: while one is
- * opening or closing, others who want it wait. Opening and closing (file I/O) happen outside the lock.
+ * <p>Each open slot has a reference count: {@link #acquire} increments it, {@link #release}
+ * decrements it. Only a slot with no references is closed, either because it was idle for the idle
+ * timeout or because more than {@code maxOpen} slots are open (least recently used first). A slot
+ * is never open twice: while one is opening or closing, others who want it wait. Opening and
+ * closing (file I/O) happen outside the lock.
  *
  * <pre>
  *   (absent) --acquire--> OPENING --opened--> OPEN --idle or over capacity, refs == 0--> CLOSING --> (absent)
@@ -62,7 +78,8 @@ public final class SlotManager {
   // @GuardedBy("lock")
   private boolean closed;
 
-  public SlotManager(Opener opener, BitSet existing, int maxOpen, Duration idleTimeout, InstantSource clock) {
+  public SlotManager(
+      Opener opener, BitSet existing, int maxOpen, Duration idleTimeout, InstantSource clock) {
     this.opener = opener;
     this.existing = (BitSet) existing.clone();
     this.maxOpen = maxOpen;
@@ -71,8 +88,9 @@ public final class SlotManager {
   }
 
   /**
-   * Returns the open slot, opening (and with {@code create}, creating) it if needed; null when it does not
-   * exist and {@code create} is false. Every non-null result must be {@link #release released}.
+   * Returns the open slot, opening (and with {@code create}, creating) it if needed; null when it
+   * does not exist and {@code create} is false. Every non-null result must be {@link #release
+   * released}.
    */
   public Slot acquire(int number, boolean create) {
     lock.lock();
@@ -103,8 +121,9 @@ public final class SlotManager {
   }
 
   /**
-   * Returns the slot if it is open (waiting while it opens or closes), without opening it; null otherwise.
-   * A non-null result must be released. Works after {@link #shutdown} too, returning null.
+   * Returns the slot if it is open (waiting while it opens or closes), without opening it; null
+   * otherwise. A non-null result must be released. Works after {@link #shutdown} too, returning
+   * null.
    */
   public Slot acquireIfOpen(int number) {
     lock.lock();
@@ -159,7 +178,8 @@ public final class SlotManager {
     try {
       Entry e = entries.get(slot.number());
       if (e == null || e.slot != slot || e.refs <= 0) {
-        throw new IllegalStateException("slot " + slot.number() + " released more often than acquired");
+        throw new IllegalStateException(
+            "slot " + slot.number() + " released more often than acquired");
       }
       e.refs--;
       e.lastUsed = clock.millis();
@@ -255,8 +275,8 @@ public final class SlotManager {
   }
 
   /**
-   * Refuses new acquisitions, waits up to {@code timeout} for slots in use to be released, and closes every
-   * slot.
+   * Refuses new acquisitions, waits up to {@code timeout} for slots in use to be released, and
+   * closes every slot.
    *
    * @return whether every slot was released in time and closed
    */

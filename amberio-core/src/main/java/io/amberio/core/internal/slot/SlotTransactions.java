@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobId;
@@ -20,16 +35,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The two-phase-commit transactions of one slot ({@code ReplicaTransactions}). A prepared write takes a
- * <em>hold</em> on its path (one per path, never waited for) and receives its bytes like a put, through a
- * {@link PendingWrite}: small ones stay in memory and go into the prepared row, larger ones become chunk
- * files of {@code blobs/<txn>/} behind a reclaim record. {@code finish} journals a Prepare record: from
- * then on the transaction survives a crash, its reclaim record is not swept (the sweep skips blobs with a
- * prepared row), and garbage collection leaves its path alone. Commit turns the prepared row into a version
- * row (or a tombstone) in one record; abort drops the row and then the bytes. Plain writes of a held path
- * fail with BUSY at their commit (they ask {@link #requireNotHeld} under the write lock), so a replica's vote
- * (the path's highest version, read when the transaction is prepared) stays true until the transaction is
- * decided. Holds live in memory; durable ones are rebuilt from the {@code prepared} table when the slot
+ * The two-phase-commit transactions of one slot ({@code ReplicaTransactions}). A prepared write
+ * takes a <em>hold</em> on its path (one per path, never waited for) and receives its bytes like a
+ * put, through a {@link PendingWrite}: small ones stay in memory and go into the prepared row,
+ * larger ones become chunk files of {@code blobs/<txn>/} behind a reclaim record. {@code finish}
+ * journals a Prepare record: from then on the transaction survives a crash, its reclaim record is
+ * not swept (the sweep skips blobs with a prepared row), and garbage collection leaves its path
+ * alone. Commit turns the prepared row into a version row (or a tombstone) in one record; abort
+ * drops the row and then the bytes. Plain writes of a held path fail with BUSY at their commit
+ * (they ask {@link #requireNotHeld} under the write lock), so a replica's vote (the path's highest
+ * version, read when the transaction is prepared) stays true until the transaction is decided.
+ * Holds live in memory; durable ones are rebuilt from the {@code prepared} table when the slot
  * opens and after a journal replay touched it.
  */
 public final class SlotTransactions {
@@ -38,7 +54,10 @@ public final class SlotTransactions {
   private final SlotDatabase db;
   private final SlotContext ctx;
 
-  /** A path held by a transaction: {@code write} while it receives bytes, null once durably prepared. */
+  /**
+   * A path held by a transaction: {@code write} while it receives bytes, null once durably
+   * prepared.
+   */
   private static final class Hold {
     final String txn;
     final String path;
@@ -51,15 +70,18 @@ public final class SlotTransactions {
     }
   }
 
-  // Lock order: the slot's write lock (SlotChanges.writeLock), then holdLock; the database's own lock is
+  // Lock order: the slot's write lock (SlotChanges.writeLock), then holdLock; the database's own
+  // lock is
   // taken under either.
   private final Object holdLock = new Object();
   // @GuardedBy("holdLock")
   private final Map<String, Hold> holdsByPath = new HashMap<>();
   // @GuardedBy("holdLock")
   private final Map<String, Hold> holdsByTxn = new HashMap<>();
-  // @GuardedBy("holdLock"): the durable holds must be (re)read from the prepared table before use; set at
-  // open and by a replay, which may apply records the table already reflects (so it, not the records, tells)
+  // @GuardedBy("holdLock"): the durable holds must be (re)read from the prepared table before use;
+  // set at
+  // open and by a replay, which may apply records the table already reflects (so it, not the
+  // records, tells)
   private boolean holdsStale = true;
 
   SlotTransactions(SlotChanges changes) {
@@ -96,8 +118,13 @@ public final class SlotTransactions {
   }
 
   private static BlobStoreException busy(String path, String txn) {
-    return BlobStoreException.of(Reason.BUSY,
-        "'" + path + "' is held by transaction " + txn + ", which is not decided yet; nothing was written, retry later");
+    return BlobStoreException.of(
+        Reason.BUSY,
+        "'"
+            + path
+            + "' is held by transaction "
+            + txn
+            + ", which is not decided yet; nothing was written, retry later");
   }
 
   /** The transactions holding a path here, prepared or still receiving bytes. */
@@ -108,7 +135,10 @@ public final class SlotTransactions {
     }
   }
 
-  /** Whether this slot knows {@code txn}: undecided, the blob id of a version, or a committed tombstone. */
+  /**
+   * Whether this slot knows {@code txn}: undecided, the blob id of a version, or a committed
+   * tombstone.
+   */
   public boolean knowsTxn(String txn) {
     synchronized (holdLock) {
       loadHolds();
@@ -120,8 +150,8 @@ public final class SlotTransactions {
   }
 
   /**
-   * Starts a prepared write: takes the path's hold without waiting. {@code done} is called once, when the
-   * write has finished (true) or was abandoned (false).
+   * Starts a prepared write: takes the path's hold without waiting. {@code done} is called once,
+   * when the write has finished (true) or was abandoned (false).
    *
    * @throws BlobStoreException BUSY if a transaction holds the path
    * @throws IllegalArgumentException if this slot knows the transaction id already
@@ -131,14 +161,20 @@ public final class SlotTransactions {
     synchronized (holdLock) {
       loadHolds();
       if (holdsByTxn.containsKey(txn) || db.knowsTxn(txn)) {
-        throw new IllegalArgumentException("transaction " + txn + " is already known to slot " + number
-            + " (prepared, or committed)");
+        throw new IllegalArgumentException(
+            "transaction "
+                + txn
+                + " is already known to slot "
+                + number
+                + " (prepared, or committed)");
       }
       Hold held = holdsByPath.get(spec.path());
       if (held != null) {
         throw busy(spec.path(), held.txn);
       }
-      PendingWrite w = new PendingWrite(this, changes, spec, ctx.chunkSize(), ctx.inlineThreshold(), ctx.maxBlobSize(), done);
+      PendingWrite w =
+          new PendingWrite(
+              this, changes, spec, ctx.chunkSize(), ctx.inlineThreshold(), ctx.maxBlobSize(), done);
       Hold h = new Hold(txn, spec.path(), w);
       holdsByPath.put(spec.path(), h);
       holdsByTxn.put(txn, h);
@@ -147,12 +183,18 @@ public final class SlotTransactions {
   }
 
   /**
-   * Makes a write durably prepared: checks what it needs (a marker: the path exists; a tombstone: the version
-   * exists and is not collected), reads the vote (the path's highest version) and journals the Prepare
-   * record, all under the write lock, so no version slips in between.
+   * Makes a write durably prepared: checks what it needs (a marker: the path exists; a tombstone:
+   * the version exists and is not collected), reads the vote (the path's highest version) and
+   * journals the Prepare record, all under the write lock, so no version slips in between.
    */
-  PreparedTxn completePrepare(PrepareSpec spec, long size, int chunkSize, int chunkCount, byte[] checksums,
-      boolean inline, byte[] data) {
+  PreparedTxn completePrepare(
+      PrepareSpec spec,
+      long size,
+      int chunkSize,
+      int chunkCount,
+      byte[] checksums,
+      boolean inline,
+      byte[] data) {
     String path = spec.path();
     String txn = spec.txn().toString();
     changes.writeLock.lock();
@@ -168,12 +210,27 @@ public final class SlotTransactions {
           throw BlobStoreException.of(Reason.NOT_FOUND, "'" + path + "' has no version " + v);
         }
         if (db.versionForWrite(path, v) == null) {
-          throw BlobStoreException.of(Reason.DELETED, "version " + v + " of '" + path + "' was garbage-collected");
+          throw BlobStoreException.of(
+              Reason.DELETED, "version " + v + " of '" + path + "' was garbage-collected");
         }
       }
-      PreparedRow row = new PreparedRow(txn, path, kindCode(spec.kind()), spec.tombstoneVersion(), spec.contentType(),
-          spec.createdAtMillis(), spec.context(), max, size, chunkSize, chunkCount, checksums, inline, null,
-          ctx.clock().millis());
+      PreparedRow row =
+          new PreparedRow(
+              txn,
+              path,
+              kindCode(spec.kind()),
+              spec.tombstoneVersion(),
+              spec.contentType(),
+              spec.createdAtMillis(),
+              spec.context(),
+              max,
+              size,
+              chunkSize,
+              chunkCount,
+              checksums,
+              inline,
+              null,
+              ctx.clock().millis());
       changes.journaled(new JournalRecord.Prepare(number, row, inline ? data : null), true);
       synchronized (holdLock) {
         Hold h = holdsByTxn.get(txn);
@@ -187,7 +244,9 @@ public final class SlotTransactions {
     }
   }
 
-  /** Drops what an abandoned prepared write left: its bytes (when it had chunk files) and its hold. */
+  /**
+   * Drops what an abandoned prepared write left: its bytes (when it had chunk files) and its hold.
+   */
   void dropPending(String txn, boolean chunked) {
     try {
       if (chunked) {
@@ -210,8 +269,9 @@ public final class SlotTransactions {
   /**
    * Commits a prepared transaction; see {@code ReplicaStore.commitPrepared}.
    *
-   * @throws BlobStoreException NOT_FOUND if the slot knows no such transaction (or it is still receiving
-   *     bytes), VERSION_CONFLICT if {@code version} is not the path's highest version plus one
+   * @throws BlobStoreException NOT_FOUND if the slot knows no such transaction (or it is still
+   *     receiving bytes), VERSION_CONFLICT if {@code version} is not the path's highest version
+   *     plus one
    */
   public BlobInfo commitPrepared(String txn, long version) {
     VersionRow result;
@@ -228,18 +288,28 @@ public final class SlotTransactions {
           loadHolds();
           receiving = holdsByTxn.containsKey(txn);
         }
-        throw BlobStoreException.of(Reason.NOT_FOUND, receiving
-            ? "transaction " + txn + " is not prepared yet: its write has not finished"
-            : "no transaction " + txn + " is prepared here (never prepared, or aborted)");
+        throw BlobStoreException.of(
+            Reason.NOT_FOUND,
+            receiving
+                ? "transaction " + txn + " is not prepared yet: its write has not finished"
+                : "no transaction " + txn + " is prepared here (never prepared, or aborted)");
       }
       if (p.kind() == PreparedRow.TXN_TOMBSTONE) {
         long v = p.tombstoneVersion();
         if (db.versionForWrite(p.path(), v) == null) {
           // Collection skips held paths, so only damage behind the store's back gets here.
-          throw BlobStoreException.of(Reason.DELETED,
-              "version " + v + " of '" + p.path() + "' is gone; transaction " + txn + " cannot tombstone it");
+          throw BlobStoreException.of(
+              Reason.DELETED,
+              "version "
+                  + v
+                  + " of '"
+                  + p.path()
+                  + "' is gone; transaction "
+                  + txn
+                  + " cannot tombstone it");
         }
-        changes.journaled(new JournalRecord.CommitTombstone(number, txn, p.path(), v, p.createdAt()), true);
+        changes.journaled(
+            new JournalRecord.CommitTombstone(number, txn, p.path(), v, p.createdAt()), true);
         result = db.versionForWrite(p.path(), v);
       } else {
         SlotDatabase.PathState ps = db.pathStateForWrite(p.path());
@@ -248,10 +318,28 @@ public final class SlotTransactions {
           throw BlobStoreException.versionConflict(p.path(), version, max);
         }
         boolean put = p.kind() == PreparedRow.TXN_PUT;
-        String contentType = !put ? null : p.contentType() == null ? PutOptions.DEFAULT_CONTENT_TYPE : p.contentType();
-        result = new VersionRow(p.path(), version, txn, put ? VersionRow.LIVE : VersionRow.MARKER, p.size(),
-            contentType, p.createdAt(), p.createdAt(), p.chunkSize(), p.chunkCount(), p.checksums(), p.inline(), null);
-        changes.journaled(new JournalRecord.CommitPrepared(number, result, p.inline() ? p.inlineData() : null), true);
+        String contentType =
+            !put
+                ? null
+                : p.contentType() == null ? PutOptions.DEFAULT_CONTENT_TYPE : p.contentType();
+        result =
+            new VersionRow(
+                p.path(),
+                version,
+                txn,
+                put ? VersionRow.LIVE : VersionRow.MARKER,
+                p.size(),
+                contentType,
+                p.createdAt(),
+                p.createdAt(),
+                p.chunkSize(),
+                p.chunkCount(),
+                p.checksums(),
+                p.inline(),
+                null);
+        changes.journaled(
+            new JournalRecord.CommitPrepared(number, result, p.inline() ? p.inlineData() : null),
+            true);
       }
       releaseHold(txn);
     } finally {
@@ -272,7 +360,8 @@ public final class SlotTransactions {
   }
 
   /**
-   * Aborts a transaction, prepared or still receiving bytes; see {@code ReplicaStore.abortPrepared}.
+   * Aborts a transaction, prepared or still receiving bytes; see {@code
+   * ReplicaStore.abortPrepared}.
    *
    * @return whether there was something to abort
    * @throws IllegalStateException if the transaction is committed here
@@ -284,8 +373,9 @@ public final class SlotTransactions {
       Hold h = holdsByTxn.get(txn);
       receiving = h == null ? null : h.write;
     }
-    if (receiving != null && receiving.abortFromOutside(
-        BlobStoreException.of(Reason.NOT_FOUND, "transaction " + txn + " was aborted"))) {
+    if (receiving != null
+        && receiving.abortFromOutside(
+            BlobStoreException.of(Reason.NOT_FOUND, "transaction " + txn + " was aborted"))) {
       return true;
     }
     PreparedRow p;
@@ -294,7 +384,8 @@ public final class SlotTransactions {
       p = db.prepared(txn, false);
       if (p == null) {
         if (committed(txn) != null) {
-          throw new IllegalStateException("transaction " + txn + " is committed; it cannot be aborted");
+          throw new IllegalStateException(
+              "transaction " + txn + " is committed; it cannot be aborted");
         }
         return false;
       }
@@ -324,23 +415,31 @@ public final class SlotTransactions {
   }
 
   /**
-   * For an import: fails with BUSY when {@code blobId} is a transaction of this slot, prepared or still
-   * receiving bytes (commit or abort decides it).
+   * For an import: fails with BUSY when {@code blobId} is a transaction of this slot, prepared or
+   * still receiving bytes (commit or abort decides it).
    */
   void requireNotPending(String blobId) {
     synchronized (holdLock) {
       loadHolds();
       if (holdsByTxn.containsKey(blobId) || db.prepared(blobId, false) != null) {
-        throw BlobStoreException.of(Reason.BUSY, "blob " + blobId + " is a transaction prepared here and not"
-            + " decided yet; commit or abort it");
+        throw BlobStoreException.of(
+            Reason.BUSY,
+            "blob "
+                + blobId
+                + " is a transaction prepared here and not"
+                + " decided yet; commit or abort it");
       }
     }
   }
 
-  /** Tells that a replayed record may have changed the {@code prepared} table: holds are read again. */
+  /**
+   * Tells that a replayed record may have changed the {@code prepared} table: holds are read again.
+   */
   void replayed(JournalRecord record) {
-    if (record instanceof JournalRecord.Prepare || record instanceof JournalRecord.CommitPrepared
-        || record instanceof JournalRecord.CommitTombstone || record instanceof JournalRecord.AbortPrepared) {
+    if (record instanceof JournalRecord.Prepare
+        || record instanceof JournalRecord.CommitPrepared
+        || record instanceof JournalRecord.CommitTombstone
+        || record instanceof JournalRecord.AbortPrepared) {
       synchronized (holdLock) {
         holdsStale = true;
       }
@@ -348,14 +447,24 @@ public final class SlotTransactions {
   }
 
   private PreparedTxn toTxn(PreparedRow r) {
-    TxnKind kind = switch (r.kind()) {
-      case PreparedRow.TXN_PUT -> TxnKind.PUT;
-      case PreparedRow.TXN_MARKER -> TxnKind.MARKER;
-      case PreparedRow.TXN_TOMBSTONE -> TxnKind.TOMBSTONE;
-      default -> throw new IllegalStateException("unknown transaction kind " + r.kind() + " of " + r.txn());
-    };
-    PrepareSpec spec = new PrepareSpec(BlobId.parse(r.txn()), r.path(), kind, r.tombstoneVersion(), r.contentType(),
-        r.createdAt(), r.context());
+    TxnKind kind =
+        switch (r.kind()) {
+          case PreparedRow.TXN_PUT -> TxnKind.PUT;
+          case PreparedRow.TXN_MARKER -> TxnKind.MARKER;
+          case PreparedRow.TXN_TOMBSTONE -> TxnKind.TOMBSTONE;
+          default ->
+              throw new IllegalStateException(
+                  "unknown transaction kind " + r.kind() + " of " + r.txn());
+        };
+    PrepareSpec spec =
+        new PrepareSpec(
+            BlobId.parse(r.txn()),
+            r.path(),
+            kind,
+            r.tombstoneVersion(),
+            r.contentType(),
+            r.createdAt(),
+            r.context());
     return new PreparedTxn(number, spec, r.size(), r.maxVersion());
   }
 

@@ -1,7 +1,24 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.core.internal.row.PreparedRow;
+import io.amberio.core.internal.row.VersionRow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,13 +32,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.amberio.core.internal.row.PreparedRow;
-import io.amberio.core.internal.row.VersionRow;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 class JournalTest {
   @TempDir Path dir;
@@ -29,7 +44,8 @@ class JournalTest {
   private final List<BitSet> seals = Collections.synchronizedList(new ArrayList<>());
 
   private Journal open(long segmentSize, List<JournalRecord> replayed) {
-    return Journal.open(dir, segmentSize, 0, slots -> seals.add((BitSet) slots.clone()), replayed::add);
+    return Journal.open(
+        dir, segmentSize, 0, slots -> seals.add((BitSet) slots.clone()), replayed::add);
   }
 
   private static JournalRecord reclaim(int slot, int i) {
@@ -68,7 +84,8 @@ class JournalTest {
     Path segment = liveSegments().get(0);
     long end = usedBytes(segment);
     // Flip one byte inside the last record: its CRC no longer matches.
-    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, end - 3);
       b.put(0, (byte) (b.get(0) ^ 0x5a));
@@ -112,7 +129,8 @@ class JournalTest {
     assertThat(spareSegments()).isNotEmpty();
     List<JournalRecord> replayed = new ArrayList<>();
     open(segment, replayed).close();
-    // Only the records of the live (unsealed) segment are replayed, and they are the newest ones, in order.
+    // Only the records of the live (unsealed) segment are replayed, and they are the newest ones,
+    // in order.
     assertThat(replayed).isNotEmpty().hasSizeLessThan(total);
     int first = total - replayed.size();
     for (int k = 0; k < replayed.size(); k++) {
@@ -127,11 +145,13 @@ class JournalTest {
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       int thread = t;
-      done.add(pool.submit(() -> {
-        for (int i = 0; i < 250; i++) {
-          appendApplied(j, new JournalRecord.RemoveReclaim(thread, "t" + thread + "-" + i));
-        }
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 250; i++) {
+                  appendApplied(j, new JournalRecord.RemoveReclaim(thread, "t" + thread + "-" + i));
+                }
+              }));
     }
     for (Future<?> f : done) {
       f.get();
@@ -143,8 +163,11 @@ class JournalTest {
     assertThat(replayed).allMatch(r -> r instanceof JournalRecord.RemoveReclaim);
     for (int t = 0; t < 8; t++) {
       int thread = t;
-      List<String> ids = replayed.stream().filter(r -> r.slot() == thread)
-          .map(r -> ((JournalRecord.RemoveReclaim) r).blobId()).toList();
+      List<String> ids =
+          replayed.stream()
+              .filter(r -> r.slot() == thread)
+              .map(r -> ((JournalRecord.RemoveReclaim) r).blobId())
+              .toList();
       // Whatever of a thread's records is live, it is a suffix of what it wrote, in order.
       for (int k = 1; k < ids.size(); k++) {
         int prev = Integer.parseInt(ids.get(k - 1).substring(ids.get(k - 1).indexOf('-') + 1));
@@ -159,19 +182,23 @@ class JournalTest {
     Journal j = open(1 << 20, new ArrayList<>());
     AtomicInteger acked = new AtomicInteger();
     AtomicReference<Throwable> failed = new AtomicReference<>();
-    Thread writer = new Thread(() -> {
-      try {
-        for (int i = 0; i < 300; i++) {
-          appendApplied(j, reclaim(1, i));
-          acked.incrementAndGet();
-          Thread.interrupted(); // the journal restores the caller's interrupt; clear it for the next round
-        }
-      } catch (Throwable t) {
-        failed.set(t);
-      }
-    });
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 300; i++) {
+                  appendApplied(j, reclaim(1, i));
+                  acked.incrementAndGet();
+                  Thread.interrupted(); // the journal restores the caller's interrupt; clear it for
+                  // the next round
+                }
+              } catch (Throwable t) {
+                failed.set(t);
+              }
+            });
     writer.start();
-    // Interrupt it again and again: an interrupt closes a FileChannel for every thread that shares it.
+    // Interrupt it again and again: an interrupt closes a FileChannel for every thread that shares
+    // it.
     while (writer.isAlive()) {
       writer.interrupt();
       Thread.sleep(0, 200_000);
@@ -187,19 +214,33 @@ class JournalTest {
 
   @Test
   void everyRecordTypeRoundTrips() throws IOException {
-    var row = new VersionRow("a/é/😀", 7, "01ARZ3NDEKTSV4RRFFQ69G5FAV", 0, 3, "text/plain",
-        11, 12, 4096, 0, new byte[] {1, 2, 3, 4}, true, null);
-    List<JournalRecord> all = List.of(
-        new JournalRecord.PutVersion(5, row, new byte[] {9, 8, 7}),
-        new JournalRecord.Tombstone(5, "p", 3, 99),
-        new JournalRecord.AddReclaim(6, "b", 1),
-        new JournalRecord.RemoveReclaim(6, "b"),
-        new JournalRecord.Collect(7, List.of(new JournalRecord.Removed("x", 1, "id", true)), 5),
-        new JournalRecord.CommitPrepared(8, row, new byte[] {6, 5}),
-        new JournalRecord.Prepare(9, prepared(true), new byte[] {4, 3, 2}),
-        new JournalRecord.Prepare(9, prepared(false), null),
-        new JournalRecord.CommitTombstone(10, "01ARZ3NDEKTSV4RRFFQ69G5FAW", "q/r", 4, 77),
-        new JournalRecord.AbortPrepared(11, "01ARZ3NDEKTSV4RRFFQ69G5FAX"));
+    var row =
+        new VersionRow(
+            "a/é/😀",
+            7,
+            "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+            0,
+            3,
+            "text/plain",
+            11,
+            12,
+            4096,
+            0,
+            new byte[] {1, 2, 3, 4},
+            true,
+            null);
+    List<JournalRecord> all =
+        List.of(
+            new JournalRecord.PutVersion(5, row, new byte[] {9, 8, 7}),
+            new JournalRecord.Tombstone(5, "p", 3, 99),
+            new JournalRecord.AddReclaim(6, "b", 1),
+            new JournalRecord.RemoveReclaim(6, "b"),
+            new JournalRecord.Collect(7, List.of(new JournalRecord.Removed("x", 1, "id", true)), 5),
+            new JournalRecord.CommitPrepared(8, row, new byte[] {6, 5}),
+            new JournalRecord.Prepare(9, prepared(true), new byte[] {4, 3, 2}),
+            new JournalRecord.Prepare(9, prepared(false), null),
+            new JournalRecord.CommitTombstone(10, "01ARZ3NDEKTSV4RRFFQ69G5FAW", "q/r", 4, 77),
+            new JournalRecord.AbortPrepared(11, "01ARZ3NDEKTSV4RRFFQ69G5FAX"));
     for (JournalRecord r : all) {
       JournalRecord back = JournalRecord.decode(JournalRecord.encode(r));
       if (r instanceof JournalRecord.PutVersion p) {
@@ -217,9 +258,22 @@ class JournalTest {
   }
 
   private static PreparedRow prepared(boolean inline) {
-    return new PreparedRow("01ARZ3NDEKTSV4RRFFQ69G5FAV", "a/é", inline ? 0 : 1, 0,
-        inline ? "text/x" : null, 123, new byte[] {1, 2}, 9, inline ? 3 : 0, 65536, inline ? 0 : 2,
-        new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, inline, null, 456);
+    return new PreparedRow(
+        "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        "a/é",
+        inline ? 0 : 1,
+        0,
+        inline ? "text/x" : null,
+        123,
+        new byte[] {1, 2},
+        9,
+        inline ? 3 : 0,
+        65536,
+        inline ? 0 : 2,
+        new byte[] {1, 2, 3, 4, 5, 6, 7, 8},
+        inline,
+        null,
+        456);
   }
 
   private List<Path> liveSegments() throws IOException {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.core.internal.slot;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,10 +36,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The chunk reader in both of its modes: buffered (a verified chunk is served from memory) and two-pass
- * (past the read-buffer budget, a chunk is verified through a small buffer and then served from the
- * file). The store only switches to two-pass mode under heavy concurrent reading, so the black-box suites
- * rarely reach it; here the budget is set directly.
+ * The chunk reader in both of its modes: buffered (a verified chunk is served from memory) and
+ * two-pass (past the read-buffer budget, a chunk is verified through a small buffer and then served
+ * from the file). The store only switches to two-pass mode under heavy concurrent reading, so the
+ * black-box suites rarely reach it; here the budget is set directly.
  */
 class ChunkStreamTest {
   static final int K = 64 * 1024;
@@ -51,12 +66,25 @@ class ChunkStreamTest {
     }
     row =
         new VersionRow(
-            "p", 1, "01JZZZZZZZZZZZZZZZZZZZZZZZ", VersionRow.LIVE, SIZE, "application/octet-stream", 0, 0, K, count,
-            VersionRow.packChecksums(crcs), false, null);
+            "p",
+            1,
+            "01JZZZZZZZZZZZZZZZZZZZZZZZ",
+            VersionRow.LIVE,
+            SIZE,
+            "application/octet-stream",
+            0,
+            0,
+            K,
+            count,
+            VersionRow.packChecksums(crcs),
+            false,
+            null);
   }
 
   ChunkStream stream(long budget, long offset, long length, boolean stillCommitted) {
-    return new ChunkStream(chunks, row, offset, length, new ReadBuffers(budget, K), () -> stillCommitted).open();
+    return new ChunkStream(
+            chunks, row, offset, length, new ReadBuffers(budget, K), () -> stillCommitted)
+        .open();
   }
 
   static byte[] drain(InputStream in, int bufferSize) throws IOException {
@@ -70,7 +98,15 @@ class ChunkStreamTest {
   }
 
   static final long[][] RANGES = {
-    {0, SIZE}, {0, 1}, {K - 1, 2}, {K, K}, {K - 7, 2 * K + 14}, {3 * K, 17}, {SIZE - 1, 1}, {12345, 54321}, {5, 0}
+    {0, SIZE},
+    {0, 1},
+    {K - 1, 2},
+    {K, K},
+    {K - 7, 2 * K + 14},
+    {3 * K, 17},
+    {SIZE - 1, 1},
+    {12345, 54321},
+    {5, 0}
   };
 
   @ParameterizedTest(name = "budget {0}")
@@ -80,7 +116,9 @@ class ChunkStreamTest {
       byte[] want = Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1]));
       for (int bufferSize : new int[] {1, 777, K, 3 * K}) {
         try (ChunkStream s = stream(budget, r[0], r[1], true)) {
-          assertThat(drain(s, bufferSize)).as("range %d+%d, buffer %d", r[0], r[1], bufferSize).isEqualTo(want);
+          assertThat(drain(s, bufferSize))
+              .as("range %d+%d, buffer %d", r[0], r[1], bufferSize)
+              .isEqualTo(want);
           assertThat(s.read()).isEqualTo(-1);
         }
       }
@@ -113,7 +151,9 @@ class ChunkStreamTest {
       assertThat(failure(s)).isEqualTo(Reason.CORRUPT);
     }
     Throwable t = catchThrowable(() -> stream(budget, K + 5, 10, true));
-    assertThat(t).as("a range that starts in the corrupt chunk fails when opened").isInstanceOf(BlobStoreException.class);
+    assertThat(t)
+        .as("a range that starts in the corrupt chunk fails when opened")
+        .isInstanceOf(BlobStoreException.class);
     assertThat(((BlobStoreException) t).reason()).isEqualTo(Reason.CORRUPT);
     try (ChunkStream s = stream(budget, 2 * K, K + 17, true)) {
       assertThat(drain(s, 999)).isEqualTo(Arrays.copyOfRange(data, 2 * K, SIZE));

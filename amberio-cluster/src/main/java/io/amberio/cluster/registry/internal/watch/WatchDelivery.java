@@ -1,10 +1,25 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.amberio.cluster.registry.internal.watch;
 
-import io.amberio.core.Scheduler;
 import io.amberio.cluster.registry.RegistryException;
 import io.amberio.cluster.registry.Watch;
 import io.amberio.cluster.registry.WatchEvent;
 import io.amberio.cluster.registry.WatchListener;
+import io.amberio.core.Scheduler;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery side of one watch, shared by the registry implementations: a queue of events drained on
- * the {@link Scheduler} by at most one task at a time, so listener calls never overlap, keep the queue's
- * order, and never run on the thread (or under the lock) of whoever produced the event.
+ * The delivery side of one watch, shared by the registry implementations: a queue of events drained
+ * on the {@link Scheduler} by at most one task at a time, so listener calls never overlap, keep the
+ * queue's order, and never run on the thread (or under the lock) of whoever produced the event.
  *
  * <p>Producers {@link #offer} under their own lock (which fixes the order) and {@link #kick} after
  * releasing it; {@link #post} does both for producers without a lock of their own.
