@@ -16,41 +16,44 @@
 package io.amberio.examples.bench;
 
 import io.amberio.cluster.ClusterMember;
+import io.amberio.cluster.ClusterMemberBuilder;
 import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.registry.Registry;
-import io.amberio.cluster.registry.etcd.EtcdRegistry;
 import io.amberio.cluster.topology.Topology;
-import io.amberio.cluster.transport.tcp.NetworkTransport;
 import io.amberio.core.BlobStore;
-import io.amberio.core.Scheduler;
-import io.amberio.core.replica.ReplicaStore;
+import io.amberio.core.BlobStoreBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Three {@link ClusterNode}s in this process, assembled as {@link ClusterMember} assembles one: per
- * node a {@link ReplicaStore} in its own directory, {@link Scheduler#system} over {@value
- * #SCHEDULER_THREADS} threads, a disk pool of {@value #DISK_THREADS} threads, an io pool that reads
- * PUT bodies, a registry client, and a {@link NetworkTransport} on a free loopback port (real
- * sockets, every frame HMACed with one random secret). Replication factor 3: every node holds a
- * replica of every slot. Workers call the nodes' blocking {@link ClusterNode#asBlobStore} views
- * with the same session code as the single node, each op through the next node in turn (round-robin
- * coordinator).
+ * Three {@link ClusterMember}s in this process, each started as {@code amberio node --config}
+ * starts one: its store in its own directory, {@value #SCHEDULER_THREADS} scheduler threads, a disk
+ * pool of {@value #DISK_THREADS} threads, {@value #IO_THREADS} threads that read PUT bodies, a
+ * registry client (its own etcd client, or one shared in-memory registry), and the network
+ * transport on a loopback port (real sockets, every frame HMACed with one random secret).
+ * Replication factor 3: every node holds a replica of every slot. Workers call the members'
+ * blocking {@link ClusterMember#blobStore()} views with the same session code as the single node,
+ * each op through the next node in turn (round-robin coordinator).
+ *
+ * <p>The ports are picked free before the start (the topology names them) and released for the
+ * members to bind: another process could take one in between, and the start then fails with a clear
+ * message instead of measuring something else.
  */
 final class ClusterSubject implements Subject {
   static final List<String> NODE_IDS = List.of("a", "b", "c");
@@ -62,11 +65,7 @@ final class ClusterSubject implements Subject {
   static final long START_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(2);
 
   private final String name;
-  private final List<ScheduledThreadPoolExecutor> timers = new ArrayList<>();
-  private final List<ExecutorService> pools = new ArrayList<>();
-  private final List<Registry> ownRegistries = new ArrayList<>();
-  private final List<NetworkTransport> transports = new ArrayList<>();
-  private final List<ReplicaStore> stores = new ArrayList<>();
+  private final List<ClusterMember> members = new ArrayList<>();
   private final List<ClusterNode> nodes = new ArrayList<>();
   private final List<BlobStore> views = new ArrayList<>();
   private String startNote;
@@ -76,13 +75,12 @@ final class ClusterSubject implements Subject {
   }
 
   /**
-   * Starts the three nodes and waits until every node serves every slot and all agree on every
+   * Starts the three members and waits until every node serves every slot and all agree on every
    * slot's epoch.
    *
-   * @param etcd the etcd client URL (one {@code EtcdRegistry} client per node), or null to use
-   *     {@code shared}
-   * @param shared a registry all three nodes use (an {@code InMemoryRegistry}); not closed by this
-   *     subject
+   * @param etcd the etcd client URL (one etcd client per member), or null to use {@code shared}
+   * @param shared a registry all three members use (an {@code InMemoryRegistry}); not closed by
+   *     this subject
    * @param slotCount slots of the stores and the topology; 0 for the store's default
    */
   static ClusterSubject start(
@@ -90,7 +88,7 @@ final class ClusterSubject implements Subject {
       throws IOException {
     ClusterSubject c = new ClusterSubject(name);
     try {
-      c.startNodes(dir, options, slotCount, etcd, shared);
+      c.startMembers(dir, options, slotCount, etcd, shared);
       return c;
     } catch (IOException | RuntimeException | Error e) {
       c.close();
@@ -98,79 +96,59 @@ final class ClusterSubject implements Subject {
     }
   }
 
-  private void startNodes(Path dir, BenchOptions options, int slotCount, URI etcd, Registry shared)
-      throws IOException {
+  private void startMembers(
+      Path dir, BenchOptions options, int slotCount, URI etcd, Registry shared) throws IOException {
     long begin = System.nanoTime();
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    Map<NodeId, InetSocketAddress> addresses = new ConcurrentHashMap<>();
-    List<Scheduler> schedulers = new ArrayList<>();
-    List<ExecutorService> disks = new ArrayList<>();
-    List<ExecutorService> ios = new ArrayList<>();
-    List<Registry> registries = new ArrayList<>();
+    List<Topology.Node> hosts = new ArrayList<>();
     for (String id : NODE_IDS) {
-      ReplicaStore store = ReplicaStore.open(Stores.builder(dir.resolve(id), options, slotCount));
-      stores.add(store);
-      ScheduledThreadPoolExecutor t = NodeThreads.timers(SCHEDULER_THREADS, "bench-cluster-" + id);
-      timers.add(t);
-      Scheduler scheduler = Scheduler.system(t);
-      schedulers.add(scheduler);
-      ExecutorService disk = NodeThreads.pool(DISK_THREADS, "bench-disk-" + id);
-      ExecutorService io = NodeThreads.pool(IO_THREADS, "bench-io-" + id);
-      disks.add(disk);
-      ios.add(io);
-      pools.add(disk);
-      pools.add(io);
-      Registry registry = shared;
-      if (etcd != null) {
-        registry = EtcdRegistry.builder().endpoints(List.of(etcd)).scheduler(scheduler).build();
-        ownRegistries.add(registry);
-      }
-      registries.add(registry);
-      NetworkTransport transport =
-          NetworkTransport.builder(NodeId.of(id), secret, scheduler)
-              .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-              .resolver(addresses::get)
-              .build();
-      transports.add(transport);
-      addresses.put(NodeId.of(id), transport.localAddress());
+      hosts.add(Topology.Node.of(id, "127.0.0.1:" + freeLoopbackPort()));
     }
-    List<Topology.Node> members = new ArrayList<>();
-    for (int i = 0; i < NODE_IDS.size(); i++) {
-      members.add(
-          Topology.Node.of(
-              NODE_IDS.get(i), "127.0.0.1:" + transports.get(i).localAddress().getPort()));
-    }
-    Topology topology = Topology.of(stores.get(0).slotCount(), NODE_IDS.size(), members);
-    for (int i = 0; i < NODE_IDS.size(); i++) {
-      String id = NODE_IDS.get(i);
-      ClusterNode node =
-          ClusterNode.builder()
-              .id(NodeId.of(id))
+    int slots = slotCount > 0 ? slotCount : BlobStoreBuilder.DEFAULT_SLOT_COUNT;
+    Topology topology = Topology.of(slots, NODE_IDS.size(), hosts);
+    List<CompletableFuture<ClusterMember>> starting = new ArrayList<>();
+    // A member's start waits until its node has joined, which needs the others: start all three.
+    ExecutorService starters = Executors.newFixedThreadPool(NODE_IDS.size());
+    for (Topology.Node host : hosts) {
+      String id = host.id().value();
+      int port = Integer.parseInt(host.address().substring(host.address().lastIndexOf(':') + 1));
+      ClusterMemberBuilder member =
+          ClusterMember.builder()
+              .nodeId(host.id())
               .topology(topology)
-              .store(stores.get(i))
-              .transport(transports.get(i))
-              .registry(registries.get(i))
-              .scheduler(schedulers.get(i))
-              .diskExecutor(disks.get(i))
-              .tempDir(dir.resolve(id).resolve("cluster-staging"))
-              .build();
-      nodes.add(node);
+              .dataDirs(List.of(dir.resolve(id)))
+              .clusterListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+              .secret(secret)
+              .storeOptions(b -> Stores.tune(b, options))
+              .schedulerThreads(SCHEDULER_THREADS)
+              .diskThreads(DISK_THREADS)
+              .blobStoreThreads(IO_THREADS)
+              .startTimeout(Duration.ofMillis(START_TIMEOUT_MS));
+      if (etcd != null) {
+        member.etcd(List.of(etcd));
+      } else {
+        member.registry(shared);
+      }
+      starting.add(CompletableFuture.supplyAsync(() -> startOne(member), starters));
     }
-    List<CompletableFuture<Void>> started = new ArrayList<>();
-    for (ClusterNode n : nodes) {
-      started.add(n.start());
+    RuntimeException failed = null;
+    for (CompletableFuture<ClusterMember> f : starting) {
+      try {
+        members.add(f.join());
+      } catch (CompletionException e) {
+        if (failed == null) {
+          failed = new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+      }
     }
-    long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-    try {
-      CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
-          .get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "the three nodes did not start within " + START_TIMEOUT_MS / 1000 + " s: " + e, e);
+    starters.shutdown();
+    if (failed != null) {
+      throw failed;
     }
+    members.forEach(m -> nodes.add(m.node()));
     double joined = (System.nanoTime() - begin) / 1e9;
-    String steady = awaitSteady(topology, deadline);
+    String steady = awaitSteady(topology, System.currentTimeMillis() + START_TIMEOUT_MS);
     if (steady != null) {
       throw new IllegalStateException(
           "the three nodes did not agree on every slot within "
@@ -178,9 +156,7 @@ final class ClusterSubject implements Subject {
               + " s: "
               + steady);
     }
-    for (int i = 0; i < nodes.size(); i++) {
-      views.add(nodes.get(i).asBlobStore(ios.get(i)));
-    }
+    members.forEach(m -> views.add(m.blobStore()));
     startNote =
         String.format(
             Locale.ROOT,
@@ -189,6 +165,20 @@ final class ClusterSubject implements Subject {
             topology.slotCount(),
             joined,
             (System.nanoTime() - begin) / 1e9);
+  }
+
+  private static ClusterMember startOne(ClusterMemberBuilder member) {
+    try {
+      return member.start();
+    } catch (ClusterMember.StartException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private static int freeLoopbackPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   /**
@@ -279,51 +269,28 @@ final class ClusterSubject implements Subject {
     AtomicInteger next = new AtomicInteger();
     Stores.parallel(
         keys, k -> views.get(Math.floorMod(next.getAndIncrement(), views.size())).delete(k));
-    for (ReplicaStore s : stores) {
-      s.collectGarbage();
+    for (BlobStore v : views) {
+      v.collectGarbage();
     }
   }
 
   /**
-   * Leaves the cluster (each node revokes its lease), then closes the transports, the registry
-   * clients, the threads, and the stores, in that order. Never throws; the first failure is
-   * rethrown as IOException.
+   * Closes the members: each leaves the cluster (revoking its lease), then closes its transport,
+   * registry client, threads and store. The first failure is rethrown as IOException once all are
+   * closed.
    */
   @Override
   public void close() throws IOException {
-    List<Exception> failures = new ArrayList<>();
-    for (ClusterNode n : nodes) {
-      run(failures, n::close);
+    Exception failure = null;
+    for (ClusterMember m : members) {
+      try {
+        m.close();
+      } catch (RuntimeException e) {
+        failure = failure == null ? e : failure;
+      }
     }
-    for (NetworkTransport t : transports) {
-      run(failures, t::close);
-    }
-    for (Registry r : ownRegistries) {
-      run(failures, r::close);
-    }
-    for (ExecutorService p : pools) {
-      run(failures, () -> NodeThreads.stop(p));
-    }
-    for (ScheduledThreadPoolExecutor t : timers) {
-      run(failures, () -> NodeThreads.stop(t));
-    }
-    for (ReplicaStore s : stores) {
-      run(failures, s::close);
-    }
-    if (!failures.isEmpty()) {
-      throw new IOException("closing the cluster failed: " + failures.get(0), failures.get(0));
-    }
-  }
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private static void run(List<Exception> failures, Step step) {
-    try {
-      step.run();
-    } catch (Exception e) {
-      failures.add(e);
+    if (failure != null) {
+      throw new IOException("closing the cluster failed: " + failure, failure);
     }
   }
 }

@@ -47,11 +47,19 @@ final class Stores {
    * The builder of {@link #open}, with {@code slotCount} (0: the default) instead of the option's.
    */
   static BlobStoreBuilder builder(Path dir, BenchOptions options, int slotCount) {
-    BlobStoreBuilder builder =
-        BlobStore.builder().dataDir(dir).gcInterval(Duration.ZERO).retention(Duration.ZERO);
+    BlobStoreBuilder builder = tune(BlobStore.builder().dataDir(dir), options);
     if (slotCount > 0) {
       builder.slotCount(slotCount);
     }
+    return builder;
+  }
+
+  /**
+   * The bench's store settings on {@code builder}: no background collection or retention (a cell's
+   * deletes are reclaimed at once), and the slot, inline and chunk options of the run.
+   */
+  static BlobStoreBuilder tune(BlobStoreBuilder builder, BenchOptions options) {
+    builder.gcInterval(Duration.ZERO).retention(Duration.ZERO);
     if (options.maxOpenSlots() > 0) {
       builder.maxOpenSlots(options.maxOpenSlots());
     }
