@@ -23,7 +23,9 @@ import java.util.Objects;
  *
  * @param leaseTtl how long a node's liveness lease lives without a keep-alive; a replica that stops
  *     answering leaves the in-sync sets this long after its last keep-alive
- * @param rpcTimeout how long one request to another node may take (bodies included)
+ * @param rpcTimeout how long one request to another node may take; a request that carries a body (a
+ *     PUT's DATA, a catch-up FETCH) may take until the client operation's own deadline ({@code
+ *     requestTimeout}) instead
  * @param lockRetry how long a write keeps retrying when a path is locked by another write in flight
  * @param decisionWait how long a read waits for the coordinator of a prepared write on its path
  *     before resolving the transaction itself

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * must agree on the path's highest version {@code M}; a conditional write checks {@code expected ==
  * M + 1} here, before any byte moves. DATA streams the bytes to every participant at the pace of
  * the slowest and makes the transaction durably prepared on each. The decision is one
- * compare-and-set, {@code txn/<id> = "commit <version>"} if absent: the write's linearization
+ * compare-and-set, {@code txn/<id> = "v2|commit|<version>"} if absent: the write's linearization
  * point. COMMIT then applies it on every participant; the client is answered when all did, and the
  * decision key is deleted.
  *

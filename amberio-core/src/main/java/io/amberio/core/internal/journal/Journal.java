@@ -40,8 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metadata journal of one disk: the group commit that makes small writes durable at the disk's
- * append rate instead of at one fsync per slot database.
+ * One metadata journal (a stripe: each disk has several, see {@code Journals}): the group commit
+ * that makes small writes durable at the disk's append rate instead of at one fsync per slot
+ * database.
  *
  * <h2>Design</h2>
  *
