@@ -43,6 +43,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
@@ -165,6 +166,16 @@ public final class ClusterNode implements AutoCloseable {
    */
   public boolean ready() {
     return state.get() == State.RUNNING && rooms.liveness.leaseValid();
+  }
+
+  /**
+   * Why this node is cut off from its peers, if it is: other nodes are alive in the registry, and
+   * this node's latest request to each of them failed within a lease TTL (unreachable, or refused:
+   * a wrong cluster secret shows as {@code REJECTED_AUTH}). It may still hold its lease; it can
+   * coordinate no write. The HTTP node reports it in its health.
+   */
+  public Optional<String> cutOff() {
+    return state.get() == State.RUNNING ? rooms.liveness.cutOff() : Optional.empty();
   }
 
   /** Whether this node serves reads of {@code slot} now. */

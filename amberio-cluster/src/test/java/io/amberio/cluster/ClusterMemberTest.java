@@ -169,6 +169,61 @@ class ClusterMemberTest {
   }
 
   @Test
+  void aMemberWithAnotherSecretIsRefusedBeforeItTakesAnyPlace() throws Exception {
+    ScheduledExecutorService registryThreads = Executors.newScheduledThreadPool(2);
+    InMemoryRegistry registry = new InMemoryRegistry(Scheduler.system(registryThreads));
+    List<Integer> ports = List.of(freePort(), freePort());
+    Topology topology =
+        Topology.of(
+            8,
+            2,
+            List.of(
+                Topology.Node.of("ws-a", "127.0.0.1:" + ports.get(0)),
+                Topology.Node.of("ws-b", "127.0.0.1:" + ports.get(1))));
+    byte[] secret = new byte[32];
+    new Random(5).nextBytes(secret);
+    byte[] other = secret.clone();
+    other[0] ^= 1;
+    ClusterMember a =
+        ClusterMember.builder()
+            .nodeId(NodeId.of("ws-a"))
+            .topology(topology)
+            .dataDirs(List.of(dir.resolve("ws-a")))
+            .clusterListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(0)))
+            .secret(secret)
+            .registry(registry)
+            .config(FAST)
+            .start();
+    try {
+      ClusterMemberBuilder b =
+          ClusterMember.builder()
+              .nodeId(NodeId.of("ws-b"))
+              .topology(topology)
+              .dataDirs(List.of(dir.resolve("ws-b")))
+              .clusterListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(1)))
+              .secret(other)
+              .registry(registry)
+              .config(FAST);
+      assertThatThrownBy(b::start)
+          .isInstanceOf(ClusterMember.StartException.class)
+          .hasMessageContaining("does not hold the cluster's secret")
+          .satisfies(
+              e ->
+                  assertThat(((ClusterMember.StartException) e).reason())
+                      .isEqualTo(ClusterMember.StartException.Reason.JOIN));
+      assertThat(registry.get("amberio/nodes/ws-b").get(5, TimeUnit.SECONDS))
+          .as("the refused node never registered")
+          .isEmpty();
+      assertThat(registry.get("amberio/nodes/ws-a").get(5, TimeUnit.SECONDS)).isPresent();
+      awaitNoThreadsOf("ws-b");
+    } finally {
+      assertThat(a.stop()).isTrue();
+      registry.close();
+      registryThreads.shutdownNow();
+    }
+  }
+
+  @Test
   void aOneNodeMemberWithItsOwnInMemoryRegistryAndTheDefaultListenAddress() throws Exception {
     int port = freePort();
     Topology topology = Topology.of(8, 1, List.of(Topology.Node.of("solo-1", "127.0.0.1:" + port)));

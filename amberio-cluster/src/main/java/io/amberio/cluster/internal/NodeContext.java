@@ -44,6 +44,7 @@ public final class NodeContext {
   public static final String PREFIX = "amberio/";
   public static final String CLUSTER_KEY = PREFIX + "cluster";
   public static final String NODES = PREFIX + "nodes/";
+  public static final String CREDENTIAL_CHECK_KEY = PREFIX + "credential-check";
   public static final String SLOTS = PREFIX + "slots/";
   public static final String TXNS = PREFIX + "txn/";
   public static final String STORES = PREFIX + "stores/";

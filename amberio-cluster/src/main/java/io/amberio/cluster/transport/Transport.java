@@ -16,6 +16,7 @@
 package io.amberio.cluster.transport;
 
 import io.amberio.cluster.NodeId;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -68,6 +69,17 @@ public interface Transport extends AutoCloseable {
    * @return the response, or a failure with a {@link TransportException}
    */
   CompletableFuture<Response> send(NodeId to, Request request, SendOptions options);
+
+  /**
+   * A value derived from this transport's credentials that another node can compare with its own to
+   * learn, before it takes any place in the cluster, whether both hold the same credentials (for
+   * the network transport: an HMAC of a fixed label under the cluster secret, which does not reveal
+   * the secret). A node whose value differs from the one recorded in the registry refuses to join.
+   * Empty (the default) when the transport has no credentials, as the in-memory one.
+   */
+  default Optional<byte[]> credentialCheck() {
+    return Optional.empty();
+  }
 
   /**
    * Closes this transport: later sends fail with {@link TransportException.Reason#CLOSED},

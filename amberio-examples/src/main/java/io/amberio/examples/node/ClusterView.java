@@ -79,13 +79,14 @@ public interface ClusterView {
     return new ClusterView() {
       @Override
       public Optional<String> notReady() {
-        return node.ready()
-            ? Optional.empty()
-            : Optional.of(
-                "node "
-                    + node.id()
-                    + " holds no valid lease in the cluster registry (starting, stopping, "
-                    + "or out of touch with the registry)");
+        if (!node.ready()) {
+          return Optional.of(
+              "node "
+                  + node.id()
+                  + " holds no valid lease in the cluster registry (starting, stopping, "
+                  + "or out of touch with the registry)");
+        }
+        return node.cutOff();
       }
 
       @Override

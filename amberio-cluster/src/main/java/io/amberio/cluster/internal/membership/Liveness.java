@@ -26,8 +26,11 @@ import io.amberio.cluster.registry.RegistryException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,8 @@ public final class Liveness {
   private volatile long lease;
   private volatile long leaseDeadline;
   private volatile boolean closed;
+  private final AtomicBoolean keeping = new AtomicBoolean();
+  private final Map<NodeId, long[]> confirmedAlive = new ConcurrentHashMap<>();
 
   public Liveness(NodeContext ctx, PeerHealth health) {
     this.ctx = ctx;
@@ -67,6 +72,28 @@ public final class Liveness {
   /** Nodes with a live registration, and the lease each holds. */
   public Map<NodeId, Long> registered() {
     return Map.copyOf(registered);
+  }
+
+  /**
+   * Why this node is cut off from its peers, if it is: other nodes are registered (alive by their
+   * leases) and this node's latest call to every one of them failed within a lease TTL. Such a node
+   * still holds its lease, yet it can coordinate no write and peers cannot reach its replicas.
+   */
+  public Optional<String> cutOff() {
+    StringBuilder b = new StringBuilder();
+    for (NodeId n : new TreeMap<>(registered).keySet()) {
+      if (n.equals(ctx.self)) {
+        continue;
+      }
+      Optional<String> why = health.why(n);
+      if (why.isEmpty()) {
+        return Optional.empty();
+      }
+      b.append(b.length() == 0 ? "" : ", ").append(n).append(" (").append(why.get()).append(')');
+    }
+    return b.length() == 0
+        ? Optional.empty()
+        : Optional.of("node " + ctx.self + " cannot reach any other live node: " + b);
   }
 
   /** up, suspect or down, as this node sees {@code n}. */
@@ -99,6 +126,37 @@ public final class Liveness {
 
   void unregistered(NodeId n) {
     registered.remove(n);
+  }
+
+  /**
+   * Whether the session {@code session} of node {@code n} has ended, judged by a fresh read of its
+   * registration. The view of the registrations ({@link #registered}) and that of the slots come
+   * from separate watches whose events are not ordered with each other, so a slot state naming a
+   * new session can arrive before the registration of that session: the view alone would take a
+   * live session for an ended one. The read is at least as recent as the slot state that named the
+   * session, and a node registers a session before it claims anything under it, so a registration
+   * bound to another lease, or none, means that session is over. A session confirmed alive is
+   * remembered for a lease TTL, so a lagging view costs one read per node, not one per slot.
+   */
+  CompletableFuture<Boolean> confirmEnded(NodeId n, long session) {
+    long[] alive = confirmedAlive.get(n);
+    if (alive != null && alive[0] == session && ctx.now() - alive[1] < ttl()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return ctx.registry
+        .get(NodeContext.nodeKey(n))
+        .thenApply(
+            kv -> {
+              if (kv.isPresent() && kv.get().leaseId() == session) {
+                confirmedAlive.put(n, new long[] {session, ctx.now()});
+                return false;
+              }
+              return true;
+            });
+  }
+
+  private long ttl() {
+    return ctx.config.leaseTtl().toMillis();
   }
 
   /** Takes a new lease and binds {@code nodes/<id>} to it. */
@@ -146,9 +204,11 @@ public final class Liveness {
     return ctx.config.leaseTtl().dividedBy(4);
   }
 
-  /** Starts the periodic keep-alive (a new lease if the old one ended). */
+  /** Starts the periodic keep-alive (a new lease if the old one ended); once. */
   void startKeepAlive() {
-    ctx.scheduler.schedule(keepAliveEvery(), this::keepAlive);
+    if (keeping.compareAndSet(false, true)) {
+      ctx.scheduler.schedule(keepAliveEvery(), this::keepAlive);
+    }
   }
 
   private void keepAlive() {

@@ -146,9 +146,20 @@ public final class Reconciler {
       if (ended
           && !lastInSync
           && (s.isInSync(me) || s.isLearner(me) || !s.replicas().contains(me))) {
-        log.info(
-            "{}: removing {} from slot {} (its session {} ended)", me, n, s.slot(), e.getValue());
-        return slots.cas(s.slot(), s.without(n));
+        long gone = e.getValue();
+        return (gone == 0
+                ? CompletableFuture.completedFuture(true)
+                : liveness.confirmEnded(n, gone))
+            .thenCompose(
+                really -> {
+                  if (!really) {
+                    // The registration of that session has not reached this node's view yet.
+                    return CompletableFuture.completedFuture(false);
+                  }
+                  log.info(
+                      "{}: removing {} from slot {} (its session {} ended)", me, n, s.slot(), gone);
+                  return slots.cas(s.slot(), s.without(n));
+                });
       }
     }
     if (!s.replicas().contains(me)) {

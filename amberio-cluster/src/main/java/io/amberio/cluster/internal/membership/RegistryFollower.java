@@ -29,6 +29,7 @@ import io.amberio.cluster.registry.WatchEvent;
 import io.amberio.cluster.registry.WatchListener;
 import io.amberio.cluster.registry.WatchOptions;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,15 +92,47 @@ public final class RegistryFollower {
                           + "'");
                 }
               }
-              return retry(liveness::newLease, 0);
+              return retry(this::checkCredentials, 0);
             })
+        .thenCompose(v -> retry(liveness::newLease, 0))
+        // Keep the lease alive from the moment it is granted: loading the cluster (thousands of
+        // slot states from a real etcd) may take longer than its TTL.
+        .thenRun(liveness::startKeepAlive)
         .thenCompose(v -> retry(store::check, 0))
         .thenCompose(v -> retry(this::loadNodes, 0))
         .thenCompose(v -> retry(this::loadSlots, 0))
-        .thenRun(
-            () -> {
-              liveness.startKeepAlive();
-              ctx.scheduler.schedule(Duration.ZERO, reconciler::reconcileAll);
+        .thenRun(() -> ctx.scheduler.schedule(Duration.ZERO, reconciler::reconcileAll));
+  }
+
+  /**
+   * Proves, before the node takes a lease or any place in a slot, that it holds the credentials the
+   * cluster's nodes hold: records this transport's credential check if the registry has none, else
+   * compares. A node with the wrong secret would otherwise register, be added to slots as a learner
+   * and take part in every write while no peer can talk to it.
+   */
+  private CompletableFuture<Void> checkCredentials() {
+    Optional<byte[]> mine = ctx.transport.credentialCheck();
+    if (mine.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String key = NodeContext.CREDENTIAL_CHECK_KEY;
+    return ctx.registry
+        .compareAndSet(key, RegistryValues.credentialCheck(mine.get()), CasOptions.ifAbsent())
+        .thenAccept(
+            r -> {
+              if (r.succeeded()) {
+                return;
+              }
+              byte[] recorded = RegistryValues.credentialCheck(key, r.current().get().value());
+              if (!MessageDigest.isEqual(recorded, mine.get())) {
+                throw new IllegalStateException(
+                    "node "
+                        + ctx.self
+                        + " does not hold the cluster's secret: its credential check differs"
+                        + " from the one recorded in the registry ("
+                        + key
+                        + ") by the nodes already in the cluster; give it their secret file");
+              }
             });
   }
 

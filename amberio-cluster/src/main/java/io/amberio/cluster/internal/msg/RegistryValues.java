@@ -17,6 +17,7 @@ package io.amberio.cluster.internal.msg;
 
 import io.amberio.cluster.topology.Topology;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -33,6 +34,10 @@ import java.util.List;
  *   <li>{@code stores/<id>}: the id of the store the node serves from, {@code v2|<store id>};
  *       release 0.1 wrote the bare id (version 1, which never starts with {@code v<digits>|}: it is
  *       a UUID).
+ *   <li>{@code credential-check}: {@code v2|<hex>}, the transport's {@link
+ *       io.amberio.cluster.transport.Transport#credentialCheck() credential check} of the first
+ *       node that joined with one (new in version 2; a registry of release 0.1 has none, and the
+ *       first node of this release to join records its own).
  * </ul>
  */
 public final class RegistryValues {
@@ -67,6 +72,25 @@ public final class RegistryValues {
           "cluster record '" + v + "'", end > 0 ? v.substring(0, end) : v, List.of("v1"));
     }
     return v.equals(new String(topology(t), StandardCharsets.UTF_8));
+  }
+
+  public static byte[] credentialCheck(byte[] check) {
+    return (V2 + HexFormat.of().formatHex(check)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The check recorded in a {@code credential-check} value; refuses another version. */
+  public static byte[] credentialCheck(String key, byte[] value) {
+    String v = new String(value, StandardCharsets.UTF_8);
+    if (!v.startsWith(V2)) {
+      int end = v.indexOf('|');
+      throw new UnsupportedVersionException(
+          key + " '" + v + "'", end > 0 ? v.substring(0, end) : v, List.of("v2"));
+    }
+    try {
+      return HexFormat.of().parseHex(v.substring(V2.length()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unreadable " + key + " '" + v + "'", e);
+    }
   }
 
   public static byte[] node(long lease) {

@@ -18,6 +18,7 @@ package io.amberio.cluster.internal.rpc;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.internal.NodeContext;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,16 +26,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * TTL.
  */
 public final class PeerHealth {
+  private record Failure(long at, String reason) {}
+
   private final NodeContext ctx;
-  private final Map<NodeId, Long> lastFailure = new ConcurrentHashMap<>();
+  private final Map<NodeId, Failure> lastFailure = new ConcurrentHashMap<>();
 
   public PeerHealth(NodeContext ctx) {
     this.ctx = ctx;
   }
 
-  /** Records that a request to {@code n} failed. */
-  void failed(NodeId n) {
-    lastFailure.put(n, ctx.now());
+  /** Records that a request to {@code n} failed, and why (the transport's reason). */
+  void failed(NodeId n, String reason) {
+    lastFailure.put(n, new Failure(ctx.now(), reason));
   }
 
   /** Records that {@code n} answered. */
@@ -44,7 +47,14 @@ public final class PeerHealth {
 
   /** Whether a call to {@code n} failed within the last lease TTL and none answered since. */
   public boolean suspect(NodeId n) {
-    Long f = lastFailure.get(n);
-    return f != null && ctx.now() - f < ctx.config.leaseTtl().toMillis();
+    return why(n).isPresent();
+  }
+
+  /** Why {@code n} is suspect (the reason its last call failed), if it is. */
+  public Optional<String> why(NodeId n) {
+    Failure f = lastFailure.get(n);
+    return f != null && ctx.now() - f.at() < ctx.config.leaseTtl().toMillis()
+        ? Optional.of(f.reason())
+        : Optional.empty();
   }
 }

@@ -87,7 +87,7 @@ public final class Peers {
           Throwable c = t == null ? null : Bodies.unwrap(t);
           if (c instanceof TransportException te
               && te.reason() != TransportException.Reason.REMOTE_ERROR) {
-            health.failed(to);
+            health.failed(to, te.reason().name());
           } else {
             health.answered(to);
           }

@@ -33,6 +33,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -138,6 +140,7 @@ public final class NetworkTransport implements Transport {
   private final InetSocketAddress localAddress;
   private final AtomicInteger connectionsOpened = new AtomicInteger();
   private volatile RequestHandler handler;
+  private final byte[] credentialCheck;
   private volatile boolean closed;
 
   // Confined to the I/O loop.
@@ -145,6 +148,8 @@ public final class NetworkTransport implements Transport {
   private final Set<ServerSession> inbound = new LinkedHashSet<>();
 
   private NetworkTransport(Builder b) {
+    this.credentialCheck =
+        Wire.mac(b.secret).doFinal(CREDENTIAL_CHECK_LABEL.getBytes(StandardCharsets.UTF_8));
     this.self = b.self;
     this.scheduler = b.scheduler;
     this.resolver = b.resolver;
@@ -407,6 +412,15 @@ public final class NetworkTransport implements Transport {
   }
 
   /** Closes the transport; waits up to 5 s for the I/O thread to end (not when called on it). */
+  /** The label MACed under the secret for {@link #credentialCheck()}; never used on the wire. */
+  static final String CREDENTIAL_CHECK_LABEL = "amberio cluster credential check v1";
+
+  /** HMAC-SHA256 of a fixed label under the cluster secret. */
+  @Override
+  public Optional<byte[]> credentialCheck() {
+    return Optional.of(credentialCheck.clone());
+  }
+
   @Override
   public void close() {
     synchronized (this) {

@@ -210,6 +210,26 @@ class EncodingsTest {
   }
 
   @Test
+  void credentialChecksAreVersionedAndUnknownVersionsRefused() {
+    byte[] check = {0, 1, (byte) 0xfe, (byte) 0xff};
+    byte[] value = RegistryValues.credentialCheck(check);
+    assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo("v2|0001feff");
+    assertThat(RegistryValues.credentialCheck("credential-check", value)).isEqualTo(check);
+    assertThatThrownBy(
+            () ->
+                RegistryValues.credentialCheck(
+                    "credential-check", "v3|00".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(UnsupportedVersionException.class)
+        .hasMessageContaining("v3");
+    assertThatThrownBy(
+            () ->
+                RegistryValues.credentialCheck(
+                    "credential-check", "v2|zz".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unreadable credential-check");
+  }
+
+  @Test
   void slotStatesOfTheLegacyReleaseAreRead() {
     var s = SlotState.decode(5, SLOT_STATE.getBytes(StandardCharsets.UTF_8));
     assertThat(s.epoch()).isEqualTo(4);
