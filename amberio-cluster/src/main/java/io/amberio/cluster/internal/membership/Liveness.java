@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,12 @@ public final class Liveness {
   private volatile long leaseDeadline;
   private volatile boolean closed;
   private final AtomicBoolean keeping = new AtomicBoolean();
+
+  /** Keep-alives in flight at most at once (see {@link #keepAlive()}). */
+  private static final int MAX_IN_FLIGHT = 4;
+
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean renewing = new AtomicBoolean();
   private final Map<NodeId, long[]> confirmedAlive = new ConcurrentHashMap<>();
 
   public Liveness(NodeContext ctx, PeerHealth health) {
@@ -211,45 +218,63 @@ public final class Liveness {
     }
   }
 
+  /**
+   * One tick: schedules the next a quarter TTL on, whatever this one's request does, then sends a
+   * keep-alive (or takes a new lease if the old one ended). A keep-alive stuck on an unreachable
+   * registry member (etcd's client may route it there until its own timeout, longer than a TTL)
+   * must not hold back the next, which may reach another member: up to {@link #MAX_IN_FLIGHT} are
+   * in flight at once, each extending the lease from its own send time.
+   */
   private void keepAlive() {
     if (closed) {
       return;
     }
+    ctx.scheduler.schedule(keepAliveEvery(), this::keepAlive);
     long l = lease;
+    if (l == 0) {
+      if (renewing.compareAndSet(false, true)) {
+        newLease()
+            .whenComplete(
+                (x, t) -> {
+                  renewing.set(false);
+                  if (t != null) {
+                    log.debug("{}: taking a new lease failed: {}", ctx.self, t.toString());
+                  }
+                });
+      }
+      return;
+    }
+    if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+      inFlight.decrementAndGet();
+      return;
+    }
     long sent = ctx.now();
-    CompletableFuture<?> f =
-        l == 0
-            ? newLease()
-            : ctx.registry
-                .leases()
-                .keepAlive(l)
-                .thenAccept(
-                    x -> {
-                      if (lease == l) {
-                        leaseDeadline = Math.max(leaseDeadline, sent + ttlMillis(x) * 9 / 10);
-                      }
-                    });
-    f.whenComplete(
-        (x, t) -> {
-          if (t != null) {
-            Throwable c = Bodies.unwrap(t);
-            if (c instanceof RegistryException re
-                && re.reason() == RegistryException.Reason.LEASE_NOT_FOUND) {
-              log.warn(
-                  "{}: lease {} ended; taking a new one (every slot must be claimed again)",
-                  ctx.self,
-                  l);
-              if (lease == l) {
-                lease = 0;
+    ctx.registry
+        .leases()
+        .keepAlive(l)
+        .whenComplete(
+            (x, t) -> {
+              inFlight.decrementAndGet();
+              if (t == null) {
+                if (lease == l) {
+                  leaseDeadline = Math.max(leaseDeadline, sent + ttlMillis(x) * 9 / 10);
+                }
+                return;
               }
-            } else {
-              log.debug("{}: keep-alive failed: {}", ctx.self, c.toString());
-            }
-          }
-          if (!closed) {
-            ctx.scheduler.schedule(keepAliveEvery(), this::keepAlive);
-          }
-        });
+              Throwable c = Bodies.unwrap(t);
+              if (c instanceof RegistryException re
+                  && re.reason() == RegistryException.Reason.LEASE_NOT_FOUND) {
+                if (lease == l) {
+                  log.warn(
+                      "{}: lease {} ended; taking a new one (every slot must be claimed again)",
+                      ctx.self,
+                      l);
+                  lease = 0;
+                }
+              } else {
+                log.debug("{}: keep-alive failed: {}", ctx.self, c.toString());
+              }
+            });
   }
 
   /** Stops keeping the lease alive; the lease is no longer valid here. */
