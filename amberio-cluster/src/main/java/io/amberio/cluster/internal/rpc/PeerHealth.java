@@ -30,7 +30,6 @@ public final class PeerHealth {
 
   private final NodeContext ctx;
   private final Map<NodeId, Failure> lastFailure = new ConcurrentHashMap<>();
-  private final Map<NodeId, Long> lastAnswer = new ConcurrentHashMap<>();
 
   public PeerHealth(NodeContext ctx) {
     this.ctx = ctx;
@@ -44,13 +43,6 @@ public final class PeerHealth {
   /** Records that {@code n} answered. */
   void answered(NodeId n) {
     lastFailure.remove(n);
-    lastAnswer.put(n, ctx.now());
-  }
-
-  /** Whether {@code n} answered a call within the last {@code millis}. */
-  public boolean heardWithin(NodeId n, long millis) {
-    Long at = lastAnswer.get(n);
-    return at != null && ctx.now() - at < millis;
   }
 
   /** Whether a call to {@code n} failed within the last lease TTL and none answered since. */
