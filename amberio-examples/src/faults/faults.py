@@ -959,9 +959,15 @@ class Nemesis:
             time.sleep(0.25)
         fault["healthy_after"] = first
         fault["all_healthy_after"] = max(first.values()) if len(first) == len(NODES) else None
+        if len(first) < len(NODES):
+            # Not "never": how long it was watched. The run's end stops the watch early (a node
+            # restarted late in the run is still starting), so say which.
+            fault["unhealthy_watched"] = round(self.rec.now() - t_heal, 2)
+            fault["unhealthy_watch_cut"] = self.stop.is_set()
         self.record(fault)
         log(f"fault #{fault['n']}: nodes healthy after heal: "
-            + ", ".join(f"{n} +{first.get(n, 'never'):}" + ("s" if n in first else "") for n in NODES), self.flog)
+            + ", ".join(f"{n} +{first[n]}s" if n in first else f"{n} {not_healthy_yet(fault)}" for n in NODES),
+            self.flog)
 
     def start(self, until):
         self.thread = threading.Thread(target=self.run, args=(until,), name="nemesis", daemon=True)
@@ -972,6 +978,16 @@ class Nemesis:
         if self.thread:
             self.thread.join(timeout=120)
         self.fh.close()
+
+
+def not_healthy_yet(fault):
+    """How a node that did not answer /health 200 after a fault's heal is reported."""
+    w = fault.get("unhealthy_watched")
+    if w is None:  # a run recorded before this field existed
+        return "never"
+    if fault.get("unhealthy_watch_cut"):
+        return f"not yet at +{w} (the run ended; watch cut short)"
+    return f"not within +{w} (--recovery-cap)"
 
 
 # ============================================================================================
@@ -1165,7 +1181,7 @@ def summarize(history, faults, result, args, workdir, settle, extra_notes, stuck
         P(f"        during: writes invoked {len(during)}, ok {ok_d}; ok writes completed {ok_done}; reads ok "
           f"{rok}/{len(reads_d)}")
         P(f"        after heal: next ok write {resumed} (by node: " + ", ".join(f"{n} {per_node[n]}" for n in NODES)
-          + "); /health 200: " + ", ".join(f"{n} +{hl[n]}" if n in hl else f"{n} never" for n in NODES))
+          + "); /health 200: " + ", ".join(f"{n} +{hl[n]}" if n in hl else f"{n} {not_healthy_yet(fl)}" for n in NODES))
         P(f"        longest stretch without an ok write: {gap:.1f} s ({ga:.1f}-{gb:.1f})")
         fl.update(writes_ok_during=ok_d, writes_during=len(during), ok_writes_completed_during=ok_done,
                   writes_resumed_after=(after[0] - h) if after and after[0] <= nxt else None,
