@@ -102,8 +102,18 @@ final class ClusterSubject implements Subject {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     List<Topology.Node> hosts = new ArrayList<>();
-    for (String id : NODE_IDS) {
-      hosts.add(Topology.Node.of(id, "127.0.0.1:" + freeLoopbackPort()));
+    // The ports are held open together while they are picked, so no two are the same.
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (String id : NODE_IDS) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        hosts.add(Topology.Node.of(id, "127.0.0.1:" + s.getLocalPort()));
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
     int slots = slotCount > 0 ? slotCount : BlobStoreBuilder.DEFAULT_SLOT_COUNT;
     Topology topology = Topology.of(slots, NODE_IDS.size(), hosts);
@@ -172,12 +182,6 @@ final class ClusterSubject implements Subject {
       return member.start();
     } catch (ClusterMember.StartException e) {
       throw new CompletionException(e);
-    }
-  }
-
-  private static int freeLoopbackPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

@@ -67,8 +67,18 @@ class ThreeNodeClusterTest {
     registryThreads = Executors.newScheduledThreadPool(2);
     registry = new InMemoryRegistry(Scheduler.system(registryThreads));
     List<Topology.Node> nodes = new ArrayList<>();
-    for (String id : List.of("a", "b", "c")) {
-      nodes.add(Topology.Node.of(id, "127.0.0.1:" + freePort()));
+    // The three ports are held open together while they are picked, so no two are the same.
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (String id : List.of("a", "b", "c")) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        nodes.add(Topology.Node.of(id, "127.0.0.1:" + s.getLocalPort()));
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
     topology = Topology.of(SLOTS, 3, nodes);
     byte[] secret = new byte[32];
