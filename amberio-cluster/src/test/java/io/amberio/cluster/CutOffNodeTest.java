@@ -30,14 +30,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node that can reach the registry but none of its peers says so ({@link ClusterNode#cutOff()},
- * which the HTTP node's health reports), and stops saying so once a peer answers again.
+ * A node that can reach the registry but none of its peers: it says so ({@link
+ * ClusterNode#cutOff()}, which the HTTP node's health reports); after a lease TTL of it, it ends
+ * its session so that the others write without it, within the stated bound (RPC timeout + TTL + two
+ * ticks of TTL/4 + a registry round trip, and an RPC timeout for a write already waiting on the cut
+ * node: under 18 s with the defaults; checked here against 18 s of simulated time from the cut,
+ * with writes through a healthy node every 250 ms); and once the cut heals it comes back, catches
+ * up and is in sync again.
  */
 class CutOffNodeTest {
   private static final int SLOTS = 8;
@@ -111,8 +117,35 @@ class CutOffNodeTest {
                     .contains("a (", "b ("));
     assertThat(nodes.get(0).cutOff()).as("a reaches b").isEmpty();
 
+    // Writes through a resume once c has ended its session and the others removed it.
+    ClusterNode nodeA = nodes.get(0);
+    AtomicLong firstOk = new AtomicLong(-1);
+    long cutAt = sched.now().toEpochMilli() - 6_000;
+    for (int i = 0; i < 80 && firstOk.get() < 0; i++) {
+      nodeA
+          .put("w" + i, "z".getBytes(StandardCharsets.UTF_8), PutOptions.defaults())
+          .thenRun(() -> firstOk.compareAndSet(-1, sched.now().toEpochMilli()));
+      sched.runFor(Duration.ofMillis(250));
+    }
+    assertThat(firstOk.get()).as("a write through a succeeded").isPositive();
+    assertThat(firstOk.get() - cutAt).as("ms from the cut to the first write").isLessThan(18_000);
+    assertThat(c.ready()).as("c ended its session").isFalse();
+    assertThat(nodes.get(0).slot(0).inSync()).doesNotContain(cid);
+
     net.healAll();
-    c.put("q", "y".getBytes(StandardCharsets.UTF_8), PutOptions.defaults());
     assertThat(sched.runUntil(() -> c.cutOff().isEmpty(), Duration.ofSeconds(30))).isTrue();
+    assertThat(
+            sched.runUntil(
+                () ->
+                    nodes.stream()
+                        .allMatch(
+                            n ->
+                                n.ready()
+                                    && IntStream.range(0, SLOTS)
+                                        .allMatch(
+                                            s -> n.serving(s) && n.slot(s).inSync().size() == 3)),
+                Duration.ofSeconds(60)))
+        .as("c back in sync everywhere")
+        .isTrue();
   }
 }

@@ -447,9 +447,18 @@ public final class Simulation implements AutoCloseable {
                 });
           } else if (kind == 1) {
             partitions++;
-            event("partition n" + victim + " for " + outage.toMillis() + "ms");
+            boolean registryToo = random.nextBoolean();
+            event(
+                "partition n"
+                    + victim
+                    + (registryToo
+                        ? " from its peers and the registry"
+                        : " from its peers (the registry still reachable)")
+                    + " for "
+                    + outage.toMillis()
+                    + "ms");
             network.disconnect(n.id);
-            n.reg.cutOff(random.nextBoolean());
+            n.reg.cutOff(registryToo);
             scheduler.schedule(
                 outage,
                 () -> {

@@ -79,6 +79,10 @@ public interface ClusterView {
     return new ClusterView() {
       @Override
       public Optional<String> notReady() {
+        Optional<String> cut = node.cutOff();
+        if (cut.isPresent()) {
+          return cut;
+        }
         if (!node.ready()) {
           return Optional.of(
               "node "
@@ -86,7 +90,7 @@ public interface ClusterView {
                   + " holds no valid lease in the cluster registry (starting, stopping, "
                   + "or out of touch with the registry)");
         }
-        return node.cutOff();
+        return Optional.empty();
       }
 
       @Override

@@ -61,6 +61,7 @@ public final class Liveness {
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean renewing = new AtomicBoolean();
+  private volatile boolean isolated;
   private final Map<NodeId, long[]> confirmedAlive = new ConcurrentHashMap<>();
 
   public Liveness(NodeContext ctx, PeerHealth health) {
@@ -232,6 +233,9 @@ public final class Liveness {
     ctx.scheduler.schedule(keepAliveEvery(), this::keepAlive);
     long l = lease;
     if (l == 0) {
+      if (isolated) {
+        return; // a new session only once a peer answers again (Isolation)
+      }
       if (renewing.compareAndSet(false, true)) {
         newLease()
             .whenComplete(
@@ -275,6 +279,41 @@ public final class Liveness {
                 log.debug("{}: keep-alive failed: {}", ctx.self, c.toString());
               }
             });
+  }
+
+  /**
+   * Ends this node's session because it is cut off from its peers ({@link Isolation}): it stops
+   * serving at once (the lease is no longer valid here), then revokes the lease, so the others
+   * remove it without waiting for the lease to run out. No new lease is taken while it stays cut
+   * off.
+   */
+  void endSession() {
+    long l = lease;
+    if (l == 0) {
+      return;
+    }
+    isolated = true;
+    leaseDeadline = 0;
+    lease = 0;
+    registered.remove(ctx.self);
+    ctx.registry
+        .leases()
+        .revoke(l)
+        .exceptionally(
+            t -> {
+              log.debug("{}: revoking lease {} failed: {}", ctx.self, l, t.toString());
+              return null;
+            });
+  }
+
+  /** Lets this node take a new session again: a peer answered after {@link #endSession}. */
+  void resumeSessions() {
+    isolated = false;
+  }
+
+  /** Whether this node ended its session because it was cut off, and no peer answered since. */
+  boolean isolated() {
+    return isolated;
   }
 
   /** Stops keeping the lease alive; the lease is no longer valid here. */

@@ -26,6 +26,7 @@ import io.amberio.cluster.internal.msg.Fence;
 import io.amberio.cluster.internal.msg.Fetch;
 import io.amberio.cluster.internal.msg.Listing;
 import io.amberio.cluster.internal.msg.Lock;
+import io.amberio.cluster.internal.msg.Ping;
 import io.amberio.cluster.internal.msg.Read;
 import io.amberio.cluster.internal.msg.Status;
 import io.amberio.cluster.internal.msg.Versions;
@@ -58,6 +59,10 @@ public final class Dispatcher implements RequestHandler {
     this.sync = sync;
   }
 
+  private static CompletableFuture<Response> pong(Ping ping) {
+    return CompletableFuture.completedFuture(Response.of(new Ping.Reply().encode()));
+  }
+
   /** Refuses every request from now on (the node is shutting down or halted). */
   public void close() {
     closed = true;
@@ -83,6 +88,7 @@ public final class Dispatcher implements RequestHandler {
         case Fence.TYPE -> sync.fence(Fence.decode(h), epoch);
         case Versions.TYPE -> sync.versions(Versions.decode(h));
         case Fetch.TYPE -> sync.fetch(Fetch.decode(h));
+        case Ping.TYPE -> pong(Ping.decode(h));
         default ->
             CompletableFuture.failedFuture(
                 new HandlerException(Codes.BAD_REQUEST, "unknown request type " + request.type()));

@@ -16,6 +16,7 @@
 package io.amberio.cluster.internal.node;
 
 import io.amberio.cluster.internal.NodeContext;
+import io.amberio.cluster.internal.membership.Isolation;
 import io.amberio.cluster.internal.membership.Liveness;
 import io.amberio.cluster.internal.membership.Reconciler;
 import io.amberio.cluster.internal.membership.RegistryFollower;
@@ -44,7 +45,7 @@ import java.util.concurrent.CompletableFuture;
  *   membership.Liveness(health)          membership.SlotView(liveness)
  *   txn.Transactions    txn.Decisions(transactions)
  *   replica side:  txn.Participant, read.ReadServer, sync.SyncServer  -> node.Dispatcher
- *   rpc.Peers(dispatcher for calls to self, health)
+ *   rpc.Peers(dispatcher for calls to self, health)    membership.Isolation(liveness, health, peers)
  *   txn.Resolver(peers)   sync.CatchUp(resolver, peers)
  *   membership.StoreIdentity   membership.Reconciler(catchUp)   membership.RegistryFollower(reconciler)
  *   client side:   txn.WriteCoordinator(peers), read.ReadRouter(peers)
@@ -65,6 +66,7 @@ public final class Rooms {
   private final Resolver resolver;
   private final Reconciler reconciler;
   private final RegistryFollower follower;
+  private final Isolation isolation;
 
   public Rooms(NodeContext ctx, Path tempDir) {
     this.ctx = ctx;
@@ -80,6 +82,7 @@ public final class Rooms {
             new ReadServer(ctx, slots, txns, decisions),
             new SyncServer(ctx, slots, txns, decisions));
     Peers peers = new Peers(ctx, dispatcher, health);
+    this.isolation = new Isolation(ctx, liveness, health, peers);
     this.resolver = new Resolver(ctx, txns, decisions, peers);
     CatchUp catchUp = new CatchUp(ctx, slots, liveness, txns, resolver, peers, tempDir);
     StoreIdentity store = new StoreIdentity(ctx, slots, liveness);
@@ -95,7 +98,8 @@ public final class Rooms {
     return txns.load()
         .thenRun(resolver::start)
         .thenCompose(v -> follower.start())
-        .thenRun(reconciler::startReconciling);
+        .thenRun(reconciler::startReconciling)
+        .thenRun(isolation::start);
   }
 
   /**
@@ -104,6 +108,7 @@ public final class Rooms {
    */
   public void stop() {
     follower.close();
+    isolation.close();
     reconciler.close();
     liveness.close();
     dispatcher.close();

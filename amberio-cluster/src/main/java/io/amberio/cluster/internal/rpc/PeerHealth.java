@@ -20,6 +20,7 @@ import io.amberio.cluster.internal.NodeContext;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What this node's own calls say of its peers: one whose last call failed is suspect for a lease
@@ -30,6 +31,7 @@ public final class PeerHealth {
 
   private final NodeContext ctx;
   private final Map<NodeId, Failure> lastFailure = new ConcurrentHashMap<>();
+  private final Map<NodeId, AtomicLong> answers = new ConcurrentHashMap<>();
 
   public PeerHealth(NodeContext ctx) {
     this.ctx = ctx;
@@ -43,6 +45,21 @@ public final class PeerHealth {
   /** Records that {@code n} answered. */
   void answered(NodeId n) {
     lastFailure.remove(n);
+    answers.computeIfAbsent(n, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /**
+   * How many calls {@code n} has answered so far: a count, not a time, so that whoever compares two
+   * readings measures the time between them by its own timer, not by a clock that may jump.
+   */
+  public long answers(NodeId n) {
+    AtomicLong a = answers.get(n);
+    return a == null ? 0 : a.get();
+  }
+
+  /** Whether the last call to {@code n} that ended, ended in a failure (however long ago). */
+  public boolean lastCallFailed(NodeId n) {
+    return lastFailure.containsKey(n);
   }
 
   /** Whether a call to {@code n} failed within the last lease TTL and none answered since. */
