@@ -274,6 +274,71 @@ class ReplicaImportTest {
         .isEqualTo(6);
   }
 
+  // ------------------------------------------------------------------ learners
+
+  private static PrepareSpec learnerSpec(String path, TxnKind kind, long tombstone) {
+    return new PrepareSpec(
+        new BlobId(UlidCreator.getMonotonicUlid()), path, kind, tombstone, null, 1, null, true);
+  }
+
+  @Test
+  void aLearnerCommitsAboveAGapThatImportsFillInLater() {
+    BlobInfo v1 = source.put("g", bytes(10, 1));
+    BlobInfo v2 = source.put("g", bytes(2 * K, 2));
+    // The in-sync replicas decided version 3 (a marker); the learner has copied nothing of 'g'.
+    PrepareSpec marker = learnerSpec("g", TxnKind.MARKER, 0);
+    replica.prepare(marker).finish();
+    assertThat(reasonOf(() -> replica.commitPrepared(marker.txn(), 3)))
+        .as("only a learner's commit may leave a gap")
+        .isEqualTo(Reason.VERSION_CONFLICT);
+    BlobInfo v3 = replica.commitPrepared(marker.txn(), 3, true);
+    assertThat(v3.version()).isEqualTo(3);
+    assertThat(v3.state()).isEqualTo(VersionState.MARKER);
+    replica.importVersion(v2, bytesOf(source, v2));
+    replica.importVersion(v1, bytesOf(source, v1));
+    assertThat(replica.maxVersion("g")).isEqualTo(3);
+    assertThat(reasonOf(() -> replica.head("g"))).as("the marker stays current").isNotNull();
+    assertThat(replica.head("g", 1)).isEqualTo(v1);
+    assertThat(TestSupport.readVersion(replica, "g", 2)).isEqualTo(bytes(2 * K, 2));
+    // A learner's version must still be above every version it holds.
+    PrepareSpec put = learnerSpec("g", TxnKind.PUT, 0);
+    replica.prepare(put).finish();
+    assertThat(reasonOf(() -> replica.commitPrepared(put.txn(), 3, true)))
+        .isEqualTo(Reason.VERSION_CONFLICT);
+    assertThat(replica.commitPrepared(put.txn(), 4, true).version()).isEqualTo(4);
+  }
+
+  @Test
+  void aLearnerDoesNotTombstoneAVersionItHasNotCopied() {
+    BlobInfo v1 = source.put("t", bytes(10, 1));
+    PrepareSpec early = learnerSpec("t", TxnKind.TOMBSTONE, 1);
+    assertThat(reasonOf(() -> replica.prepare(early).finish()))
+        .as("not copied yet: the write retries")
+        .isEqualTo(Reason.BUSY);
+    assertThat(reasonOf(() -> replica.head("t", 1))).isEqualTo(Reason.NOT_FOUND);
+    replica.importVersion(v1, bytesOf(source, v1));
+    PrepareSpec later = learnerSpec("t", TxnKind.TOMBSTONE, 1);
+    replica.prepare(later).finish();
+    assertThat(replica.commitPrepared(later.txn(), 0, true).state())
+        .isEqualTo(VersionState.TOMBSTONED);
+    // A replica in sync still refuses a marker on a path it never saw.
+    assertThat(
+            reasonOf(
+                () ->
+                    replica
+                        .prepare(
+                            new PrepareSpec(
+                                new BlobId(UlidCreator.getMonotonicUlid()),
+                                "never",
+                                TxnKind.MARKER,
+                                0,
+                                null,
+                                1,
+                                null))
+                        .finish()))
+        .isEqualTo(Reason.NOT_FOUND);
+  }
+
   @Test
   void aTombstoneOnTheSourceIsBroughtLevelWithoutReadingBytes() {
     BlobInfo v1 = source.put("lv", bytes(2 * K, 1));

@@ -313,9 +313,14 @@ public final class LocalBlobStore implements ReplicaStore {
 
   @Override
   public BlobInfo commitPrepared(BlobId txn, long version) {
+    return commitPrepared(txn, version, false);
+  }
+
+  @Override
+  public BlobInfo commitPrepared(BlobId txn, long version, boolean learner) {
     Objects.requireNonNull(txn, "txn");
     ensureOpen();
-    return transactions.commit(txn, version);
+    return transactions.commit(txn, version, learner);
   }
 
   @Override

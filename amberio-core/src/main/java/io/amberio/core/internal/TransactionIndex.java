@@ -157,7 +157,7 @@ final class TransactionIndex {
   }
 
   /** Commits a transaction wherever it is; see {@code ReplicaStore.commitPrepared}. */
-  BlobInfo commit(BlobId txn, long version) {
+  BlobInfo commit(BlobId txn, long version, boolean learner) {
     String id = txn.toString();
     int n = locate(id);
     if (n < 0) {
@@ -176,7 +176,7 @@ final class TransactionIndex {
           "no transaction " + txn + " is prepared here (never prepared," + " or aborted)");
     }
     BlobInfo info =
-        runner.withSlot(n, false, slot -> slot.transactions().commitPrepared(id, version));
+        runner.withSlot(n, false, slot -> slot.transactions().commitPrepared(id, version, learner));
     if (info == null) {
       throw BlobStoreException.of(Reason.NOT_FOUND, "no transaction " + txn + " is prepared here");
     }

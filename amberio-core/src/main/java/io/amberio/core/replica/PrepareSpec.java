@@ -31,6 +31,12 @@ import java.util.Objects;
  *     PutOptions#DEFAULT_CONTENT_TYPE}); ignored otherwise
  * @param createdAtMillis the time the coordinator stamps on the version (or the tombstone)
  * @param context opaque bytes kept with the prepared record for the caller (at most 4096 bytes)
+ * @param learner whether this replica prepares as a <em>learner</em>, one still copying the slot:
+ *     the in-sync replicas decide the version, so a learner's prepare does not check that a
+ *     marker's path exists (it may not have copied it yet), and a tombstone of a version it has not
+ *     copied fails with BUSY (it must not tombstone a version it will import later). Not kept with
+ *     the prepared record: whoever commits says again ({@link
+ *     ReplicaTransactions#commitPrepared(BlobId, long, boolean)}).
  */
 public record PrepareSpec(
     BlobId txn,
@@ -39,7 +45,21 @@ public record PrepareSpec(
     long tombstoneVersion,
     String contentType,
     long createdAtMillis,
-    byte[] context) {
+    byte[] context,
+    boolean learner) {
+
+  /** A transaction prepared by a replica in sync (not a learner). */
+  public PrepareSpec(
+      BlobId txn,
+      String path,
+      TxnKind kind,
+      long tombstoneVersion,
+      String contentType,
+      long createdAtMillis,
+      byte[] context) {
+    this(txn, path, kind, tombstoneVersion, contentType, createdAtMillis, context, false);
+  }
+
   public PrepareSpec {
     Objects.requireNonNull(txn, "txn");
     Objects.requireNonNull(path, "path");

@@ -78,6 +78,18 @@ public interface ReplicaTransactions {
   BlobInfo commitPrepared(BlobId txn, long version);
 
   /**
+   * Like {@link #commitPrepared(BlobId, long)}, for a transaction prepared {@linkplain
+   * PrepareSpec#learner() as a learner} when {@code learner} is true: a PUT or MARKER version may
+   * then be above the path's highest version plus one (the versions in between have not been copied
+   * here yet and arrive later by {@link ReplicaHistory#importVersion}); it must still be above the
+   * highest version. With {@code learner} false this is {@link #commitPrepared(BlobId, long)}.
+   *
+   * @throws BlobStoreException as {@link #commitPrepared(BlobId, long)}; VERSION_CONFLICT for a
+   *     learner if {@code version} is not above the path's highest version
+   */
+  BlobInfo commitPrepared(BlobId txn, long version, boolean learner);
+
+  /**
    * Drops a prepared transaction (or one still receiving bytes: its writer's next call fails with
    * NOT_FOUND): its path lock is released and its bytes are reclaimed. Idempotent.
    *

@@ -84,7 +84,9 @@ public final class Decisions {
   CompletableFuture<BlobInfo> commit(BlobId txn, long version) {
     return ctx.onDisk(
         () -> {
-          BlobInfo info = ctx.store.commitPrepared(txn, version);
+          Transactions.Prepared p = txns.prepared(txn);
+          // Prepared as a learner: the version may be above a gap the copy fills in later.
+          BlobInfo info = ctx.store.commitPrepared(txn, version, p != null && p.learner());
           txns.forget(txn);
           return info;
         });

@@ -81,7 +81,10 @@ public final class Participant {
                         + ": "
                         + s.participants());
               }
-              byte[] context = new PreparedContext(epoch, m.participants()).encode();
+              // A learner prepares, but the in-sync replicas decide the version: it may not have
+              // copied the path yet.
+              boolean learner = s.isLearner(ctx.self);
+              byte[] context = new PreparedContext(epoch, m.participants(), learner).encode();
               BlobId txn = m.txn();
               return ctx.onDisk(
                   () -> {
@@ -98,7 +101,8 @@ public final class Participant {
                                 m.tombstone(),
                                 m.contentType(),
                                 m.createdAt(),
-                                context));
+                                context,
+                                learner));
                     long max;
                     try {
                       max = ctx.store.maxVersion(m.path());

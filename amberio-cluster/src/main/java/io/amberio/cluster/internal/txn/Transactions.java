@@ -62,7 +62,13 @@ public final class Transactions {
 
   /** A durable prepared transaction, and since when this node knows it. */
   public record Prepared(
-      BlobId id, int slot, String path, long epoch, List<NodeId> participants, long since) {}
+      BlobId id,
+      int slot,
+      String path,
+      long epoch,
+      List<NodeId> participants,
+      boolean learner,
+      long since) {}
 
   public Transactions(NodeContext ctx) {
     this.ctx = ctx;
@@ -91,7 +97,13 @@ public final class Transactions {
     prepared.put(
         p.spec().txn(),
         new Prepared(
-            p.spec().txn(), p.slot(), p.spec().path(), c.epoch(), c.participants(), ctx.now()));
+            p.spec().txn(),
+            p.slot(),
+            p.spec().path(),
+            c.epoch(),
+            c.participants(),
+            c.learner(),
+            ctx.now()));
   }
 
   /** Whether {@code txn} is pending or prepared here. */

@@ -201,7 +201,11 @@ public final class WriteCoordinator {
         .thenCompose(f -> f);
   }
 
-  /** LOCK on every participant; the agreed highest version, or a failure (Retry to try again). */
+  /**
+   * LOCK on every participant; the highest version the in-sync replicas agree on, or a failure
+   * (Retry to try again). Learners are locked too (they prepare and commit the version they are
+   * given) but take no part in the agreement: they may not have copied the path yet.
+   */
   private CompletableFuture<Long> lockAll(
       Write w, SlotState s, BlobId txn, List<NodeId> participants) {
     byte[] h =
@@ -219,7 +223,9 @@ public final class WriteCoordinator {
               for (int i = 0; i < calls.size(); i++) {
                 CompletableFuture<Response> c = calls.get(i);
                 if (!c.isCompletedExceptionally()) {
-                  maxes.add(Lock.Reply.decode(c.join().header()).maxVersion());
+                  if (i < s.inSync().size()) {
+                    maxes.add(Lock.Reply.decode(c.join().header()).maxVersion());
+                  }
                   continue;
                 }
                 Throwable e = Futures.failure(c);
@@ -295,7 +301,7 @@ public final class WriteCoordinator {
                 CompletableFuture<Response> c = calls.get(i);
                 if (!c.isCompletedExceptionally()) {
                   long m = Data.Reply.decode(c.join().header()).maxVersion();
-                  if (m != max && failure == null) {
+                  if (i < s.inSync().size() && m != max && failure == null) {
                     failure =
                         Errors.unavailable(
                             "replica "

@@ -136,17 +136,26 @@ class EncodingsTest {
   }
 
   @Test
-  void preparedContextReadsTheLegacyFormAndRefusesUnknownVersions() {
-    PreparedContext c = new PreparedContext(4, NODES);
+  void preparedContextReadsEveryEarlierFormAndRefusesUnknownVersions() {
+    PreparedContext c = new PreparedContext(4, NODES, false);
+    PreparedContext learner = new PreparedContext(4, NODES, true);
+    // Release 0.1 (no version byte) and the release before this one (version 2): never a learner.
     assertThat(PreparedContext.decode(LegacyVectors.hex(CONTEXT))).isEqualTo(c);
-    assertThat(str(c.encode())).isEqualTo(V + CONTEXT);
+    assertThat(PreparedContext.decode(LegacyVectors.hex(V + CONTEXT))).isEqualTo(c);
+    // This release writes version 3, with the learner flag last.
+    assertThat(str(c.encode())).isEqualTo("03" + CONTEXT + "00");
+    assertThat(str(learner.encode())).isEqualTo("03" + CONTEXT + "01");
     assertThat(PreparedContext.decode(c.encode())).isEqualTo(c);
+    assertThat(PreparedContext.decode(learner.encode())).isEqualTo(learner);
     byte[] future = c.encode();
     future[0] = 7;
     assertThatThrownBy(() -> PreparedContext.decode(future))
         .isInstanceOf(UnsupportedVersionException.class)
         .hasMessageContaining("prepared-transaction context in format version 7")
-        .hasMessageContaining("1 (unversioned), 2");
+        .hasMessageContaining("1 (unversioned), 2, 3");
+    byte[] truncated = Arrays.copyOf(learner.encode(), learner.encode().length - 1);
+    assertThatThrownBy(() -> PreparedContext.decode(truncated))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> PreparedContext.decode(new byte[0]))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -201,8 +201,23 @@ public final class SlotTransactions {
     try {
       SlotDatabase.PathState ps = db.pathStateForWrite(path);
       long max = ps == null ? 0 : ps.maxVersion();
-      if (spec.kind() == TxnKind.MARKER && ps == null) {
+      if (spec.kind() == TxnKind.MARKER && ps == null && !spec.learner()) {
+        // A learner may not have copied the path yet: the in-sync replicas check that it exists.
         throw BlobStoreException.of(Reason.NOT_FOUND, "'" + path + "' was never written");
+      }
+      if (spec.kind() == TxnKind.TOMBSTONE
+          && spec.learner()
+          && db.versionForWrite(path, spec.tombstoneVersion()) == null) {
+        // Missing here may mean not copied yet or collected: only the in-sync replicas can tell,
+        // and the learner must not tombstone a version it will import later. The write retries
+        // until the copy brings the version (or fails with what the in-sync replicas say).
+        throw BlobStoreException.of(
+            Reason.BUSY,
+            "version "
+                + spec.tombstoneVersion()
+                + " of '"
+                + path
+                + "' is not copied to this learner yet");
       }
       if (spec.kind() == TxnKind.TOMBSTONE) {
         long v = spec.tombstoneVersion();
@@ -269,11 +284,13 @@ public final class SlotTransactions {
   /**
    * Commits a prepared transaction; see {@code ReplicaStore.commitPrepared}.
    *
+   * @param learner whether the transaction was prepared by a learner: its version may then be above
+   *     the path's highest version plus one (the versions in between arrive later by import)
    * @throws BlobStoreException NOT_FOUND if the slot knows no such transaction (or it is still
    *     receiving bytes), VERSION_CONFLICT if {@code version} is not the path's highest version
-   *     plus one
+   *     plus one (for a learner: not above the highest version)
    */
-  public BlobInfo commitPrepared(String txn, long version) {
+  public BlobInfo commitPrepared(String txn, long version, boolean learner) {
     VersionRow result;
     changes.writeLock.lock();
     try {
@@ -314,7 +331,7 @@ public final class SlotTransactions {
       } else {
         SlotDatabase.PathState ps = db.pathStateForWrite(p.path());
         long max = ps == null ? 0 : ps.maxVersion();
-        if (version != max + 1) {
+        if (learner ? version <= max : version != max + 1) {
           throw BlobStoreException.versionConflict(p.path(), version, max);
         }
         boolean put = p.kind() == PreparedRow.TXN_PUT;
