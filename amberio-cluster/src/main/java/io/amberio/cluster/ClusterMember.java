@@ -237,11 +237,12 @@ public final class ClusterMember implements AutoCloseable {
           self.address());
     }
     byte[] secret = spec.secret != null ? spec.secret.clone() : randomSecret();
+    PeerAddresses addresses = new PeerAddresses(topology, disk);
     try {
       transport =
           NetworkTransport.builder(spec.nodeId, secret, scheduler)
               .bind(listen)
-              .resolver(new PeerAddresses(topology, disk))
+              .resolver(addresses)
               .build();
     } catch (UncheckedIOException e) {
       throw new StartException(
@@ -263,6 +264,7 @@ public final class ClusterMember implements AutoCloseable {
             .config(spec.config)
             .tempDir(staging(spec.dataDirs.get(0)))
             .build();
+    node.onTopology(addresses::update); // peers added or moved by a topology change
     undo.add(node::close);
     LOG.info(
         "Node {} joining its cluster of {} nodes ({} slots, {} replicas each; cluster transport on {})",

@@ -55,6 +55,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * One member of an Amberio cluster: it serves its replicas of the slots it holds and coordinates
@@ -151,8 +152,108 @@ public final class ClusterNode implements AutoCloseable {
     return ctx.self;
   }
 
+  /**
+   * The topology this node follows now: the registry's, once read (before: the configured one). It
+   * changes by {@link #changeTopology} on any node.
+   */
   public Topology topology() {
-    return ctx.placement.topology();
+    return ctx.cluster().topology();
+  }
+
+  /** The version of {@link #topology()}: 1 until the first change. */
+  public long topologyVersion() {
+    return ctx.cluster().version();
+  }
+
+  /** The target placement of {@link #topology()}: where every slot's replicas should be. */
+  public Placement placement() {
+    return ctx.cluster().placement();
+  }
+
+  /** Calls {@code listener} with every topology this node follows from now on (any thread). */
+  public void onTopology(java.util.function.Consumer<Topology> listener) {
+    ctx.onCluster(r -> listener.accept(r.topology()));
+  }
+
+  /**
+   * Changes the cluster's topology from this node, by compare-and-set in the registry: {@code
+   * change} gets the topology in force and returns the next one (the same one: nothing is written).
+   * The slot count and replication factor never change. The future has the topology version in
+   * force afterwards; the slots then move on every node, in the background (see {@link
+   * #topologyStatus()}). A change racing another is applied on top of the winner.
+   */
+  public CompletableFuture<Long> changeTopology(UnaryOperator<Topology> change) {
+    return rooms.topology.change(change).thenApply(r -> r.version());
+  }
+
+  /** Adds {@code node} to the topology; its share of the slots moves to it once it runs. */
+  public CompletableFuture<Long> addNode(Topology.Node node) {
+    return rooms.topology.add(node).thenApply(r -> r.version());
+  }
+
+  /**
+   * Removes a node in two steps, one per call: first it drains (weight 0: its replicas move away,
+   * each slot keeping its full replication factor on the others), then, on a call once no slot
+   * names it, it leaves the topology. The future says which happened.
+   */
+  public CompletableFuture<Removal> removeNode(NodeId id) {
+    return rooms
+        .topology
+        .remove(id)
+        .thenApply(r -> new Removal(r.cluster().version(), r.removed(), r.slotsLeft()));
+  }
+
+  /**
+   * The outcome of one {@link #removeNode} call.
+   *
+   * @param topologyVersion the topology version in force afterwards
+   * @param removed whether the node has left the topology (else it is draining)
+   * @param slotsLeft slots that still name it (placed, in sync or learning), as this node sees them
+   */
+  public record Removal(long topologyVersion, boolean removed, int slotsLeft) {}
+
+  /**
+   * Replaces {@code dead} (gone for good) by {@code fresh} (a new id, or the same id on new disks
+   * and a new address): the new node takes the dead one's place in every slot.
+   */
+  public CompletableFuture<Long> replaceNode(NodeId dead, Topology.Node fresh) {
+    return rooms.topology.replace(dead, fresh).thenApply(r -> r.version());
+  }
+
+  /**
+   * Where the slot moves stand, as this node sees the registry: a slot is <em>pending</em> while
+   * its replicas are not yet the target placement of the topology in force, or some replica of the
+   * target is not in sync yet, or a replica outside the target still takes part.
+   *
+   * @param topologyVersion the topology version in force
+   * @param slots the number of slots
+   * @param pending the slots whose move is not done
+   * @param learning slots with a learner copying now
+   * @param converged no slot pending: the change is done
+   */
+  public record TopologyStatus(
+      long topologyVersion, int slots, List<Integer> pending, int learning, boolean converged) {}
+
+  /** Where the slot moves of the topology in force stand; see {@link TopologyStatus}. */
+  public TopologyStatus topologyStatus() {
+    var c = ctx.cluster();
+    List<Integer> pending = new ArrayList<>();
+    int learning = 0;
+    for (int i = 0; i < c.topology().slotCount(); i++) {
+      SlotState s = rooms.slots.slot(i);
+      if (s == null) {
+        pending.add(i);
+        continue;
+      }
+      if (!s.learners().isEmpty()) {
+        learning++;
+      }
+      if (!s.replicas().equals(c.placement().replicas(i)) || !s.targetInSync() || s.hasStrays()) {
+        pending.add(i);
+      }
+    }
+    return new TopologyStatus(
+        c.version(), c.topology().slotCount(), List.copyOf(pending), learning, pending.isEmpty());
   }
 
   /** This node's local store. */

@@ -19,6 +19,7 @@ import io.amberio.cluster.topology.Topology;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -39,8 +40,8 @@ final class PeerAddresses implements Function<NodeId, InetSocketAddress> {
 
   private record Entry(InetSocketAddress address, long resolvedAt) {}
 
-  private final Map<NodeId, InetSocketAddress> peers = new HashMap<>();
-  private final Map<NodeId, String> texts = new HashMap<>();
+  private final Map<NodeId, InetSocketAddress> peers = new ConcurrentHashMap<>();
+  private final Map<NodeId, String> texts = new ConcurrentHashMap<>();
   private final Map<NodeId, Entry> resolved = new ConcurrentHashMap<>();
   private final Map<NodeId, Boolean> resolving = new ConcurrentHashMap<>();
   private final Executor background;
@@ -58,6 +59,38 @@ final class PeerAddresses implements Function<NodeId, InetSocketAddress> {
       texts.put(n.id(), n.address());
     }
     peers.keySet().forEach(this::resolveNow);
+  }
+
+  /**
+   * Follows a new topology version: nodes added or given a new address are resolved in the
+   * background, nodes removed are forgotten. An address that cannot be parsed is logged and the
+   * node left unreachable (the topology was validated when it was written; this is a guard).
+   */
+  void update(Topology topology) {
+    Map<NodeId, String> next = new HashMap<>();
+    topology.nodes().forEach(n -> next.put(n.id(), n.address()));
+    for (NodeId id : List.copyOf(texts.keySet())) {
+      if (!next.containsKey(id)) {
+        peers.remove(id);
+        texts.remove(id);
+        resolved.remove(id);
+      }
+    }
+    next.forEach(
+        (id, text) -> {
+          if (text.equals(texts.get(id))) {
+            return;
+          }
+          try {
+            peers.put(id, parse(text));
+          } catch (IllegalArgumentException e) {
+            LOG.error("Node {} has an address this node cannot use: {}", id, e.getMessage());
+            return;
+          }
+          texts.put(id, text);
+          resolved.remove(id);
+          apply(id); // resolves in the background
+        });
   }
 
   /**

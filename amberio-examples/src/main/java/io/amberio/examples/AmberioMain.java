@@ -15,6 +15,7 @@
  */
 package io.amberio.examples;
 
+import io.amberio.examples.admin.ClusterCommand;
 import io.amberio.examples.bench.BenchCommand;
 import io.amberio.examples.node.NodeCommand;
 import picocli.CommandLine;
@@ -26,7 +27,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "amberio 0.1.0",
     description = "Amberio: a strongly consistent, versioned blob store for edge clusters.",
-    subcommands = {NodeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      NodeCommand.class,
+      ClusterCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class AmberioMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -38,6 +44,6 @@ public final class AmberioMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is required: node or bench");
+        spec.commandLine(), "a subcommand is required: node, cluster or bench");
   }
 }

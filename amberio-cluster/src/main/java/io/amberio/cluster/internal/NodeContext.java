@@ -18,6 +18,7 @@ package io.amberio.cluster.internal;
 import com.github.f4b6a3.ulid.Ulid;
 import io.amberio.cluster.ClusterConfig;
 import io.amberio.cluster.NodeId;
+import io.amberio.cluster.internal.msg.ClusterRecord;
 import io.amberio.cluster.registry.Registry;
 import io.amberio.cluster.topology.Placement;
 import io.amberio.cluster.transport.Transport;
@@ -26,10 +27,13 @@ import io.amberio.core.Scheduler;
 import io.amberio.core.replica.ReplicaStore;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -56,7 +60,12 @@ public final class NodeContext {
   public final Scheduler scheduler;
   public final Executor disk;
   public final ClusterConfig config;
+
+  /** The placement of the configured topology: the bootstrap, version 1 of a new cluster. */
   public final Placement placement;
+
+  private volatile ClusterRecord cluster;
+  private final List<Consumer<ClusterRecord>> clusterListeners = new CopyOnWriteArrayList<>();
   private final Random random;
   private final Set<PlantedBug> bugs;
 
@@ -79,8 +88,38 @@ public final class NodeContext {
     this.disk = disk;
     this.config = config;
     this.placement = placement;
+    // Null only in tests of a room that never looks at the topology.
+    this.cluster = placement == null ? null : ClusterRecord.initial(placement.topology());
     this.random = random;
     this.bugs = bugs.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(bugs);
+  }
+
+  /**
+   * The topology and target placement this node follows: the registry's {@code cluster} value as
+   * last seen (before the node has read it: the configured topology as version 1).
+   */
+  public ClusterRecord cluster() {
+    return cluster;
+  }
+
+  /** Follows {@code next} if it is a newer version than the one followed; true if it was. */
+  public boolean follow(ClusterRecord next) {
+    synchronized (clusterListeners) {
+      if (seen && cluster != null && next.version() <= cluster.version()) {
+        return false;
+      }
+      cluster = next;
+      seen = true;
+    }
+    clusterListeners.forEach(l -> l.accept(next));
+    return true;
+  }
+
+  private boolean seen;
+
+  /** Calls {@code listener} with every topology version followed from now on. */
+  public void onCluster(Consumer<ClusterRecord> listener) {
+    clusterListeners.add(listener);
   }
 
   /** Whether {@code bug} is planted in this node (only ever in the simulation's tests). */

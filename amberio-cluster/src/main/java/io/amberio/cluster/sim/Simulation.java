@@ -87,6 +87,7 @@ public final class Simulation implements AutoCloseable {
   private int crashes;
   private int partitions;
   private int wipes;
+  private int topologyChanges;
 
   /** An acknowledged write: its path, version and blob id. */
   private record Acked(String path, long version, String blobId) {}
@@ -100,6 +101,7 @@ public final class Simulation implements AutoCloseable {
     ClusterNode node;
     Transport transport;
     boolean up;
+    boolean retired; // removed or replaced for good: never started again
     int incarnation;
 
     SimNode(int index) {
@@ -129,7 +131,10 @@ public final class Simulation implements AutoCloseable {
       node =
           InternalAccess.plant(ClusterNode.builder(), b.bugs)
               .id(id)
-              .topology(topology)
+              .topology(
+                  topology.node(id).isPresent()
+                      ? topology
+                      : topology.with(Topology.Node.of(id.value(), "sim:" + index)))
               .store(store)
               .transport(transport)
               .registry(reg)
@@ -206,6 +211,9 @@ public final class Simulation implements AutoCloseable {
       nodes.add(n);
       n.start();
     }
+    for (int i = 0; i < b.spares; i++) {
+      nodes.add(new SimNode(b.nodes + i)); // started once a topology change adds it
+    }
     List<String> problems = new ArrayList<>();
     boolean ready = scheduler.runUntil(this::allServing, Duration.ofSeconds(30));
     if (!ready) {
@@ -222,6 +230,9 @@ public final class Simulation implements AutoCloseable {
     if (b.nodeFaults) {
       scheduleFault();
     }
+    if (b.spares > 0) {
+      scheduleTopologyChange();
+    }
     scheduler.runUntil(() -> opsDone >= b.operations, Duration.ofMinutes(30));
     if (opsDone < b.operations) {
       problems.add(
@@ -235,6 +246,9 @@ public final class Simulation implements AutoCloseable {
     network.faults(InMemoryNetwork.Faults.NONE);
     network.healAll();
     for (SimNode n : nodes) {
+      if (n.incarnation == 0 || n.retired) {
+        continue; // a spare never added, or a node removed or replaced for good
+      }
       if (!n.up) {
         n.start();
         event("restart n" + n.index + " (heal)");
@@ -274,22 +288,49 @@ public final class Simulation implements AutoCloseable {
   private String replay() {
     return "mvn -B -pl amberio-cluster verify -Dtest=SimulationProperties#replay -Damberio.sim.seed="
         + b.seed
+        + (b.spares > 0 ? " -Damberio.sim.spares=" + b.spares : "")
         + " -Dsurefire.failIfNoSpecifiedTests=false";
   }
 
-  private boolean allServing() {
+  /** Nodes that have run and are not retired: those that should be up once healed. */
+  private List<SimNode> members() {
+    List<SimNode> out = new ArrayList<>();
     for (SimNode n : nodes) {
+      if (n.incarnation > 0 && !n.retired) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** The member whose view the checks read. */
+  private SimNode observer() {
+    return members().get(0);
+  }
+
+  private boolean allServing() {
+    long version = -1;
+    for (SimNode n : members()) {
       if (!n.up || !n.node.ready()) {
         return false;
       }
+      if (b.spares > 0) {
+        // Moves done on every node, all at the same topology version.
+        if (!n.node.topologyStatus().converged()
+            || (version >= 0 && n.node.topologyVersion() != version)) {
+          return false;
+        }
+        version = n.node.topologyVersion();
+      }
     }
     for (int s = 0; s < b.slots; s++) {
-      ClusterNode.SlotView v = nodes.get(0).node.slot(s);
+      ClusterNode.SlotView v = observer().node.slot(s);
       if (v.inSync().size() != b.replicationFactor) {
         return false;
       }
       for (NodeId r : v.replicas()) {
-        if (!nodes.get(index(r)).node.serving(s)) {
+        SimNode rn = nodes.get(index(r));
+        if (!rn.up || !rn.node.serving(s)) {
           return false;
         }
       }
@@ -299,7 +340,7 @@ public final class Simulation implements AutoCloseable {
 
   private boolean fullyReplicated() {
     for (int s = 0; s < b.slots; s++) {
-      for (SimNode n : nodes) {
+      for (SimNode n : members()) {
         if (!n.up || n.node.slot(s).inSync().size() != b.replicationFactor) {
           return false;
         }
@@ -312,7 +353,7 @@ public final class Simulation implements AutoCloseable {
     if (!allServing()) {
       return false;
     }
-    for (SimNode n : nodes) {
+    for (SimNode n : members()) {
       if (n.node.preparedCount() > 0 || !n.store.preparedTxns().isEmpty()) {
         return false;
       }
@@ -323,19 +364,25 @@ public final class Simulation implements AutoCloseable {
   private String describe() {
     StringBuilder sb = new StringBuilder();
     for (SimNode n : nodes) {
+      if (n.incarnation == 0) {
+        continue;
+      }
       sb.append(n.id)
-          .append(n.up ? " up" : " down")
+          .append(n.retired ? " retired" : n.up ? " up" : " down")
           .append(n.up && n.node.ready() ? " ready" : "")
+          .append(n.up ? " v" + n.node.topologyVersion() : "")
           .append(" prepared=")
           .append(n.up ? n.node.preparedCount() : -1)
           .append("; ");
     }
     for (int s = 0; s < b.slots; s++) {
-      ClusterNode.SlotView v = nodes.get(0).node.slot(s);
+      ClusterNode.SlotView v = observer().node.slot(s);
       sb.append("slot ")
           .append(s)
           .append(" e")
           .append(v.epoch())
+          .append(" target ")
+          .append(v.replicas())
           .append(" in ")
           .append(v.inSync())
           .append(" learn ")
@@ -353,8 +400,21 @@ public final class Simulation implements AutoCloseable {
    * After healing: every in-sync replica of a slot holds the same versions, and every acked write.
    */
   private void checkReplicas(List<String> problems) {
+    SimNode obs = observer();
     for (int s = 0; s < b.slots; s++) {
-      ClusterNode.SlotView v = nodes.get(0).node.slot(s);
+      ClusterNode.SlotView v = obs.node.slot(s);
+      if (!new java.util.HashSet<>(v.inSync()).equals(new java.util.HashSet<>(v.replicas()))
+          || !v.replicas().equals(obs.node.placement().replicas(s))) {
+        problems.add(
+            "slot "
+                + s
+                + ": in sync on "
+                + v.inSync()
+                + ", target "
+                + v.replicas()
+                + ", the final topology's placement "
+                + obs.node.placement().replicas(s));
+      }
       Map<String, String> first = null;
       NodeId firstNode = null;
       for (NodeId r : v.inSync()) {
@@ -379,7 +439,7 @@ public final class Simulation implements AutoCloseable {
                   + state);
         }
         for (Acked a : acked.values()) {
-          if (nodes.get(0).store.slotOf(a.path) == s) {
+          if (obs.store.slotOf(a.path) == s) {
             String have = state.get(a.path + "#" + a.version);
             if (have == null || !have.startsWith(a.blobId)) {
               problems.add(
@@ -401,8 +461,9 @@ public final class Simulation implements AutoCloseable {
           if (opsDone >= b.operations) {
             return;
           }
-          int victim = random.nextInt(nodes.size());
-          SimNode n = nodes.get(victim);
+          List<SimNode> candidates = members();
+          SimNode n = candidates.get(random.nextInt(candidates.size()));
+          int victim = n.index;
           int kind = random.nextInt(b.wipes ? 4 : 3);
           if (kind == 3 && !fullyReplicated()) {
             kind =
@@ -417,8 +478,8 @@ public final class Simulation implements AutoCloseable {
             scheduler.schedule(
                 outage,
                 () -> {
-                  if (n.up) {
-                    return; // already restarted by the final heal
+                  if (n.up || n.retired) {
+                    return; // already restarted by the final heal, or removed for good
                   }
                   event("restart n" + victim);
                   n.start();
@@ -438,7 +499,7 @@ public final class Simulation implements AutoCloseable {
             scheduler.schedule(
                 outage,
                 () -> {
-                  if (n.up) {
+                  if (n.up || n.retired) {
                     return;
                   }
                   event("restart n" + victim + " on empty disks");
@@ -481,6 +542,130 @@ public final class Simulation implements AutoCloseable {
                 });
           }
         });
+  }
+
+  // ------------------------------------------------------------------ topology changes
+
+  /**
+   * Every 2 to 8 s: one topology change through a running node, or two at once through two nodes
+   * (two operators racing): add a spare, remove (drain, then leave) a node, or replace a node by a
+   * spare (the node is stopped for good first). Changes that fail (registry faults) are logged and
+   * not retried; a drain is followed up until the node has left.
+   */
+  private void scheduleTopologyChange() {
+    scheduler.schedule(
+        Duration.ofMillis(2000 + random.nextInt(6000)),
+        () -> {
+          if (opsDone >= b.operations) {
+            return;
+          }
+          List<SimNode> ready = new ArrayList<>();
+          for (SimNode n : members()) {
+            if (n.up && n.node.ready()) {
+              ready.add(n);
+            }
+          }
+          if (!ready.isEmpty()) {
+            SimNode via = ready.get(random.nextInt(ready.size()));
+            topologyChange(via);
+            if (ready.size() > 1 && random.nextInt(4) == 0) {
+              SimNode other = ready.get(random.nextInt(ready.size()));
+              event(
+                  "a second operator changes the topology at the same moment through " + other.id);
+              topologyChange(other);
+            }
+          }
+          scheduleTopologyChange();
+        });
+  }
+
+  private void topologyChange(SimNode via) {
+    Topology t = via.node.topology();
+    List<SimNode> spares = new ArrayList<>();
+    List<SimNode> holding = new ArrayList<>();
+    for (SimNode n : nodes) {
+      boolean in = t.node(n.id).isPresent();
+      if (!in && n.incarnation == 0 && !n.retired) {
+        spares.add(n);
+      }
+      if (in && t.node(n.id).get().weight() > 0 && !n.retired) {
+        holding.add(n);
+      }
+    }
+    int kind = random.nextInt(3);
+    topologyChanges++;
+    if (kind == 0 && !spares.isEmpty()) {
+      SimNode add = spares.get(random.nextInt(spares.size()));
+      event("add " + add.id + " through " + via.id);
+      via.node
+          .addNode(Topology.Node.of(add.id.value(), "sim:" + add.index))
+          .whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  event("add " + add.id + " failed: " + e);
+                } else if (add.incarnation == 0 && !add.retired) {
+                  event("start " + add.id + " (topology version " + v + ")");
+                  add.start();
+                }
+              });
+    } else if (kind == 1 && holding.size() > b.replicationFactor) {
+      SimNode gone = holding.get(random.nextInt(holding.size()));
+      event("remove " + gone.id + " through " + via.id);
+      removeStep(via, gone, 0);
+    } else if (kind == 2 && !spares.isEmpty() && holding.size() >= b.replicationFactor) {
+      SimNode dead = holding.get(random.nextInt(holding.size()));
+      SimNode fresh = spares.get(random.nextInt(spares.size()));
+      if (dead == via) {
+        return;
+      }
+      event("replace " + dead.id + " (stopped for good) by " + fresh.id + " through " + via.id);
+      dead.retired = true;
+      if (dead.up) {
+        dead.crash();
+      }
+      via.node
+          .replaceNode(dead.id, Topology.Node.of(fresh.id.value(), "sim:" + fresh.index))
+          .whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  // The dead node stays in the topology: bring it back rather than lose a replica.
+                  event("replace " + dead.id + " failed: " + e + "; it comes back");
+                  dead.retired = false;
+                  dead.start();
+                } else if (fresh.incarnation == 0 && !fresh.retired) {
+                  event("start " + fresh.id + " (topology version " + v + ")");
+                  fresh.start();
+                }
+              });
+    } else {
+      topologyChanges--;
+    }
+  }
+
+  /** One step of removing {@code gone}; repeated every second until it has left the topology. */
+  private void removeStep(SimNode via, SimNode gone, int attempt) {
+    if (!via.up || attempt > 600) {
+      event("removal of " + gone.id + " left to drain (" + via.id + " stopped or gave up)");
+      return;
+    }
+    via.node
+        .removeNode(gone.id)
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                event("remove " + gone.id + " failed: " + e);
+              } else if (r.removed()) {
+                event("removed " + gone.id + " (topology version " + r.topologyVersion() + ")");
+                gone.retired = true;
+                if (gone.up) {
+                  gone.crash();
+                }
+                return;
+              }
+              if (e == null || attempt < 600) {
+                scheduler.schedule(Duration.ofSeconds(1), () -> removeStep(via, gone, attempt + 1));
+              }
+            });
   }
 
   // ------------------------------------------------------------------ clients
@@ -673,6 +858,7 @@ public final class Simulation implements AutoCloseable {
     private boolean nodeFaults = true;
     private boolean registryFaults = true;
     private boolean wipes = true;
+    private int spares;
     private final Set<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
     private BiFunction<NodeId, InMemoryNetwork, Transport> transports =
         (id, network) -> network.join(id);
@@ -751,6 +937,21 @@ public final class Simulation implements AutoCloseable {
      * default joins the network. Crashes, partitions and message faults act on the network, so a
      * transport that does not send through it sees none of them.
      */
+    /**
+     * Topology changes during the run, with {@code spares} nodes outside the first topology to add
+     * (0, the default: the topology never changes). Every 2 to 8 s of simulated time a running node
+     * adds a spare, removes a node (drain, then leave) or replaces one by a spare, sometimes two
+     * operators at once; after healing, every slot must be in sync exactly on the final topology's
+     * placement, its replicas identical.
+     */
+    public Builder topologyChanges(int spares) {
+      if (spares < 0) {
+        throw new IllegalArgumentException("spares must be >= 0, was " + spares);
+      }
+      this.spares = spares;
+      return this;
+    }
+
     public Builder transport(BiFunction<NodeId, InMemoryNetwork, Transport> factory) {
       this.transports = Objects.requireNonNull(factory, "factory");
       return this;

@@ -84,7 +84,89 @@ public final class Placement {
   /** The deterministic, balanced initial placement of {@code topology}; see the class notes. */
   public static Placement initial(Topology topology) {
     Objects.requireNonNull(topology, "topology");
-    return new Placement(topology, new InitialPlacement(topology).compute());
+    if (topology.uniformWeights()) {
+      return new Placement(topology, new InitialPlacement(topology).compute());
+    }
+    // Weights other than 1 (never in release 0.1): the uniform placement of the nodes that hold
+    // replicas, then evened out by weight.
+    List<Topology.Node> holding = new ArrayList<>();
+    for (Topology.Node n : topology.nodes()) {
+      if (n.holdsReplicas()) {
+        holding.add(n.withWeight(1));
+      }
+    }
+    Topology uniform = new Topology(topology.slotCount(), topology.replicationFactor(), holding);
+    return initial(uniform).rebalance(topology);
+  }
+
+  /**
+   * The placement of {@code next} that moves as few replicas as possible from this one; see {@link
+   * Rebalance}.
+   *
+   * @throws IllegalArgumentException if {@code next} has another slot count or replication factor
+   */
+  public Placement rebalance(Topology next) {
+    Objects.requireNonNull(next, "next");
+    if (next.slotCount() != topology.slotCount()
+        || next.replicationFactor() != topology.replicationFactor()) {
+      throw new IllegalArgumentException(
+          "the slot count and replication factor never change: "
+              + topology.slotCount()
+              + " slots, replication factor "
+              + topology.replicationFactor()
+              + "; the new topology has "
+              + next.slotCount()
+              + " and "
+              + next.replicationFactor());
+    }
+    return new Placement(next, new Rebalance(next).compute(this));
+  }
+
+  /**
+   * A placement given slot by slot, as read from the registry.
+   *
+   * @throws IllegalArgumentException if a slot has not exactly R distinct replicas, all nodes of
+   *     {@code topology}
+   */
+  public static Placement of(Topology topology, List<List<NodeId>> replicas) {
+    Objects.requireNonNull(topology, "topology");
+    int r = topology.replicationFactor();
+    if (replicas.size() != topology.slotCount()) {
+      throw new IllegalArgumentException(
+          "a placement names " + topology.slotCount() + " slots, this one " + replicas.size());
+    }
+    List<NodeId> ids = topology.nodeIds();
+    int[] out = new int[topology.slotCount() * r];
+    for (int s = 0; s < replicas.size(); s++) {
+      List<NodeId> rs = replicas.get(s);
+      if (rs.size() != r || new java.util.HashSet<>(rs).size() != r) {
+        throw new IllegalArgumentException(
+            "slot " + s + " needs " + r + " distinct replicas, has " + rs);
+      }
+      for (int k = 0; k < r; k++) {
+        int i = ids.indexOf(rs.get(k));
+        if (i < 0) {
+          throw new IllegalArgumentException(
+              "slot " + s + ": node '" + rs.get(k) + "' is not in the topology " + ids);
+        }
+        out[s * r + k] = i;
+      }
+    }
+    return new Placement(topology, out);
+  }
+
+  /** How many slot replicas differ between this placement and {@code other} (same slot count). */
+  public int moves(Placement other) {
+    int count = 0;
+    for (int s = 0; s < slotCount(); s++) {
+      List<NodeId> mine = replicas(s);
+      for (NodeId n : other.replicas(s)) {
+        if (!mine.contains(n)) {
+          count++;
+        }
+      }
+    }
+    return count;
   }
 
   /** The topology this placement is for. */

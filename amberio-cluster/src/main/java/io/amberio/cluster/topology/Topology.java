@@ -90,14 +90,20 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
                 + "'");
       }
     }
-    if (replicationFactor > sorted.size()) {
+    long holding = sorted.stream().filter(Node::holdsReplicas).count();
+    if (replicationFactor > holding) {
       throw new IllegalArgumentException(
           "replication factor "
               + replicationFactor
               + " needs at least "
               + replicationFactor
-              + " nodes, the topology has "
-              + sorted.size());
+              + (holding == sorted.size()
+                  ? " nodes, the topology has " + holding
+                  : " nodes of weight above 0, the topology has "
+                      + holding
+                      + " (of "
+                      + sorted.size()
+                      + " nodes)"));
     }
     Node withZone = null;
     Node withoutZone = null;
@@ -105,7 +111,9 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
     for (Node n : sorted) {
       if (n.zone().isPresent()) {
         withZone = withZone == null ? n : withZone;
-        zones.add(n.zone().get());
+        if (n.holdsReplicas()) {
+          zones.add(n.zone().get());
+        }
       } else {
         withoutZone = withoutZone == null ? n : withoutZone;
       }
@@ -136,6 +144,52 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
   /** A topology of {@code nodes}, in any order. */
   public static Topology of(int slotCount, int replicationFactor, List<Node> nodes) {
     return new Topology(slotCount, replicationFactor, nodes);
+  }
+
+  /** Whether every node has weight 1 (the default; release 0.1 had no weights). */
+  public boolean uniformWeights() {
+    return nodes.stream().allMatch(n -> n.weight() == 1);
+  }
+
+  /** This topology with {@code node} added, or replacing the node of the same id. */
+  public Topology with(Node node) {
+    List<Node> next = new ArrayList<>();
+    for (Node n : nodes) {
+      if (!n.id().equals(node.id())) {
+        next.add(n);
+      }
+    }
+    next.add(node);
+    return new Topology(slotCount, replicationFactor, next);
+  }
+
+  /** This topology with {@code fresh} in the place of {@code old} (which must be a member). */
+  public Topology replacing(NodeId old, Node fresh) {
+    if (node(old).isEmpty()) {
+      throw new IllegalArgumentException("node '" + old + "' is not in the topology " + nodeIds());
+    }
+    List<Node> next = new ArrayList<>();
+    for (Node n : nodes) {
+      if (!n.id().equals(old) && !n.id().equals(fresh.id())) {
+        next.add(n);
+      }
+    }
+    next.add(fresh);
+    return new Topology(slotCount, replicationFactor, next);
+  }
+
+  /** This topology without the node {@code id} (which must be a member). */
+  public Topology without(NodeId id) {
+    if (node(id).isEmpty()) {
+      throw new IllegalArgumentException("node '" + id + "' is not in the topology " + nodeIds());
+    }
+    List<Node> next = new ArrayList<>();
+    for (Node n : nodes) {
+      if (!n.id().equals(id)) {
+        next.add(n);
+      }
+    }
+    return new Topology(slotCount, replicationFactor, next);
   }
 
   /** Whether the nodes have zones. */
@@ -175,8 +229,19 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
    * @param address where other nodes and clients reach it (for example {@code host:port}): 1 to 255
    *     characters, no white space or control characters; not resolved here
    * @param zone its zone, if the topology uses zones: 1 to 64 of {@code A-Z a-z 0-9 . _ : -}
+   * @param weight its capacity relative to the others, 0 to {@value #MAX_WEIGHT}: a node holds
+   *     replicas in proportion to it. Weight 0 means <em>draining</em>: the node holds no replica
+   *     once its slots have moved away, but stays a member (its address known) until it is removed
    */
-  public record Node(NodeId id, String address, Optional<String> zone) {
+  public record Node(NodeId id, String address, Optional<String> zone, int weight) {
+
+    /** The largest weight. */
+    public static final int MAX_WEIGHT = 1000;
+
+    /** A node of weight 1. */
+    public Node(NodeId id, String address, Optional<String> zone) {
+      this(id, address, zone, 1);
+    }
 
     /** Validates the node. */
     public Node {
@@ -192,6 +257,10 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
                 + "': an address is 1 to 255 characters without white space or control characters, was '"
                 + address
                 + "'");
+      }
+      if (weight < 0 || weight > MAX_WEIGHT) {
+        throw new IllegalArgumentException(
+            "node '" + id + "': a weight is 0 to " + MAX_WEIGHT + ", was " + weight);
       }
       if (zone.isPresent()) {
         String z = zone.get();
@@ -210,6 +279,16 @@ public record Topology(int slotCount, int replicationFactor, List<Node> nodes) {
     /** A node in {@code zone}. */
     public static Node of(String id, String address, String zone) {
       return new Node(NodeId.of(id), address, Optional.of(zone));
+    }
+
+    /** This node with another weight. */
+    public Node withWeight(int weight) {
+      return new Node(id, address, zone, weight);
+    }
+
+    /** Whether it takes replicas (weight above 0). */
+    public boolean holdsReplicas() {
+      return weight > 0;
     }
 
     private static boolean zoneChar(int c) {

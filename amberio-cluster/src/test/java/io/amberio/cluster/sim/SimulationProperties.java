@@ -45,9 +45,17 @@ import org.junit.jupiter.api.Test;
 class SimulationProperties {
   static final int CI_SCHEDULES = 1000;
   static final int OPERATIONS = 200;
+
+  /** Schedules with topology changes (adds, removes, replacements, racing operators) in CI. */
+  static final int CI_TOPOLOGY_SCHEDULES = 100;
+
+  /** Operations of a schedule with topology changes: long enough for a few changes. */
+  static final int TOPOLOGY_OPERATIONS = 600;
+
   private static final AtomicInteger RUNS = new AtomicInteger();
   private static final AtomicInteger CRASHES = new AtomicInteger();
   private static final AtomicInteger PARTITIONS = new AtomicInteger();
+  private static final AtomicInteger TOPOLOGY_CHANGES = new AtomicInteger();
 
   static Simulation.Result runSeed(long seed) {
     return runSeed(seed, null);
@@ -55,6 +63,11 @@ class SimulationProperties {
 
   /** One seed, with {@code bug} planted in every node (none if null). */
   static Simulation.Result runSeed(long seed, PlantedBug bug) {
+    return runSeed(seed, bug, 0);
+  }
+
+  /** One seed; with {@code spares} above 0, with topology changes and that many spare nodes. */
+  static Simulation.Result runSeed(long seed, PlantedBug bug, int spares) {
     Path dir;
     try {
       Files.createDirectories(Path.of("target", "sim"));
@@ -62,7 +75,11 @@ class SimulationProperties {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Simulation.Builder b = Simulation.builder(seed).directory(dir).operations(OPERATIONS);
+    Simulation.Builder b =
+        Simulation.builder(seed)
+            .directory(dir)
+            .operations(spares > 0 ? TOPOLOGY_OPERATIONS : OPERATIONS)
+            .topologyChanges(spares);
     if (bug != null) {
       b.plant(bug);
     }
@@ -83,6 +100,8 @@ class SimulationProperties {
             r.seed(), r.replayCommand(), String.join("\n  ", r.events()))
         .isEmpty();
     assertThat(r.operations()).isGreaterThanOrEqualTo(OPERATIONS);
+    TOPOLOGY_CHANGES.addAndGet(
+        (int) r.events().stream().filter(e -> e.contains("(topology version")).count());
   }
 
   @Property(
@@ -93,11 +112,20 @@ class SimulationProperties {
     assertOk(runSeed(seed));
   }
 
+  @Property(
+      tries = CI_TOPOLOGY_SCHEDULES,
+      shrinking = ShrinkingMode.OFF,
+      afterFailure = AfterFailureMode.RANDOM_SEED)
+  void topologyChangesUnderFaultsStayLinearizableAndConverge(@ForAll long seed) {
+    assertOk(runSeed(seed, null, 2));
+  }
+
   @AfterContainer
   static void report() {
     System.out.printf(
-        "simulation: %d schedules of %d operations, %d crashes, %d partitions%n",
-        RUNS.get(), OPERATIONS, CRASHES.get(), PARTITIONS.get());
+        "simulation: %d schedules of %d operations or more, %d crashes, %d partitions, %d topology"
+            + " changes written%n",
+        RUNS.get(), OPERATIONS, CRASHES.get(), PARTITIONS.get(), TOPOLOGY_CHANGES.get());
   }
 
   /** {@code -Damberio.sim.seed=S}: runs one seed again and prints what happened. */
@@ -105,7 +133,8 @@ class SimulationProperties {
   void replay() {
     String seed = System.getProperty("amberio.sim.seed");
     Assumptions.assumeTrue(seed != null, "set -Damberio.sim.seed to replay a seed");
-    Simulation.Result r = runSeed(Long.parseLong(seed));
+    int spares = Integer.getInteger("amberio.sim.spares", 0);
+    Simulation.Result r = runSeed(Long.parseLong(seed), null, spares);
     System.out.println(r);
     r.events().forEach(e -> System.out.println("  " + e));
     System.out.println(r.history());
@@ -118,8 +147,9 @@ class SimulationProperties {
     String n = System.getProperty("amberio.sim.schedules");
     Assumptions.assumeTrue(n != null, "set -Damberio.sim.schedules for a long run");
     long from = Long.getLong("amberio.sim.from", 1L);
+    int spares = Integer.getInteger("amberio.sim.spares", 0);
     for (long s = from; s < from + Long.parseLong(n); s++) {
-      assertOk(runSeed(s));
+      assertOk(runSeed(s, null, spares));
     }
   }
 

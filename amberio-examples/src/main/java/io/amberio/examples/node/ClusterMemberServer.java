@@ -119,7 +119,9 @@ public final class ClusterMemberServer implements AutoCloseable {
     }
     AmberioServer server;
     try {
-      server = AmberioServer.start(member.blobStore(), options, ClusterView.of(member.node()));
+      server =
+          AmberioServer.start(
+              member.blobStore(), options, ClusterView.of(member.node(), adminToken(config)));
     } catch (IOException | RuntimeException e) {
       member.stop();
       throw new StartException("Cannot listen on " + config.httpListen() + ": " + e, e);
@@ -150,6 +152,24 @@ public final class ClusterMemberServer implements AutoCloseable {
       b.inMemoryRegistry();
     }
     return b;
+  }
+
+  /**
+   * The cluster's admin token, derived from its secret; a node without a secret (a one-node cluster
+   * on a random one) gets a token nobody knows, so its topology cannot be changed over HTTP.
+   */
+  static AdminToken adminToken(NodeConfig config) {
+    byte[] secret =
+        config
+            .secret()
+            .map(NodeConfig.Secret::bytes)
+            .orElseGet(
+                () -> {
+                  byte[] b = new byte[32];
+                  new java.security.SecureRandom().nextBytes(b);
+                  return b;
+                });
+    return AdminToken.fromSecret(secret);
   }
 
   /** The configuration this member runs. */

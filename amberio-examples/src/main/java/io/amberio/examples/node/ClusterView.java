@@ -23,6 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What the operations endpoints of a cluster member show about its cluster: {@code /health} asks
@@ -52,10 +56,52 @@ public interface ClusterView {
    * @param address its cluster address (host:port of its transport)
    * @param zone its zone, if the topology has zones
    * @param state {@code up}, {@code suspect} or {@code down}
-   * @param slots the slots it holds a replica of, ascending
+   * @param slots the slots the target placement gives it, ascending
+   * @param weight its weight (0: draining)
    */
   record Member(
-      String id, String address, Optional<String> zone, String state, List<Integer> slots) {}
+      String id,
+      String address,
+      Optional<String> zone,
+      String state,
+      List<Integer> slots,
+      int weight) {}
+
+  /**
+   * Where a topology change stands (see {@link ClusterNode#topologyStatus()}).
+   *
+   * @param topologyVersion the topology version in force
+   * @param pending slots whose move is not done
+   * @param learning slots with a learner copying now
+   * @param converged no slot pending
+   */
+  record Status(long topologyVersion, List<Integer> pending, int learning, boolean converged) {}
+
+  /** Where the slot moves of the topology in force stand. */
+  Status status();
+
+  /** The admin token that admin requests must carry. */
+  AdminToken adminToken();
+
+  /** Changes the topology by {@code change}, waiting for the write. */
+  Changed change(Change change);
+
+  /**
+   * A change written.
+   *
+   * @param topologyVersion the topology version in force afterwards
+   * @param removal for a removal: whether the node left or is draining
+   */
+  record Changed(long topologyVersion, Optional<ClusterNode.Removal> removal) {}
+
+  /** A topology change: add, remove (one step) or replace a node. */
+  sealed interface Change {
+    record Add(Topology.Node node) implements Change {}
+
+    record Remove(NodeId id) implements Change {}
+
+    record Replace(NodeId dead, Topology.Node fresh) implements Change {}
+  }
 
   /**
    * The registry state of a slot as this node has it cached.
@@ -67,15 +113,10 @@ public interface ClusterView {
    */
   record Slot(long epoch, List<String> replicas, List<String> inSync, List<String> learners) {}
 
-  /** The view of a {@link ClusterNode}; its placement is computed once, here. */
-  static ClusterView of(ClusterNode node) {
+  /** The view of a {@link ClusterNode}, following its topology as it changes. */
+  static ClusterView of(ClusterNode node, AdminToken token) {
     Objects.requireNonNull(node, "node");
-    Topology topology = node.topology();
-    Placement placement = Placement.initial(topology);
-    List<List<Integer>> held = new ArrayList<>();
-    for (Topology.Node n : topology.nodes()) {
-      held.add(placement.slotsOf(n.id()));
-    }
+    Objects.requireNonNull(token, "token");
     return new ClusterView() {
       @Override
       public Optional<String> notReady() {
@@ -95,16 +136,22 @@ public interface ClusterView {
 
       @Override
       public int replicationFactor() {
-        return topology.replicationFactor();
+        return node.topology().replicationFactor();
       }
 
       @Override
       public List<Member> members() {
+        Placement placement = node.placement();
         List<Member> out = new ArrayList<>();
-        for (int i = 0; i < topology.nodes().size(); i++) {
-          Topology.Node n = topology.nodes().get(i);
+        for (Topology.Node n : placement.topology().nodes()) {
           out.add(
-              new Member(n.id().value(), n.address(), n.zone(), node.status(n.id()), held.get(i)));
+              new Member(
+                  n.id().value(),
+                  n.address(),
+                  n.zone(),
+                  node.status(n.id()),
+                  placement.slotsOf(n.id()),
+                  n.weight()));
         }
         return out;
       }
@@ -113,6 +160,51 @@ public interface ClusterView {
       public Slot slot(int slot) {
         ClusterNode.SlotView v = node.slot(slot);
         return new Slot(v.epoch(), names(v.replicas()), names(v.inSync()), names(v.learners()));
+      }
+
+      @Override
+      public Status status() {
+        ClusterNode.TopologyStatus st = node.topologyStatus();
+        return new Status(st.topologyVersion(), st.pending(), st.learning(), st.converged());
+      }
+
+      @Override
+      public AdminToken adminToken() {
+        return token;
+      }
+
+      @Override
+      public Changed change(Change change) {
+        CompletableFuture<Changed> f;
+        if (change instanceof Change.Add a) {
+          f = node.addNode(a.node()).thenApply(v -> new Changed(v, Optional.empty()));
+        } else if (change instanceof Change.Remove r) {
+          f =
+              node.removeNode(r.id())
+                  .thenApply(x -> new Changed(x.topologyVersion(), Optional.of(x)));
+        } else {
+          Change.Replace r = (Change.Replace) change;
+          f =
+              node.replaceNode(r.dead(), r.fresh())
+                  .thenApply(v -> new Changed(v, Optional.empty()));
+        }
+        try {
+          return f.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while changing the topology", e);
+        } catch (TimeoutException e) {
+          throw new IllegalStateException(
+              "the registry did not confirm the topology change within 30 s; read /cluster to see"
+                  + " whether it took effect",
+              e);
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          if (c instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(String.valueOf(c), c);
+        }
       }
     };
   }

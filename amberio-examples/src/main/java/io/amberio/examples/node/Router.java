@@ -51,6 +51,10 @@ final class Router extends Handler.Abstract {
   private final Route nodes;
   private final Route slot;
   private final Route metricsRoute;
+  private final Route clusterStatus;
+  private final Route clusterNodes;
+  private final Route clusterNode;
+  private final Route clusterReplace;
 
   Router(
       BlobStore store,
@@ -80,6 +84,20 @@ final class Router extends Handler.Abstract {
     this.nodes = Route.readOnly("nodes", ops::nodes);
     this.slot = Route.readOnly("slot", ops::slot);
     this.metricsRoute = Route.readOnly("metrics", scrape);
+    if (cluster != null) {
+      ClusterAdmin admin = new ClusterAdmin(cluster);
+      this.clusterStatus = Route.readOnly("cluster", admin::status);
+      this.clusterNodes = new Route("cluster_nodes", Map.of("POST", admin::add));
+      this.clusterNode =
+          new Route("cluster_node", Map.of("DELETE", ex -> admin.remove(ex, ex.pathParam())));
+      this.clusterReplace =
+          new Route("cluster_replace", Map.of("POST", ex -> admin.replace(ex, ex.pathParam())));
+    } else {
+      this.clusterStatus = null;
+      this.clusterNodes = null;
+      this.clusterNode = null;
+      this.clusterReplace = null;
+    }
   }
 
   @Override
@@ -91,7 +109,11 @@ final class Router extends Handler.Abstract {
     String param =
         route == object
             ? path.substring(OBJECTS.length() + 1)
-            : route == slot ? path.substring(SLOTS.length()) : "";
+            : route == slot
+                ? path.substring(SLOTS.length())
+                : route != null && (route == clusterNode || route == clusterReplace)
+                    ? nodeParam(path)
+                    : "";
     String routeName = route == null ? "unknown" : route.name();
     Request.addCompletionListener(
         request,
@@ -125,9 +147,32 @@ final class Router extends Handler.Abstract {
     return true;
   }
 
+  private static final String CLUSTER_NODES = ClusterAdmin.PREFIX + "/nodes";
+  private static final String REPLACE = "/replace";
+
+  /** The node id in {@code /cluster/nodes/{id}} or {@code /cluster/nodes/{id}/replace}. */
+  private static String nodeParam(String path) {
+    String rest = path.substring(CLUSTER_NODES.length() + 1);
+    return rest.endsWith(REPLACE) ? rest.substring(0, rest.length() - REPLACE.length()) : rest;
+  }
+
   private Route route(String path) {
     if (path.startsWith(OBJECTS + "/")) {
       return object;
+    }
+    if (clusterStatus != null && path.startsWith(CLUSTER_NODES + "/")) {
+      String rest = path.substring(CLUSTER_NODES.length() + 1);
+      if (rest.endsWith(REPLACE) && rest.length() > REPLACE.length()) {
+        String id = rest.substring(0, rest.length() - REPLACE.length());
+        return id.contains("/") ? null : clusterReplace;
+      }
+      return rest.isEmpty() || rest.contains("/") ? null : clusterNode;
+    }
+    if (clusterStatus != null && path.equals(ClusterAdmin.PREFIX)) {
+      return clusterStatus;
+    }
+    if (clusterStatus != null && path.equals(CLUSTER_NODES)) {
+      return clusterNodes;
     }
     if (path.startsWith(SLOTS)) {
       return slot;

@@ -18,6 +18,7 @@ package io.amberio.cluster.internal.membership;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.internal.Bodies;
 import io.amberio.cluster.internal.NodeContext;
+import io.amberio.cluster.internal.msg.ClusterRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  /**
+   * The most slots a node copies at once as a learner (a joining, moved-to or rebuilt replica); the
+   * others wait their turn, so a node that gets many slots at once does not start them all.
+   */
+  static final int MAX_LEARNING = 8;
 
   /** Brings this node level for a slot it is a learner of; true when done. */
   @FunctionalInterface
@@ -162,6 +169,37 @@ public final class Reconciler {
                 });
       }
     }
+    // Slot moves: the driver of the slot (its first live in-sync replica) sets the target placement
+    // of a newer topology version; learners outside the target leave (a move undone); once every
+    // replica of the target is in sync, the replicas outside it leave (a move done).
+    ClusterRecord c = ctx.cluster();
+    if (c.version() > s.placedAt() && drives(s, registered)) {
+      List<NodeId> target = c.placement().replicas(s.slot());
+      if (!target.equals(s.replicas())) {
+        log.info(
+            "{}: slot {} moves from {} to {} (topology version {})",
+            me,
+            s.slot(),
+            s.replicas(),
+            target,
+            c.version());
+        return slots.cas(s.slot(), s.placed(c.version(), target)).thenApply(ok -> true);
+      }
+    }
+    if (s.isInSync(me) && s.replicas().contains(me)) {
+      for (NodeId n : s.learners().keySet()) {
+        if (!s.replicas().contains(n)) {
+          log.info(
+              "{}: removing learner {} from slot {} (no longer placed there)", me, n, s.slot());
+          return slots.cas(s.slot(), s.without(n));
+        }
+      }
+      if (s.targetInSync() && s.hasStrays()) {
+        log.info(
+            "{}: slot {} is in sync on {}; removing {}", me, s.slot(), s.replicas(), strays(s));
+        return slots.cas(s.slot(), s.withoutStrays());
+      }
+    }
     if (!s.replicas().contains(me)) {
       return CompletableFuture.completedFuture(false);
     }
@@ -197,10 +235,57 @@ public final class Reconciler {
                 if (now.epoch() != s.epoch() || !now.isLearner(me)) {
                   return CompletableFuture.completedFuture(true);
                 }
-                return slots.cas(s.slot(), now.promoted(me));
+                SlotState next = now.promoted(me);
+                // The end of a move in the same compare-and-set: the old replicas leave.
+                return slots
+                    .cas(
+                        s.slot(),
+                        next.targetInSync() && next.hasStrays() ? next.withoutStrays() : next)
+                    .thenApply(
+                        ok -> {
+                          // A copy slot is free: a slot waiting for one may start.
+                          ctx.scheduler.execute(this::reconcileAll);
+                          return ok;
+                        });
               });
     }
+    if (learning() >= MAX_LEARNING) {
+      // Copies are throttled; this slot waits for one of the others to finish.
+      return CompletableFuture.completedFuture(false);
+    }
     return slots.cas(s.slot(), s.withLearner(me, session));
+  }
+
+  /** Whether this node drives {@code s}: it is the first in-sync replica with a registration. */
+  private boolean drives(SlotState s, Map<NodeId, Long> registered) {
+    for (NodeId n : s.inSync().keySet()) {
+      if (registered.containsKey(n)) {
+        return n.equals(ctx.self);
+      }
+    }
+    return false;
+  }
+
+  /** The slots this node is a learner of now. */
+  private int learning() {
+    int count = 0;
+    for (int i = 0; i < busy.length; i++) {
+      SlotState x = slots.slot(i);
+      if (x != null && x.isLearner(ctx.self)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static List<NodeId> strays(SlotState s) {
+    List<NodeId> out = new ArrayList<>();
+    for (Map.Entry<NodeId, Long> e : members(s)) {
+      if (!s.replicas().contains(e.getKey())) {
+        out.add(e.getKey());
+      }
+    }
+    return out;
   }
 
   private static List<Map.Entry<NodeId, Long>> members(SlotState s) {

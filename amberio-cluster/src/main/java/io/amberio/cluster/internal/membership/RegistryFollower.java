@@ -18,6 +18,7 @@ package io.amberio.cluster.internal.membership;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.internal.Bodies;
 import io.amberio.cluster.internal.NodeContext;
+import io.amberio.cluster.internal.msg.ClusterRecord;
 import io.amberio.cluster.internal.msg.RegistryValues;
 import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.KeyValue;
@@ -28,6 +29,7 @@ import io.amberio.cluster.registry.Watch;
 import io.amberio.cluster.registry.WatchEvent;
 import io.amberio.cluster.registry.WatchListener;
 import io.amberio.cluster.registry.WatchOptions;
+import io.amberio.cluster.topology.Topology;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -75,25 +77,21 @@ public final class RegistryFollower {
   /** Joins: checks or creates the cluster record, takes a lease, loads and follows the slots. */
   public CompletableFuture<Void> start() {
     reconciler.joining();
-    byte[] topo = RegistryValues.topology(ctx.placement.topology());
+    ClusterRecord mine = ClusterRecord.initial(ctx.placement.topology());
     return retry(
-            () -> ctx.registry.compareAndSet(NodeContext.CLUSTER_KEY, topo, CasOptions.ifAbsent()),
+            () ->
+                ctx.registry.compareAndSet(
+                    NodeContext.CLUSTER_KEY, mine.encode(), CasOptions.ifAbsent()),
             0)
         .thenCompose(
             r -> {
-              if (!r.succeeded()) {
-                byte[] have = r.current().map(KeyValue::value).orElse(new byte[0]);
-                if (!RegistryValues.sameTopology(have, ctx.placement.topology())) {
-                  throw new IllegalStateException(
-                      "the registry holds another cluster: its topology is '"
-                          + new String(have, StandardCharsets.UTF_8)
-                          + "', this node's is '"
-                          + new String(topo, StandardCharsets.UTF_8)
-                          + "'");
-                }
-              }
+              KeyValue kv = r.current().orElseThrow();
+              ClusterRecord have = r.succeeded() ? mine : ClusterRecord.decode(kv.value());
+              checkJoins(mine, have);
+              ctx.follow(have);
               return retry(this::checkCredentials, 0);
             })
+        .thenCompose(v -> retry(this::watchCluster, 0))
         .thenCompose(v -> retry(liveness::newLease, 0))
         // Keep the lease alive from the moment it is granted: loading the cluster (thousands of
         // slot states from a real etcd) may take longer than its TTL.
@@ -102,6 +100,101 @@ public final class RegistryFollower {
         .thenCompose(v -> retry(this::loadNodes, 0))
         .thenCompose(v -> retry(this::loadSlots, 0))
         .thenRun(() -> ctx.scheduler.schedule(Duration.ZERO, reconciler::reconcileAll));
+  }
+
+  /**
+   * Whether this node may join the cluster the registry holds: the same slot count and replication
+   * factor, and this node a member of its topology. At topology version 1 (no change made yet) the
+   * configured topology must be the registry's, as in the releases before; once the topology has
+   * changed, the registry's is the truth and the configuration only the bootstrap.
+   */
+  private void checkJoins(ClusterRecord mine, ClusterRecord have) {
+    Topology t = have.topology();
+    Topology m = mine.topology();
+    if (t.slotCount() != m.slotCount()
+        || t.replicationFactor() != m.replicationFactor()
+        || (have.version() == 1 && !t.equals(m))) {
+      throw new IllegalStateException(
+          "the registry holds another cluster: its topology is '"
+              + new String(RegistryValues.topology(t), StandardCharsets.UTF_8)
+              + "'"
+              + (have.version() == 1 ? "" : " (version " + have.version() + ")")
+              + ", this node's is '"
+              + new String(RegistryValues.topology(m), StandardCharsets.UTF_8)
+              + "'");
+    }
+    if (t.node(ctx.self).isEmpty()) {
+      throw new IllegalStateException(
+          "node "
+              + ctx.self
+              + " is not in the cluster's topology (version "
+              + have.version()
+              + ", nodes "
+              + t.nodeIds()
+              + "): add it first (amberio cluster add-node)");
+    }
+    if (have.version() > 1 && !t.equals(m)) {
+      log.info(
+          "{}: following the registry's topology version {} {}, not the configured one",
+          ctx.self,
+          have.version(),
+          t.nodeIds());
+    }
+  }
+
+  /** Follows the registry's cluster value from now on. */
+  private CompletableFuture<Void> watchCluster() {
+    return ctx.registry
+        .get(NodeContext.CLUSTER_KEY)
+        .thenCompose(
+            kv -> {
+              long rev = kv.map(KeyValue::modRevision).orElse(0L);
+              kv.ifPresent(v -> followValue(v.value()));
+              return ctx.registry
+                  .watch(
+                      NodeContext.CLUSTER_KEY,
+                      WatchOptions.fromRevision(rev + 1),
+                      new WatchListener() {
+                        @Override
+                        public void onEvent(WatchEvent e) {
+                          if (!closed && e.type() == WatchEvent.Type.PUT) {
+                            followValue(e.keyValue().value());
+                          }
+                        }
+
+                        @Override
+                        public void onError(RegistryException error) {
+                          if (!closed) {
+                            log.warn(
+                                "{}: topology watch ended ({}); reloading",
+                                ctx.self,
+                                error.toString());
+                            ctx.scheduler.schedule(
+                                Duration.ofMillis(100),
+                                () -> watchCluster().exceptionally(t -> null));
+                          }
+                        }
+                      })
+                  .thenApply(this::keep);
+            });
+  }
+
+  private void followValue(byte[] value) {
+    ClusterRecord r;
+    try {
+      r = ClusterRecord.decode(value);
+    } catch (RuntimeException e) {
+      log.error("{}: cannot read the registry's topology: {}", ctx.self, e.getMessage());
+      return;
+    }
+    if (ctx.follow(r)) {
+      log.info(
+          "{}: now at topology version {} (nodes {})",
+          ctx.self,
+          r.version(),
+          r.topology().nodeIds());
+      ctx.scheduler.execute(reconciler::reconcileAll);
+    }
   }
 
   /**
@@ -251,7 +344,10 @@ public final class RegistryFollower {
               for (int s = 0; s < seen.length; s++) {
                 if (!seen[s]) {
                   int slot = s;
-                  SlotState init = SlotState.initial(slot, ctx.placement.replicas(slot));
+                  ClusterRecord c = ctx.cluster();
+                  SlotState init =
+                      SlotState.initial(slot, c.placement().replicas(slot))
+                          .placed(c.version(), c.placement().replicas(slot));
                   creates.add(
                       ctx.registry
                           .compareAndSet(

@@ -31,20 +31,39 @@ import java.util.Objects;
  * (liveness lease id) it holds its place under.
  *
  * <p>The epoch changes whenever the sets change membership; a session change alone (a replica that
- * restarted while still in sync) keeps the epoch. Encoded as one text line: {@code
- * v1|<epoch>|a,b,c|a@<lease>,b@<lease>|c@<lease>}. Version 1 is the only format so far (release 0.1
- * wrote it too); {@link #decode} refuses any other with an {@link UnsupportedVersionException}.
- * This is the one place that reads and writes it.
+ * restarted while still in sync) keeps the epoch, and so does a new target placement (the
+ * participants stay the same until a learner joins). Encoded as one text line. Format version 1
+ * (release 0.1 and later, still written while the placement is the one of topology version 1):
+ * {@code v1|<epoch>|a,b,c|a@<lease>,b@<lease>|c@<lease>}. Format version 2 (a placement of a later
+ * topology version): {@code v2|<epoch>|<topology version>|a,b,c|...}. {@link #decode} refuses any
+ * other with an {@link UnsupportedVersionException}. This is the one place that reads and writes
+ * it.
  *
+ * @param replicas the target placement of the slot: the nodes that should hold it, preferred first;
+ *     a node in it that is not in sync joins as a learner, and in-sync replicas outside it are
+ *     removed once every node in it is in sync (a slot move)
+ * @param placedAt the topology version {@code replicas} comes from; a node sets a slot's replicas
+ *     only from a newer topology version, never back to an older one
  * @param inSync replica to session (0: not yet claimed by any session, as right after bootstrap)
  * @param learners replica to session
  */
 public record SlotState(
     int slot,
     long epoch,
+    long placedAt,
     List<NodeId> replicas,
     Map<NodeId, Long> inSync,
     Map<NodeId, Long> learners) {
+
+  /** A state placed under topology version 1. */
+  public SlotState(
+      int slot,
+      long epoch,
+      List<NodeId> replicas,
+      Map<NodeId, Long> inSync,
+      Map<NodeId, Long> learners) {
+    this(slot, epoch, 1, replicas, inSync, learners);
+  }
 
   public SlotState {
     Objects.requireNonNull(replicas, "replicas");
@@ -53,6 +72,9 @@ public record SlotState(
     learners = Collections.unmodifiableMap(new LinkedHashMap<>(learners));
     if (epoch < 1) {
       throw new IllegalArgumentException("epoch must be >= 1, was " + epoch);
+    }
+    if (placedAt < 1) {
+      throw new IllegalArgumentException("placedAt must be >= 1, was " + placedAt);
     }
   }
 
@@ -70,6 +92,25 @@ public record SlotState(
     List<NodeId> all = new ArrayList<>(inSync.keySet());
     all.addAll(learners.keySet());
     return all;
+  }
+
+  /**
+   * The in-sync replicas, those of the target placement first in its order, then the others (a
+   * replica moving away serves until its move is done).
+   */
+  public List<NodeId> inSyncPreferred() {
+    List<NodeId> out = new ArrayList<>();
+    for (NodeId n : replicas) {
+      if (inSync.containsKey(n)) {
+        out.add(n);
+      }
+    }
+    for (NodeId n : inSync.keySet()) {
+      if (!out.contains(n)) {
+        out.add(n);
+      }
+    }
+    return out;
   }
 
   public boolean isInSync(NodeId n) {
@@ -91,7 +132,7 @@ public record SlotState(
     } else {
       throw new IllegalStateException(n + " is neither in sync nor a learner of slot " + slot);
     }
-    return new SlotState(slot, epoch, replicas, in, le);
+    return new SlotState(slot, epoch, placedAt, replicas, in, le);
   }
 
   /** This state without {@code n} (in sync or learner), under the next epoch. */
@@ -100,7 +141,7 @@ public record SlotState(
     Map<NodeId, Long> le = new LinkedHashMap<>(learners);
     in.remove(n);
     le.remove(n);
-    return new SlotState(slot, epoch + 1, replicas, in, le);
+    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le);
   }
 
   /** This state with {@code n} as a learner under {@code session}, under the next epoch. */
@@ -109,7 +150,7 @@ public record SlotState(
     Map<NodeId, Long> le = new LinkedHashMap<>(learners);
     in.remove(n);
     le.put(n, session);
-    return new SlotState(slot, epoch + 1, replicas, in, le);
+    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le);
   }
 
   /** This state with learner {@code n} promoted to in sync, under the next epoch. */
@@ -121,11 +162,41 @@ public record SlotState(
       throw new IllegalStateException(n + " is not a learner of slot " + slot);
     }
     in.put(n, s);
-    return new SlotState(slot, epoch + 1, replicas, in, le);
+    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le);
+  }
+
+  /** This state with the target placement {@code replicas} of topology version {@code version}. */
+  public SlotState placed(long version, List<NodeId> target) {
+    return new SlotState(slot, epoch, version, target, inSync, learners);
+  }
+
+  /**
+   * This state without every in-sync replica and learner outside the target placement, under the
+   * next epoch: the end of a move, once every replica of the target is in sync.
+   */
+  public SlotState withoutStrays() {
+    Map<NodeId, Long> in = new LinkedHashMap<>(inSync);
+    Map<NodeId, Long> le = new LinkedHashMap<>(learners);
+    in.keySet().retainAll(replicas);
+    le.keySet().retainAll(replicas);
+    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le);
+  }
+
+  /** Whether every replica of the target placement is in sync. */
+  public boolean targetInSync() {
+    return inSync.keySet().containsAll(replicas);
+  }
+
+  /** Whether an in-sync replica or learner is outside the target placement. */
+  public boolean hasStrays() {
+    return !replicas.containsAll(inSync.keySet()) || !replicas.containsAll(learners.keySet());
   }
 
   public byte[] encode() {
-    StringBuilder b = new StringBuilder("v1|").append(epoch).append('|');
+    StringBuilder b =
+        placedAt == 1
+            ? new StringBuilder("v1|").append(epoch).append('|')
+            : new StringBuilder("v2|").append(epoch).append('|').append(placedAt).append('|');
     join(b, replicas);
     b.append('|');
     join(b, inSync);
@@ -137,19 +208,26 @@ public record SlotState(
   public static SlotState decode(int slot, byte[] value) {
     String s = new String(value, StandardCharsets.UTF_8);
     String[] parts = s.split("\\|", -1);
-    if (parts[0].matches("v[0-9]+") && !parts[0].equals("v1")) {
+    if (parts[0].matches("v[0-9]+") && !parts[0].equals("v1") && !parts[0].equals("v2")) {
       throw new UnsupportedVersionException(
-          "slot " + slot + ": state '" + s + "'", parts[0], List.of("v1"));
+          "slot " + slot + ": state '" + s + "'", parts[0], List.of("v1", "v2"));
     }
-    if (parts.length != 5 || !parts[0].equals("v1")) {
+    int at = parts[0].equals("v2") ? 1 : 0;
+    if (parts.length != 5 + at || !(parts[0].equals("v1") || parts[0].equals("v2"))) {
       throw new IllegalArgumentException("slot " + slot + ": unreadable state '" + s + "'");
     }
+    long placedAt = at == 1 ? Long.parseLong(parts[2]) : 1;
     List<NodeId> replicas = new ArrayList<>();
-    for (String r : split(parts[2])) {
+    for (String r : split(parts[2 + at])) {
       replicas.add(NodeId.of(r));
     }
     return new SlotState(
-        slot, Long.parseLong(parts[1]), replicas, sessions(parts[3]), sessions(parts[4]));
+        slot,
+        Long.parseLong(parts[1]),
+        placedAt,
+        replicas,
+        sessions(parts[3 + at]),
+        sessions(parts[4 + at]));
   }
 
   private static Map<NodeId, Long> sessions(String s) {

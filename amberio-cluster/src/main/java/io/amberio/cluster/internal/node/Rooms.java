@@ -22,6 +22,7 @@ import io.amberio.cluster.internal.membership.Reconciler;
 import io.amberio.cluster.internal.membership.RegistryFollower;
 import io.amberio.cluster.internal.membership.SlotView;
 import io.amberio.cluster.internal.membership.StoreIdentity;
+import io.amberio.cluster.internal.membership.TopologyChanges;
 import io.amberio.cluster.internal.read.ReadRouter;
 import io.amberio.cluster.internal.read.ReadServer;
 import io.amberio.cluster.internal.rpc.PeerHealth;
@@ -63,6 +64,7 @@ public final class Rooms {
   public final Dispatcher dispatcher;
   public final WriteCoordinator writes;
   public final ReadRouter reads;
+  public final TopologyChanges topology;
   private final Resolver resolver;
   private final Reconciler reconciler;
   private final RegistryFollower follower;
@@ -90,6 +92,7 @@ public final class Rooms {
     this.follower = new RegistryFollower(ctx, liveness, slots, store, reconciler);
     this.writes = new WriteCoordinator(ctx, slots, peers);
     this.reads = new ReadRouter(ctx, slots, liveness, peers);
+    this.topology = new TopologyChanges(ctx, slots);
   }
 
   /** Serves requests, loads old prepared transactions, joins, and starts the periodic duties. */

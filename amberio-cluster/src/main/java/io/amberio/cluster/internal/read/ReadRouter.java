@@ -97,7 +97,7 @@ public final class ReadRouter {
       out.add(ctx.self);
     }
     Map<NodeId, Long> live = liveness.registered();
-    for (NodeId n : s.replicas()) {
+    for (NodeId n : s.inSyncPreferred()) {
       if (!n.equals(ctx.self)
           && s.isInSync(n)
           && live.containsKey(n)
@@ -105,7 +105,7 @@ public final class ReadRouter {
         out.add(n);
       }
     }
-    for (NodeId n : s.replicas()) {
+    for (NodeId n : s.inSyncPreferred()) {
       if (!out.contains(n) && !n.equals(ctx.self) && s.isInSync(n) && live.containsKey(n)) {
         out.add(n);
       }

@@ -94,7 +94,9 @@ public final class CatchUp {
     SlotState s = slots.slot(slot);
     NodeId source = null;
     Map<NodeId, Long> live = liveness.registered();
-    for (NodeId n : s.replicas()) {
+    // The first live in-sync replica, in placement order, then any other in sync (a replica that
+    // is moving away is still a source until the move is done).
+    for (NodeId n : s.inSyncPreferred()) {
       if (!n.equals(ctx.self) && s.isInSync(n) && live.containsKey(n)) {
         source = n;
         break;

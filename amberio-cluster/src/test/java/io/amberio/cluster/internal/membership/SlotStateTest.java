@@ -52,6 +52,8 @@ class SlotStateTest {
   void rejectsGarbageAndImpossibleMoves() {
     assertThatThrownBy(() -> SlotState.decode(1, "v2|1|a||".getBytes()))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SlotState.decode(1, "v1|1|a|||".getBytes()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SlotState.decode(1, "v1|x|a||".getBytes()))
         .isInstanceOf(NumberFormatException.class);
     SlotState s = SlotState.initial(0, List.of(A, B));

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.internal.membership.SlotState;
+import io.amberio.cluster.topology.Topology;
 import io.amberio.core.ByteRange;
 import io.amberio.core.replica.TxnKind;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -239,6 +241,40 @@ class EncodingsTest {
   }
 
   @Test
+  void clusterRecordsOfBothVersionsAreReadAndOthersRefused() {
+    Topology t =
+        Topology.of(
+            4,
+            2,
+            List.of(
+                Topology.Node.of("a", "h:1", "z1"),
+                Topology.Node.of("b", "h:2", "z2"),
+                Topology.Node.of("c", "h:3", "z1")));
+    // Format v1, as the releases before wrote it: topology version 1, the initial placement.
+    ClusterRecord old = ClusterRecord.decode(RegistryValues.topology(t));
+    assertThat(old).isEqualTo(ClusterRecord.initial(t));
+    assertThat(old.version()).isEqualTo(1);
+    ClusterRecord next =
+        old.next(t.with(new Topology.Node(NodeId.of("d"), "[::1]:4", Optional.of("z2"), 3)));
+    String text = new String(next.encode(), StandardCharsets.UTF_8);
+    assertThat(text)
+        .startsWith("v2;version=2;slots=4;rf=2;node=a,h%3A1,z1,1;")
+        .contains(";node=d,%5B%3A%3A1%5D%3A4,z2,3;placement=");
+    assertThat(ClusterRecord.decode(next.encode())).isEqualTo(next);
+    assertThatThrownBy(
+            () -> ClusterRecord.decode(text.replace("v2;", "v3;").getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(UnsupportedVersionException.class)
+        .hasMessageContaining("format version v3")
+        .hasMessageContaining("speaks v1, v2");
+    assertThatThrownBy(
+            () ->
+                ClusterRecord.decode(
+                    text.replace(";placement=", ";placement=9/").getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unreadable cluster record");
+  }
+
+  @Test
   void slotStatesOfTheLegacyReleaseAreRead() {
     var s = SlotState.decode(5, SLOT_STATE.getBytes(StandardCharsets.UTF_8));
     assertThat(s.epoch()).isEqualTo(4);
@@ -247,12 +283,19 @@ class EncodingsTest {
         .containsExactly(Map.entry(NodeId.of("n0"), 7587L), Map.entry(NodeId.of("n1"), 0L));
     assertThat(s.learners()).containsExactly(Map.entry(NodeId.of("n2"), 7600L));
     assertThat(new String(s.encode(), StandardCharsets.UTF_8)).isEqualTo(SLOT_STATE);
+    // A placement of a later topology version is written in format version 2, with that version.
+    var moved = s.placed(3, List.of(NodeId.of("n0"), NodeId.of("n3"), NodeId.of("n2")));
+    assertThat(new String(moved.encode(), StandardCharsets.UTF_8))
+        .isEqualTo("v2|4|3|n0,n3,n2|n0@7587,n1@0|n2@7600");
+    assertThat(SlotState.decode(5, moved.encode())).isEqualTo(moved);
+    assertThat(moved.hasStrays()).as("n1 is in sync but no longer placed there").isTrue();
+    assertThat(moved.targetInSync()).isFalse();
     assertThatThrownBy(
             () ->
                 SlotState.decode(
-                    5, SLOT_STATE.replace("v1|", "v2|").getBytes(StandardCharsets.UTF_8)))
+                    5, SLOT_STATE.replace("v1|", "v3|").getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(UnsupportedVersionException.class)
-        .hasMessageContaining("format version v2")
-        .hasMessageContaining("speaks v1");
+        .hasMessageContaining("format version v3")
+        .hasMessageContaining("speaks v1, v2");
   }
 }

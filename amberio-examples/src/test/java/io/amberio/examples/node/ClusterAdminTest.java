@@ -1,0 +1,264 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.amberio.examples.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.amberio.cluster.ClusterConfig;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
+import io.amberio.cluster.topology.Topology;
+import io.amberio.core.Scheduler;
+import io.amberio.examples.AmberioMain;
+import io.amberio.examples.node.NodeConfig.RegistrySpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The cluster admin API and CLI on real members (TCP transport, HTTP, in-memory registry): a node
+ * is added over HTTP and receives its share of the slots while writes go on, then drained and
+ * removed with the CLI; requests without the admin token get 401 and change nothing; bad input gets
+ * a specific 4xx and changes nothing.
+ */
+class ClusterAdminTest {
+  private static final int SLOTS = 16;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @TempDir Path dir;
+  private ScheduledExecutorService registryThreads;
+  private InMemoryRegistry registry;
+  private final List<ClusterMemberServer> members = new ArrayList<>();
+  private byte[] secret;
+  private ClusterConfig timings;
+
+  @AfterEach
+  void stop() throws Exception {
+    for (ClusterMemberServer m : members) {
+      m.stop();
+    }
+    registry.close();
+    registryThreads.shutdownNow();
+    registryThreads.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void addAndRemoveANodeOverHttpAndTheCli() throws Exception {
+    registryThreads = Executors.newScheduledThreadPool(2);
+    registry = new InMemoryRegistry(Scheduler.system(registryThreads));
+    List<Integer> ports = ports(4);
+    List<Topology.Node> first = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      first.add(Topology.Node.of("n" + i, "127.0.0.1:" + ports.get(i)));
+    }
+    Topology topology = Topology.of(SLOTS, 3, first);
+    secret = new byte[32];
+    new Random(2).nextBytes(secret);
+    timings =
+        ClusterConfig.DEFAULTS
+            .withLeaseTtl(Duration.ofSeconds(2))
+            .withRequestTimeout(Duration.ofSeconds(5));
+    for (Topology.Node n : first) {
+      start(n, topology);
+    }
+    Http a = new Http(members.get(0).server().uri());
+    await("three nodes converged", () -> status(a).path("converged").asBoolean());
+    assertThat(status(a).path("topologyVersion").asLong()).isEqualTo(1);
+
+    String n3 = "{\"id\":\"n3\",\"address\":\"127.0.0.1:" + ports.get(3) + "\"}";
+    // Without the token, or with a wrong one: 401, nothing changes.
+    HttpResponse<byte[]> noToken = a.send(post(a, "/cluster/nodes", n3));
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    assertThat(Http.text(noToken)).contains("\"error\":\"unauthorized\"");
+    assertThat(noToken.headers().firstValue("WWW-Authenticate"))
+        .hasValue("Bearer realm=\"amberio\"");
+    HttpResponse<byte[]> wrong =
+        a.send(post(a, "/cluster/nodes", n3).header("Authorization", "Bearer " + "0".repeat(64)));
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(status(a).path("topologyVersion").asLong()).isEqualTo(1);
+    // Bad input: a specific 400, nothing changes.
+    assertThat(admin(a, post(a, "/cluster/nodes", "{\"id\":\"n3\"}")).statusCode()).isEqualTo(400);
+    assertThat(
+            Http.text(
+                admin(a, post(a, "/cluster/nodes", "{\"id\":\"n3\",\"address\":\"nowhere\"}"))))
+        .contains("invalid_node");
+    assertThat(
+            Http.text(
+                admin(
+                    a,
+                    post(
+                        a, "/cluster/nodes", "{\"id\":\"n3\",\"address\":\"h:1\",\"weight\":-1}"))))
+        .contains("invalid_node")
+        .contains("weight");
+    assertThat(
+            admin(a, post(a, "/cluster/nodes", "{\"id\":\"n3\",\"address\":\"h:1\",\"x\":1}"))
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(admin(a, post(a, "/cluster/nodes", "not json")).statusCode()).isEqualTo(400);
+    HttpResponse<byte[]> exists =
+        admin(a, post(a, "/cluster/nodes", "{\"id\":\"n1\",\"address\":\"h:1\"}"));
+    assertThat(exists.statusCode()).isEqualTo(409);
+    assertThat(Http.text(exists)).contains("node_exists");
+    HttpResponse<byte[]> missing =
+        admin(
+            a,
+            a.request("/cluster/nodes/zz").method("DELETE", HttpRequest.BodyPublishers.noBody()));
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(Http.text(missing)).contains("node_not_found");
+    assertThat(status(a).path("topologyVersion").asLong()).isEqualTo(1);
+
+    // Add n3 over HTTP, start it, and write while its slots move to it.
+    HttpResponse<byte[]> added = admin(a, post(a, "/cluster/nodes", n3));
+    assertThat(added.statusCode()).as(Http.text(added)).isEqualTo(201);
+    assertThat(MAPPER.readTree(added.body()).path("topologyVersion").asLong()).isEqualTo(2);
+    start(
+        Topology.Node.of("n3", "127.0.0.1:" + ports.get(3)),
+        topology.with(Topology.Node.of("n3", "127.0.0.1:" + ports.get(3))));
+    int written = 0;
+    List<String> failed = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!status(a).path("converged").asBoolean() && System.nanoTime() < deadline) {
+      HttpResponse<byte[]> put = a.put("/objects/k" + (written % 40), "v" + written);
+      if (put.statusCode() != 200 && put.statusCode() != 201) {
+        failed.add(put.statusCode() + " " + Http.text(put));
+      }
+      written++;
+    }
+    assertThat(status(a).path("converged").asBoolean()).as("converged after adding n3").isTrue();
+    assertThat(written).as("writes while n3 was added").isPositive();
+    assertThat(failed).as("writes that failed while n3 was added").isEmpty();
+    Http n3http = new Http(members.get(3).server().uri());
+    await("n3 sees the new topology converged", () -> status(n3http).path("converged").asBoolean());
+    JsonNode nodes = status(n3http).path("nodes");
+    assertThat(nodes).hasSize(4);
+    assertThat(nodes.get(3).path("slots").asInt()).isEqualTo(SLOTS * 3 / 4);
+    for (int i = 0; i < 40 && i < written; i++) {
+      assertThat(n3http.get("/objects/k" + i).statusCode()).isEqualTo(200);
+    }
+
+    // Remove n1 with the CLI: it drains, then leaves.
+    Path secretFile = dir.resolve("secret");
+    Files.write(secretFile, secret);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AmberioMain());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute(
+            "cluster",
+            "--url",
+            members.get(0).server().uri().toString(),
+            "--secret-file",
+            secretFile.toString(),
+            "remove-node",
+            "--id",
+            "n1",
+            "--wait",
+            "--timeout",
+            "PT2M");
+    assertThat(code).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("n1 is draining").contains("n1 removed");
+    await("converged after removing n1", () -> status(a).path("converged").asBoolean());
+    assertThat(status(a).path("nodes")).hasSize(3);
+    StringWriter st = new StringWriter();
+    CommandLine cli2 = new CommandLine(new AmberioMain());
+    cli2.setOut(new PrintWriter(st));
+    assertThat(cli2.execute("cluster", "--url", members.get(0).server().uri().toString(), "status"))
+        .isZero();
+    assertThat(st.toString()).contains("\"topologyVersion\"").contains("\"converged\" : true");
+    for (int i = 0; i < 40 && i < written; i++) {
+      assertThat(n3http.get("/objects/k" + i).statusCode()).isEqualTo(200);
+    }
+  }
+
+  private HttpResponse<byte[]> admin(Http h, HttpRequest.Builder r) {
+    return h.send(r.header("Authorization", "Bearer " + AdminToken.fromSecret(secret).text()));
+  }
+
+  private static HttpRequest.Builder post(Http h, String path, String body) {
+    return h.request(path)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode status(Http h) {
+    return h.json("/cluster");
+  }
+
+  private void start(Topology.Node n, Topology topology) throws Exception {
+    NodeConfig config =
+        new NodeConfig(
+            n.id(),
+            new HostPort("127.0.0.1", 0),
+            HostPort.parse(n.address()),
+            List.of(dir.resolve(n.id().value())),
+            Optional.empty(),
+            topology,
+            new RegistrySpec.Memory(),
+            Optional.of(new NodeConfig.Secret(secret)),
+            timings);
+    members.add(
+        ClusterMemberServer.start(
+            config, b -> b.chunkSize(64 << 10), ServerOptions.defaults(), registry));
+  }
+
+  private static List<Integer> ports(int n) throws Exception {
+    List<ServerSocket> held = new ArrayList<>();
+    List<Integer> out = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        out.add(s.getLocalPort());
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+    return out;
+  }
+
+  private static void await(String what, java.util.function.BooleanSupplier c) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!c.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
