@@ -234,6 +234,63 @@ public final class ClusterNode implements AutoCloseable {
   public record TopologyStatus(
       long topologyVersion, int slots, List<Integer> pending, int learning, boolean converged) {}
 
+  /**
+   * A copy this node runs as a learner of a slot (a move to it, or a rejoin), as it stands now.
+   *
+   * @param slot the slot
+   * @param source the in-sync replica it copies from
+   * @param versionsScanned versions of the source brought level so far (resumed copies count from
+   *     where they resumed)
+   * @param versionsCopied of those, the versions it had to import
+   * @param bytesCopied bytes of live versions imported
+   * @param sourceVersions versions the source held when the attempt started (-1: not known yet)
+   * @param sourceBytes bytes the source held when the attempt started (-1: not known yet)
+   * @param attempts attempts so far (a failed attempt is resumed, not restarted)
+   * @param elapsedMillis since the first attempt started
+   * @param etaMillis a guess at the time left from the rate so far (-1: no guess yet)
+   */
+  public record CopyProgress(
+      int slot,
+      NodeId source,
+      long versionsScanned,
+      long versionsCopied,
+      long bytesCopied,
+      long sourceVersions,
+      long sourceBytes,
+      long attempts,
+      long elapsedMillis,
+      long etaMillis) {}
+
+  /** The copies this node runs or will resume, by slot. */
+  public List<CopyProgress> copies() {
+    List<CopyProgress> out = new ArrayList<>();
+    long now = ctx.now();
+    rooms.copies.progress().values().stream()
+        .sorted(java.util.Comparator.comparingInt(p -> p.slot))
+        .forEach(
+            p -> {
+              long elapsed = Math.max(0, now - p.startedAt);
+              long eta = -1;
+              if (p.sourceVersions > 0 && p.scanned > 0 && elapsed > 0) {
+                long left = Math.max(0, p.sourceVersions - p.scanned);
+                eta = left * elapsed / p.scanned;
+              }
+              out.add(
+                  new CopyProgress(
+                      p.slot,
+                      p.source,
+                      p.scanned,
+                      p.copied,
+                      p.bytesCopied,
+                      p.sourceVersions,
+                      p.sourceBytes,
+                      p.attempts,
+                      elapsed,
+                      eta));
+            });
+    return out;
+  }
+
   /** Where the slot moves of the topology in force stand; see {@link TopologyStatus}. */
   public TopologyStatus topologyStatus() {
     var c = ctx.cluster();

@@ -177,6 +177,90 @@ class LearnerTakesNoVoteTest {
     return out;
   }
 
+  /**
+   * A copy cut off from its source part way resumes after the last version it brought level (the
+   * next attempt does not scan from the first version again), and ends identical.
+   */
+  @Test
+  void anInterruptedCopyResumesWhereItStopped() {
+    sched = SimScheduler.create(4);
+    registry = new InMemoryRegistry(sched);
+    net = InMemoryNetwork.builder(sched, new Random(1)).build();
+    List<Topology.Node> tn =
+        List.of(
+            Topology.Node.of("a", "a:1"),
+            Topology.Node.of("b", "b:1"),
+            Topology.Node.of("c", "c:1"));
+    topology = Topology.of(1, 3, tn);
+    for (Topology.Node n : tn) {
+      stores.add(openSlots(n.id(), 1));
+      nodes.add(node(n.id(), stores.get(stores.size() - 1)));
+    }
+    nodes.forEach(ClusterNode::start);
+    assertThat(sched.runUntil(() -> inSync(1), Duration.ofSeconds(30))).isTrue();
+    List<CompletableFuture<BlobInfo>> first = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      first.add(nodes.get(0).put("r" + i, bytes("v1 of " + i), PutOptions.defaults()));
+    }
+    assertThat(sched.runUntil(() -> first.stream().allMatch(CompletableFuture::isDone), MINUTE))
+        .isTrue();
+    NodeId c = NodeId.of("c");
+    nodes.remove(2).halt();
+    transports.remove(c).close();
+    stores.remove(2).close();
+    deleteTree(dir.resolve("c"));
+    net.faults(new InMemoryNetwork.Faults(0, 0, Duration.ofMillis(5), Duration.ofMillis(15)));
+    stores.add(openSlots(c, 1));
+    ClusterNode cn = node(c, stores.get(2));
+    nodes.add(cn);
+    cn.start();
+    assertThat(
+            sched.runUntil(
+                () -> !cn.copies().isEmpty() && cn.copies().get(0).versionsScanned() > 100, MINUTE))
+        .isTrue();
+    ClusterNode.CopyProgress before = cn.copies().get(0);
+    assertThat(before.sourceVersions()).isEqualTo(600);
+    NodeId source = before.source();
+    // Cut c from its source for longer than an RPC timeout: the attempt fails.
+    net.partition(c, source);
+    sched.runFor(Duration.ofSeconds(8));
+    net.healAll();
+    List<Long> scanned = new ArrayList<>();
+    long[] attempts = {0};
+    assertThat(
+            sched.runUntil(
+                () -> {
+                  List<ClusterNode.CopyProgress> now = cn.copies();
+                  if (!now.isEmpty()) {
+                    scanned.add(now.get(0).versionsScanned());
+                    attempts[0] = Math.max(attempts[0], now.get(0).attempts());
+                  }
+                  return inSync(1);
+                },
+                MINUTE))
+        .as("c in sync")
+        .isTrue();
+    assertThat(attempts[0]).as("attempts").isGreaterThanOrEqualTo(2);
+    assertThat(scanned)
+        .as("never scanned from the first version again")
+        .allMatch(n -> n >= before.versionsScanned());
+    assertThat(versions(stores.get(2), 0)).isEqualTo(versions(stores.get(0), 0));
+  }
+
+  private boolean inSync(int slots) {
+    return nodes.stream().allMatch(ClusterNode::ready)
+        && nodes.stream()
+            .allMatch(
+                n ->
+                    IntStream.range(0, slots)
+                        .allMatch(s -> n.serving(s) && n.slot(s).inSync().size() == 3));
+  }
+
+  private ReplicaStore openSlots(NodeId id, int slots) {
+    return ReplicaStore.open(
+        BlobStore.builder().dataDir(dir.resolve(id.value())).slotCount(slots).clock(sched.clock()));
+  }
+
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
   private static void deleteTree(Path root) {

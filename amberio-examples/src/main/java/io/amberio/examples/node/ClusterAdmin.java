@@ -81,8 +81,36 @@ final class ClusterAdmin {
     reply.put(
         "pendingSlots", st.pending().size() <= 100 ? st.pending() : st.pending().subList(0, 100));
     reply.put("copying", st.learning());
+    List<Map<String, Object>> copies = new ArrayList<>();
+    long eta = 0;
+    for (var c : cluster.copies()) {
+      copies.add(copy(c));
+      eta = c.etaMillis() < 0 || eta < 0 ? -1 : Math.max(eta, c.etaMillis());
+    }
+    // This node's own copies only: every node answers for the copies it runs.
+    reply.put("copiesHere", copies);
+    reply.put("etaSecondsHere", copies.isEmpty() ? 0 : eta < 0 ? null : (eta + 999) / 1000);
     reply.put("nodes", nodes);
     ex.json(200, reply);
+  }
+
+  /** A copy's progress as JSON. */
+  static Map<String, Object> copy(io.amberio.cluster.ClusterNode.CopyProgress c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("slot", c.slot());
+    m.put("source", c.source() == null ? null : c.source().value());
+    m.put("versionsScanned", c.versionsScanned());
+    m.put("versionsCopied", c.versionsCopied());
+    m.put("bytesCopied", c.bytesCopied());
+    m.put("sourceVersions", c.sourceVersions());
+    m.put("sourceBytes", c.sourceBytes());
+    m.put(
+        "versionsRemaining",
+        c.sourceVersions() < 0 ? null : Math.max(0, c.sourceVersions() - c.versionsScanned()));
+    m.put("attempts", c.attempts());
+    m.put("elapsedMillis", c.elapsedMillis());
+    m.put("etaMillis", c.etaMillis() < 0 ? null : c.etaMillis());
+    return m;
   }
 
   /** {@code POST /cluster/nodes}. */

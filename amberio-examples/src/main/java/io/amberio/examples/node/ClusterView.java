@@ -80,6 +80,9 @@ public interface ClusterView {
   /** Where the slot moves of the topology in force stand. */
   Status status();
 
+  /** The copies this node runs as a learner, by slot. */
+  List<ClusterNode.CopyProgress> copies();
+
   /** The admin token that admin requests must carry. */
   AdminToken adminToken();
 
@@ -166,6 +169,11 @@ public interface ClusterView {
       public Status status() {
         ClusterNode.TopologyStatus st = node.topologyStatus();
         return new Status(st.topologyVersion(), st.pending(), st.learning(), st.converged());
+      }
+
+      @Override
+      public List<ClusterNode.CopyProgress> copies() {
+        return node.copies();
       }
 
       @Override

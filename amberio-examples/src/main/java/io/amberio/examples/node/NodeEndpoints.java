@@ -137,6 +137,19 @@ final class NodeEndpoints {
       reply.put("replicas", view.replicas());
       reply.put("inSync", view.inSync());
       reply.put("learners", view.learners());
+      boolean moving =
+          !view.learners().isEmpty()
+              || !new java.util.HashSet<>(view.inSync())
+                  .equals(new java.util.HashSet<>(view.replicas()));
+      Map<String, Object> move = new LinkedHashMap<>();
+      move.put("state", moving ? "moving" : "settled");
+      for (var c : cluster.copies()) {
+        if (c.slot() == slot) {
+          move.put("copyingTo", node.id());
+          move.putAll(ClusterAdmin.copy(c));
+        }
+      }
+      reply.put("move", move);
       reply.put("node", node.id());
     }
     reply.put("blobCount", stats.liveBlobs());

@@ -49,6 +49,9 @@ public final class Reconciler {
   @FunctionalInterface
   public interface CatchUp {
     CompletableFuture<Boolean> catchUp(int slot);
+
+    /** This node has just joined {@code slot} as a learner (a copy starts from the beginning). */
+    default void joined(int slot) {}
   }
 
   private final NodeContext ctx;
@@ -253,7 +256,15 @@ public final class Reconciler {
       // Copies are throttled; this slot waits for one of the others to finish.
       return CompletableFuture.completedFuture(false);
     }
-    return slots.cas(s.slot(), s.withLearner(me, session));
+    return slots
+        .cas(s.slot(), s.withLearner(me, session))
+        .thenApply(
+            ok -> {
+              if (ok) {
+                catchUp.joined(s.slot());
+              }
+              return ok;
+            });
   }
 
   /** Whether this node drives {@code s}: it is the first in-sync replica with a registration. */

@@ -33,15 +33,24 @@ public record Fence(int slot) {
     return m;
   }
 
-  /** Done (no fields). */
-  public record Reply() {
+  /**
+   * Done, with what the source holds of the slot, so that the learner can tell how much is left to
+   * copy: {@code versions} and {@code bytes}, both -1 from a source of the release before, whose
+   * reply had no fields (they are read only when present).
+   */
+  public record Reply(long versions, long bytes) {
     public byte[] encode() {
-      return Header.writer().done();
+      return Header.writer().l(versions).l(bytes).done();
     }
 
     public static Reply decode(byte[] header) {
-      Header.reader(header, TYPE + " reply").end();
-      return new Reply();
+      Header.Reader in = Header.reader(header, TYPE + " reply");
+      if (!in.more()) {
+        return new Reply(-1, -1);
+      }
+      Reply r = new Reply(in.l(), in.l());
+      in.end();
+      return r;
     }
   }
 }

@@ -179,6 +179,14 @@ public final class Header {
       return get(in::readInt);
     }
 
+    /**
+     * Whether fields are left: for a field added at the end of a message later, which a reader
+     * reads only when the sender wrote it (a sender of the release before did not).
+     */
+    boolean more() {
+      return get(in::available) > 0;
+    }
+
     long l() {
       return get(in::readLong);
     }

@@ -65,6 +65,7 @@ public final class Rooms {
   public final WriteCoordinator writes;
   public final ReadRouter reads;
   public final TopologyChanges topology;
+  public final CatchUp copies;
   private final Resolver resolver;
   private final Reconciler reconciler;
   private final RegistryFollower follower;
@@ -88,7 +89,24 @@ public final class Rooms {
     this.resolver = new Resolver(ctx, txns, decisions, peers);
     CatchUp catchUp = new CatchUp(ctx, slots, liveness, txns, resolver, peers, tempDir);
     StoreIdentity store = new StoreIdentity(ctx, slots, liveness);
-    this.reconciler = new Reconciler(ctx, slots, liveness, store, catchUp::catchUp);
+    this.copies = catchUp;
+    this.reconciler =
+        new Reconciler(
+            ctx,
+            slots,
+            liveness,
+            store,
+            new Reconciler.CatchUp() {
+              @Override
+              public CompletableFuture<Boolean> catchUp(int slot) {
+                return catchUp.catchUp(slot);
+              }
+
+              @Override
+              public void joined(int slot) {
+                catchUp.joined(slot);
+              }
+            });
     this.follower = new RegistryFollower(ctx, liveness, slots, store, reconciler);
     this.writes = new WriteCoordinator(ctx, slots, peers);
     this.reads = new ReadRouter(ctx, slots, liveness, peers);

@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,41 @@ public final class CatchUp {
    * transactions of the slot, fences the source (no transaction of an older epoch may still be open
    * there), then copies every version it lacks, in blob-id order. True when done.
    */
+  /**
+   * Where a copy stands: set when an attempt starts, advanced as it goes, kept after a failed
+   * attempt so the next one resumes after {@code after} (the last version it brought level) instead
+   * of from the first version. Dropped when the copy is done, and when this node joins the slot
+   * again ({@link #joined}): versions written while it was not a member would be behind the cursor.
+   */
+  public static final class Progress {
+    public final int slot;
+    public volatile NodeId source;
+    public volatile long sourceVersions = -1;
+    public volatile long sourceBytes = -1;
+    public volatile long scanned;
+    public volatile long copied;
+    public volatile long bytesCopied;
+    public volatile long startedAt;
+    public volatile long attempts;
+    volatile BlobId after;
+
+    Progress(int slot) {
+      this.slot = slot;
+    }
+  }
+
+  private final Map<Integer, Progress> progress = new ConcurrentHashMap<>();
+
+  /** The copies this node runs or will resume, by slot. */
+  public Map<Integer, Progress> progress() {
+    return Map.copyOf(progress);
+  }
+
+  /** This node has just joined {@code slot} as a learner: a copy starts from the first version. */
+  public void joined(int slot) {
+    progress.remove(slot);
+  }
+
   public CompletableFuture<Boolean> catchUp(int slot) {
     SlotState s = slots.slot(slot);
     NodeId source = null;
@@ -110,26 +146,49 @@ public final class CatchUp {
     for (Transactions.Prepared t : txns.preparedBefore(slot, s.epoch())) {
       own.add(resolver.resolve(t));
     }
-    log.info("{}: catching up slot {} from {} (epoch {})", ctx.self, slot, from, s.epoch());
+    Progress p = progress.computeIfAbsent(slot, Progress::new);
+    p.source = from;
+    p.attempts++;
+    if (p.startedAt == 0) {
+      p.startedAt = ctx.now();
+    }
+    BlobId resume = p.after;
+    log.info(
+        "{}: catching up slot {} from {} (epoch {}{})",
+        ctx.self,
+        slot,
+        from,
+        s.epoch(),
+        resume == null ? "" : ", resuming after " + resume + ", " + p.scanned + " versions in");
     return CompletableFuture.allOf(own.toArray(CompletableFuture[]::new))
         .thenCompose(
             x ->
                 peers.call(
                     from, Fence.TYPE, s.epoch(), new Fence(slot).encode(), FrameSource.empty()))
-        .thenCompose(x -> copyFrom(from, slot, null, 0))
+        .thenCompose(
+            r -> {
+              Fence.Reply totals = Fence.Reply.decode(r.header());
+              p.sourceVersions = totals.versions();
+              p.sourceBytes = totals.bytes();
+              return copyFrom(from, slot, resume, 0, p);
+            })
         .thenApply(
             copied -> {
               log.info(
-                  "{}: slot {} caught up from {} ({} versions copied)",
+                  "{}: slot {} caught up from {} ({} versions copied, {} bytes, in {} attempts)",
                   ctx.self,
                   slot,
                   from,
-                  copied);
+                  p.copied,
+                  p.bytesCopied,
+                  p.attempts);
+              progress.remove(slot, p);
               return true;
             });
   }
 
-  private CompletableFuture<Long> copyFrom(NodeId source, int slot, BlobId after, long copied) {
+  private CompletableFuture<Long> copyFrom(
+      NodeId source, int slot, BlobId after, long copied, Progress p) {
     byte[] h = new Versions(slot, after, ctx.config.catchUpBatch()).encode();
     return peers
         .call(source, Versions.TYPE, 0, h, FrameSource.empty())
@@ -139,14 +198,16 @@ public final class CatchUp {
               if (page.isEmpty()) {
                 return CompletableFuture.completedFuture(copied);
               }
-              return copyEach(source, slot, page, 0, 0)
+              return copyEach(source, slot, page, 0, 0, p)
                   .thenCompose(
-                      k -> copyFrom(source, slot, page.get(page.size() - 1).blobId(), copied + k));
+                      k ->
+                          copyFrom(
+                              source, slot, page.get(page.size() - 1).blobId(), copied + k, p));
             });
   }
 
   private CompletableFuture<Long> copyEach(
-      NodeId source, int slot, List<BlobInfo> page, int i, long copied) {
+      NodeId source, int slot, List<BlobInfo> page, int i, long copied, Progress p) {
     if (i == page.size()) {
       return CompletableFuture.completedFuture(copied);
     }
@@ -166,7 +227,17 @@ public final class CatchUp {
                   .call(source, Fetch.TYPE, 0, h, FrameSource.empty(), ctx.config.requestTimeout())
                   .thenCompose(r -> importBody(v, r.body()));
             })
-        .thenCompose(k -> copyEach(source, slot, page, i + 1, copied + k));
+        .thenCompose(
+            k -> {
+              // Brought level up to v: a later attempt may resume after it.
+              p.after = v.blobId();
+              p.scanned++;
+              if (k > 0) {
+                p.copied++;
+                p.bytesCopied += v.state() == VersionState.LIVE ? v.size() : 0;
+              }
+              return copyEach(source, slot, page, i + 1, copied + k, p);
+            });
   }
 
   /** This node's version with the blob id of {@code v}, in any state, or null. */

@@ -63,7 +63,8 @@ public final class SyncServer {
               slots.requireServing(slot);
               return awaitOlder(slot, epoch, deadline);
             })
-        .thenApply(x -> Response.of(new Fence.Reply().encode()));
+        .thenCompose(x -> ctx.onDisk(() -> ctx.store.slotStats(slot)))
+        .thenApply(st -> Response.of(new Fence.Reply(st.versions(), st.bytes()).encode()));
   }
 
   /**
