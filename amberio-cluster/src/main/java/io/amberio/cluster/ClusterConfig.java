@@ -32,6 +32,12 @@ import java.util.Objects;
  * @param requestTimeout the longest a client operation takes; past it a write answers
  *     OUTCOME_UNKNOWN once its decision is written, UNAVAILABLE before
  * @param catchUpBatch versions copied per page when a replica catches up
+ * @param maxIncomingCopies the most slots a node copies in at once (as a learner: a slot moving to
+ *     it, or a rejoin); the others wait their turn
+ * @param copyBytesPerSecond the most bytes per second a node copies in, over all its copies; 0: no
+ *     limit
+ * @param copyReserveBytes a node starts no copy while less than this is free on its disks (a copy
+ *     in progress goes on; the store's own {@code minFreeBytes} still guards every write)
  */
 public record ClusterConfig(
     Duration leaseTtl,
@@ -39,7 +45,36 @@ public record ClusterConfig(
     Duration lockRetry,
     Duration decisionWait,
     Duration requestTimeout,
-    int catchUpBatch) {
+    int catchUpBatch,
+    int maxIncomingCopies,
+    long copyBytesPerSecond,
+    long copyReserveBytes) {
+
+  /** Default copy limits: 8 slots at once, 64 MiB/s, 1 GiB kept free. */
+  public static final int DEFAULT_MAX_INCOMING_COPIES = 8;
+
+  public static final long DEFAULT_COPY_BYTES_PER_SECOND = 64L << 20;
+  public static final long DEFAULT_COPY_RESERVE_BYTES = 1L << 30;
+
+  /** A configuration with the default copy limits. */
+  public ClusterConfig(
+      Duration leaseTtl,
+      Duration rpcTimeout,
+      Duration lockRetry,
+      Duration decisionWait,
+      Duration requestTimeout,
+      int catchUpBatch) {
+    this(
+        leaseTtl,
+        rpcTimeout,
+        lockRetry,
+        decisionWait,
+        requestTimeout,
+        catchUpBatch,
+        DEFAULT_MAX_INCOMING_COPIES,
+        DEFAULT_COPY_BYTES_PER_SECOND,
+        DEFAULT_COPY_RESERVE_BYTES);
+  }
 
   /** Defaults for machines on one network: 5 s leases, 5 s requests, 30 s per client operation. */
   public static final ClusterConfig DEFAULTS =
@@ -60,6 +95,17 @@ public record ClusterConfig(
     if (catchUpBatch < 1 || catchUpBatch > 10_000) {
       throw new IllegalArgumentException("catchUpBatch is 1 to 10000, was " + catchUpBatch);
     }
+    if (maxIncomingCopies < 1 || maxIncomingCopies > 1024) {
+      throw new IllegalArgumentException(
+          "maxIncomingCopies is 1 to 1024, was " + maxIncomingCopies);
+    }
+    if (copyBytesPerSecond < 0) {
+      throw new IllegalArgumentException(
+          "copyBytesPerSecond is 0 (no limit) or more, was " + copyBytesPerSecond);
+    }
+    if (copyReserveBytes < 0) {
+      throw new IllegalArgumentException("copyReserveBytes is 0 or more, was " + copyReserveBytes);
+    }
     if (leaseTtl.toMillis() < 100) {
       throw new IllegalArgumentException("leaseTtl is at least 100 ms, was " + leaseTtl);
     }
@@ -75,17 +121,57 @@ public record ClusterConfig(
   /** This configuration with another lease TTL. */
   public ClusterConfig withLeaseTtl(Duration ttl) {
     return new ClusterConfig(
-        ttl, rpcTimeout, lockRetry, decisionWait, requestTimeout, catchUpBatch);
+        ttl,
+        rpcTimeout,
+        lockRetry,
+        decisionWait,
+        requestTimeout,
+        catchUpBatch,
+        maxIncomingCopies,
+        copyBytesPerSecond,
+        copyReserveBytes);
   }
 
   /** This configuration with another request timeout. */
   public ClusterConfig withRequestTimeout(Duration timeout) {
-    return new ClusterConfig(leaseTtl, rpcTimeout, lockRetry, decisionWait, timeout, catchUpBatch);
+    return new ClusterConfig(
+        leaseTtl,
+        rpcTimeout,
+        lockRetry,
+        decisionWait,
+        timeout,
+        catchUpBatch,
+        maxIncomingCopies,
+        copyBytesPerSecond,
+        copyReserveBytes);
   }
 
   /** This configuration with another RPC timeout. */
   public ClusterConfig withRpcTimeout(Duration timeout) {
     return new ClusterConfig(
-        leaseTtl, timeout, lockRetry, decisionWait, requestTimeout, catchUpBatch);
+        leaseTtl,
+        timeout,
+        lockRetry,
+        decisionWait,
+        requestTimeout,
+        catchUpBatch,
+        maxIncomingCopies,
+        copyBytesPerSecond,
+        copyReserveBytes);
+  }
+
+  /** This configuration with other copy limits (see the class notes). */
+  public ClusterConfig withCopyLimits(
+      int maxIncomingCopies, long copyBytesPerSecond, long copyReserveBytes) {
+    return new ClusterConfig(
+        leaseTtl,
+        rpcTimeout,
+        lockRetry,
+        decisionWait,
+        requestTimeout,
+        catchUpBatch,
+        maxIncomingCopies,
+        copyBytesPerSecond,
+        copyReserveBytes);
   }
 }

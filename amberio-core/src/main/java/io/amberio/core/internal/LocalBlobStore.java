@@ -266,6 +266,20 @@ public final class LocalBlobStore implements ReplicaStore {
   }
 
   @Override
+  public long usableBytes() {
+    long least = Long.MAX_VALUE;
+    for (java.nio.file.Path dir : settings.dataDirs()) {
+      try {
+        least = Math.min(least, java.nio.file.Files.getFileStore(dir).getUsableSpace());
+      } catch (java.io.IOException e) {
+        throw BlobStoreException.of(
+            BlobStoreException.Reason.IO_ERROR, "cannot read the free space of " + dir, e);
+      }
+    }
+    return least;
+  }
+
+  @Override
   public int slotCount() {
     return settings.slotCount();
   }

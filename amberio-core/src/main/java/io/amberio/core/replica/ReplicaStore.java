@@ -35,6 +35,15 @@ public interface ReplicaStore extends BlobStore, ReplicaTransactions, ReplicaHis
   String storeId();
 
   /**
+   * The bytes still free for this store: the least usable space of the file systems of its data
+   * directories (a slot may land on any of them). The cluster refuses to copy slots in when it is
+   * low.
+   *
+   * @throws BlobStoreException IO_ERROR if a file system cannot be asked
+   */
+  long usableBytes();
+
+  /**
    * Opens the store {@code builder} describes, as a replica: the same store {@link
    * BlobStoreBuilder#build()} opens, with the operations the cluster layer needs to use it as one
    * replica.

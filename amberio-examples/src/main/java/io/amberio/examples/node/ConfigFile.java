@@ -69,7 +69,8 @@ import java.util.Set;
  *   },
  *   "registry": {"etcd": ["http://10.0.0.9:2379"]},   // or {"memory": true} for a one-node cluster
  *   "secretFile": "/etc/amberio/secret",      // required with more than one node; at least 16 bytes
- *   "timings": {"leaseTtlMs": 5000, "rpcTimeoutMs": 5000, "requestTimeoutMs": 30000}   // optional
+ *   "timings": {"leaseTtlMs": 5000, "rpcTimeoutMs": 5000, "requestTimeoutMs": 30000},  // optional
+ *   "copies": {"maxIncoming": 8, "bytesPerSecond": 67108864, "reserveBytes": 1073741824} // optional
  * }
  * }</pre>
  *
@@ -188,7 +189,8 @@ public final class ConfigFile {
               "cluster",
               "registry",
               "secretFile",
-              "timings");
+              "timings",
+              "copies");
       NodeId nodeId = nodeId("nodeId", root.requiredString("nodeId"));
       HostPort http = hostPort("httpListen", root.requiredString("httpListen"));
       HostPort clusterListen = hostPort("clusterListen", root.requiredString("clusterListen"));
@@ -207,7 +209,7 @@ public final class ConfigFile {
       }
       RegistrySpec registry = registry(root, nodeCount);
       Optional<Secret> secret = secret(root, nodeCount);
-      ClusterConfig timings = timings(root);
+      ClusterConfig timings = copies(root, timings(root));
       return new NodeConfig(
           nodeId, http, clusterListen, dataDirs, zone, topology, registry, secret, timings);
     }
@@ -483,6 +485,30 @@ public final class ConfigFile {
         c = c.withRequestTimeout(Duration.ofMillis(timing(t, "requestTimeoutMs", 1)));
       }
       return c;
+    }
+
+    /** The slot-copy limits (moves and rejoins); see {@link ClusterConfig}. */
+    private ClusterConfig copies(Obj root, ClusterConfig c) throws ConfigException {
+      if (!root.has("copies")) {
+        return c;
+      }
+      Obj t =
+          new Obj(
+              "copies", root.required("copies"), "maxIncoming", "bytesPerSecond", "reserveBytes");
+      long max = t.optionalLong("maxIncoming", c.maxIncomingCopies());
+      long rate = t.optionalLong("bytesPerSecond", c.copyBytesPerSecond());
+      long reserve = t.optionalLong("reserveBytes", c.copyReserveBytes());
+      if (max < 1 || max > 1024) {
+        throw new ConfigException("copies.maxIncoming", "must be 1 to 1024, was " + max);
+      }
+      if (rate < 0) {
+        throw new ConfigException(
+            "copies.bytesPerSecond", "must be 0 (no limit) or more, was " + rate);
+      }
+      if (reserve < 0) {
+        throw new ConfigException("copies.reserveBytes", "must be 0 or more, was " + reserve);
+      }
+      return c.withCopyLimits((int) max, rate, reserve);
     }
 
     private static long timing(Obj t, String name, long min) throws ConfigException {

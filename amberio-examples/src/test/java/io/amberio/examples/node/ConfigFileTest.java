@@ -121,6 +121,17 @@ class ConfigFileTest {
     assertThat(c.timings().leaseTtl()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.timings().rpcTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(c.timings().requestTimeout()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(c.timings().maxIncomingCopies())
+        .isEqualTo(ClusterConfig.DEFAULT_MAX_INCOMING_COPIES);
+    root.putObject("copies")
+        .put("maxIncoming", 2)
+        .put("bytesPerSecond", 1000)
+        .put("reserveBytes", 0);
+    NodeConfig limited = load(root.toString());
+    assertThat(limited.timings().maxIncomingCopies()).isEqualTo(2);
+    assertThat(limited.timings().copyBytesPerSecond()).isEqualTo(1000);
+    assertThat(limited.timings().copyReserveBytes()).isZero();
+    assertThat(limited.timings().leaseTtl()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -156,7 +167,7 @@ class ConfigFileTest {
       quoteCharacter = '`',
       value = {
         // unknown fields, at every level
-        "/colour|`\"red\"`|colour: unknown field (allowed at the top: nodeId, httpListen, clusterListen, dataDirs, zone, cluster, registry, secretFile, timings)",
+        "/colour|`\"red\"`|colour: unknown field (allowed at the top: nodeId, httpListen, clusterListen, dataDirs, zone, cluster, registry, secretFile, timings, copies)",
         "/cluster/slot|2048|cluster.slot: unknown field (allowed here: slots, replicationFactor, nodes)",
         "/cluster/nodes/1/port|7481|cluster.nodes[1].port: unknown field (allowed here: id, address, zone)",
         "/registry/consul|true|registry.consul: unknown field (allowed here: etcd, memory)",
@@ -231,12 +242,19 @@ class ConfigFileTest {
         "/timings/leaseTtlMs|50|timings.leaseTtlMs: must be 100 to 86400000 (milliseconds), was 50",
         "/timings/rpcTimeoutMs|0|timings.rpcTimeoutMs: must be 1 to 86400000 (milliseconds), was 0",
         "/timings/requestTimeoutMs|-1|timings.requestTimeoutMs: must be 1 to 86400000 (milliseconds), was -1",
+        "/copies/maxIncoming|0|copies.maxIncoming: must be 1 to 1024, was 0",
+        "/copies/bytesPerSecond|-5|copies.bytesPerSecond: must be 0 (no limit) or more, was -5",
+        "/copies/reserveBytes|-1|copies.reserveBytes: must be 0 or more, was -1",
+        "/copies/rate|5|copies.rate: unknown field (allowed here: maxIncoming, bytesPerSecond, reserveBytes)",
       })
   void eachMistakeIsReportedWithItsField(String pointer, String value, String message)
       throws Exception {
     ObjectNode root = valid();
     if (pointer.startsWith("/timings/")) {
       root.putObject("timings");
+    }
+    if (pointer.startsWith("/copies/")) {
+      root.putObject("copies");
     }
     if (pointer.equals("/registry/memory")) {
       ((ObjectNode) root.get("registry")).put("memory", true);

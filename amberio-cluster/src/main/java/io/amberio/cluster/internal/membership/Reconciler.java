@@ -39,11 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-  /**
-   * The most slots a node copies at once as a learner (a joining, moved-to or rebuilt replica); the
-   * others wait their turn, so a node that gets many slots at once does not start them all.
-   */
-  static final int MAX_LEARNING = 8;
+  private volatile long lowDiskLoggedAt = Long.MIN_VALUE;
 
   /** Brings this node level for a slot it is a learner of; true when done. */
   @FunctionalInterface
@@ -252,9 +248,25 @@ public final class Reconciler {
                         });
               });
     }
-    if (learning() >= MAX_LEARNING) {
+    if (learning() >= ctx.config.maxIncomingCopies()) {
       // Copies are throttled; this slot waits for one of the others to finish.
       return CompletableFuture.completedFuture(false);
+    }
+    if (ctx.config.copyReserveBytes() > 0) {
+      long free = ctx.store.usableBytes();
+      if (free < ctx.config.copyReserveBytes()) {
+        if (ctx.now() - lowDiskLoggedAt > 60_000) {
+          lowDiskLoggedAt = ctx.now();
+          log.warn(
+              "{}: only {} bytes free, under the copy reserve of {}: this node takes no slot in"
+                  + " (slot {} waits) until space is freed",
+              me,
+              free,
+              ctx.config.copyReserveBytes(),
+              s.slot());
+        }
+        return CompletableFuture.completedFuture(false);
+      }
     }
     return slots
         .cas(s.slot(), s.withLearner(me, session))

@@ -41,6 +41,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -223,9 +224,18 @@ public final class CatchUp {
                     .thenApply(x -> 1L);
               }
               byte[] h = new Fetch(slot, v.path(), v.version()).encode();
-              return peers
-                  .call(source, Fetch.TYPE, 0, h, FrameSource.empty(), ctx.config.requestTimeout())
-                  .thenCompose(r -> importBody(v, r.body()));
+              return pace(v.size())
+                  .thenCompose(
+                      x ->
+                          peers
+                              .call(
+                                  source,
+                                  Fetch.TYPE,
+                                  0,
+                                  h,
+                                  FrameSource.empty(),
+                                  ctx.config.requestTimeout())
+                              .thenCompose(r -> importBody(v, r.body())));
             })
         .thenCompose(
             k -> {
@@ -238,6 +248,69 @@ public final class CatchUp {
               }
               return copyEach(source, slot, page, i + 1, copied + k, p);
             });
+  }
+
+  /**
+   * Waits until {@code bytes} more fit in the copy budget ({@code copyBytesPerSecond} over all of
+   * this node's copies): a token bucket holding at most one second of bytes, refilled by a tenth
+   * every 100 ms of the scheduler's timers (never by reading the clock, which may jump). A fetch
+   * goes when the bucket is not empty and takes its bytes, possibly into debt (a blob larger than
+   * the bucket still goes); the others wait in order.
+   */
+  private CompletableFuture<Void> pace(long bytes) {
+    long rate = ctx.config.copyBytesPerSecond();
+    if (rate <= 0 || bytes <= 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    synchronized (bucket) {
+      if (bucket.waiting.isEmpty() && bucket.tokens > 0) {
+        bucket.tokens -= bytes;
+        refillLater(rate);
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<Void> turn = new CompletableFuture<>();
+      bucket.waiting.add(new long[] {bytes});
+      bucket.turns.add(turn);
+      refillLater(rate);
+      return turn;
+    }
+  }
+
+  /** The copy budget: tokens (bytes), and the fetches waiting for them in order. */
+  private static final class Bucket {
+    long tokens = Long.MIN_VALUE; // full on first use
+    boolean refilling;
+    final java.util.ArrayDeque<long[]> waiting = new java.util.ArrayDeque<>();
+    final java.util.ArrayDeque<CompletableFuture<Void>> turns = new java.util.ArrayDeque<>();
+  }
+
+  private final Bucket bucket = new Bucket();
+
+  private void refillLater(long rate) {
+    if (bucket.tokens == Long.MIN_VALUE) {
+      bucket.tokens = rate;
+    }
+    if (bucket.refilling) {
+      return;
+    }
+    bucket.refilling = true;
+    ctx.scheduler.schedule(
+        Duration.ofMillis(100),
+        () -> {
+          List<CompletableFuture<Void>> go = new ArrayList<>();
+          synchronized (bucket) {
+            bucket.refilling = false;
+            bucket.tokens = Math.min(rate, bucket.tokens + Math.max(1, rate / 10));
+            while (!bucket.waiting.isEmpty() && bucket.tokens > 0) {
+              bucket.tokens -= bucket.waiting.poll()[0];
+              go.add(bucket.turns.poll());
+            }
+            if (!bucket.waiting.isEmpty() || bucket.tokens < rate) {
+              refillLater(rate);
+            }
+          }
+          go.forEach(f -> f.complete(null));
+        });
   }
 
   /** This node's version with the blob id of {@code v}, in any state, or null. */
