@@ -24,6 +24,7 @@ import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.replica.TxnKind;
+import io.amberio.core.replica.VersionChecksums;
 import io.amberio.core.testkit.TestSupport;
 import io.amberio.core.testkit.TestSupport.MutableClock;
 import java.io.ByteArrayInputStream;
@@ -272,6 +273,30 @@ class ReplicaImportTest {
     assertThat(replica.put("o", bytes(1, 1)).version())
         .as("numbering continues after the maximum")
         .isEqualTo(6);
+  }
+
+  // ------------------------------------------------------------------ checksums
+
+  @Test
+  void aVersionsChecksumsAcceptItsBytesAndNothingElse() {
+    for (byte[] data :
+        List.of(bytes(0, 1), bytes(INLINE - 1, 2), bytes(3 * K + 17, 3), bytes(2 * K, 4))) {
+      BlobInfo v = source.put("c/" + data.length, data);
+      VersionChecksums sums = source.checksums(v.path(), v.version());
+      assertThat(sums.matches(data)).as("its own bytes, " + data.length).isTrue();
+      if (data.length > 0) {
+        byte[] flipped = data.clone();
+        flipped[data.length / 2] ^= 1;
+        assertThat(sums.matches(flipped)).as("one bit flipped").isFalse();
+        assertThat(sums.matches(Arrays.copyOf(data, data.length - 1)))
+            .as("one byte short")
+            .isFalse();
+      }
+      assertThat(sums.matches(Arrays.copyOf(data, data.length + 1))).as("one byte more").isFalse();
+    }
+    source.delete("c/0");
+    assertThat(reasonOf(() -> source.checksums("c/0", 2))).isEqualTo(Reason.DELETED);
+    assertThat(reasonOf(() -> source.checksums("c/none", 1))).isEqualTo(Reason.NOT_FOUND);
   }
 
   // ------------------------------------------------------------------ learners

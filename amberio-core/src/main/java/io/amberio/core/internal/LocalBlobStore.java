@@ -39,6 +39,7 @@ import io.amberio.core.replica.PreparedTxn;
 import io.amberio.core.replica.PreparedWrite;
 import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.replica.TxnKind;
+import io.amberio.core.replica.VersionChecksums;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -263,6 +264,13 @@ public final class LocalBlobStore implements ReplicaStore {
   @Override
   public String storeId() {
     return layout.storeId();
+  }
+
+  @Override
+  public VersionChecksums checksums(String path, long version) {
+    requireVersion(version);
+    BlobPaths.validate(path);
+    return withExisting(path, slot -> slot.checksums(path, version));
   }
 
   @Override

@@ -61,4 +61,12 @@ public interface ReplicaHistory {
    *     is stored); TOO_LARGE, INVALID_PATH, INPUT_FAILED, IO_ERROR, NO_SPACE, CLOSED
    */
   BlobInfo importVersion(BlobInfo version, InputStream data);
+
+  /**
+   * The checksums this store keeps of a live version, so that another replica can check the bytes
+   * it copies before importing them.
+   *
+   * @throws BlobStoreException NOT_FOUND or DELETED as {@code head(path, version)}
+   */
+  VersionChecksums checksums(String path, long version);
 }

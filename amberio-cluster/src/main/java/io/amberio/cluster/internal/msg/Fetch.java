@@ -16,6 +16,7 @@
 package io.amberio.cluster.internal.msg;
 
 import io.amberio.core.BlobInfo;
+import io.amberio.core.replica.VersionChecksums;
 
 /** FETCH: one version's metadata and bytes (the reply's body), for catch-up. */
 public record Fetch(int slot, String path, long version) {
@@ -32,16 +33,38 @@ public record Fetch(int slot, String path, long version) {
     return m;
   }
 
-  public record Reply(BlobInfo info) {
+  /**
+   * The version, and the checksums the source keeps of it, which the learner checks the bytes
+   * against before it imports them. A source of the release before sent no checksums (they are read
+   * only when present): {@code checksums} is then null.
+   */
+  public record Reply(BlobInfo info, VersionChecksums checksums) {
     public byte[] encode() {
-      return Header.writer().info(info).done();
+      Header.Writer w = Header.writer().info(info);
+      if (checksums != null) {
+        int[] crcs = checksums.crcs();
+        w.i(checksums.chunkSize()).i(crcs.length);
+        for (int c : crcs) {
+          w.i(c);
+        }
+      }
+      return w.done();
     }
 
     public static Reply decode(byte[] header) {
       Header.Reader in = Header.reader(header, TYPE + " reply");
-      Reply r = new Reply(in.info());
+      BlobInfo info = in.info();
+      VersionChecksums sums = null;
+      if (in.more()) {
+        int chunkSize = in.i();
+        int[] crcs = new int[in.count(1 << 24)];
+        for (int i = 0; i < crcs.length; i++) {
+          crcs[i] = in.i();
+        }
+        sums = new VersionChecksums(chunkSize, crcs);
+      }
       in.end();
-      return r;
+      return new Reply(info, sums);
     }
   }
 }

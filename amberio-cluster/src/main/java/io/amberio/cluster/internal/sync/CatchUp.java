@@ -31,7 +31,10 @@ import io.amberio.cluster.internal.txn.Transactions;
 import io.amberio.cluster.transport.FrameSource;
 import io.amberio.core.BlobId;
 import io.amberio.core.BlobInfo;
+import io.amberio.core.BlobStoreException;
+import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.VersionState;
+import io.amberio.core.replica.VersionChecksums;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -235,7 +238,13 @@ public final class CatchUp {
                                   h,
                                   FrameSource.empty(),
                                   ctx.config.requestTimeout())
-                              .thenCompose(r -> importBody(v, r.body())));
+                              .thenCompose(
+                                  r ->
+                                      importBody(
+                                          v,
+                                          Fetch.Reply.decode(r.header()).checksums(),
+                                          source,
+                                          r.body())));
             })
         .thenCompose(
             k -> {
@@ -335,10 +344,53 @@ public final class CatchUp {
     return new BlobId(new Ulid(msb, lsb));
   }
 
+  private static BlobStoreException corrupt(BlobInfo v, NodeId source) {
+    return BlobStoreException.of(
+        Reason.CORRUPT,
+        "the bytes of version "
+            + v.version()
+            + " of '"
+            + v.path()
+            + "' copied from "
+            + source
+            + " do not match the checksums "
+            + source
+            + " keeps; nothing imported");
+  }
+
+  /** Whether the file's bytes have the checksums, read one chunk at a time. */
+  private static boolean matches(VersionChecksums sums, Path file) {
+    int[] crcs = sums.crcs();
+    byte[] chunk = new byte[sums.chunkSize()];
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    try (InputStream in = Files.newInputStream(file)) {
+      int i = 0;
+      while (true) {
+        int n = in.readNBytes(chunk, 0, chunk.length);
+        if (n == 0) {
+          return i == crcs.length;
+        }
+        if (i >= crcs.length) {
+          return false;
+        }
+        c.reset();
+        c.update(chunk, 0, n);
+        if ((int) c.getValue() != crcs[i++]) {
+          return false;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
-   * Receives a version's bytes (to memory when small, else to a temporary file), then imports them.
+   * Receives a version's bytes (to memory when small, else to a temporary file), checks them
+   * against the source's checksums (when the source sent them), then imports them. Bytes that do
+   * not match fail the attempt with CORRUPT and import nothing.
    */
-  private CompletableFuture<Long> importBody(BlobInfo v, FrameSource body) {
+  private CompletableFuture<Long> importBody(
+      BlobInfo v, VersionChecksums sums, NodeId source, FrameSource body) {
     if (v.size() <= 4L << 20) {
       ByteArrayOutputStream buf = new ByteArrayOutputStream((int) v.size());
       return Bodies.drain(
@@ -352,8 +404,13 @@ public final class CatchUp {
           .thenCompose(
               n ->
                   ctx.onDisk(
-                      () ->
-                          ctx.store.importVersion(v, new ByteArrayInputStream(buf.toByteArray()))))
+                      () -> {
+                        byte[] data = buf.toByteArray();
+                        if (sums != null && !sums.matches(data)) {
+                          throw corrupt(v, source);
+                        }
+                        return ctx.store.importVersion(v, new ByteArrayInputStream(data));
+                      }))
           .thenApply(x -> 1L);
     }
     Path tmp;
@@ -381,6 +438,9 @@ public final class CatchUp {
             n ->
                 ctx.onDisk(
                     () -> {
+                      if (sums != null && !matches(sums, tmp)) {
+                        throw corrupt(v, source);
+                      }
                       try (InputStream in = Files.newInputStream(tmp)) {
                         return ctx.store.importVersion(v, in);
                       } catch (IOException e) {

@@ -29,6 +29,7 @@ import io.amberio.cluster.transport.Response;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.GetOptions;
+import io.amberio.core.replica.VersionChecksums;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,9 +110,10 @@ public final class SyncServer {
     slots.requireServing(m.slot());
     return ctx.onDisk(
         () -> {
+          VersionChecksums sums = ctx.store.checksums(m.path(), m.version());
           BlobContent content = ctx.store.get(m.path(), GetOptions.version(m.version()));
           return new Response(
-              new Fetch.Reply(content.info()).encode(),
+              new Fetch.Reply(content.info(), sums).encode(),
               Bodies.fromStream(content.stream(), ctx.disk, true));
         });
   }

@@ -24,6 +24,7 @@ import io.amberio.cluster.internal.membership.SlotState;
 import io.amberio.cluster.topology.Topology;
 import io.amberio.core.ByteRange;
 import io.amberio.core.replica.TxnKind;
+import io.amberio.core.replica.VersionChecksums;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -128,7 +129,13 @@ class EncodingsTest {
         VERSIONS_REPLY,
         Versions.Reply::decode);
     header(new Fetch(5, PATH, 3), new Fetch(5, PATH, 3).encode(), FETCH, Fetch::decode);
-    header(new Fetch.Reply(INFO), new Fetch.Reply(INFO).encode(), FETCH_REPLY, Fetch.Reply::decode);
+    // The release before sent the version alone: still read, without checksums.
+    assertThat(Fetch.Reply.decode(LegacyVectors.hex(V + FETCH_REPLY)))
+        .isEqualTo(new Fetch.Reply(INFO, null));
+    Fetch.Reply withSums = new Fetch.Reply(INFO, new VersionChecksums(4, new int[] {7, -1}));
+    assertThat(str(withSums.encode()))
+        .isEqualTo(V + FETCH_REPLY + "00000004" + "00000002" + "00000007" + "ffffffff");
+    assertThat(Fetch.Reply.decode(withSums.encode())).isEqualTo(withSums);
   }
 
   @Test

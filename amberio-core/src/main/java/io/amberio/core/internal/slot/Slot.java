@@ -28,6 +28,7 @@ import io.amberio.core.internal.journal.JournalRecord;
 import io.amberio.core.internal.meta.SlotDatabase;
 import io.amberio.core.internal.meta.SlotDatabase.Lookup;
 import io.amberio.core.internal.row.VersionRow;
+import io.amberio.core.replica.VersionChecksums;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -277,6 +278,18 @@ public final class Slot implements AutoCloseable {
   /** The live version asked for, or NOT_FOUND / DELETED. */
   public BlobInfo head(String path, OptionalLong version) {
     return live(path, version, false).toInfo();
+  }
+
+  /** The checksums of a live version; see {@code ReplicaHistory.checksums}. */
+  public VersionChecksums checksums(String path, long version) {
+    VersionRow row = live(path, OptionalLong.of(version), false);
+    int n = row.inline() ? 1 : row.chunkCount();
+    int[] crcs = new int[n];
+    for (int i = 0; i < n; i++) {
+      crcs[i] = row.checksum(i);
+    }
+    int chunk = row.inline() ? (int) Math.max(1, row.size()) : row.chunkSize();
+    return new VersionChecksums(chunk, crcs);
   }
 
   /** Opens a live version for reading; see {@code BlobStore.get}. */
