@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
@@ -62,6 +63,8 @@ final class EtcdCluster implements AutoCloseable {
   private final List<Integer> httpPorts = new ArrayList<>();
   private final List<Http> http = new ArrayList<>();
   private Process etcd;
+  private final List<String> clusterAddresses = new ArrayList<>();
+  private String client;
 
   /**
    * @param timings the JSON object of the config's {@code timings}, e.g. {@code {"leaseTtlMs":
@@ -85,7 +88,7 @@ final class EtcdCluster implements AutoCloseable {
   EtcdCluster start() throws IOException {
     int clientPort = freePort();
     int peerPort = freePort();
-    String client = "http://127.0.0.1:" + clientPort;
+    client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     etcd =
         new ProcessBuilder(
@@ -111,7 +114,6 @@ final class EtcdCluster implements AutoCloseable {
             .start();
 
     Files.writeString(dir.resolve("secret"), "a shared secret of more than 16 bytes\n");
-    List<String> clusterAddresses = new ArrayList<>();
     List<String> nodeEntries = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       httpPorts.add(freePort());
@@ -144,6 +146,46 @@ final class EtcdCluster implements AutoCloseable {
       startNode(i);
     }
     return this;
+  }
+
+  /**
+   * Writes the config of one more node, n{@code size + k}, whose bootstrap topology lists every
+   * node so far and itself (a cluster whose topology changed follows the registry's, not this);
+   * does not start it. Returns its number and its cluster address.
+   */
+  Map.Entry<Integer, String> addSpare() throws IOException {
+    int i = processes.size() + 1;
+    httpPorts.add(freePort());
+    clusterAddresses.add("127.0.0.1:" + freePort());
+    List<String> nodeEntries = new ArrayList<>();
+    for (int k = 1; k <= i; k++) {
+      nodeEntries.add(
+          "{\"id\": \"n" + k + "\", \"address\": \"" + clusterAddresses.get(k - 1) + "\"}");
+    }
+    Files.writeString(
+        config(i),
+        """
+        {"nodeId": "n%d", "httpListen": "127.0.0.1:%d", "clusterListen": "%s", "dataDirs": ["data-%d"],
+         "cluster": {"slots": %d, "nodes": [%s]},
+         "registry": {"etcd": ["%s"]}, "secretFile": "secret", "timings": %s}
+        """
+            .formatted(
+                i,
+                httpPorts.get(i - 1),
+                clusterAddresses.get(i - 1),
+                i,
+                slots,
+                String.join(", ", nodeEntries),
+                client,
+                timings));
+    processes.add(null);
+    http.add(new Http(URI.create("http://127.0.0.1:" + httpPorts.get(i - 1))));
+    return Map.entry(i, clusterAddresses.get(i - 1));
+  }
+
+  /** The cluster secret file every node's config names. */
+  Path secretFile() {
+    return dir.resolve("secret");
   }
 
   Path config(int i) {
@@ -441,9 +483,21 @@ final class EtcdCluster implements AutoCloseable {
     }
   }
 
+  /** Ports handed out in this JVM: the kernel may offer a port again once its socket is closed. */
+  private static final java.util.Set<Integer> GIVEN =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A free loopback port, never one handed out before in this JVM (two nodes given the same port
+   * would answer for each other: a test once took n1's /health for n3's).
+   */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        if (GIVEN.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      }
     }
   }
 }
