@@ -87,7 +87,8 @@ class Node:
             },
             "registry": {"etcd": [f"http://127.0.0.1:{run.etcd_port}"]},
             "secretFile": run.secret_file,
-            "timings": {"leaseTtlMs": 2000, "rpcTimeoutMs": 1000, "requestTimeoutMs": 10000},
+            "timings": {"leaseTtlMs": 2000, "rpcTimeoutMs": 1000, "requestTimeoutMs": 30000},
+            "copies": {"bytesPerSecond": run.args.copy_rate},
         }
         with open(self.config, "w") as f:
             json.dump(cfg, f, indent=2)
@@ -251,9 +252,29 @@ class Run:
         self.wait("converged", lambda: self.converged(["n1", "n2", "n3"]), 120)
         # Preload so that moves have something to copy.
         if a.preload:
-            print(f"preloading {a.preload} blobs of {a.preload_size} bytes")
-            for i in range(a.preload):
-                http(self.nodes["n1"].http_port, "PUT", f"/objects/pre/{i}", os.urandom(a.preload_size))
+            print(f"preloading {a.preload} blobs of {a.preload_size} bytes with {a.preload_threads} threads", flush=True)
+            t0 = time.monotonic()
+            payload = os.urandom(a.preload_size)
+            counter = iter(range(a.preload))
+            clock = threading.Lock()
+
+            def load():
+                while True:
+                    with clock:
+                        i = next(counter, None)
+                    if i is None:
+                        return
+                    port = self.nodes[["n1", "n2", "n3"][i % 3]].http_port
+                    for _ in range(5):
+                        st, _, _, _ = http(port, "PUT", f"/objects/pre/{i}", payload, timeout=60)
+                        if st in (200, 201):
+                            break
+            loaders = [threading.Thread(target=load) for _ in range(a.preload_threads)]
+            for t in loaders:
+                t.start()
+            for t in loaders:
+                t.join()
+            print(f"preloaded in {time.monotonic() - t0:.1f} s", flush=True)
         threads = [threading.Thread(target=self.writer, args=(i,), daemon=True) for i in range(a.writers)]
         threads += [threading.Thread(target=self.reader, args=(i,), daemon=True) for i in range(a.readers)]
         for t in threads:
@@ -262,6 +283,8 @@ class Run:
         time.sleep(a.steady)
         figures = {}
 
+        if "add" not in a.phases:
+            return self.replace_only(threads, figures)
         self.set_phase("add n4")
         t0 = time.monotonic()
         self.cli("add-node", "--id", "n4", "--address", f"127.0.0.1:{self.ports['n4'][1]}")
@@ -292,15 +315,18 @@ class Run:
         self.wait("converged after replacing n3", lambda: self.converged(["n1", "n4", "n5"]), 3600)
         figures["replace n3 by n5: seconds to converge"] = round(time.monotonic() - t0, 1)
 
+        figures["n4: seconds from its first copy started to its last copy done"] = self.copy_seconds("n4")
         self.set_phase("steady (after the changes)")
         time.sleep(a.steady)
         self.stop = True
         for t in threads:
             t.join(timeout=30)
+        return self.report(figures, ["n1", "n4", "n5"])
 
+    def report(self, figures, remaining):
         # Every acknowledged write, from every remaining node, byte for byte.
         checked = 0
-        for via in ["n1", "n4", "n5"]:
+        for via in remaining:
             port = self.nodes[via].http_port
             for key, versions in self.acked.items():
                 top = max(versions)
@@ -333,6 +359,43 @@ class Run:
             print("  " + v)
         return 0 if not self.violations else 1
 
+    def copy_seconds(self, name):
+        """From a node's log: the seconds from its first 'catching up' to its last 'caught up'."""
+        import re
+        first = last = None
+        with open(os.path.join(self.dir, name, "node.log"), errors="replace") as f:
+            for line in f:
+                m = re.match(r"(\d\d):(\d\d):(\d\d)\.(\d\d\d)", line)
+                if not m:
+                    continue
+                t = int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3]) + int(m[4]) / 1000
+                if "catching up slot" in line and first is None:
+                    first = t
+                if "caught up from" in line:
+                    last = t
+        return None if first is None or last is None else round(last - first, 1)
+
+    def replace_only(self, threads, figures):
+        """Kill n3 and replace it by n5, which copies every slot n3 held; then check as main."""
+        self.set_phase("kill -9 n3, replace by n5")
+        t0 = time.monotonic()
+        self.nodes["n3"].gone = True
+        self.nodes["n3"].kill(signal.SIGKILL)
+        self.cli("replace-node", "--dead", "n3", "--id", "n5", "--address", f"127.0.0.1:{self.ports['n5'][1]}")
+        self.nodes["n5"] = Node(self, "n5", ["n1", "n2", "n3", "n5"])
+        self.nodes["n5"].start()
+        self.wait("n5 healthy", self.nodes["n5"].healthy, 600)
+        self.nodes["n5"].ready = True
+        self.wait("converged after replacing n3", lambda: self.converged(["n1", "n2", "n5"]), 7200)
+        figures["replace n3 by n5: seconds to converge"] = round(time.monotonic() - t0, 1)
+        figures["n5: seconds from its first copy started to its last copy done"] = self.copy_seconds("n5")
+        self.set_phase("steady (after the changes)")
+        time.sleep(self.args.steady)
+        self.stop = True
+        for t in threads:
+            t.join(timeout=30)
+        return self.report(figures, ["n1", "n2", "n5"])
+
     def close(self):
         for n in self.nodes.values():
             n.kill(signal.SIGKILL)
@@ -357,6 +420,9 @@ def main():
     p.add_argument("--preload-size", type=int, default=4096)
     p.add_argument("--steady", type=float, default=5.0)
     p.add_argument("--keep", action="store_true")
+    p.add_argument("--preload-threads", type=int, default=8)
+    p.add_argument("--copy-rate", type=int, default=0, help="copies.bytesPerSecond of every node (0: no limit)")
+    p.add_argument("--phases", default="add,remove,replace", help="add,remove,replace or replace alone")
     args = p.parse_args()
     run = Run(args)
     try:
