@@ -295,6 +295,15 @@ class Run:
         self.wait("converged after adding n4", lambda: self.converged(["n1", "n2", "n3", "n4"]), 3600)
         figures["add n4: seconds to converge"] = round(time.monotonic() - t0, 1)
 
+        figures["n4: seconds from its first copy started to its last copy done"] = self.copy_seconds("n4")
+        if "remove" not in a.phases:
+            self.set_phase("steady (after the changes)")
+            time.sleep(a.steady)
+            self.stop = True
+            for t in threads:
+                t.join(timeout=30)
+            return self.report(figures, ["n1", "n2", "n3", "n4"])
+
         self.set_phase("remove n2")
         t0 = time.monotonic()
         self.cli("remove-node", "--id", "n2", "--wait")
@@ -315,7 +324,6 @@ class Run:
         self.wait("converged after replacing n3", lambda: self.converged(["n1", "n4", "n5"]), 3600)
         figures["replace n3 by n5: seconds to converge"] = round(time.monotonic() - t0, 1)
 
-        figures["n4: seconds from its first copy started to its last copy done"] = self.copy_seconds("n4")
         self.set_phase("steady (after the changes)")
         time.sleep(a.steady)
         self.stop = True
@@ -422,7 +430,7 @@ def main():
     p.add_argument("--keep", action="store_true")
     p.add_argument("--preload-threads", type=int, default=8)
     p.add_argument("--copy-rate", type=int, default=0, help="copies.bytesPerSecond of every node (0: no limit)")
-    p.add_argument("--phases", default="add,remove,replace", help="add,remove,replace or replace alone")
+    p.add_argument("--phases", default="add,remove,replace", help="add,remove,replace; add alone; or replace alone")
     args = p.parse_args()
     run = Run(args)
     try:

@@ -245,7 +245,29 @@ public final class Simulation implements AutoCloseable {
     // Heal everything and let the cluster settle.
     network.faults(InMemoryNetwork.Faults.NONE);
     network.healAll();
+    // The newest topology any running node follows.
+    Topology last = null;
+    long lastVersion = 0;
     for (SimNode n : nodes) {
+      if (n.up && !n.retired && n.node.ready() && n.node.topologyVersion() > lastVersion) {
+        lastVersion = n.node.topologyVersion();
+        last = n.node.topology();
+      }
+    }
+    for (SimNode n : nodes) {
+      if (n.incarnation > 0 && !n.retired && last != null && last.node(n.id).isEmpty()) {
+        // Removed by a change whose follow-up this run did not see (a racing operator).
+        event(n.id + " is not in the final topology: retired");
+        n.retired = true;
+        if (n.up) {
+          n.crash();
+        }
+      }
+      if (n.incarnation == 0 && !n.retired && last != null && last.node(n.id).isPresent()) {
+        // Added (or made a replacement) by a change whose answer was lost: it runs now.
+        event("start " + n.id + " (in the final topology, never started)");
+        n.start();
+      }
       if (n.incarnation == 0 || n.retired) {
         continue; // a spare never added, or a node removed or replaced for good
       }
@@ -465,7 +487,7 @@ public final class Simulation implements AutoCloseable {
           SimNode n = candidates.get(random.nextInt(candidates.size()));
           int victim = n.index;
           int kind = random.nextInt(b.wipes ? 4 : 3);
-          if (kind == 3 && !fullyReplicated()) {
+          if (kind == 3 && (!fullyReplicated() || (b.spares > 0 && !converged()))) {
             kind =
                 0; // replacing disks while another replica is still catching up would be a double
             // fault
@@ -612,7 +634,14 @@ public final class Simulation implements AutoCloseable {
       SimNode gone = holding.get(random.nextInt(holding.size()));
       event("remove " + gone.id + " through " + via.id);
       removeStep(via, gone, 0);
-    } else if (kind == 2 && !spares.isEmpty() && holding.size() >= b.replicationFactor) {
+    } else if (kind == 2
+        && !spares.isEmpty()
+        && holding.size() >= b.replicationFactor
+        && fullyReplicated()
+        && converged()) {
+      // Stopping a node for good is a permanent failure: only while every slot has its full
+      // replication factor and no move is pending, as the disk replacement fault (more permanent
+      // failures than replicas lose data, which no protocol can prevent).
       SimNode dead = holding.get(random.nextInt(holding.size()));
       SimNode fresh = spares.get(random.nextInt(spares.size()));
       if (dead == via) {
@@ -628,10 +657,24 @@ public final class Simulation implements AutoCloseable {
           .whenComplete(
               (v, e) -> {
                 if (e != null) {
-                  // The dead node stays in the topology: bring it back rather than lose a replica.
-                  event("replace " + dead.id + " failed: " + e + "; it comes back");
-                  dead.retired = false;
-                  dead.start();
+                  // The change may have been written all the same (an answer lost): look again a
+                  // little later; bring the dead node back only if it is still in the topology.
+                  event("replace " + dead.id + " failed: " + e);
+                  scheduler.schedule(
+                      Duration.ofSeconds(3),
+                      () -> {
+                        Topology now = via.up ? via.node.topology() : null;
+                        if (now != null && now.node(fresh.id).isPresent()) {
+                          if (fresh.incarnation == 0) {
+                            event("start " + fresh.id + " (the replacement was written)");
+                            fresh.start();
+                          }
+                        } else {
+                          event(dead.id + " comes back (not replaced)");
+                          dead.retired = false;
+                          dead.start();
+                        }
+                      });
                 } else if (fresh.incarnation == 0 && !fresh.retired) {
                   event("start " + fresh.id + " (topology version " + v + ")");
                   fresh.start();
@@ -640,6 +683,21 @@ public final class Simulation implements AutoCloseable {
     } else {
       topologyChanges--;
     }
+  }
+
+  /** Whether every running node sees every slot's move done, all at the same topology version. */
+  private boolean converged() {
+    long version = -1;
+    for (SimNode n : members()) {
+      if (!n.up || !n.node.ready() || !n.node.topologyStatus().converged()) {
+        return false;
+      }
+      if (version >= 0 && n.node.topologyVersion() != version) {
+        return false;
+      }
+      version = n.node.topologyVersion();
+    }
+    return true;
   }
 
   /** One step of removing {@code gone}; repeated every second until it has left the topology. */
@@ -652,6 +710,15 @@ public final class Simulation implements AutoCloseable {
         .removeNode(gone.id)
         .whenComplete(
             (r, e) -> {
+              if (e != null && !via.node.topology().node(gone.id).isPresent()) {
+                // Another operator (or an attempt whose answer was lost) removed it already.
+                event(gone.id + " has left the topology (removed by another change)");
+                gone.retired = true;
+                if (gone.up) {
+                  gone.crash();
+                }
+                return;
+              }
               if (e != null) {
                 event("remove " + gone.id + " failed: " + e);
               } else if (r.removed()) {

@@ -210,15 +210,92 @@ public final class CatchUp {
             });
   }
 
+  /** Versions of a page copied at once: fetches and imports overlap, the cursor moves per group. */
+  static final int PARALLEL = 16;
+
+  /**
+   * Brings the page's versions level, {@link #PARALLEL} at a time: this node's own versions of the
+   * page's blob-id range are read in one query, each version the page has and this node lacks (or
+   * holds in another state) is imported, with its bytes fetched when it is live. The resume cursor
+   * moves past a group once all of it is level.
+   */
   private CompletableFuture<Long> copyEach(
       NodeId source, int slot, List<BlobInfo> page, int i, long copied, Progress p) {
-    if (i == page.size()) {
+    return ctx.onDisk(() -> localRange(slot, page))
+        .thenCompose(mine -> copyGroups(source, slot, page, i, copied, p, mine));
+  }
+
+  /**
+   * This node's versions of a page's blob-id range, by blob id, read in one query; complete up to
+   * {@code upTo} (the query stops at a limit, so a node holding many versions the source lacks may
+   * get less than the whole range; past {@code upTo}, versions are looked up one by one).
+   */
+  private record LocalRange(Map<BlobId, BlobInfo> byId, BlobId upTo) {}
+
+  private LocalRange localRange(int slot, List<BlobInfo> page) {
+    int limit = page.size() * 2 + 16;
+    List<BlobInfo> mine = ctx.store.versionsAfter(slot, before(page.get(0).blobId()), limit);
+    Map<BlobId, BlobInfo> byId = new java.util.HashMap<>();
+    for (BlobInfo b : mine) {
+      byId.put(b.blobId(), b);
+    }
+    BlobId upTo =
+        mine.size() < limit
+            ? page.get(page.size() - 1).blobId()
+            : mine.get(mine.size() - 1).blobId();
+    return new LocalRange(byId, upTo);
+  }
+
+  /** This node's version of {@code v} from the page's query, or looked up when past its end. */
+  private BlobInfo known(LocalRange mine, BlobInfo v) {
+    if (v.blobId().compareTo(mine.upTo()) <= 0) {
+      return mine.byId().get(v.blobId());
+    }
+    return local(v);
+  }
+
+  private CompletableFuture<Long> copyGroups(
+      NodeId source,
+      int slot,
+      List<BlobInfo> page,
+      int from,
+      long copied,
+      Progress p,
+      LocalRange mine) {
+    if (from == page.size()) {
       return CompletableFuture.completedFuture(copied);
     }
-    BlobInfo v = page.get(i);
-    return ctx.onDisk(() -> local(v))
+    int to = Math.min(page.size(), from + PARALLEL);
+    List<CompletableFuture<Long>> group = new ArrayList<>();
+    for (int k = from; k < to; k++) {
+      group.add(copyOne(source, slot, page.get(k), mine));
+    }
+    return CompletableFuture.allOf(group.toArray(CompletableFuture[]::new))
         .thenCompose(
-            have -> {
+            x -> {
+              long n = 0;
+              long bytes = 0;
+              for (int k = from; k < to; k++) {
+                if (group.get(k - from).join() > 0) {
+                  n++;
+                  BlobInfo v = page.get(k);
+                  bytes += v.state() == VersionState.LIVE ? v.size() : 0;
+                }
+              }
+              // Brought level up to the group's last version: a later attempt may resume after it.
+              p.after = page.get(to - 1).blobId();
+              p.scanned += to - from;
+              p.copied += n;
+              p.bytesCopied += bytes;
+              return copyGroups(source, slot, page, to, copied + n, p, mine);
+            });
+  }
+
+  private CompletableFuture<Long> copyOne(NodeId source, int slot, BlobInfo v, LocalRange mine) {
+    return ctx.onDisk(() -> java.util.Optional.ofNullable(known(mine, v)))
+        .thenCompose(
+            found -> {
+              BlobInfo have = found.orElse(null);
               if (have != null && have.state() == v.state()) {
                 return CompletableFuture.completedFuture(0L);
               }
@@ -245,17 +322,6 @@ public final class CatchUp {
                                           Fetch.Reply.decode(r.header()).checksums(),
                                           source,
                                           r.body())));
-            })
-        .thenCompose(
-            k -> {
-              // Brought level up to v: a later attempt may resume after it.
-              p.after = v.blobId();
-              p.scanned++;
-              if (k > 0) {
-                p.copied++;
-                p.bytesCopied += v.state() == VersionState.LIVE ? v.size() : 0;
-              }
-              return copyEach(source, slot, page, i + 1, copied + k, p);
             });
   }
 
