@@ -180,7 +180,7 @@ class Run:
 
     def live(self):
         # Clients use a node once it answered /health 200, until it is stopped.
-        return [n for n, x in self.nodes.items()
+        return [n for n, x in list(self.nodes.items())
                 if x.proc and x.proc.poll() is None and getattr(x, "ready", False) and not getattr(x, "gone", False)]
 
     # -------------------------------------------------------------- workload
