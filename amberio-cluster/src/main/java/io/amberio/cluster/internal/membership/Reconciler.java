@@ -193,11 +193,16 @@ public final class Reconciler {
           return slots.cas(s.slot(), s.without(n));
         }
       }
-      if (s.targetInSync() && s.hasStrays()) {
-        log.info(
-            "{}: slot {} is in sync on {}; removing {}", me, s.slot(), s.replicas(), strays(s));
-        return slots.cas(s.slot(), s.withoutStrays());
-      }
+    }
+    // The end of a move: once every replica of the target is in sync, a replica outside it leaves,
+    // and only by itself. It may serve reads until it leaves, so it stops serving first (SlotView
+    // .retire) and only then takes itself out: removing a live replica from the outside would let
+    // it serve reads that miss the writes decided without it. One that is down or cut off leaves
+    // when its session ends, as any replica.
+    if (s.isInSync(me) && !s.replicas().contains(me) && s.targetInSync()) {
+      log.info("{}: slot {} is in sync on {}; this replica leaves it", me, s.slot(), s.replicas());
+      slots.retire(s.slot(), s.epoch());
+      return slots.cas(s.slot(), s.without(me));
     }
     if (!s.replicas().contains(me)) {
       return CompletableFuture.completedFuture(false);
@@ -234,12 +239,8 @@ public final class Reconciler {
                 if (now.epoch() != s.epoch() || !now.isLearner(me)) {
                   return CompletableFuture.completedFuture(true);
                 }
-                SlotState next = now.promoted(me);
-                // The end of a move in the same compare-and-set: the old replicas leave.
                 return slots
-                    .cas(
-                        s.slot(),
-                        next.targetInSync() && next.hasStrays() ? next.withoutStrays() : next)
+                    .cas(s.slot(), now.promoted(me))
                     .thenApply(
                         ok -> {
                           // A copy slot is free: a slot waiting for one may start.
@@ -299,16 +300,6 @@ public final class Reconciler {
       }
     }
     return count;
-  }
-
-  private static List<NodeId> strays(SlotState s) {
-    List<NodeId> out = new ArrayList<>();
-    for (Map.Entry<NodeId, Long> e : members(s)) {
-      if (!s.replicas().contains(e.getKey())) {
-        out.add(e.getKey());
-      }
-    }
-    return out;
   }
 
   private static List<Map.Entry<NodeId, Long>> members(SlotState s) {

@@ -170,18 +170,6 @@ public record SlotState(
     return new SlotState(slot, epoch, version, target, inSync, learners);
   }
 
-  /**
-   * This state without every in-sync replica and learner outside the target placement, under the
-   * next epoch: the end of a move, once every replica of the target is in sync.
-   */
-  public SlotState withoutStrays() {
-    Map<NodeId, Long> in = new LinkedHashMap<>(inSync);
-    Map<NodeId, Long> le = new LinkedHashMap<>(learners);
-    in.keySet().retainAll(replicas);
-    le.keySet().retainAll(replicas);
-    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le);
-  }
-
   /** Whether every replica of the target placement is in sync. */
   public boolean targetInSync() {
     return inSync.keySet().containsAll(replicas);

@@ -44,6 +44,7 @@ public final class SlotView {
   private final Object[] locks;
   private final SlotState[] states;
   private final long[] revisions;
+  private final long[] retiredAt; // the epoch at which this node stopped serving the slot to leave
 
   public SlotView(NodeContext ctx, Liveness liveness) {
     this.ctx = ctx;
@@ -52,6 +53,7 @@ public final class SlotView {
     this.locks = new Object[n];
     this.states = new SlotState[n];
     this.revisions = new long[n];
+    this.retiredAt = new long[n];
     for (int i = 0; i < n; i++) {
       locks[i] = new Object();
     }
@@ -81,7 +83,27 @@ public final class SlotView {
       return s != null && s.isInSync(ctx.self);
     }
     Long session = s == null ? null : s.inSync().get(ctx.self);
-    return session != null && session == liveness.session() && liveness.leaseValid();
+    return session != null
+        && session == liveness.session()
+        && liveness.leaseValid()
+        && !retiring(slot, s.epoch());
+  }
+
+  /**
+   * Stops serving {@code slot} while its epoch is {@code epoch}: this replica is about to take
+   * itself out of the slot (the end of a move). Serving resumes by itself if the epoch changes with
+   * this node still in sync (its leaving failed), since every write then still needs it.
+   */
+  void retire(int slot, long epoch) {
+    synchronized (locks[slot]) {
+      retiredAt[slot] = epoch;
+    }
+  }
+
+  private boolean retiring(int slot, long epoch) {
+    synchronized (locks[slot]) {
+      return retiredAt[slot] == epoch;
+    }
   }
 
   /**
