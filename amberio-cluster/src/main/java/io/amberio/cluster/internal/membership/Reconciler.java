@@ -46,7 +46,10 @@ public final class Reconciler {
   public interface CatchUp {
     CompletableFuture<Boolean> catchUp(int slot);
 
-    /** This node has just joined {@code slot} as a learner (a copy starts from the beginning). */
+    /**
+     * This node is about to join {@code slot} as a learner, or is no member of it: a copy of it
+     * starts from the beginning.
+     */
     default void joined(int slot) {}
   }
 
@@ -205,6 +208,9 @@ public final class Reconciler {
       return slots.cas(s.slot(), s.without(me));
     }
     if (!s.replicas().contains(me)) {
+      if (!s.isInSync(me) && !s.isLearner(me)) {
+        catchUp.joined(s.slot()); // not a member: a copy position it saved is of no use any more
+      }
       return CompletableFuture.completedFuture(false);
     }
     if (s.isInSync(me)) {
@@ -269,15 +275,12 @@ public final class Reconciler {
         return CompletableFuture.completedFuture(false);
       }
     }
-    return slots
-        .cas(s.slot(), s.withLearner(me, session))
-        .thenApply(
-            ok -> {
-              if (ok) {
-                catchUp.joined(s.slot());
-              }
-              return ok;
-            });
+    // Drop any saved copy position before asking to join, whatever the answer: a compare-and-set
+    // whose answer is lost (a timeout) may have taken effect all the same, and a copy resumed from
+    // a
+    // position saved before this node left would skip versions changed while it was out.
+    catchUp.joined(s.slot());
+    return slots.cas(s.slot(), s.withLearner(me, session));
   }
 
   /** Whether this node drives {@code s}: it is the first in-sync replica with a registration. */

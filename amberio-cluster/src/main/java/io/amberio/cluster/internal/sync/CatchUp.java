@@ -125,7 +125,10 @@ public final class CatchUp {
     return Map.copyOf(progress);
   }
 
-  /** This node has just joined {@code slot} as a learner: a copy starts from the first version. */
+  /**
+   * This node is about to join {@code slot} as a learner, or is no member of it: a copy starts from
+   * the first version.
+   */
   public void joined(int slot) {
     progress.remove(slot);
   }
