@@ -146,18 +146,18 @@ class ClusterAdminTest {
     start(
         Topology.Node.of("n3", "127.0.0.1:" + ports.get(3)),
         topology.with(Topology.Node.of("n3", "127.0.0.1:" + ports.get(3))));
+    // Writes go on while n3 copies its slots (at least one, however fast the copies are).
     int written = 0;
     List<String> failed = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!status(a).path("converged").asBoolean() && System.nanoTime() < deadline) {
+    do {
       HttpResponse<byte[]> put = a.put("/objects/k" + (written % 40), "v" + written);
       if (put.statusCode() != 200 && put.statusCode() != 201) {
         failed.add(put.statusCode() + " " + Http.text(put));
       }
       written++;
-    }
+    } while (!status(a).path("converged").asBoolean() && System.nanoTime() < deadline);
     assertThat(status(a).path("converged").asBoolean()).as("converged after adding n3").isTrue();
-    assertThat(written).as("writes while n3 was added").isPositive();
     assertThat(failed).as("writes that failed while n3 was added").isEmpty();
     Http n3http = new Http(members.get(3).server().uri());
     await("n3 sees the new topology converged", () -> status(n3http).path("converged").asBoolean());
