@@ -123,24 +123,7 @@ final class EtcdCluster implements AutoCloseable {
     }
     String nodes = String.join(", ", nodeEntries);
     for (int i = 1; i <= size; i++) {
-      Files.writeString(
-          config(i),
-          """
-          {"nodeId": "n%d", "httpListen": "127.0.0.1:%d", "clusterListen": "%s", "dataDirs": ["data-%d"],
-           "cluster": {"slots": %d, "nodes": [%s]},
-           "registry": {"etcd": ["%s"]}, "secretFile": "secret", "timings": %s}
-          """
-              .formatted(
-                  i,
-                  httpPorts.get(i - 1),
-                  clusterAddresses.get(i - 1),
-                  i,
-                  slots,
-                  nodes,
-                  client,
-                  timings));
-      processes.add(null);
-      http.add(new Http(URI.create("http://127.0.0.1:" + httpPorts.get(i - 1))));
+      writeConfig(i, nodes);
     }
     for (int i = 1; i <= size; i++) {
       startNode(i);
@@ -162,6 +145,12 @@ final class EtcdCluster implements AutoCloseable {
       nodeEntries.add(
           "{\"id\": \"n" + k + "\", \"address\": \"" + clusterAddresses.get(k - 1) + "\"}");
     }
+    writeConfig(i, String.join(", ", nodeEntries));
+    return Map.entry(i, clusterAddresses.get(i - 1));
+  }
+
+  /** Writes node {@code i}'s config with the topology {@code nodes}, and makes room for it. */
+  private void writeConfig(int i, String nodes) throws IOException {
     Files.writeString(
         config(i),
         """
@@ -175,12 +164,11 @@ final class EtcdCluster implements AutoCloseable {
                 clusterAddresses.get(i - 1),
                 i,
                 slots,
-                String.join(", ", nodeEntries),
+                nodes,
                 client,
                 timings));
     processes.add(null);
     http.add(new Http(URI.create("http://127.0.0.1:" + httpPorts.get(i - 1))));
-    return Map.entry(i, clusterAddresses.get(i - 1));
   }
 
   /** The cluster secret file every node's config names. */
