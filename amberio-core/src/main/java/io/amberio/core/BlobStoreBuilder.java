@@ -23,6 +23,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 
 /**
  * Configures and opens a {@link BlobStore}. Every option is checked when set, and setting one twice
@@ -77,6 +78,7 @@ public final class BlobStoreBuilder {
   private Duration idleSlotTimeout;
   private Long minFreeBytes;
   private InstantSource clock;
+  private Random idRandom;
   private Scheduler scheduler;
 
   BlobStoreBuilder() {}
@@ -190,6 +192,19 @@ public final class BlobStoreBuilder {
   }
 
   /**
+   * Where the random part of each blob id (a ULID: 48 bits of time, 80 random bits) comes from.
+   * Default a {@link java.security.SecureRandom}. A simulation passes a seeded {@link Random} so
+   * that a run replays exactly: blob ids order a slot's versions, and so a replica copy. Ids stay
+   * unique within a store either way (monotonic within a millisecond); across stores they are
+   * unique only if the sources differ.
+   */
+  public BlobStoreBuilder idRandom(Random source) {
+    requireUnset("idRandom", idRandom);
+    idRandom = Objects.requireNonNull(source, "idRandom");
+    return this;
+  }
+
+  /**
    * The scheduler for background work (garbage collection every {@link #gcInterval}, closing idle
    * slots). Its tasks read and write the disks, so its threads must be allowed to block; a test or
    * a simulation may instead run them by hand. The store cancels its tasks at close but does not
@@ -234,6 +249,7 @@ public final class BlobStoreBuilder {
             or(idleSlotTimeout, DEFAULT_IDLE_SLOT_TIMEOUT),
             or(minFreeBytes, DEFAULT_MIN_FREE_BYTES),
             clock == null ? InstantSource.system() : clock,
+            idRandom,
             scheduler);
     return LocalBlobStore.open(settings);
   }

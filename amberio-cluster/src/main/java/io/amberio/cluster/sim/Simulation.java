@@ -118,6 +118,7 @@ public final class Simulation implements AutoCloseable {
                   .dataDir(dir)
                   .slotCount(b.slots)
                   .clock(scheduler.clock())
+                  .idRandom(new Random(random.nextLong()))
                   .retention(Duration.ofDays(3650))
                   .gcInterval(Duration.ofDays(3650))
                   .chunkSize(64 * 1024)

@@ -528,7 +528,9 @@ public final class LocalBlobStore implements ReplicaStore {
   /** What slots need from the store. */
   private final class Context implements Slot.SlotContext {
     private final UlidFactory ids =
-        UlidFactory.newMonotonicInstance(new SecureRandom(), settings.clock()::millis);
+        UlidFactory.newMonotonicInstance(
+            settings.idRandom() != null ? settings.idRandom() : new SecureRandom(),
+            settings.clock()::millis);
     private final ReadBuffers readBuffers =
         new ReadBuffers(
             Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 4), settings.chunkSize());

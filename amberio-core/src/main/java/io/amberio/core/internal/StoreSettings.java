@@ -20,10 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Random;
 
 /**
  * The checked options of a store, as the builder hands them over. {@code scheduler} is null when
- * the store is to own one.
+ * the store is to own one; {@code idRandom} is null when blob ids take their random bits from a
+ * {@link java.security.SecureRandom}.
  */
 public record StoreSettings(
     List<Path> dataDirs,
@@ -37,4 +39,5 @@ public record StoreSettings(
     Duration idleSlotTimeout,
     long minFreeBytes,
     InstantSource clock,
+    Random idRandom,
     Scheduler scheduler) {}

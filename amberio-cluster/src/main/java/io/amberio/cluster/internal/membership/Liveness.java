@@ -24,6 +24,7 @@ import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.Lease;
 import io.amberio.cluster.registry.RegistryException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -77,9 +78,13 @@ public final class Liveness {
     return !closed && lease != 0 && ctx.now() < leaseDeadline;
   }
 
-  /** Nodes with a live registration, and the lease each holds. */
+  /**
+   * Nodes with a live registration, and the lease each holds, in id order. Not {@code Map.copyOf}:
+   * its iteration order is salted per JVM, so callers that send a message per node sent them in
+   * another order on each run, and a simulation seed did not replay.
+   */
   public Map<NodeId, Long> registered() {
-    return Map.copyOf(registered);
+    return Collections.unmodifiableMap(new TreeMap<>(registered));
   }
 
   /**

@@ -46,8 +46,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -120,9 +122,12 @@ public final class CatchUp {
 
   private final Map<Integer, Progress> progress = new ConcurrentHashMap<>();
 
-  /** The copies this node runs or will resume, by slot. */
+  /**
+   * The copies this node runs or will resume, in slot order (never {@code Map.copyOf}: its order
+   * changes from one JVM to the next, and a simulation must replay).
+   */
   public Map<Integer, Progress> progress() {
-    return Map.copyOf(progress);
+    return Collections.unmodifiableMap(new TreeMap<>(progress));
   }
 
   /**
