@@ -665,8 +665,10 @@ public final class Simulation implements AutoCloseable {
                       Duration.ofSeconds(3),
                       () -> {
                         Topology now = via.up ? via.node.topology() : null;
-                        if (now != null && now.node(fresh.id).isPresent()) {
-                          if (fresh.incarnation == 0) {
+                        // The dead node is gone from the topology: this replacement was written
+                        // (the fresh one may have been added by another operator meanwhile).
+                        if (now != null && now.node(dead.id).isEmpty()) {
+                          if (fresh.incarnation == 0 && now.node(fresh.id).isPresent()) {
                             event("start " + fresh.id + " (the replacement was written)");
                             fresh.start();
                           }
