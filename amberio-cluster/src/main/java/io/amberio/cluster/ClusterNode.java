@@ -221,6 +221,51 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
+   * Rebuilds {@code slot} after every in-sync replica of it was lost for good: its live learners
+   * become its in-sync replicas, every version they do not hold is lost, and the lost replicas'
+   * stores never rejoin the slot. Without {@code acceptLoss} nothing is written and the outcome
+   * says what a rebuild would do. Fails with {@link IllegalArgumentException} for a slot that does
+   * not exist, {@link RebuildRefusedException} while an in-sync replica is alive or when no learner
+   * is, else with the registry's error.
+   */
+  public CompletableFuture<SlotRebuild> rebuildSlot(int slot, boolean acceptLoss) {
+    return rooms
+        .rebuilds
+        .rebuild(slot, acceptLoss)
+        .thenApply(
+            o ->
+                new SlotRebuild(
+                    o.slot(),
+                    o.done(),
+                    o.epochBefore(),
+                    o.epochAfter(),
+                    o.lost(),
+                    o.promoted(),
+                    o.whatIsLost()));
+  }
+
+  /**
+   * What {@link #rebuildSlot} did, or would do.
+   *
+   * @param slot the slot
+   * @param done whether the rebuild was written (false: nothing changed)
+   * @param epochBefore the slot's epoch before
+   * @param epochAfter its epoch after the rebuild
+   * @param lost the in-sync replicas given up, with the store id each held (null if none was
+   *     recorded)
+   * @param promoted the learners that become its in-sync replicas
+   * @param whatIsLost what is lost, in words an operator can act on
+   */
+  public record SlotRebuild(
+      int slot,
+      boolean done,
+      long epochBefore,
+      long epochAfter,
+      Map<NodeId, String> lost,
+      List<NodeId> promoted,
+      String whatIsLost) {}
+
+  /**
    * Where the slot moves stand, as this node sees the registry: a slot is <em>pending</em> while
    * its replicas are not yet the target placement of the topology in force, or some replica of the
    * target is not in sync yet, or a replica outside the target still takes part.

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-  private volatile long lowDiskLoggedAt = Long.MIN_VALUE;
+  private volatile long lowDiskLoggedAt = Long.MIN_VALUE / 2; // MIN_VALUE: now - it overflows
 
   /** Brings this node level for a slot it is a learner of; true when done. */
   @FunctionalInterface
@@ -61,6 +61,7 @@ public final class Reconciler {
   private final boolean[] busy;
   private volatile long startedAt;
   private volatile boolean closed;
+  private volatile long lostLoggedAt = Long.MIN_VALUE / 2;
 
   public Reconciler(
       NodeContext ctx, SlotView slots, Liveness liveness, StoreIdentity store, CatchUp catchUp) {
@@ -175,8 +176,8 @@ public final class Reconciler {
     // of a newer topology version; learners outside the target leave (a move undone); once every
     // replica of the target is in sync, the replicas outside it leave (a move done).
     ClusterRecord c = ctx.cluster();
-    if (c.version() > s.placedAt() && drives(s, registered)) {
-      List<NodeId> target = c.placement().replicas(s.slot());
+    List<NodeId> target = c.placement().replicas(s.slot());
+    if (c.version() > s.placedAt() && drives(s, target, registered)) {
       if (!target.equals(s.replicas())) {
         log.info(
             "{}: slot {} moves from {} to {} (topology version {})",
@@ -255,6 +256,23 @@ public final class Reconciler {
                         });
               });
     }
+    boolean lost = s.isLost(ctx.store.storeId());
+    if (lost && !ctx.store.versionsAfter(s.slot(), null, 1).isEmpty()) {
+      // An operator rebuilt the slot without this store, which holds versions of it from before:
+      // they may be missing from the rebuilt slot, under numbers written again since, and a copy
+      // only adds what is missing. It never copies in on top of them.
+      if (ctx.now() - lostLoggedAt > 60_000) {
+        lostLoggedAt = ctx.now();
+        log.error(
+            "{}: slot {} was rebuilt without this node's store {}, which holds versions of it from"
+                + " before the rebuild: it does not rejoin the slot; replace the node on empty disks"
+                + " to give it its place back",
+            me,
+            s.slot(),
+            ctx.store.storeId());
+      }
+      return CompletableFuture.completedFuture(false);
+    }
     if (learning() >= ctx.config.maxIncomingCopies()) {
       // Copies are throttled; this slot waits for one of the others to finish.
       return CompletableFuture.completedFuture(false);
@@ -280,12 +298,24 @@ public final class Reconciler {
     // a
     // position saved before this node left would skip versions changed while it was out.
     catchUp.joined(s.slot());
-    return slots.cas(s.slot(), s.withLearner(me, session));
+    SlotState next = s.withLearner(me, session);
+    return slots.cas(s.slot(), lost ? next.unlost(ctx.store.storeId()) : next);
   }
 
-  /** Whether this node drives {@code s}: it is the first in-sync replica with a registration. */
-  private boolean drives(SlotState s, Map<NodeId, Long> registered) {
+  /**
+   * Whether this node drives {@code s} towards {@code target}: it is the first in-sync replica with
+   * a registration or, when no in-sync replica has one (all down, or lost for good), the first
+   * registered node of the target, so that a replacement can join as a learner and an operator can
+   * rebuild the slot on it. Setting the target changes no participant, so two drivers racing are
+   * harmless: the compare-and-set keeps one.
+   */
+  private boolean drives(SlotState s, List<NodeId> target, Map<NodeId, Long> registered) {
     for (NodeId n : s.inSync().keySet()) {
+      if (registered.containsKey(n)) {
+        return n.equals(ctx.self);
+      }
+    }
+    for (NodeId n : target) {
       if (registered.containsKey(n)) {
         return n.equals(ctx.self);
       }

@@ -35,9 +35,10 @@ import java.util.Objects;
  * participants stay the same until a learner joins). Encoded as one text line. Format version 1
  * (release 0.1 and later, still written while the placement is the one of topology version 1):
  * {@code v1|<epoch>|a,b,c|a@<lease>,b@<lease>|c@<lease>}. Format version 2 (a placement of a later
- * topology version): {@code v2|<epoch>|<topology version>|a,b,c|...}. {@link #decode} refuses any
- * other with an {@link UnsupportedVersionException}. This is the one place that reads and writes
- * it.
+ * topology version): {@code v2|<epoch>|<topology version>|a,b,c|...}. Format version 3 (written
+ * only once an operator rebuilt the slot, release 0.3 and later): {@code v3|<epoch>|<topology
+ * version>|a,b,c|...|<lost store>,<lost store>}. {@link #decode} refuses any other with an {@link
+ * UnsupportedVersionException}. This is the one place that reads and writes it.
  *
  * @param replicas the target placement of the slot: the nodes that should hold it, preferred first;
  *     a node in it that is not in sync joins as a learner, and in-sync replicas outside it are
@@ -46,6 +47,9 @@ import java.util.Objects;
  *     only from a newer topology version, never back to an older one
  * @param inSync replica to session (0: not yet claimed by any session, as right after bootstrap)
  * @param learners replica to session
+ * @param lost the stores (ids, {@code ReplicaStore#storeId}) declared lost when an operator rebuilt
+ *     the slot without them: such a store may hold versions the rebuilt slot does not, so it joins
+ *     the slot only while it holds none of its versions (and then leaves this list)
  */
 public record SlotState(
     int slot,
@@ -53,7 +57,19 @@ public record SlotState(
     long placedAt,
     List<NodeId> replicas,
     Map<NodeId, Long> inSync,
-    Map<NodeId, Long> learners) {
+    Map<NodeId, Long> learners,
+    List<String> lost) {
+
+  /** A state no store was declared lost in. */
+  public SlotState(
+      int slot,
+      long epoch,
+      long placedAt,
+      List<NodeId> replicas,
+      Map<NodeId, Long> inSync,
+      Map<NodeId, Long> learners) {
+    this(slot, epoch, placedAt, replicas, inSync, learners, List.of());
+  }
 
   /** A state placed under topology version 1. */
   public SlotState(
@@ -62,12 +78,13 @@ public record SlotState(
       List<NodeId> replicas,
       Map<NodeId, Long> inSync,
       Map<NodeId, Long> learners) {
-    this(slot, epoch, 1, replicas, inSync, learners);
+    this(slot, epoch, 1, replicas, inSync, learners, List.of());
   }
 
   public SlotState {
     Objects.requireNonNull(replicas, "replicas");
     replicas = List.copyOf(replicas);
+    lost = List.copyOf(lost);
     inSync = Collections.unmodifiableMap(new LinkedHashMap<>(inSync));
     learners = Collections.unmodifiableMap(new LinkedHashMap<>(learners));
     if (epoch < 1) {
@@ -132,7 +149,7 @@ public record SlotState(
     } else {
       throw new IllegalStateException(n + " is neither in sync nor a learner of slot " + slot);
     }
-    return new SlotState(slot, epoch, placedAt, replicas, in, le);
+    return new SlotState(slot, epoch, placedAt, replicas, in, le, lost);
   }
 
   /** This state without {@code n} (in sync or learner), under the next epoch. */
@@ -141,7 +158,7 @@ public record SlotState(
     Map<NodeId, Long> le = new LinkedHashMap<>(learners);
     in.remove(n);
     le.remove(n);
-    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le);
+    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le, lost);
   }
 
   /** This state with {@code n} as a learner under {@code session}, under the next epoch. */
@@ -150,7 +167,7 @@ public record SlotState(
     Map<NodeId, Long> le = new LinkedHashMap<>(learners);
     in.remove(n);
     le.put(n, session);
-    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le);
+    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le, lost);
   }
 
   /** This state with learner {@code n} promoted to in sync, under the next epoch. */
@@ -162,12 +179,55 @@ public record SlotState(
       throw new IllegalStateException(n + " is not a learner of slot " + slot);
     }
     in.put(n, s);
-    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le);
+    return new SlotState(slot, epoch + 1, placedAt, replicas, in, le, lost);
   }
 
   /** This state with the target placement {@code replicas} of topology version {@code version}. */
   public SlotState placed(long version, List<NodeId> target) {
-    return new SlotState(slot, epoch, version, target, inSync, learners);
+    return new SlotState(slot, epoch, version, target, inSync, learners, lost);
+  }
+
+  /**
+   * This state rebuilt by an operator after every in-sync replica was lost: {@code promoted} (live
+   * learners) become the in-sync replicas and every other replica leaves, under the next epoch;
+   * {@code lostStores} join the stores declared lost.
+   */
+  public SlotState rebuilt(List<NodeId> promoted, List<String> lostStores) {
+    Map<NodeId, Long> in = new LinkedHashMap<>();
+    for (NodeId n : promoted) {
+      Long session = learners.get(n);
+      if (session == null) {
+        throw new IllegalStateException(n + " is not a learner of slot " + slot);
+      }
+      in.put(n, session);
+    }
+    List<String> gone = new ArrayList<>(lost);
+    for (String store : lostStores) {
+      if (store.isEmpty() || store.contains(",") || store.contains("|")) {
+        throw new IllegalArgumentException("not a store id: '" + store + "'");
+      }
+      if (!gone.contains(store)) {
+        gone.add(store);
+      }
+    }
+    // Learners not promoted leave too: back, they join again through the check of lost stores.
+    return new SlotState(slot, epoch + 1, placedAt, replicas, in, Map.of(), gone);
+  }
+
+  /**
+   * Whether {@code store} was declared lost when an operator rebuilt this slot: it may hold
+   * versions of the history before the rebuild, so it may join the slot only while it holds nothing
+   * of it.
+   */
+  public boolean isLost(String store) {
+    return lost.contains(store);
+  }
+
+  /** This state without {@code store} among the lost ones (it holds nothing of the slot). */
+  public SlotState unlost(String store) {
+    List<String> gone = new ArrayList<>(lost);
+    gone.remove(store);
+    return new SlotState(slot, epoch, placedAt, replicas, inSync, learners, gone);
   }
 
   /** Whether every replica of the target placement is in sync. */
@@ -182,26 +242,33 @@ public record SlotState(
 
   public byte[] encode() {
     StringBuilder b =
-        placedAt == 1
-            ? new StringBuilder("v1|").append(epoch).append('|')
-            : new StringBuilder("v2|").append(epoch).append('|').append(placedAt).append('|');
+        !lost.isEmpty()
+            ? new StringBuilder("v3|").append(epoch).append('|').append(placedAt).append('|')
+            : placedAt == 1
+                ? new StringBuilder("v1|").append(epoch).append('|')
+                : new StringBuilder("v2|").append(epoch).append('|').append(placedAt).append('|');
     join(b, replicas);
     b.append('|');
     join(b, inSync);
     b.append('|');
     join(b, learners);
+    if (!lost.isEmpty()) {
+      b.append('|').append(String.join(",", lost));
+    }
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   public static SlotState decode(int slot, byte[] value) {
     String s = new String(value, StandardCharsets.UTF_8);
     String[] parts = s.split("\\|", -1);
-    if (parts[0].matches("v[0-9]+") && !parts[0].equals("v1") && !parts[0].equals("v2")) {
+    List<String> known = List.of("v1", "v2", "v3");
+    if (parts[0].matches("v[0-9]+") && !known.contains(parts[0])) {
       throw new UnsupportedVersionException(
-          "slot " + slot + ": state '" + s + "'", parts[0], List.of("v1", "v2"));
+          "slot " + slot + ": state '" + s + "'", parts[0], known);
     }
-    int at = parts[0].equals("v2") ? 1 : 0;
-    if (parts.length != 5 + at || !(parts[0].equals("v1") || parts[0].equals("v2"))) {
+    int at = parts[0].equals("v1") ? 0 : 1;
+    int fields = parts[0].equals("v3") ? 7 : 5 + at;
+    if (parts.length != fields || !known.contains(parts[0])) {
       throw new IllegalArgumentException("slot " + slot + ": unreadable state '" + s + "'");
     }
     long placedAt = at == 1 ? Long.parseLong(parts[2]) : 1;
@@ -215,7 +282,8 @@ public record SlotState(
         placedAt,
         replicas,
         sessions(parts[3 + at]),
-        sessions(parts[4 + at]));
+        sessions(parts[4 + at]),
+        parts[0].equals("v3") ? split(parts[6]) : List.of());
   }
 
   private static Map<NodeId, Long> sessions(String s) {

@@ -20,6 +20,7 @@ import io.amberio.cluster.internal.membership.Isolation;
 import io.amberio.cluster.internal.membership.Liveness;
 import io.amberio.cluster.internal.membership.Reconciler;
 import io.amberio.cluster.internal.membership.RegistryFollower;
+import io.amberio.cluster.internal.membership.SlotRebuilds;
 import io.amberio.cluster.internal.membership.SlotView;
 import io.amberio.cluster.internal.membership.StoreIdentity;
 import io.amberio.cluster.internal.membership.TopologyChanges;
@@ -65,6 +66,7 @@ public final class Rooms {
   public final WriteCoordinator writes;
   public final ReadRouter reads;
   public final TopologyChanges topology;
+  public final SlotRebuilds rebuilds;
   public final CatchUp copies;
   private final Resolver resolver;
   private final Reconciler reconciler;
@@ -111,6 +113,7 @@ public final class Rooms {
     this.writes = new WriteCoordinator(ctx, slots, peers);
     this.reads = new ReadRouter(ctx, slots, liveness, peers);
     this.topology = new TopologyChanges(ctx, slots);
+    this.rebuilds = new SlotRebuilds(ctx, slots);
   }
 
   /** Serves requests, loads old prepared transactions, joins, and starts the periodic duties. */
