@@ -49,6 +49,43 @@ class SlotStateTest {
   }
 
   @Test
+  void aRebuildPromotesLiveLearnersDropsTheRestAndWritesFormat3() {
+    SlotState s =
+        SlotState.initial(5, List.of(A, B)).without(B).withLearner(C, 9).withLearner(B, 8);
+    SlotState rebuilt = s.rebuilt(List.of(C), List.of("store-a", "store-b"));
+    assertThat(rebuilt.epoch()).isEqualTo(s.epoch() + 1);
+    assertThat(rebuilt.inSync()).containsOnly(java.util.Map.entry(C, 9L));
+    assertThat(rebuilt.learners()).as("learners not promoted leave").isEmpty();
+    assertThat(rebuilt.isLost("store-b")).isTrue();
+    assertThat(rebuilt.isLost("store-c")).isFalse();
+    assertThat(new String(rebuilt.encode(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(
+            "v3|"
+                + rebuilt.epoch()
+                + "|1|"
+                + A.value()
+                + ","
+                + B.value()
+                + "|"
+                + C.value()
+                + "@9||store-a,store-b");
+    assertThat(SlotState.decode(5, rebuilt.encode())).isEqualTo(rebuilt);
+    // Later transitions keep the lost stores; a store that joins holding nothing leaves the list.
+    SlotState joined = rebuilt.withLearner(B, 10).unlost("store-b");
+    assertThat(joined.lost()).containsExactly("store-a");
+    assertThat(SlotState.decode(5, joined.encode())).isEqualTo(joined);
+    assertThat(joined.promoted(B).lost()).containsExactly("store-a");
+    assertThat(joined.unlost("store-a").encode()).startsWith("v1|".getBytes());
+    assertThatThrownBy(() -> s.rebuilt(List.of(A), List.of()))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> s.rebuilt(List.of(C), List.of("x|y")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SlotState.decode(1, "v3|2|1|a|a@1|".getBytes()))
+        .as("format 3 has seven fields")
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void rejectsGarbageAndImpossibleMoves() {
     assertThatThrownBy(() -> SlotState.decode(1, "v2|1|a||".getBytes()))
         .isInstanceOf(IllegalArgumentException.class);
