@@ -53,7 +53,8 @@ import picocli.CommandLine.ParentCommand;
       ClusterCommand.Status.class,
       ClusterCommand.AddNode.class,
       ClusterCommand.RemoveNode.class,
-      ClusterCommand.ReplaceNode.class
+      ClusterCommand.ReplaceNode.class,
+      ClusterCommand.RebuildSlot.class
     })
 public final class ClusterCommand implements Runnable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -78,7 +79,7 @@ public final class ClusterCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "a subcommand is required: status, add-node, remove-node or replace-node");
+        "a subcommand is required: status, add-node, remove-node, replace-node or rebuild-slot");
   }
 
   /** What a subcommand talks to. */
@@ -388,6 +389,47 @@ public final class ClusterCommand implements Runnable {
         }
         Thread.sleep(2000);
       }
+    }
+  }
+
+  @Command(
+      name = "rebuild-slot",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Rebuilds a slot whose in-sync replicas are all lost for good, on its live learners.",
+        "Without --accept-loss it only prints what it would do and what would be lost."
+      })
+  static final class RebuildSlot extends Sub {
+    @CommandLine.Parameters(index = "0", description = "the slot")
+    String slot;
+
+    @Option(
+        names = "--accept-loss",
+        description = "rebuild, losing every version the learners do not hold (default: a dry run)")
+    boolean acceptLoss;
+
+    @Override
+    public Integer call() throws Exception {
+      Target t = target(true);
+      JsonNode r =
+          request(
+              t,
+              "POST",
+              "/cluster/slots/" + URLEncoder.encode(slot, StandardCharsets.UTF_8) + "/rebuild",
+              "{\"acceptLoss\":" + acceptLoss + "}",
+              out(),
+              err());
+      if (r == null) {
+        return 1;
+      }
+      out().println(r.toPrettyString());
+      out()
+          .println(
+              r.path("rebuilt").asBoolean()
+                  ? "slot " + slot + " rebuilt on " + r.path("promoted")
+                  : "dry run: nothing changed; run again with --accept-loss to rebuild");
+      out().flush();
+      return 0;
     }
   }
 }

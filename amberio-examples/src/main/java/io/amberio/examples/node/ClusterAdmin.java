@@ -17,7 +17,9 @@ package io.amberio.examples.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.amberio.cluster.ClusterNode;
 import io.amberio.cluster.NodeId;
+import io.amberio.cluster.RebuildRefusedException;
 import io.amberio.cluster.registry.RegistryException;
 import io.amberio.cluster.topology.Topology;
 import java.io.IOException;
@@ -38,7 +40,9 @@ import java.util.Set;
  *       (open, like {@code /nodes});
  *   <li>{@code POST /cluster/nodes}: add a node, body {@code {"id", "address", "zone", "weight"}};
  *   <li>{@code DELETE /cluster/nodes/{id}}: one step of removing a node (drain, then leave);
- *   <li>{@code POST /cluster/nodes/{id}/replace}: replace a dead node by the node in the body.
+ *   <li>{@code POST /cluster/nodes/{id}/replace}: replace a dead node by the node in the body;
+ *   <li>{@code POST /cluster/slots/{id}/rebuild}: rebuild a slot whose in-sync replicas are all
+ *       lost, body {@code {"acceptLoss": true}} (without it: a dry run that changes nothing).
  * </ul>
  *
  * Changes need {@code Authorization: Bearer <admin token>} ({@link AdminToken}); without it they
@@ -145,6 +149,75 @@ final class ClusterAdmin {
           409, "node_exists", "node '" + fresh.id() + "' is already in the topology");
     }
     changed(ex, 200, apply(new ClusterView.Change.Replace(dead, fresh)), id);
+  }
+
+  /** {@code POST /cluster/slots/{id}/rebuild}. */
+  void rebuild(Exchange ex, String id) {
+    authorize(ex);
+    ex.query().allowOnly(Set.of());
+    if (!id.matches("[0-9]{1,9}")) {
+      throw HttpError.badRequest("invalid_slot", "a slot id is a decimal number, was '" + id + "'");
+    }
+    int slot = Integer.parseInt(id);
+    boolean acceptLoss = acceptLoss(ex);
+    ClusterNode.SlotRebuild r;
+    try {
+      r = cluster.rebuild(slot, acceptLoss);
+    } catch (IllegalArgumentException e) {
+      throw new HttpError(404, "slot_not_found", e.getMessage());
+    } catch (RebuildRefusedException e) {
+      throw new HttpError(409, e.code(), e.getMessage());
+    } catch (RegistryException | IllegalStateException e) {
+      throw new HttpError(
+          503, "unavailable", "the slot could not be rebuilt now: " + e.getMessage());
+    }
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("slot", r.slot());
+    reply.put("rebuilt", r.done());
+    reply.put("dryRun", !r.done());
+    reply.put("epochBefore", r.epochBefore());
+    reply.put("epochAfter", r.epochAfter());
+    Map<String, Object> lost = new LinkedHashMap<>();
+    r.lost().forEach((n, store) -> lost.put(n.value(), store));
+    reply.put("lostReplicas", lost);
+    reply.put("promoted", r.promoted().stream().map(NodeId::value).toList());
+    reply.put("whatIsLost", r.whatIsLost());
+    ex.json(200, reply);
+  }
+
+  /** The {@code acceptLoss} of a rebuild body: absent (or an empty body) is false. */
+  private static boolean acceptLoss(Exchange ex) {
+    JsonNode json;
+    try (InputStream in = ex.body(MAX_BODY)) {
+      byte[] raw = in.readAllBytes();
+      if (raw.length == 0) {
+        return false;
+      }
+      json = MAPPER.readTree(raw);
+    } catch (HttpError e) {
+      throw e;
+    } catch (IOException e) {
+      throw HttpError.badRequest(
+          "invalid_rebuild", "the body is not valid JSON: " + e.getMessage());
+    }
+    if (json == null || !json.isObject()) {
+      throw HttpError.badRequest("invalid_rebuild", "the body must be a JSON object");
+    }
+    for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("acceptLoss")) {
+        throw HttpError.badRequest(
+            "invalid_rebuild", "unknown field '" + f + "'; a rebuild takes only acceptLoss");
+      }
+    }
+    JsonNode v = json.get("acceptLoss");
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw HttpError.badRequest("invalid_rebuild", "acceptLoss must be true or false, was " + v);
+    }
+    return v.booleanValue();
   }
 
   /**

@@ -90,6 +90,13 @@ public interface ClusterView {
   Changed change(Change change);
 
   /**
+   * Rebuilds {@code slot} after all its in-sync replicas were lost ({@link
+   * ClusterNode#rebuildSlot}), or only says what that would do unless {@code acceptLoss}; waits for
+   * the answer.
+   */
+  ClusterNode.SlotRebuild rebuild(int slot, boolean acceptLoss);
+
+  /**
    * A change written.
    *
    * @param topologyVersion the topology version in force afterwards
@@ -196,25 +203,38 @@ public interface ClusterView {
               node.replaceNode(r.dead(), r.fresh())
                   .thenApply(v -> new Changed(v, Optional.empty()));
         }
-        try {
-          return f.get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while changing the topology", e);
-        } catch (TimeoutException e) {
-          throw new IllegalStateException(
-              "the registry did not confirm the topology change within 30 s; read /cluster to see"
-                  + " whether it took effect",
-              e);
-        } catch (ExecutionException e) {
-          Throwable c = e.getCause();
-          if (c instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException(String.valueOf(c), c);
-        }
+        return await(f, "topology change", "/cluster");
+      }
+
+      @Override
+      public ClusterNode.SlotRebuild rebuild(int slot, boolean acceptLoss) {
+        return await(node.rebuildSlot(slot, acceptLoss), "slot rebuild", "/slots/" + slot);
       }
     };
+  }
+
+  /** Waits up to 30 s for a change the registry must confirm; its own failure is rethrown. */
+  private static <T> T await(CompletableFuture<T> f, String what, String where) {
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the " + what, e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "the registry did not confirm the "
+              + what
+              + " within 30 s; read "
+              + where
+              + " to see whether it took effect",
+          e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(String.valueOf(c), c);
+    }
   }
 
   private static List<String> names(List<NodeId> ids) {

@@ -55,6 +55,7 @@ final class Router extends Handler.Abstract {
   private final Route clusterNodes;
   private final Route clusterNode;
   private final Route clusterReplace;
+  private final Route clusterRebuild;
 
   Router(
       BlobStore store,
@@ -92,11 +93,14 @@ final class Router extends Handler.Abstract {
           new Route("cluster_node", Map.of("DELETE", ex -> admin.remove(ex, ex.pathParam())));
       this.clusterReplace =
           new Route("cluster_replace", Map.of("POST", ex -> admin.replace(ex, ex.pathParam())));
+      this.clusterRebuild =
+          new Route("cluster_rebuild", Map.of("POST", ex -> admin.rebuild(ex, ex.pathParam())));
     } else {
       this.clusterStatus = null;
       this.clusterNodes = null;
       this.clusterNode = null;
       this.clusterReplace = null;
+      this.clusterRebuild = null;
     }
   }
 
@@ -113,7 +117,10 @@ final class Router extends Handler.Abstract {
                 ? path.substring(SLOTS.length())
                 : route != null && (route == clusterNode || route == clusterReplace)
                     ? nodeParam(path)
-                    : "";
+                    : route != null && route == clusterRebuild
+                        ? path.substring(
+                            CLUSTER_SLOTS.length() + 1, path.length() - REBUILD.length())
+                        : "";
     String routeName = route == null ? "unknown" : route.name();
     Request.addCompletionListener(
         request,
@@ -149,6 +156,8 @@ final class Router extends Handler.Abstract {
 
   private static final String CLUSTER_NODES = ClusterAdmin.PREFIX + "/nodes";
   private static final String REPLACE = "/replace";
+  private static final String CLUSTER_SLOTS = ClusterAdmin.PREFIX + "/slots";
+  private static final String REBUILD = "/rebuild";
 
   /** The node id in {@code /cluster/nodes/{id}} or {@code /cluster/nodes/{id}/replace}. */
   private static String nodeParam(String path) {
@@ -167,6 +176,13 @@ final class Router extends Handler.Abstract {
         return id.contains("/") ? null : clusterReplace;
       }
       return rest.isEmpty() || rest.contains("/") ? null : clusterNode;
+    }
+    if (clusterStatus != null
+        && path.startsWith(CLUSTER_SLOTS + "/")
+        && path.endsWith(REBUILD)
+        && path.length() > CLUSTER_SLOTS.length() + 1 + REBUILD.length()) {
+      String id = path.substring(CLUSTER_SLOTS.length() + 1, path.length() - REBUILD.length());
+      return id.contains("/") ? null : clusterRebuild;
     }
     if (clusterStatus != null && path.equals(ClusterAdmin.PREFIX)) {
       return clusterStatus;

@@ -204,6 +204,122 @@ class ClusterAdminTest {
     }
   }
 
+  @Test
+  void rebuildASlotWhoseReplicasAreLostOverHttpAndTheCli() throws Exception {
+    registryThreads = Executors.newScheduledThreadPool(2);
+    registry = new InMemoryRegistry(Scheduler.system(registryThreads));
+    List<Integer> ports = ports(4);
+    List<Topology.Node> first = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      first.add(Topology.Node.of("n" + i, "127.0.0.1:" + ports.get(i)));
+    }
+    Topology topology = Topology.of(SLOTS, 2, first);
+    secret = new byte[32];
+    new Random(3).nextBytes(secret);
+    timings =
+        ClusterConfig.DEFAULTS
+            .withLeaseTtl(Duration.ofSeconds(2))
+            .withRequestTimeout(Duration.ofSeconds(5));
+    for (Topology.Node n : first) {
+      start(n, topology);
+    }
+    Http a = new Http(members.get(0).server().uri());
+    await("three nodes converged", () -> status(a).path("converged").asBoolean());
+    String keep = "{\"acceptLoss\":true}";
+
+    // Refused or invalid, each changing nothing.
+    assertThat(a.send(post(a, "/cluster/slots/0/rebuild", keep)).statusCode()).isEqualTo(401);
+    HttpResponse<byte[]> notANumber = admin(a, post(a, "/cluster/slots/x/rebuild", keep));
+    assertThat(notANumber.statusCode()).isEqualTo(400);
+    assertThat(Http.text(notANumber)).contains("invalid_slot");
+    HttpResponse<byte[]> noSuchSlot =
+        admin(a, post(a, "/cluster/slots/" + SLOTS + "/rebuild", keep));
+    assertThat(noSuchSlot.statusCode()).isEqualTo(404);
+    assertThat(Http.text(noSuchSlot)).contains("slot_not_found");
+    for (String bad : List.of("{\"acceptLoss\":\"yes\"}", "{\"x\":1}", "[]", "nope")) {
+      HttpResponse<byte[]> r = admin(a, post(a, "/cluster/slots/0/rebuild", bad));
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(Http.text(r)).as(bad).contains("invalid_rebuild");
+    }
+    HttpResponse<byte[]> healthy = admin(a, post(a, "/cluster/slots/0/rebuild", keep));
+    assertThat(healthy.statusCode()).isEqualTo(409);
+    assertThat(Http.text(healthy)).contains("replica_alive");
+
+    // Both replicas of a slot the first node does not hold are lost.
+    int slot = -1;
+    for (int s = 0; s < SLOTS && slot < 0; s++) {
+      JsonNode v = a.json("/slots/" + s);
+      if (!v.path("replicas").toString().contains("\"n0\"")) {
+        slot = s;
+      }
+    }
+    assertThat(slot).isNotNegative();
+    long epoch = a.json("/slots/" + slot).path("epoch").asLong();
+    members.get(1).stop();
+    members.get(2).stop();
+    String path = "/cluster/slots/" + slot + "/rebuild";
+    int lostSlot = slot;
+    await(
+        "no learner yet",
+        () -> Http.text(admin(a, post(a, path, keep))).contains("no_live_learner"));
+
+    // n3 replaces n1 and joins the slot as a learner; a dry run, then the rebuild, through the CLI.
+    HttpResponse<byte[]> replaced =
+        admin(
+            a,
+            post(
+                a,
+                "/cluster/nodes/n1/replace",
+                "{\"id\":\"n3\",\"address\":\"127.0.0.1:" + ports.get(3) + "\"}"));
+    assertThat(replaced.statusCode()).as(Http.text(replaced)).isEqualTo(200);
+    start(
+        Topology.Node.of("n3", "127.0.0.1:" + ports.get(3)),
+        topology.with(Topology.Node.of("n3", "127.0.0.1:" + ports.get(3))));
+    await(
+        "n3 learns the slot",
+        () -> a.json("/slots/" + lostSlot).path("learners").toString().contains("n3"));
+    HttpResponse<byte[]> dry = admin(a, post(a, path, ""));
+    assertThat(dry.statusCode()).as(Http.text(dry)).isEqualTo(200);
+    JsonNode d = MAPPER.readTree(dry.body());
+    assertThat(d.path("dryRun").asBoolean()).isTrue();
+    assertThat(d.path("promoted").toString()).isEqualTo("[\"n3\"]");
+    assertThat(d.path("whatIsLost").asText()).contains("slot " + slot);
+    assertThat(a.json("/slots/" + slot).path("inSync").toString()).doesNotContain("n3");
+
+    Path secretFile = dir.resolve("secret");
+    Files.write(secretFile, secret);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AmberioMain());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute(
+            "cluster",
+            "--url",
+            members.get(0).server().uri().toString(),
+            "--secret-file",
+            secretFile.toString(),
+            "rebuild-slot",
+            Integer.toString(slot),
+            "--accept-loss");
+    assertThat(code).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("\"rebuilt\" : true").contains("rebuilt on");
+    await(
+        "the slot is in sync on n3",
+        () -> a.json("/slots/" + lostSlot).path("inSync").toString().equals("[\"n3\"]"));
+    assertThat(a.json("/slots/" + slot).path("epoch").asLong()).isGreaterThan(epoch);
+    // It serves again: a path of the slot can be written.
+    String key = null;
+    for (int i = 0; key == null; i++) {
+      if (members.get(0).store().slotOf("r" + i) == slot) {
+        key = "r" + i;
+      }
+    }
+    String k = key;
+    await("a write to the rebuilt slot", () -> a.put("/objects/" + k, "after").statusCode() == 201);
+  }
+
   private HttpResponse<byte[]> admin(Http h, HttpRequest.Builder r) {
     return h.send(r.header("Authorization", "Bearer " + AdminToken.fromSecret(secret).text()));
   }
