@@ -19,6 +19,7 @@ import io.amberio.cluster.internal.Bodies;
 import io.amberio.cluster.internal.InternalAccess;
 import io.amberio.cluster.internal.NodeContext;
 import io.amberio.cluster.internal.PlantedBug;
+import io.amberio.cluster.internal.membership.PendingRate;
 import io.amberio.cluster.internal.membership.SlotState;
 import io.amberio.cluster.internal.node.Rooms;
 import io.amberio.cluster.internal.read.ReadRouter;
@@ -275,9 +276,21 @@ public final class ClusterNode implements AutoCloseable {
    * @param pending the slots whose move is not done
    * @param learning slots with a learner copying now
    * @param converged no slot pending: the change is done
+   * @param etaMillis a guess at the time until converged, from the rate at which slots stopped
+   *     pending over the last minutes of calls to {@link #topologyStatus()} on this node (0 when
+   *     converged, -1 with no guess yet: fewer than two calls 10 s apart since this topology
+   *     version, or no slot done between them)
    */
   public record TopologyStatus(
-      long topologyVersion, int slots, List<Integer> pending, int learning, boolean converged) {}
+      long topologyVersion,
+      int slots,
+      List<Integer> pending,
+      int learning,
+      boolean converged,
+      long etaMillis) {}
+
+  /** How fast slots stop pending, for {@link TopologyStatus#etaMillis()}. */
+  private final PendingRate pendingRate = new PendingRate();
 
   /**
    * A copy this node runs as a learner of a slot (a move to it, or a rejoin), as it stands now.
@@ -355,7 +368,12 @@ public final class ClusterNode implements AutoCloseable {
       }
     }
     return new TopologyStatus(
-        c.version(), c.topology().slotCount(), List.copyOf(pending), learning, pending.isEmpty());
+        c.version(),
+        c.topology().slotCount(),
+        List.copyOf(pending),
+        learning,
+        pending.isEmpty(),
+        pendingRate.eta(c.version(), pending.size(), ctx.now()));
   }
 
   /** This node's local store. */

@@ -210,7 +210,10 @@ public final class ClusterCommand implements Runnable {
                     + s.path("pendingMoves").asInt()
                     + " slot moves pending, "
                     + s.path("copying").asInt()
-                    + " copying");
+                    + " copying"
+                    + (s.path("etaSeconds").isNumber()
+                        ? ", about " + s.path("etaSeconds").asLong() + " s left"
+                        : ""));
         out().flush();
         if (System.nanoTime() > end) {
           err().println("not converged within " + timeout);

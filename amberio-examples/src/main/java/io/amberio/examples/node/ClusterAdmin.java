@@ -85,6 +85,8 @@ final class ClusterAdmin {
     reply.put(
         "pendingSlots", st.pending().size() <= 100 ? st.pending() : st.pending().subList(0, 100));
     reply.put("copying", st.learning());
+    // From the rate at which slots stopped pending, as this node has seen it (null: no guess yet).
+    reply.put("etaSeconds", st.etaMillis() < 0 ? null : (st.etaMillis() + 999) / 1000);
     List<Map<String, Object>> copies = new ArrayList<>();
     long eta = 0;
     for (var c : cluster.copies()) {

@@ -74,8 +74,14 @@ public interface ClusterView {
    * @param pending slots whose move is not done
    * @param learning slots with a learner copying now
    * @param converged no slot pending
+   * @param etaMillis a guess at the time until converged (-1: none yet)
    */
-  record Status(long topologyVersion, List<Integer> pending, int learning, boolean converged) {}
+  record Status(
+      long topologyVersion,
+      List<Integer> pending,
+      int learning,
+      boolean converged,
+      long etaMillis) {}
 
   /** Where the slot moves of the topology in force stand. */
   Status status();
@@ -175,7 +181,8 @@ public interface ClusterView {
       @Override
       public Status status() {
         ClusterNode.TopologyStatus st = node.topologyStatus();
-        return new Status(st.topologyVersion(), st.pending(), st.learning(), st.converged());
+        return new Status(
+            st.topologyVersion(), st.pending(), st.learning(), st.converged(), st.etaMillis());
       }
 
       @Override
