@@ -208,12 +208,10 @@ public final class Reconciler {
       slots.retire(s.slot(), s.epoch());
       return slots.cas(s.slot(), s.without(me));
     }
-    if (!s.replicas().contains(me)) {
-      if (!s.isInSync(me) && !s.isLearner(me)) {
-        catchUp.joined(s.slot()); // not a member: a copy position it saved is of no use any more
-      }
-      return CompletableFuture.completedFuture(false);
-    }
+    // An in-sync replica claims its place under its current session first, whether the target
+    // still names it or not: one moving away is the source of the copies to the target, and serves
+    // only under its current session (seed 1380: a restarted replica outside the target never
+    // claimed its place, and three learners waited on it for ever).
     if (s.isInSync(me)) {
       if (s.inSync().get(me) != session && store.replaced()) {
         if (s.inSync().size() == 1) {
@@ -228,6 +226,12 @@ public final class Reconciler {
       }
       if (s.inSync().get(me) != session) {
         return slots.cas(s.slot(), s.withSession(me, session));
+      }
+      return CompletableFuture.completedFuture(false);
+    }
+    if (!s.replicas().contains(me)) {
+      if (!s.isInSync(me) && !s.isLearner(me)) {
+        catchUp.joined(s.slot()); // not a member: a copy position it saved is of no use any more
       }
       return CompletableFuture.completedFuture(false);
     }
