@@ -26,7 +26,6 @@ import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Disabled;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
@@ -114,18 +113,13 @@ class SimulationProperties {
   }
 
   /**
-   * Topology changes under faults. Disabled in CI for now: in one CI run of 100 schedules, seed
-   * -285327 broke linearizability (a read of a version after its tombstone was acknowledged
-   * returned it), and replaying the seed ran a different schedule (the run is not deterministic
-   * with topology changes, which is a bug of its own) that passed. A likely cause was fixed since
-   * (a learner whose join compare-and-set timed out but took effect resumed a copy from a position
-   * saved before it left, skipping a tombstone written meanwhile), and 120 seeds around it pass,
-   * but the failure was never reproduced, so the fix is not proven; the issue stays open for it.
-   * Run it with {@code -Dtest=SimulationProperties#soak -Damberio.sim.schedules=N
-   * -Damberio.sim.spares=2}.
+   * Topology changes under faults: adds, drains and removals, replacements of nodes stopped for
+   * good, two operators racing, under the same message, crash, partition and registry faults.
+   * Linearizable per path, nothing acknowledged lost, and after healing every slot has its full
+   * replication factor on the nodes the final topology names. A failing seed replays in any JVM
+   * ({@code ReplayAcrossJvmsTest}); more seeds with {@code -Dtest=SimulationProperties#soak
+   * -Damberio.sim.schedules=N -Damberio.sim.spares=2}.
    */
-  @Disabled(
-      "a linearizability violation seen once (seed -285327) is not explained yet; see the javadoc")
   @Property(
       tries = CI_TOPOLOGY_SCHEDULES,
       shrinking = ShrinkingMode.OFF,
