@@ -34,15 +34,22 @@ final class JsonErrorHandler implements Request.Handler {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     int status = request.getAttribute(ErrorHandler.ERROR_STATUS) instanceof Integer s ? s : 500;
+    if (status == 426) {
+      // Jetty answers a request line of HTTP/2.0 (or later) on this HTTP/1 connector with 426
+      // Upgrade Required; this server upgrades to nothing, so it is a version it does not support.
+      status = 505;
+    }
     Throwable failure =
         request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof Throwable t ? t : null;
     String code = code(status, failure);
     String message =
         "invalid_path".equals(code)
             ? "the request URI cannot be decoded: " + rootMessage(failure)
-            : request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String m
-                ? m
-                : HttpStatus.getMessage(status);
+            : status == 505
+                ? "HTTP version not supported: this server speaks HTTP/1.0 and HTTP/1.1"
+                : request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String m
+                    ? m
+                    : HttpStatus.getMessage(status);
     Replies.error(request, response, callback, status, code, message);
     return true;
   }

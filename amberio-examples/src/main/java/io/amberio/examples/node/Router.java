@@ -18,6 +18,7 @@ package io.amberio.examples.node;
 import io.amberio.core.BlobStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -67,7 +68,11 @@ final class Router extends Handler.Abstract {
     GetObject get = new GetObject(store);
     ListObjects listObjects = new ListObjects(store);
     NodeEndpoints ops = new NodeEndpoints(store, node, cluster);
-    Endpoint scrape = ex -> ex.send(200, HttpMetrics.MEDIA_TYPE, metrics.scrape());
+    Endpoint scrape =
+        ex -> {
+          ex.query().allowOnly(Set.of());
+          ex.send(200, HttpMetrics.MEDIA_TYPE, metrics.scrape());
+        };
     this.list = Route.readOnly("list", listObjects);
     this.object =
         new Route(

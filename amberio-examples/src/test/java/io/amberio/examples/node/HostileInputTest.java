@@ -255,6 +255,20 @@ class HostileInputTest {
   }
 
   @Test
+  void laterHttpVersionsAre505AndUnknownMetricsParametersAre400() {
+    for (String v : List.of("HTTP/2.0", "HTTP/3.0", "HTTP/9.9")) {
+      TestNode.Raw response =
+          node.raw("GET /health " + v + "\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertThat(response.status()).as(v).isEqualTo(505);
+      assertThat(response.errorCode()).as(v).isEqualTo("http_version_not_supported");
+    }
+    TestNode.Raw metrics = node.rawGet("/metrics?x=1");
+    assertThat(metrics.status()).isEqualTo(400);
+    assertThat(metrics.errorCode()).isEqualTo("invalid_parameter");
+    assertThat(node.rawGet("/metrics").status()).isEqualTo(200);
+  }
+
+  @Test
   void clientDisconnectingMidUploadLeavesNothingVisible() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", node.server.port())) {
       OutputStream out = socket.getOutputStream();
