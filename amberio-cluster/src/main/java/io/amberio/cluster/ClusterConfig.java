@@ -38,6 +38,9 @@ import java.util.Objects;
  *     limit
  * @param copyReserveBytes a node starts no copy while less than this is free on its disks (a copy
  *     in progress goes on; the store's own {@code minFreeBytes} still guards every write)
+ * @param maxOutgoingCopies the most copies a node serves to learners at once (a copy counts from
+ *     its FENCE until it has asked nothing for an RPC timeout); a learner refused looks for another
+ *     in-sync source, then tries again later
  */
 public record ClusterConfig(
     Duration leaseTtl,
@@ -48,10 +51,13 @@ public record ClusterConfig(
     int catchUpBatch,
     int maxIncomingCopies,
     long copyBytesPerSecond,
-    long copyReserveBytes) {
+    long copyReserveBytes,
+    int maxOutgoingCopies) {
 
-  /** Default copy limits: 8 slots at once, 64 MiB/s, 1 GiB kept free. */
+  /** Default copy limits: 8 slots in and 8 out at once, 64 MiB/s in, 1 GiB kept free. */
   public static final int DEFAULT_MAX_INCOMING_COPIES = 8;
+
+  public static final int DEFAULT_MAX_OUTGOING_COPIES = 8;
 
   public static final long DEFAULT_COPY_BYTES_PER_SECOND = 64L << 20;
   public static final long DEFAULT_COPY_RESERVE_BYTES = 1L << 30;
@@ -73,7 +79,8 @@ public record ClusterConfig(
         catchUpBatch,
         DEFAULT_MAX_INCOMING_COPIES,
         DEFAULT_COPY_BYTES_PER_SECOND,
-        DEFAULT_COPY_RESERVE_BYTES);
+        DEFAULT_COPY_RESERVE_BYTES,
+        DEFAULT_MAX_OUTGOING_COPIES);
   }
 
   /** Defaults for machines on one network: 5 s leases, 5 s requests, 30 s per client operation. */
@@ -98,6 +105,10 @@ public record ClusterConfig(
     if (maxIncomingCopies < 1 || maxIncomingCopies > 1024) {
       throw new IllegalArgumentException(
           "maxIncomingCopies is 1 to 1024, was " + maxIncomingCopies);
+    }
+    if (maxOutgoingCopies < 1 || maxOutgoingCopies > 1024) {
+      throw new IllegalArgumentException(
+          "maxOutgoingCopies is 1 to 1024, was " + maxOutgoingCopies);
     }
     if (copyBytesPerSecond < 0) {
       throw new IllegalArgumentException(
@@ -129,7 +140,8 @@ public record ClusterConfig(
         catchUpBatch,
         maxIncomingCopies,
         copyBytesPerSecond,
-        copyReserveBytes);
+        copyReserveBytes,
+        maxOutgoingCopies);
   }
 
   /** This configuration with another request timeout. */
@@ -143,7 +155,8 @@ public record ClusterConfig(
         catchUpBatch,
         maxIncomingCopies,
         copyBytesPerSecond,
-        copyReserveBytes);
+        copyReserveBytes,
+        maxOutgoingCopies);
   }
 
   /** This configuration with another RPC timeout. */
@@ -157,10 +170,11 @@ public record ClusterConfig(
         catchUpBatch,
         maxIncomingCopies,
         copyBytesPerSecond,
-        copyReserveBytes);
+        copyReserveBytes,
+        maxOutgoingCopies);
   }
 
-  /** This configuration with other copy limits (see the class notes). */
+  /** This configuration with other limits on copies in (see the class notes). */
   public ClusterConfig withCopyLimits(
       int maxIncomingCopies, long copyBytesPerSecond, long copyReserveBytes) {
     return new ClusterConfig(
@@ -172,6 +186,22 @@ public record ClusterConfig(
         catchUpBatch,
         maxIncomingCopies,
         copyBytesPerSecond,
-        copyReserveBytes);
+        copyReserveBytes,
+        maxOutgoingCopies);
+  }
+
+  /** This configuration with another limit on the copies a node serves at once. */
+  public ClusterConfig withMaxOutgoingCopies(int maxOutgoingCopies) {
+    return new ClusterConfig(
+        leaseTtl,
+        rpcTimeout,
+        lockRetry,
+        decisionWait,
+        requestTimeout,
+        catchUpBatch,
+        maxIncomingCopies,
+        copyBytesPerSecond,
+        copyReserveBytes,
+        maxOutgoingCopies);
   }
 }

@@ -349,6 +349,14 @@ public final class ClusterNode implements AutoCloseable {
     return out;
   }
 
+  /**
+   * How many copies this node serves to learners now (at most {@link
+   * ClusterConfig#maxOutgoingCopies()}).
+   */
+  public int copiesServing() {
+    return rooms.serving.servingCopies();
+  }
+
   /** Where the slot moves of the topology in force stand; see {@link TopologyStatus}. */
   public TopologyStatus topologyStatus() {
     var c = ctx.cluster();

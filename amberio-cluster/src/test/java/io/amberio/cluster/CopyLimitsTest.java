@@ -70,6 +70,11 @@ class CopyLimitsTest {
 
   /** Three nodes, 64 blobs of 32 KiB, then c wiped and started again under {@code config}. */
   private ClusterNode wipedReplica(ClusterConfig config) {
+    return wipedReplica(config, ClusterConfig.DEFAULTS);
+  }
+
+  /** As above, a and b running under {@code sources}. */
+  private ClusterNode wipedReplica(ClusterConfig config, ClusterConfig sources) {
     sched = SimScheduler.create(6);
     registry = new InMemoryRegistry(sched);
     net = InMemoryNetwork.builder(sched, new Random(1)).build();
@@ -81,7 +86,7 @@ class CopyLimitsTest {
     Topology topology = Topology.of(SLOTS, 3, tn);
     for (Topology.Node n : tn) {
       stores.add(open(n.id()));
-      nodes.add(node(n.id(), topology, stores.get(stores.size() - 1), ClusterConfig.DEFAULTS));
+      nodes.add(node(n.id(), topology, stores.get(stores.size() - 1), sources));
     }
     nodes.forEach(ClusterNode::start);
     assertThat(sched.runUntil(this::allInSync, MINUTE)).isTrue();
@@ -134,6 +139,35 @@ class CopyLimitsTest {
       assertThat(stores.get(2).versionsAfter(s, null, 1000))
           .isEqualTo(stores.get(0).versionsAfter(s, null, 1000));
     }
+  }
+
+  @Test
+  void aSourceServesAtMostItsLimitOfCopiesAndLearnersUseAnotherSource() {
+    ClusterNode c =
+        wipedReplica(
+            ClusterConfig.DEFAULTS.withCopyLimits(8, 256 << 10, 0),
+            ClusterConfig.DEFAULTS.withMaxOutgoingCopies(1));
+    int[] most = {0, 0};
+    int[] sum = {0};
+    assertThat(
+            sched.runUntil(
+                () -> {
+                  int a = nodes.get(0).copiesServing();
+                  int b = nodes.get(1).copiesServing();
+                  most[0] = Math.max(most[0], a);
+                  most[1] = Math.max(most[1], b);
+                  sum[0] = Math.max(sum[0], a + b);
+                  return allInSync();
+                },
+                Duration.ofMinutes(5)))
+        .isTrue();
+    assertThat(most).as("copies served at once by a and by b").containsExactly(1, 1);
+    assertThat(sum[0]).as("both sources served at once").isEqualTo(2);
+    for (int s = 0; s < SLOTS; s++) {
+      assertThat(stores.get(2).versionsAfter(s, null, 1000))
+          .isEqualTo(stores.get(0).versionsAfter(s, null, 1000));
+    }
+    assertThat(c.copies()).isEmpty();
   }
 
   @Test

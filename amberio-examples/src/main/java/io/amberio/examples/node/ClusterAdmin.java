@@ -95,6 +95,7 @@ final class ClusterAdmin {
     }
     // This node's own copies only: every node answers for the copies it runs.
     reply.put("copiesHere", copies);
+    reply.put("copiesServingHere", cluster.copiesServing());
     reply.put("etaSecondsHere", copies.isEmpty() ? 0 : eta < 0 ? null : (eta + 999) / 1000);
     reply.put("nodes", nodes);
     ex.json(200, reply);

@@ -89,6 +89,9 @@ public interface ClusterView {
   /** The copies this node runs as a learner, by slot. */
   List<ClusterNode.CopyProgress> copies();
 
+  /** How many copies this node serves to learners now. */
+  int copiesServing();
+
   /** The admin token that admin requests must carry. */
   AdminToken adminToken();
 
@@ -188,6 +191,11 @@ public interface ClusterView {
       @Override
       public List<ClusterNode.CopyProgress> copies() {
         return node.copies();
+      }
+
+      @Override
+      public int copiesServing() {
+        return node.copiesServing();
       }
 
       @Override

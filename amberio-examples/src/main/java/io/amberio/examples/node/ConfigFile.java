@@ -70,7 +70,7 @@ import java.util.Set;
  *   "registry": {"etcd": ["http://10.0.0.9:2379"]},   // or {"memory": true} for a one-node cluster
  *   "secretFile": "/etc/amberio/secret",      // required with more than one node; at least 16 bytes
  *   "timings": {"leaseTtlMs": 5000, "rpcTimeoutMs": 5000, "requestTimeoutMs": 30000},  // optional
- *   "copies": {"maxIncoming": 8, "bytesPerSecond": 67108864, "reserveBytes": 1073741824} // optional
+ *   "copies": {"maxIncoming": 8, "maxOutgoing": 8, "bytesPerSecond": 67108864, "reserveBytes": 1073741824} // optional
  * }
  * }</pre>
  *
@@ -494,12 +494,21 @@ public final class ConfigFile {
       }
       Obj t =
           new Obj(
-              "copies", root.required("copies"), "maxIncoming", "bytesPerSecond", "reserveBytes");
+              "copies",
+              root.required("copies"),
+              "maxIncoming",
+              "maxOutgoing",
+              "bytesPerSecond",
+              "reserveBytes");
       long max = t.optionalLong("maxIncoming", c.maxIncomingCopies());
+      long out = t.optionalLong("maxOutgoing", c.maxOutgoingCopies());
       long rate = t.optionalLong("bytesPerSecond", c.copyBytesPerSecond());
       long reserve = t.optionalLong("reserveBytes", c.copyReserveBytes());
       if (max < 1 || max > 1024) {
         throw new ConfigException("copies.maxIncoming", "must be 1 to 1024, was " + max);
+      }
+      if (out < 1 || out > 1024) {
+        throw new ConfigException("copies.maxOutgoing", "must be 1 to 1024, was " + out);
       }
       if (rate < 0) {
         throw new ConfigException(
@@ -508,7 +517,7 @@ public final class ConfigFile {
       if (reserve < 0) {
         throw new ConfigException("copies.reserveBytes", "must be 0 or more, was " + reserve);
       }
-      return c.withCopyLimits((int) max, rate, reserve);
+      return c.withCopyLimits((int) max, rate, reserve).withMaxOutgoingCopies((int) out);
     }
 
     private static long timing(Obj t, String name, long min) throws ConfigException {

@@ -85,9 +85,9 @@ public final class Dispatcher implements RequestHandler {
         case Status.TYPE -> participant.status(Status.decode(h));
         case Read.TYPE -> reads.read(Read.decode(h), epoch);
         case Listing.TYPE -> reads.list(Listing.decode(h));
-        case Fence.TYPE -> sync.fence(Fence.decode(h), epoch);
-        case Versions.TYPE -> sync.versions(Versions.decode(h));
-        case Fetch.TYPE -> sync.fetch(Fetch.decode(h));
+        case Fence.TYPE -> sync.fence(from, Fence.decode(h), epoch);
+        case Versions.TYPE -> sync.versions(from, Versions.decode(h));
+        case Fetch.TYPE -> sync.fetch(from, Fetch.decode(h));
         case Ping.TYPE -> pong(Ping.decode(h));
         default ->
             CompletableFuture.failedFuture(

@@ -68,6 +68,7 @@ public final class Rooms {
   public final TopologyChanges topology;
   public final SlotRebuilds rebuilds;
   public final CatchUp copies;
+  public final SyncServer serving;
   private final Resolver resolver;
   private final Reconciler reconciler;
   private final RegistryFollower follower;
@@ -80,12 +81,13 @@ public final class Rooms {
     this.slots = new SlotView(ctx, liveness);
     this.txns = new Transactions(ctx);
     Decisions decisions = new Decisions(ctx, txns);
+    this.serving = new SyncServer(ctx, slots, txns, decisions);
     this.dispatcher =
         new Dispatcher(
             ctx,
             new Participant(ctx, slots, txns, decisions),
             new ReadServer(ctx, slots, txns, decisions),
-            new SyncServer(ctx, slots, txns, decisions));
+            serving);
     Peers peers = new Peers(ctx, dispatcher, health);
     this.isolation = new Isolation(ctx, liveness, health, peers);
     this.resolver = new Resolver(ctx, txns, decisions, peers);

@@ -18,10 +18,12 @@ package io.amberio.cluster.internal.sync;
 import com.github.f4b6a3.ulid.Ulid;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.internal.Bodies;
+import io.amberio.cluster.internal.Errors;
 import io.amberio.cluster.internal.NodeContext;
 import io.amberio.cluster.internal.membership.Liveness;
 import io.amberio.cluster.internal.membership.SlotState;
 import io.amberio.cluster.internal.membership.SlotView;
+import io.amberio.cluster.internal.msg.Codes;
 import io.amberio.cluster.internal.msg.Fence;
 import io.amberio.cluster.internal.msg.Fetch;
 import io.amberio.cluster.internal.msg.Versions;
@@ -29,6 +31,7 @@ import io.amberio.cluster.internal.rpc.Peers;
 import io.amberio.cluster.internal.txn.Resolver;
 import io.amberio.cluster.internal.txn.Transactions;
 import io.amberio.cluster.transport.FrameSource;
+import io.amberio.cluster.transport.Response;
 import io.amberio.core.BlobId;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStoreException;
@@ -140,30 +143,48 @@ public final class CatchUp {
 
   public CompletableFuture<Boolean> catchUp(int slot) {
     SlotState s = slots.slot(slot);
-    NodeId source = null;
     Map<NodeId, Long> live = liveness.registered();
-    // The first live in-sync replica, in placement order, then any other in sync (a replica that
-    // is moving away is still a source until the move is done).
+    // The live in-sync replicas, in placement order, then any other in sync (a replica that is
+    // moving away is still a source until the move is done): the first that takes the copy.
+    List<NodeId> sources = new ArrayList<>();
     for (NodeId n : s.inSyncPreferred()) {
       if (!n.equals(ctx.self) && s.isInSync(n) && live.containsKey(n)) {
-        source = n;
-        break;
+        sources.add(n);
       }
     }
-    if (source == null) {
+    if (sources.isEmpty()) {
       return CompletableFuture.completedFuture(false);
     }
-    NodeId from = source;
     List<CompletableFuture<Void>> own = new ArrayList<>();
     for (Transactions.Prepared t : txns.preparedBefore(slot, s.epoch())) {
       own.add(resolver.resolve(t));
     }
     Progress p = progress.computeIfAbsent(slot, Progress::new);
-    p.source = from;
     p.attempts++;
     if (p.startedAt == 0) {
       p.startedAt = ctx.now();
     }
+    return CompletableFuture.allOf(own.toArray(CompletableFuture[]::new))
+        .thenCompose(x -> fenceAny(sources, 0, s, p));
+  }
+
+  /**
+   * FENCEs the first source that takes the copy, then copies from it; a source that serves its most
+   * copies already (BUSY) passes the turn to the next. None free: not done, tried again later.
+   */
+  private CompletableFuture<Boolean> fenceAny(
+      List<NodeId> sources, int i, SlotState s, Progress p) {
+    if (i == sources.size()) {
+      log.info(
+          "{}: slot {} waits: every source of it serves its most copies now ({})",
+          ctx.self,
+          s.slot(),
+          sources);
+      return CompletableFuture.completedFuture(false);
+    }
+    NodeId from = sources.get(i);
+    int slot = s.slot();
+    p.source = from;
     BlobId resume = p.after;
     log.info(
         "{}: catching up slot {} from {} (epoch {}{})",
@@ -172,30 +193,44 @@ public final class CatchUp {
         from,
         s.epoch(),
         resume == null ? "" : ", resuming after " + resume + ", " + p.scanned + " versions in");
-    return CompletableFuture.allOf(own.toArray(CompletableFuture[]::new))
-        .thenCompose(
-            x ->
-                peers.call(
-                    from, Fence.TYPE, s.epoch(), new Fence(slot).encode(), FrameSource.empty()))
-        .thenCompose(
-            r -> {
-              Fence.Reply totals = Fence.Reply.decode(r.header());
-              p.sourceVersions = totals.versions();
-              p.sourceBytes = totals.bytes();
-              return copyFrom(from, slot, resume, 0, p);
+    return peers
+        .call(from, Fence.TYPE, s.epoch(), new Fence(slot).encode(), FrameSource.empty())
+        .handle(
+            (r, t) -> {
+              if (t == null) {
+                return CompletableFuture.completedFuture(r);
+              }
+              if (Codes.BUSY.equals(Errors.code(t))) {
+                return null; // this source is busy: the next one
+              }
+              return CompletableFuture.<Response>failedFuture(t);
             })
-        .thenApply(
-            copied -> {
-              log.info(
-                  "{}: slot {} caught up from {} ({} versions copied, {} bytes, in {} attempts)",
-                  ctx.self,
-                  slot,
-                  from,
-                  p.copied,
-                  p.bytesCopied,
-                  p.attempts);
-              progress.remove(slot, p);
-              return true;
+        .thenCompose(
+            f -> {
+              if (f == null) {
+                return fenceAny(sources, i + 1, s, p);
+              }
+              return f.thenCompose(
+                      r -> {
+                        Fence.Reply totals = Fence.Reply.decode(r.header());
+                        p.sourceVersions = totals.versions();
+                        p.sourceBytes = totals.bytes();
+                        return copyFrom(from, slot, resume, 0, p);
+                      })
+                  .thenApply(
+                      copied -> {
+                        log.info(
+                            "{}: slot {} caught up from {} ({} versions copied, {} bytes, in {}"
+                                + " attempts)",
+                            ctx.self,
+                            slot,
+                            from,
+                            p.copied,
+                            p.bytesCopied,
+                            p.attempts);
+                        progress.remove(slot, p);
+                        return true;
+                      });
             });
   }
 

@@ -15,6 +15,7 @@
  */
 package io.amberio.cluster.internal.sync;
 
+import io.amberio.cluster.NodeId;
 import io.amberio.cluster.internal.Bodies;
 import io.amberio.cluster.internal.NodeContext;
 import io.amberio.cluster.internal.membership.SlotView;
@@ -32,7 +33,9 @@ import io.amberio.core.GetOptions;
 import io.amberio.core.replica.VersionChecksums;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -54,8 +57,46 @@ public final class SyncServer {
     this.decisions = decisions;
   }
 
-  public CompletableFuture<Response> fence(Fence m, long epoch) {
+  /** A copy this node serves: a learner and the slot it copies. */
+  private record Copy(NodeId learner, int slot) {}
+
+  /** The copies served now, with when each last asked for something (ms). */
+  private final Map<Copy, Long> serving = new LinkedHashMap<>();
+
+  /**
+   * Counts a request of {@code learner}'s copy of {@code slot}. A FENCE ({@code starts}) starts a
+   * copy attempt: refused with BUSY while {@code maxOutgoingCopies} other copies are served. A copy
+   * counts until it has asked nothing for an RPC timeout (a learner does not say when it is done).
+   */
+  private synchronized void admit(NodeId learner, int slot, boolean starts) {
+    long now = ctx.now();
+    long idle = ctx.config.rpcTimeout().toMillis();
+    serving.values().removeIf(last -> now - last > idle);
+    Copy c = new Copy(learner, slot);
+    if (starts && !serving.containsKey(c) && serving.size() >= ctx.config.maxOutgoingCopies()) {
+      throw new HandlerException(
+          Codes.BUSY,
+          ctx.self
+              + " already serves "
+              + serving.size()
+              + " copies (maxOutgoingCopies); slot "
+              + slot
+              + " copies from another replica, or later");
+    }
+    serving.put(c, now);
+  }
+
+  /** How many copies this node serves now. */
+  public synchronized int servingCopies() {
+    long now = ctx.now();
+    long idle = ctx.config.rpcTimeout().toMillis();
+    serving.values().removeIf(last -> now - last > idle);
+    return serving.size();
+  }
+
+  public CompletableFuture<Response> fence(NodeId from, Fence m, long epoch) {
     int slot = m.slot();
+    admit(from, slot, true);
     long deadline = ctx.now() + ctx.config.rpcTimeout().toMillis() / 2;
     return slots
         .atEpoch(slot, epoch)
@@ -95,8 +136,9 @@ public final class SyncServer {
         .thenCompose(x -> awaitOlder(slot, epoch, deadline));
   }
 
-  public CompletableFuture<Response> versions(Versions m) {
+  public CompletableFuture<Response> versions(NodeId from, Versions m) {
     slots.requireServing(m.slot());
+    admit(from, m.slot(), false);
     return ctx.onDisk(
         () -> {
           List<BlobInfo> list =
@@ -106,8 +148,9 @@ public final class SyncServer {
         });
   }
 
-  public CompletableFuture<Response> fetch(Fetch m) {
+  public CompletableFuture<Response> fetch(NodeId from, Fetch m) {
     slots.requireServing(m.slot());
+    admit(from, m.slot(), false);
     return ctx.onDisk(
         () -> {
           VersionChecksums sums = ctx.store.checksums(m.path(), m.version());
