@@ -131,77 +131,76 @@ public record ClusterConfig(
 
   /** This configuration with another lease TTL. */
   public ClusterConfig withLeaseTtl(Duration ttl) {
-    return new ClusterConfig(
-        ttl,
-        rpcTimeout,
-        lockRetry,
-        decisionWait,
-        requestTimeout,
-        catchUpBatch,
-        maxIncomingCopies,
-        copyBytesPerSecond,
-        copyReserveBytes,
-        maxOutgoingCopies);
+    return copy(f -> f.leaseTtl = ttl);
   }
 
   /** This configuration with another request timeout. */
   public ClusterConfig withRequestTimeout(Duration timeout) {
-    return new ClusterConfig(
-        leaseTtl,
-        rpcTimeout,
-        lockRetry,
-        decisionWait,
-        timeout,
-        catchUpBatch,
-        maxIncomingCopies,
-        copyBytesPerSecond,
-        copyReserveBytes,
-        maxOutgoingCopies);
+    return copy(f -> f.requestTimeout = timeout);
   }
 
   /** This configuration with another RPC timeout. */
   public ClusterConfig withRpcTimeout(Duration timeout) {
-    return new ClusterConfig(
-        leaseTtl,
-        timeout,
-        lockRetry,
-        decisionWait,
-        requestTimeout,
-        catchUpBatch,
-        maxIncomingCopies,
-        copyBytesPerSecond,
-        copyReserveBytes,
-        maxOutgoingCopies);
+    return copy(f -> f.rpcTimeout = timeout);
   }
 
   /** This configuration with other limits on copies in (see the class notes). */
   public ClusterConfig withCopyLimits(
       int maxIncomingCopies, long copyBytesPerSecond, long copyReserveBytes) {
-    return new ClusterConfig(
-        leaseTtl,
-        rpcTimeout,
-        lockRetry,
-        decisionWait,
-        requestTimeout,
-        catchUpBatch,
-        maxIncomingCopies,
-        copyBytesPerSecond,
-        copyReserveBytes,
-        maxOutgoingCopies);
+    return copy(
+        f -> {
+          f.maxIncomingCopies = maxIncomingCopies;
+          f.copyBytesPerSecond = copyBytesPerSecond;
+          f.copyReserveBytes = copyReserveBytes;
+        });
   }
 
   /** This configuration with another limit on the copies a node serves at once. */
   public ClusterConfig withMaxOutgoingCopies(int maxOutgoingCopies) {
+    return copy(f -> f.maxOutgoingCopies = maxOutgoingCopies);
+  }
+
+  /** This configuration with the fields {@code change} sets changed (and checked again). */
+  private ClusterConfig copy(java.util.function.Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
     return new ClusterConfig(
-        leaseTtl,
-        rpcTimeout,
-        lockRetry,
-        decisionWait,
-        requestTimeout,
-        catchUpBatch,
-        maxIncomingCopies,
-        copyBytesPerSecond,
-        copyReserveBytes,
-        maxOutgoingCopies);
+        f.leaseTtl,
+        f.rpcTimeout,
+        f.lockRetry,
+        f.decisionWait,
+        f.requestTimeout,
+        f.catchUpBatch,
+        f.maxIncomingCopies,
+        f.copyBytesPerSecond,
+        f.copyReserveBytes,
+        f.maxOutgoingCopies);
+  }
+
+  /** The fields of a configuration, for {@link #copy}. */
+  private static final class Fields {
+    Duration leaseTtl;
+    Duration rpcTimeout;
+    Duration lockRetry;
+    Duration decisionWait;
+    Duration requestTimeout;
+    int catchUpBatch;
+    int maxIncomingCopies;
+    long copyBytesPerSecond;
+    long copyReserveBytes;
+    int maxOutgoingCopies;
+
+    Fields(ClusterConfig c) {
+      leaseTtl = c.leaseTtl;
+      rpcTimeout = c.rpcTimeout;
+      lockRetry = c.lockRetry;
+      decisionWait = c.decisionWait;
+      requestTimeout = c.requestTimeout;
+      catchUpBatch = c.catchUpBatch;
+      maxIncomingCopies = c.maxIncomingCopies;
+      copyBytesPerSecond = c.copyBytesPerSecond;
+      copyReserveBytes = c.copyReserveBytes;
+      maxOutgoingCopies = c.maxOutgoingCopies;
+    }
   }
 }

@@ -230,19 +230,7 @@ public final class ClusterNode implements AutoCloseable {
    * is, else with the registry's error.
    */
   public CompletableFuture<SlotRebuild> rebuildSlot(int slot, boolean acceptLoss) {
-    return rooms
-        .rebuilds
-        .rebuild(slot, acceptLoss)
-        .thenApply(
-            o ->
-                new SlotRebuild(
-                    o.slot(),
-                    o.done(),
-                    o.epochBefore(),
-                    o.epochAfter(),
-                    o.lost(),
-                    o.promoted(),
-                    o.whatIsLost()));
+    return rooms.rebuilds.rebuild(slot, acceptLoss);
   }
 
   /**

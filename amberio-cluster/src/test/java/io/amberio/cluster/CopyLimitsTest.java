@@ -17,29 +17,16 @@ package io.amberio.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.amberio.cluster.registry.memory.InMemoryRegistry;
 import io.amberio.cluster.sim.SimScheduler;
-import io.amberio.cluster.topology.Topology;
-import io.amberio.cluster.transport.Transport;
-import io.amberio.cluster.transport.memory.InMemoryNetwork;
+import io.amberio.cluster.testkit.SimCluster;
 import io.amberio.core.BlobInfo;
-import io.amberio.core.BlobStore;
 import io.amberio.core.PutOptions;
-import io.amberio.core.replica.ReplicaStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,17 +42,14 @@ class CopyLimitsTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
   @TempDir Path dir;
+  private SimCluster cluster;
   private SimScheduler sched;
-  private InMemoryNetwork net;
-  private InMemoryRegistry registry;
-  private final List<ClusterNode> nodes = new ArrayList<>();
-  private final List<ReplicaStore> stores = new ArrayList<>();
-  private final Map<NodeId, Transport> transports = new HashMap<>();
 
   @AfterEach
   void stop() {
-    nodes.forEach(ClusterNode::halt);
-    stores.forEach(ReplicaStore::close);
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   /** Three nodes, 64 blobs of 32 KiB, then c wiped and started again under {@code config}. */
@@ -75,39 +59,30 @@ class CopyLimitsTest {
 
   /** As above, a and b running under {@code sources}. */
   private ClusterNode wipedReplica(ClusterConfig config, ClusterConfig sources) {
-    sched = SimScheduler.create(6);
-    registry = new InMemoryRegistry(sched);
-    net = InMemoryNetwork.builder(sched, new Random(1)).build();
-    List<Topology.Node> tn =
-        List.of(
-            Topology.Node.of("a", "a:1"),
-            Topology.Node.of("b", "b:1"),
-            Topology.Node.of("c", "c:1"));
-    Topology topology = Topology.of(SLOTS, 3, tn);
-    for (Topology.Node n : tn) {
-      stores.add(open(n.id()));
-      nodes.add(node(n.id(), topology, stores.get(stores.size() - 1), sources));
-    }
-    nodes.forEach(ClusterNode::start);
-    assertThat(sched.runUntil(this::allInSync, MINUTE)).isTrue();
+    cluster = new SimCluster(dir, 6, SLOTS, 3, "a", "b", "c").start(sources);
+    sched = cluster.scheduler();
+    assertThat(cluster.runUntil(() -> cluster.allInSync(3), MINUTE)).isTrue();
     List<CompletableFuture<BlobInfo>> puts = new ArrayList<>();
     byte[] blob = new byte[32 << 10];
     new Random(3).nextBytes(blob);
     for (int i = 0; i < 64; i++) {
-      puts.add(nodes.get(0).put("b" + i, blob, PutOptions.defaults()));
+      puts.add(cluster.node("a").put("b" + i, blob, PutOptions.defaults()));
     }
-    assertThat(sched.runUntil(() -> puts.stream().allMatch(CompletableFuture::isDone), MINUTE))
+    assertThat(cluster.runUntil(() -> puts.stream().allMatch(CompletableFuture::isDone), MINUTE))
         .isTrue();
-    NodeId c = NodeId.of("c");
-    nodes.remove(2).halt();
-    transports.remove(c).close();
-    stores.remove(2).close();
-    deleteTree(dir.resolve("c"));
-    stores.add(open(c));
-    ClusterNode cn = node(c, topology, stores.get(2), config);
-    nodes.add(cn);
-    cn.start();
-    return cn;
+    cluster.destroy("c");
+    return cluster.start("c", cluster.topology(), config);
+  }
+
+  private boolean allInSync() {
+    return cluster.allInSync(3);
+  }
+
+  private void assertCopiedLevel() {
+    for (int s = 0; s < SLOTS; s++) {
+      assertThat(cluster.store("c").versionsAfter(s, null, 1000))
+          .isEqualTo(cluster.store("a").versionsAfter(s, null, 1000));
+    }
   }
 
   @Test
@@ -120,7 +95,7 @@ class CopyLimitsTest {
                 () -> {
                   int learning = 0;
                   for (int s = 0; s < SLOTS; s++) {
-                    if (nodes.get(0).slot(s).learners().contains(c.id())) {
+                    if (cluster.node("a").slot(s).learners().contains(c.id())) {
                       learning++;
                     }
                   }
@@ -135,10 +110,7 @@ class CopyLimitsTest {
     assertThat(took)
         .as("ms of simulated time to copy 2 MiB at 256 KiB/s")
         .isGreaterThanOrEqualTo(7_000);
-    for (int s = 0; s < SLOTS; s++) {
-      assertThat(stores.get(2).versionsAfter(s, null, 1000))
-          .isEqualTo(stores.get(0).versionsAfter(s, null, 1000));
-    }
+    assertCopiedLevel();
   }
 
   @Test
@@ -152,8 +124,8 @@ class CopyLimitsTest {
     assertThat(
             sched.runUntil(
                 () -> {
-                  int a = nodes.get(0).copiesServing();
-                  int b = nodes.get(1).copiesServing();
+                  int a = cluster.node("a").copiesServing();
+                  int b = cluster.node("b").copiesServing();
                   most[0] = Math.max(most[0], a);
                   most[1] = Math.max(most[1], b);
                   sum[0] = Math.max(sum[0], a + b);
@@ -163,10 +135,7 @@ class CopyLimitsTest {
         .isTrue();
     assertThat(most).as("copies served at once by a and by b").containsExactly(1, 1);
     assertThat(sum[0]).as("both sources served at once").isEqualTo(2);
-    for (int s = 0; s < SLOTS; s++) {
-      assertThat(stores.get(2).versionsAfter(s, null, 1000))
-          .isEqualTo(stores.get(0).versionsAfter(s, null, 1000));
-    }
+    assertCopiedLevel();
     assertThat(c.copies()).isEmpty();
   }
 
@@ -175,45 +144,9 @@ class CopyLimitsTest {
     ClusterNode c = wipedReplica(ClusterConfig.DEFAULTS.withCopyLimits(8, 0, Long.MAX_VALUE));
     sched.runFor(Duration.ofSeconds(30));
     for (int s = 0; s < SLOTS; s++) {
-      assertThat(nodes.get(0).slot(s).learners()).doesNotContain(c.id());
-      assertThat(nodes.get(0).slot(s).inSync()).doesNotContain(c.id());
+      assertThat(cluster.node("a").slot(s).learners()).doesNotContain(c.id());
+      assertThat(cluster.node("a").slot(s).inSync()).doesNotContain(c.id());
     }
     assertThat(c.copies()).isEmpty();
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> all = Files.walk(root)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private boolean allInSync() {
-    return nodes.stream().allMatch(ClusterNode::ready)
-        && nodes.stream()
-            .allMatch(
-                n ->
-                    IntStream.range(0, SLOTS)
-                        .allMatch(s -> n.serving(s) && n.slot(s).inSync().size() == 3));
-  }
-
-  private ReplicaStore open(NodeId id) {
-    return ReplicaStore.open(
-        BlobStore.builder().dataDir(dir.resolve(id.value())).slotCount(SLOTS).clock(sched.clock()));
-  }
-
-  private ClusterNode node(NodeId id, Topology topology, ReplicaStore store, ClusterConfig config) {
-    return ClusterNode.builder()
-        .id(id)
-        .topology(topology)
-        .store(store)
-        .transport(transports.computeIfAbsent(id, net::join))
-        .registry(registry)
-        .scheduler(sched)
-        .diskExecutor(sched)
-        .config(config)
-        .random(new Random(id.hashCode()))
-        .build();
   }
 }

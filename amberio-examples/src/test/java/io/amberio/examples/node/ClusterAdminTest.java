@@ -76,23 +76,8 @@ class ClusterAdminTest {
 
   @Test
   void addAndRemoveANodeOverHttpAndTheCli() throws Exception {
-    registryThreads = Executors.newScheduledThreadPool(2);
-    registry = new InMemoryRegistry(Scheduler.system(registryThreads));
     List<Integer> ports = ports(4);
-    List<Topology.Node> first = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      first.add(Topology.Node.of("n" + i, "127.0.0.1:" + ports.get(i)));
-    }
-    Topology topology = Topology.of(SLOTS, 3, first);
-    secret = new byte[32];
-    new Random(2).nextBytes(secret);
-    timings =
-        ClusterConfig.DEFAULTS
-            .withLeaseTtl(Duration.ofSeconds(2))
-            .withRequestTimeout(Duration.ofSeconds(5));
-    for (Topology.Node n : first) {
-      start(n, topology);
-    }
+    Topology topology = startThreeNodes(ports, 3, 2);
     Http a = new Http(members.get(0).server().uri());
     await("three nodes converged", () -> status(a).path("converged").asBoolean());
     assertThat(status(a).path("topologyVersion").asLong()).isEqualTo(1);
@@ -206,23 +191,8 @@ class ClusterAdminTest {
 
   @Test
   void rebuildASlotWhoseReplicasAreLostOverHttpAndTheCli() throws Exception {
-    registryThreads = Executors.newScheduledThreadPool(2);
-    registry = new InMemoryRegistry(Scheduler.system(registryThreads));
     List<Integer> ports = ports(4);
-    List<Topology.Node> first = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      first.add(Topology.Node.of("n" + i, "127.0.0.1:" + ports.get(i)));
-    }
-    Topology topology = Topology.of(SLOTS, 2, first);
-    secret = new byte[32];
-    new Random(3).nextBytes(secret);
-    timings =
-        ClusterConfig.DEFAULTS
-            .withLeaseTtl(Duration.ofSeconds(2))
-            .withRequestTimeout(Duration.ofSeconds(5));
-    for (Topology.Node n : first) {
-      start(n, topology);
-    }
+    Topology topology = startThreeNodes(ports, 2, 3);
     Http a = new Http(members.get(0).server().uri());
     await("three nodes converged", () -> status(a).path("converged").asBoolean());
     String keep = "{\"acceptLoss\":true}";
@@ -318,6 +288,30 @@ class ClusterAdminTest {
     }
     String k = key;
     await("a write to the rebuilt slot", () -> a.put("/objects/" + k, "after").statusCode() == 201);
+  }
+
+  /**
+   * Starts n0, n1 and n2 on the first three of {@code ports} ({@code SLOTS} slots, {@code rf}
+   * replicas, an in-memory registry, 2 s leases) with a secret drawn from {@code seed}.
+   */
+  private Topology startThreeNodes(List<Integer> ports, int rf, long seed) throws Exception {
+    registryThreads = Executors.newScheduledThreadPool(2);
+    registry = new InMemoryRegistry(Scheduler.system(registryThreads));
+    List<Topology.Node> first = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      first.add(Topology.Node.of("n" + i, "127.0.0.1:" + ports.get(i)));
+    }
+    Topology topology = Topology.of(SLOTS, rf, first);
+    secret = new byte[32];
+    new Random(seed).nextBytes(secret);
+    timings =
+        ClusterConfig.DEFAULTS
+            .withLeaseTtl(Duration.ofSeconds(2))
+            .withRequestTimeout(Duration.ofSeconds(5));
+    for (Topology.Node n : first) {
+      start(n, topology);
+    }
+    return topology;
   }
 
   private HttpResponse<byte[]> admin(Http h, HttpRequest.Builder r) {

@@ -125,10 +125,12 @@ class ConfigFileTest {
         .isEqualTo(ClusterConfig.DEFAULT_MAX_INCOMING_COPIES);
     root.putObject("copies")
         .put("maxIncoming", 2)
+        .put("maxOutgoing", 3)
         .put("bytesPerSecond", 1000)
         .put("reserveBytes", 0);
     NodeConfig limited = load(root.toString());
     assertThat(limited.timings().maxIncomingCopies()).isEqualTo(2);
+    assertThat(limited.timings().maxOutgoingCopies()).isEqualTo(3);
     assertThat(limited.timings().copyBytesPerSecond()).isEqualTo(1000);
     assertThat(limited.timings().copyReserveBytes()).isZero();
     assertThat(limited.timings().leaseTtl()).isEqualTo(Duration.ofSeconds(2));
@@ -245,7 +247,8 @@ class ConfigFileTest {
         "/copies/maxIncoming|0|copies.maxIncoming: must be 1 to 1024, was 0",
         "/copies/bytesPerSecond|-5|copies.bytesPerSecond: must be 0 (no limit) or more, was -5",
         "/copies/reserveBytes|-1|copies.reserveBytes: must be 0 or more, was -1",
-        "/copies/rate|5|copies.rate: unknown field (allowed here: maxIncoming, bytesPerSecond, reserveBytes)",
+        "/copies/maxOutgoing|1025|copies.maxOutgoing: must be 1 to 1024, was 1025",
+        "/copies/rate|5|copies.rate: unknown field (allowed here: maxIncoming, maxOutgoing, bytesPerSecond, reserveBytes)",
       })
   void eachMistakeIsReportedWithItsField(String pointer, String value, String message)
       throws Exception {

@@ -15,6 +15,7 @@
  */
 package io.amberio.cluster.internal.membership;
 
+import io.amberio.cluster.ClusterNode.SlotRebuild;
 import io.amberio.cluster.NodeId;
 import io.amberio.cluster.RebuildRefusedException;
 import io.amberio.cluster.internal.NodeContext;
@@ -52,26 +53,6 @@ public final class SlotRebuilds {
   private static final Logger log = LoggerFactory.getLogger(SlotRebuilds.class);
   private static final int ATTEMPTS = 5;
 
-  /**
-   * What a rebuild did, or would do.
-   *
-   * @param slot the slot
-   * @param done whether it was written (false: a dry run, nothing changed)
-   * @param epochBefore the slot's epoch read
-   * @param epochAfter the epoch it has after the rebuild
-   * @param lost the in-sync replicas given up, with the store each held (null: not recorded)
-   * @param promoted the learners that become its in-sync replicas
-   * @param whatIsLost what the rebuild loses, in words
-   */
-  public record Outcome(
-      int slot,
-      boolean done,
-      long epochBefore,
-      long epochAfter,
-      Map<NodeId, String> lost,
-      List<NodeId> promoted,
-      String whatIsLost) {}
-
   private final NodeContext ctx;
   private final SlotView slots;
 
@@ -85,7 +66,7 @@ public final class SlotRebuilds {
    * {@link IllegalArgumentException} for a slot out of range, {@link RebuildRefusedException} when
    * a rebuild is not possible or not needed, or the registry's error.
    */
-  public CompletableFuture<Outcome> rebuild(int slot, boolean acceptLoss) {
+  public CompletableFuture<SlotRebuild> rebuild(int slot, boolean acceptLoss) {
     if (slot < 0 || slot >= slots.slotCount()) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException(
@@ -94,7 +75,7 @@ public final class SlotRebuilds {
     return attempt(slot, acceptLoss, 0);
   }
 
-  private CompletableFuture<Outcome> attempt(int slot, boolean acceptLoss, int n) {
+  private CompletableFuture<SlotRebuild> attempt(int slot, boolean acceptLoss, int n) {
     return ctx.registry
         .get(NodeContext.slotKey(slot))
         .thenCompose(
@@ -150,8 +131,8 @@ public final class SlotRebuilds {
       Map<NodeId, String> lost,
       List<NodeId> promoted,
       String whatIsLost) {
-    Outcome outcome(boolean done) {
-      return new Outcome(
+    SlotRebuild outcome(boolean done) {
+      return new SlotRebuild(
           before.slot(), done, before.epoch(), next.epoch(), lost, promoted, whatIsLost);
     }
   }
