@@ -241,15 +241,91 @@ public final class CatchUp {
         .call(source, Versions.TYPE, 0, h, FrameSource.empty())
         .thenCompose(
             r -> {
-              List<BlobInfo> page = Versions.Reply.decode(r.header()).versions();
+              Versions.Reply reply = Versions.Reply.decode(r.header());
+              List<BlobInfo> page = reply.versions();
+              return inlineBytes(reply, r.body())
+                  .thenApply(bytes -> new Page(page, reply.inline(), bytes));
+            })
+        .thenCompose(
+            pg -> {
+              List<BlobInfo> page = pg.versions();
               if (page.isEmpty()) {
                 return CompletableFuture.completedFuture(copied);
               }
-              return copyEach(source, slot, page, 0, 0, p)
+              return copyEach(source, slot, pg, 0, 0, p)
                   .thenCompose(
                       k ->
                           copyFrom(
                               source, slot, page.get(page.size() - 1).blobId(), copied + k, p));
+            });
+  }
+
+  /**
+   * A page of the source's versions, with the bytes and checksums of those that came inline (index
+   * in the page to bytes; empty from a source of the release before).
+   */
+  private record Page(
+      List<BlobInfo> versions, List<Versions.Reply.Inline> inline, Map<Integer, byte[]> bytes) {
+    VersionChecksums sums(int index) {
+      for (Versions.Reply.Inline x : inline) {
+        if (x.index() == index) {
+          return x.checksums();
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Reads the bytes of a page's inline versions from the reply's body: exactly the sum of their
+   * sizes, in page order, else the reply is malformed.
+   */
+  private CompletableFuture<Map<Integer, byte[]>> inlineBytes(
+      Versions.Reply reply, FrameSource body) {
+    long expected = 0;
+    for (Versions.Reply.Inline x : reply.inline()) {
+      expected += reply.versions().get(x.index()).size();
+    }
+    if (expected > 4L << 20) {
+      body.close();
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("a versions reply announced " + expected + " inline bytes"));
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream((int) expected);
+    long want = expected;
+    return Bodies.drain(
+            body,
+            ctx.disk,
+            b -> {
+              if (buf.size() + b.remaining() > want) {
+                throw new IllegalStateException(
+                    "a versions reply carried more than the "
+                        + want
+                        + " inline bytes it announced");
+              }
+              byte[] a = new byte[b.remaining()];
+              b.get(a);
+              buf.writeBytes(a);
+            })
+        .thenApply(
+            n -> {
+              byte[] all = buf.toByteArray();
+              if (all.length != want) {
+                throw new IllegalStateException(
+                    "a versions reply carried "
+                        + all.length
+                        + " inline bytes, not the "
+                        + want
+                        + " it announced");
+              }
+              Map<Integer, byte[]> out = new java.util.HashMap<>();
+              int at = 0;
+              for (Versions.Reply.Inline x : reply.inline()) {
+                int size = (int) reply.versions().get(x.index()).size();
+                out.put(x.index(), java.util.Arrays.copyOfRange(all, at, at + size));
+                at += size;
+              }
+              return out;
             });
   }
 
@@ -263,9 +339,9 @@ public final class CatchUp {
    * moves past a group once all of it is level.
    */
   private CompletableFuture<Long> copyEach(
-      NodeId source, int slot, List<BlobInfo> page, int i, long copied, Progress p) {
-    return ctx.onDisk(() -> localRange(slot, page))
-        .thenCompose(mine -> copyGroups(source, slot, page, i, copied, p, mine));
+      NodeId source, int slot, Page pg, int i, long copied, Progress p) {
+    return ctx.onDisk(() -> localRange(slot, pg.versions()))
+        .thenCompose(mine -> copyGroups(source, slot, pg, i, copied, p, mine));
   }
 
   /**
@@ -298,20 +374,15 @@ public final class CatchUp {
   }
 
   private CompletableFuture<Long> copyGroups(
-      NodeId source,
-      int slot,
-      List<BlobInfo> page,
-      int from,
-      long copied,
-      Progress p,
-      LocalRange mine) {
+      NodeId source, int slot, Page pg, int from, long copied, Progress p, LocalRange mine) {
+    List<BlobInfo> page = pg.versions();
     if (from == page.size()) {
       return CompletableFuture.completedFuture(copied);
     }
     int to = Math.min(page.size(), from + PARALLEL);
     List<CompletableFuture<Long>> group = new ArrayList<>();
     for (int k = from; k < to; k++) {
-      group.add(copyOne(source, slot, page.get(k), mine));
+      group.add(copyOne(source, slot, page.get(k), mine, pg.bytes().get(k), pg.sums(k)));
     }
     return CompletableFuture.allOf(group.toArray(CompletableFuture[]::new))
         .thenCompose(
@@ -330,11 +401,17 @@ public final class CatchUp {
               p.scanned += to - from;
               p.copied += n;
               p.bytesCopied += bytes;
-              return copyGroups(source, slot, page, to, copied + n, p, mine);
+              return copyGroups(source, slot, pg, to, copied + n, p, mine);
             });
   }
 
-  private CompletableFuture<Long> copyOne(NodeId source, int slot, BlobInfo v, LocalRange mine) {
+  private CompletableFuture<Long> copyOne(
+      NodeId source,
+      int slot,
+      BlobInfo v,
+      LocalRange mine,
+      byte[] inline,
+      VersionChecksums inlineSums) {
     return ctx.onDisk(() -> java.util.Optional.ofNullable(known(mine, v)))
         .thenCompose(
             found -> {
@@ -344,6 +421,21 @@ public final class CatchUp {
               }
               if (v.state() != VersionState.LIVE || have != null) {
                 return ctx.onDisk(() -> ctx.store.importVersion(v, InputStream.nullInputStream()))
+                    .thenApply(x -> 1L);
+              }
+              if (inline != null) {
+                // Came with the page: checked against the source's checksums, then imported.
+                return pace(v.size())
+                    .thenCompose(
+                        x ->
+                            ctx.onDisk(
+                                () -> {
+                                  if (inlineSums != null && !inlineSums.matches(inline)) {
+                                    throw corrupt(v, source);
+                                  }
+                                  return ctx.store.importVersion(
+                                      v, new ByteArrayInputStream(inline));
+                                }))
                     .thenApply(x -> 1L);
               }
               byte[] h = new Fetch(slot, v.path(), v.version()).encode();

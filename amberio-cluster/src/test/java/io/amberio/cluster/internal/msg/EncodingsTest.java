@@ -123,11 +123,39 @@ class EncodingsTest {
     assertThat(str(totals.encode())).isEqualTo(V + "0000000000000007" + "0000000000001000");
     assertThat(Fence.Reply.decode(totals.encode())).isEqualTo(totals);
     header(new Versions(5, TXN, 64), new Versions(5, TXN, 64).encode(), VERSIONS, Versions::decode);
-    header(
-        new Versions.Reply(List.of(INFO)),
-        new Versions.Reply(List.of(INFO)).encode(),
-        VERSIONS_REPLY,
-        Versions.Reply::decode);
+    // The page of the release before, as it wrote it (what may follow it is below).
+    assertThat(str(new Versions.Reply(List.of(INFO)).encode())).isEqualTo(V + VERSIONS_REPLY);
+    assertThat(Versions.Reply.decode(LegacyVectors.hex(V + VERSIONS_REPLY)))
+        .isEqualTo(new Versions.Reply(List.of(INFO)));
+    byte[] stray =
+        Arrays.copyOf(
+            new Versions.Reply(List.of(INFO)).encode(),
+            V.length() / 2 + VERSIONS_REPLY.length() / 2 + 1);
+    assertThatThrownBy(() -> Versions.Reply.decode(stray))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed versions reply");
+    // Small versions may travel in the reply's body: a trailing list, after the page of the release
+    // before (which a learner of that release never reads).
+    Versions.Reply inline =
+        new Versions.Reply(
+            List.of(INFO, INFO),
+            List.of(new Versions.Reply.Inline(1, new VersionChecksums(4, new int[] {7}))));
+    assertThat(str(inline.encode()))
+        .isEqualTo(
+            str(new Versions.Reply(List.of(INFO, INFO)).encode())
+                + "00000001"
+                + "00000001"
+                + "00000004"
+                + "00000001"
+                + "00000007");
+    assertThat(Versions.Reply.decode(inline.encode())).isEqualTo(inline);
+    byte[] outOfRange =
+        new Versions.Reply(
+                List.of(INFO),
+                List.of(new Versions.Reply.Inline(1, new VersionChecksums(4, new int[] {7}))))
+            .encode();
+    assertThatThrownBy(() -> Versions.Reply.decode(outOfRange))
+        .hasMessageContaining("inline index 1 out of order or range");
     header(new Fetch(5, PATH, 3), new Fetch(5, PATH, 3).encode(), FETCH, Fetch::decode);
     // The release before sent the version alone: still read, without checksums.
     assertThat(Fetch.Reply.decode(LegacyVectors.hex(V + FETCH_REPLY)))
@@ -305,9 +333,9 @@ class EncodingsTest {
     assertThatThrownBy(
             () ->
                 SlotState.decode(
-                    5, SLOT_STATE.replace("v1|", "v3|").getBytes(StandardCharsets.UTF_8)))
+                    5, SLOT_STATE.replace("v1|", "v4|").getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(UnsupportedVersionException.class)
-        .hasMessageContaining("format version v3")
-        .hasMessageContaining("speaks v1, v2");
+        .hasMessageContaining("format version v4")
+        .hasMessageContaining("speaks v1, v2, v3");
   }
 }
