@@ -18,6 +18,7 @@ package io.amberio.core;
 import static io.amberio.core.testkit.TestSupport.bytes;
 import static io.amberio.core.testkit.TestSupport.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.amberio.core.BlobStoreException.Reason;
@@ -253,6 +254,52 @@ class ReplicaImportTest {
             .isEqualTo(TestSupport.readVersion(source, v.path(), v.version()));
       }
     }
+  }
+
+  @Test
+  void importedInBatchesTheReplicaAnswersAsTheSourceAndAfterReopenToo() {
+    writeHistory();
+    List<BlobInfo> all = new ArrayList<>();
+    for (int slot = 0; slot < SLOTS; slot++) {
+      all.addAll(allVersionsAfter(source, slot, 3));
+    }
+    Collections.shuffle(all, new Random(8));
+    for (int from = 0; from < all.size(); from += 5) {
+      List<BlobInfo> batch = all.subList(from, Math.min(all.size(), from + 5));
+      List<byte[]> data = new ArrayList<>();
+      for (BlobInfo v : batch) {
+        data.add(v.isLive() ? TestSupport.readVersion(source, v.path(), v.version()) : new byte[0]);
+      }
+      assertThat(replica.importVersions(batch, data)).containsExactlyElementsOf(batch);
+      // Again: nothing changes.
+      assertThat(replica.importVersions(batch, data)).containsExactlyElementsOf(batch);
+    }
+    assertSameAnswers();
+    replica.close();
+    replica = open(replicaDir);
+    assertSameAnswers();
+  }
+
+  @Test
+  void aBatchImportsWhatItCanAndThenReportsTheFirstFailure() {
+    BlobInfo one = source.put("a", bytes(10, 1));
+    BlobInfo two = source.put("b", bytes(10, 2));
+    // Bytes of the wrong size for the middle one: it fails, the others are imported.
+    BlobInfo wrong = source.put("c", bytes(10, 3));
+    assertThatThrownBy(
+            () ->
+                replica.importVersions(
+                    List.of(one, wrong, two), List.of(bytes(10, 1), bytes(9, 3), bytes(10, 2))))
+        .isInstanceOf(BlobStoreException.class)
+        .extracting(e -> ((BlobStoreException) e).reason())
+        .isEqualTo(Reason.CORRUPT);
+    assertThat(replica.head("a")).isEqualTo(one);
+    assertThat(replica.head("b")).isEqualTo(two);
+    assertThat(reasonOf(() -> replica.head("c"))).isEqualTo(Reason.NOT_FOUND);
+    assertThat(replica.importVersions(List.of(wrong), List.of(bytes(10, 3))))
+        .containsExactly(wrong);
+    assertThatThrownBy(() -> replica.importVersions(List.of(one), List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -408,6 +408,60 @@ public final class LocalBlobStore implements ReplicaStore {
         slotOf(version.path()), true, slot -> slot.history().importVersion(version, data));
   }
 
+  @Override
+  public List<BlobInfo> importVersions(List<BlobInfo> versions, List<byte[]> data) {
+    Objects.requireNonNull(versions, "versions");
+    Objects.requireNonNull(data, "data");
+    if (versions.size() != data.size()) {
+      throw new IllegalArgumentException(
+          versions.size() + " versions but " + data.size() + " byte arrays");
+    }
+    // Small versions of one slot go in one batch (one journal flush); the others one by one.
+    BlobInfo[] out = new BlobInfo[versions.size()];
+    java.util.Map<Integer, List<Integer>> small = new java.util.TreeMap<>();
+    RuntimeException first = null;
+    for (int i = 0; i < versions.size(); i++) {
+      BlobInfo v = Objects.requireNonNull(versions.get(i), "versions[" + i + "]");
+      byte[] b = data.get(i) == null ? new byte[0] : data.get(i);
+      try {
+        BlobPaths.validate(v.path());
+        if (v.state() != io.amberio.core.VersionState.LIVE
+            || b.length <= settings.inlineThreshold()) {
+          small.computeIfAbsent(slotOf(v.path()), k -> new java.util.ArrayList<>()).add(i);
+        } else {
+          out[i] = importVersion(v, new java.io.ByteArrayInputStream(b));
+        }
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    for (var e : small.entrySet()) {
+      List<BlobInfo> infos = new java.util.ArrayList<>();
+      List<byte[]> bytes = new java.util.ArrayList<>();
+      for (int i : e.getValue()) {
+        infos.add(versions.get(i));
+        bytes.add(data.get(i) == null ? new byte[0] : data.get(i));
+      }
+      try {
+        List<BlobInfo> done =
+            withSlot(e.getKey(), true, s -> s.history().importSmall(infos, bytes));
+        for (int k = 0; k < done.size(); k++) {
+          out[e.getValue().get(k)] = done.get(k);
+        }
+      } catch (RuntimeException x) {
+        if (first == null) {
+          first = x;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    return List.of(out);
+  }
+
   // ------------------------------------------------------------------ plumbing
 
   /** The slots that exist on disk, for listing. */

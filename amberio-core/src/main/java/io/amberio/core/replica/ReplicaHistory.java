@@ -63,6 +63,40 @@ public interface ReplicaHistory {
   BlobInfo importVersion(BlobInfo version, InputStream data);
 
   /**
+   * Stores several versions copied from a peer, as {@link #importVersion} does each, with one
+   * journal flush for all of them: the way to copy many small versions. {@code data.get(i)} holds
+   * the bytes of {@code versions.get(i)} (live versions only; ignored otherwise). Every version is
+   * imported that can be; then the first failure, if any, is thrown (a retry is safe: imports are
+   * idempotent).
+   *
+   * @return what each version is here, in order (when nothing failed)
+   * @throws IllegalArgumentException if the lists differ in size
+   * @throws BlobStoreException as {@link #importVersion}
+   */
+  default List<BlobInfo> importVersions(List<BlobInfo> versions, List<byte[]> data) {
+    if (versions.size() != data.size()) {
+      throw new IllegalArgumentException(
+          versions.size() + " versions but " + data.size() + " byte arrays");
+    }
+    List<BlobInfo> out = new java.util.ArrayList<>();
+    RuntimeException first = null;
+    for (int i = 0; i < versions.size(); i++) {
+      try {
+        byte[] b = data.get(i) == null ? new byte[0] : data.get(i);
+        out.add(importVersion(versions.get(i), new java.io.ByteArrayInputStream(b)));
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    return out;
+  }
+
+  /**
    * The checksums this store keeps of a live version, so that another replica can check the bytes
    * it copies before importing them.
    *

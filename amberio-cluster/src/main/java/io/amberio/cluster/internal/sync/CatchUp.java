@@ -380,17 +380,29 @@ public final class CatchUp {
       return CompletableFuture.completedFuture(copied);
     }
     int to = Math.min(page.size(), from + PARALLEL);
-    List<CompletableFuture<Long>> group = new ArrayList<>();
+    long inlineBytes = 0;
     for (int k = from; k < to; k++) {
-      group.add(copyOne(source, slot, page.get(k), mine, pg.bytes().get(k), pg.sums(k)));
+      byte[] b = pg.bytes().get(k);
+      inlineBytes += b == null ? 0 : b.length;
     }
-    return CompletableFuture.allOf(group.toArray(CompletableFuture[]::new))
+    long[] done = new long[to - from];
+    return pace(inlineBytes)
+        .thenCompose(x -> ctx.onDisk(() -> importLocal(source, pg, from, to, mine, done)))
+        .thenCompose(
+            fetch -> {
+              List<CompletableFuture<Void>> group = new ArrayList<>();
+              for (int k : fetch) {
+                group.add(
+                    copyOne(source, slot, page.get(k), mine).thenAccept(n -> done[k - from] = n));
+              }
+              return CompletableFuture.allOf(group.toArray(CompletableFuture[]::new));
+            })
         .thenCompose(
             x -> {
               long n = 0;
               long bytes = 0;
               for (int k = from; k < to; k++) {
-                if (group.get(k - from).join() > 0) {
+                if (done[k - from] > 0) {
                   n++;
                   BlobInfo v = page.get(k);
                   bytes += v.state() == VersionState.LIVE ? v.size() : 0;
@@ -405,13 +417,53 @@ public final class CatchUp {
             });
   }
 
-  private CompletableFuture<Long> copyOne(
-      NodeId source,
-      int slot,
-      BlobInfo v,
-      LocalRange mine,
-      byte[] inline,
-      VersionChecksums inlineSums) {
+  /**
+   * Imports, in one batch (one journal flush), the versions of {@code [from, to)} that need no
+   * FETCH: those this node holds in another state, tombstones and markers, and small live versions
+   * whose bytes came with the page (checked against the source's checksums first). Marks them in
+   * {@code done} and returns the indexes left to fetch.
+   */
+  private List<Integer> importLocal(
+      NodeId source, Page pg, int from, int to, LocalRange mine, long[] done) {
+    List<BlobInfo> page = pg.versions();
+    List<Integer> fetch = new ArrayList<>();
+    List<Integer> batch = new ArrayList<>();
+    List<BlobInfo> versions = new ArrayList<>();
+    List<byte[]> data = new ArrayList<>();
+    for (int k = from; k < to; k++) {
+      BlobInfo v = page.get(k);
+      BlobInfo have = known(mine, v);
+      if (have != null && have.state() == v.state()) {
+        continue;
+      }
+      byte[] bytes = pg.bytes().get(k);
+      if (v.state() == VersionState.LIVE && have == null) {
+        if (bytes == null) {
+          fetch.add(k);
+          continue;
+        }
+        VersionChecksums sums = pg.sums(k);
+        if (sums != null && !sums.matches(bytes)) {
+          throw corrupt(v, source);
+        }
+      } else {
+        bytes = new byte[0]; // a state brought level, or no bytes to keep
+      }
+      batch.add(k);
+      versions.add(v);
+      data.add(bytes);
+    }
+    if (!versions.isEmpty()) {
+      ctx.store.importVersions(versions, data);
+      for (int k : batch) {
+        done[k - from] = 1;
+      }
+    }
+    return fetch;
+  }
+
+  /** Fetches a live version this node lacks from {@code source} and imports it. */
+  private CompletableFuture<Long> copyOne(NodeId source, int slot, BlobInfo v, LocalRange mine) {
     return ctx.onDisk(() -> java.util.Optional.ofNullable(known(mine, v)))
         .thenCompose(
             found -> {
@@ -421,21 +473,6 @@ public final class CatchUp {
               }
               if (v.state() != VersionState.LIVE || have != null) {
                 return ctx.onDisk(() -> ctx.store.importVersion(v, InputStream.nullInputStream()))
-                    .thenApply(x -> 1L);
-              }
-              if (inline != null) {
-                // Came with the page: checked against the source's checksums, then imported.
-                return pace(v.size())
-                    .thenCompose(
-                        x ->
-                            ctx.onDisk(
-                                () -> {
-                                  if (inlineSums != null && !inlineSums.matches(inline)) {
-                                    throw corrupt(v, source);
-                                  }
-                                  return ctx.store.importVersion(
-                                      v, new ByteArrayInputStream(inline));
-                                }))
                     .thenApply(x -> 1L);
               }
               byte[] h = new Fetch(slot, v.path(), v.version()).encode();

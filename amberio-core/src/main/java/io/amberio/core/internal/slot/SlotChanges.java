@@ -24,6 +24,8 @@ import io.amberio.core.internal.row.VersionRow;
 import io.amberio.core.internal.slot.Slot.SlotContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -91,6 +93,43 @@ final class SlotChanges {
       throw e;
     } finally {
       journal.applied(ticket);
+    }
+  }
+
+  /**
+   * Journals {@code records} with one flush for all of them (the last append waits for it, and it
+   * covers those before: they are in the same journal), then applies each. Caller holds {@code
+   * writeLock}.
+   */
+  void journaledAll(List<JournalRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    if (failed != null) {
+      throw BlobStoreException.of(
+          Reason.IO_ERROR,
+          "slot " + number + " stopped taking writes after an earlier failure; reopen the store",
+          failed);
+    }
+    Journal journal = ctx.journal(number);
+    List<Journal.Ticket> tickets = new ArrayList<>();
+    try {
+      for (int i = 0; i < records.size(); i++) {
+        tickets.add(journal.append(records.get(i), i == records.size() - 1));
+      }
+      try {
+        for (JournalRecord r : records) {
+          db.apply(r);
+        }
+      } catch (RuntimeException e) {
+        // As in journaled: durable but not applied, so refuse writes until a reopen replays them.
+        failed = e;
+        throw e;
+      }
+    } finally {
+      for (Journal.Ticket t : tickets) {
+        journal.applied(t);
+      }
     }
   }
 

@@ -24,6 +24,7 @@ import io.amberio.core.internal.meta.SlotDatabase;
 import io.amberio.core.internal.row.VersionRow;
 import io.amberio.core.internal.slot.Slot.SlotContext;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -202,6 +203,86 @@ public final class SlotHistory {
       changes.discard(chunkedBlob);
     }
     return level;
+  }
+
+  /**
+   * Stores several committed versions copied from a peer, each small enough to be held inline (or
+   * without bytes: tombstones and markers), with one journal flush for all; see {@code
+   * ReplicaHistory.importVersions}. Every version it can import is imported; then the first
+   * failure, if any, is thrown.
+   */
+  public List<BlobInfo> importSmall(List<BlobInfo> infos, List<byte[]> data) {
+    List<BlobInfo> out = new ArrayList<>();
+    List<JournalRecord> records = new ArrayList<>();
+    List<VersionRow> rows = new ArrayList<>();
+    RuntimeException first = null;
+    changes.writeLock.lock();
+    try {
+      for (int i = 0; i < infos.size(); i++) {
+        BlobInfo info = infos.get(i);
+        boolean live = info.state() == VersionState.LIVE;
+        // Tombstoned versions and markers are metadata only: their bytes are never read again.
+        byte[] bytes = live ? data.get(i) : new byte[0];
+        try {
+          BlobInfo level = levelExisting(info);
+          if (level != null) {
+            out.add(level); // held already: its bytes are not needed
+            continue;
+          }
+          if (live && bytes.length != info.size()) {
+            throw wrongSize(info, bytes.length);
+          }
+          if (bytes.length > ctx.inlineThreshold()) {
+            throw new IllegalArgumentException(
+                "version " + info.version() + " of '" + info.path() + "' is not small");
+          }
+          changes.files.requireSpace(bytes.length);
+          VersionRow row =
+              importRow(
+                  info, live ? SlotChanges.inlineChecksums(bytes, bytes.length) : new byte[0]);
+          records.add(new JournalRecord.PutVersion(number, row, bytes));
+          rows.add(row);
+          out.add(row.toInfo());
+        } catch (RuntimeException e) {
+          if (first == null) {
+            first = e;
+          }
+        }
+      }
+      changes.journaledAll(records);
+    } finally {
+      changes.writeLock.unlock();
+    }
+    if (first != null) {
+      throw first;
+    }
+    return out;
+  }
+
+  /** The row of an imported version held inline (or without bytes). */
+  private VersionRow importRow(BlobInfo info, byte[] checksums) {
+    int state =
+        switch (info.state()) {
+          case LIVE -> VersionRow.LIVE;
+          case TOMBSTONED -> VersionRow.TOMBSTONED;
+          case MARKER -> VersionRow.MARKER;
+        };
+    long created = info.lastModified().toEpochMilli();
+    long changed = state == VersionRow.TOMBSTONED ? ctx.clock().millis() : created;
+    return new VersionRow(
+        info.path(),
+        info.version(),
+        info.blobId().toString(),
+        state,
+        info.size(),
+        info.contentType(),
+        created,
+        changed,
+        ctx.chunkSize(),
+        0,
+        checksums,
+        true,
+        null);
   }
 
   /**
