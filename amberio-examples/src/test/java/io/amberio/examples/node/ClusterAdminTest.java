@@ -156,26 +156,9 @@ class ClusterAdminTest {
     // Remove n1 with the CLI: it drains, then leaves.
     Path secretFile = dir.resolve("secret");
     Files.write(secretFile, secret);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new AmberioMain());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute(
-            "cluster",
-            "--url",
-            members.get(0).server().uri().toString(),
-            "--secret-file",
-            secretFile.toString(),
-            "remove-node",
-            "--id",
-            "n1",
-            "--wait",
-            "--timeout",
-            "PT2M");
-    assertThat(code).as(out + "\n" + err).isZero();
-    assertThat(out.toString()).contains("n1 is draining").contains("n1 removed");
+    Cli removed = admin(secretFile, "remove-node", "--id", "n1", "--wait", "--timeout", "PT2M");
+    assertThat(removed.code()).as(removed.toString()).isZero();
+    assertThat(removed.out()).contains("n1 is draining").contains("n1 removed");
     await("converged after removing n1", () -> status(a).path("converged").asBoolean());
     assertThat(status(a).path("nodes")).hasSize(3);
     StringWriter st = new StringWriter();
@@ -258,23 +241,9 @@ class ClusterAdminTest {
 
     Path secretFile = dir.resolve("secret");
     Files.write(secretFile, secret);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new AmberioMain());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute(
-            "cluster",
-            "--url",
-            members.get(0).server().uri().toString(),
-            "--secret-file",
-            secretFile.toString(),
-            "rebuild-slot",
-            Integer.toString(slot),
-            "--accept-loss");
-    assertThat(code).as(out + "\n" + err).isZero();
-    assertThat(out.toString()).contains("\"rebuilt\" : true").contains("rebuilt on");
+    Cli rebuilt = admin(secretFile, "rebuild-slot", Integer.toString(slot), "--accept-loss");
+    assertThat(rebuilt.code()).as(rebuilt.toString()).isZero();
+    assertThat(rebuilt.out()).contains("\"rebuilt\" : true").contains("rebuilt on");
     await(
         "the slot is in sync on n3",
         () -> a.json("/slots/" + lostSlot).path("inSync").toString().equals("[\"n3\"]"));
@@ -312,6 +281,34 @@ class ClusterAdminTest {
       start(n, topology);
     }
     return topology;
+  }
+
+  /** What the CLI printed and returned. */
+  private record Cli(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n" + out + "\n" + err;
+    }
+  }
+
+  /** Runs {@code amberio cluster --url <first node> --secret-file F <args>}. */
+  private Cli admin(Path secretFile, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AmberioMain());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    List<String> all = new ArrayList<>();
+    all.addAll(
+        List.of(
+            "cluster",
+            "--url",
+            members.get(0).server().uri().toString(),
+            "--secret-file",
+            secretFile.toString()));
+    all.addAll(List.of(args));
+    int code = cli.execute(all.toArray(String[]::new));
+    return new Cli(code, out.toString(), err.toString());
   }
 
   private HttpResponse<byte[]> admin(Http h, HttpRequest.Builder r) {

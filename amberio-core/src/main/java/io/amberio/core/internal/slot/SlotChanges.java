@@ -74,13 +74,17 @@ final class SlotChanges {
    * Appends a record to the journal, then applies it; a failed apply fences the slot (see {@link
    * #fenced()}).
    */
-  void journaled(JournalRecord record, boolean sync) {
+  private void requireUsable() {
     if (failed != null) {
       throw BlobStoreException.of(
           Reason.IO_ERROR,
           "slot " + number + " stopped taking writes after an earlier failure; reopen the store",
           failed);
     }
+  }
+
+  void journaled(JournalRecord record, boolean sync) {
+    requireUsable();
     Journal journal = ctx.journal(number);
     Journal.Ticket ticket = journal.append(record, sync);
     try {
@@ -105,12 +109,7 @@ final class SlotChanges {
     if (records.isEmpty()) {
       return;
     }
-    if (failed != null) {
-      throw BlobStoreException.of(
-          Reason.IO_ERROR,
-          "slot " + number + " stopped taking writes after an earlier failure; reopen the store",
-          failed);
-    }
+    requireUsable();
     Journal journal = ctx.journal(number);
     List<Journal.Ticket> tickets = new ArrayList<>();
     try {

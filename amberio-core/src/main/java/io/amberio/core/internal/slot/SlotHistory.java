@@ -168,31 +168,7 @@ public final class SlotHistory {
     try {
       level = levelExisting(info);
       if (level == null) {
-        int state =
-            switch (info.state()) {
-              case LIVE -> VersionRow.LIVE;
-              case TOMBSTONED -> VersionRow.TOMBSTONED;
-              case MARKER -> VersionRow.MARKER;
-            };
-        long created = info.lastModified().toEpochMilli();
-        // A tombstone's retention runs from when this replica learnt of it: the peer's time is not
-        // known.
-        long changed = state == VersionRow.TOMBSTONED ? ctx.clock().millis() : created;
-        VersionRow row =
-            new VersionRow(
-                info.path(),
-                info.version(),
-                info.blobId().toString(),
-                state,
-                info.size(),
-                info.contentType(),
-                created,
-                changed,
-                ctx.chunkSize(),
-                chunkCount,
-                checksums,
-                inline,
-                null);
+        VersionRow row = importRow(info, chunkCount, checksums, inline);
         changes.journaled(new JournalRecord.PutVersion(number, row, inline ? data : null), true);
         return row.toInfo();
       }
@@ -239,7 +215,10 @@ public final class SlotHistory {
           changes.files.requireSpace(bytes.length);
           VersionRow row =
               importRow(
-                  info, live ? SlotChanges.inlineChecksums(bytes, bytes.length) : new byte[0]);
+                  info,
+                  0,
+                  live ? SlotChanges.inlineChecksums(bytes, bytes.length) : new byte[0],
+                  true);
           records.add(new JournalRecord.PutVersion(number, row, bytes));
           rows.add(row);
           out.add(row.toInfo());
@@ -259,8 +238,8 @@ public final class SlotHistory {
     return out;
   }
 
-  /** The row of an imported version held inline (or without bytes). */
-  private VersionRow importRow(BlobInfo info, byte[] checksums) {
+  /** The row of an imported version, with the peer's blob id, version, state, size and times. */
+  private VersionRow importRow(BlobInfo info, int chunkCount, byte[] checksums, boolean inline) {
     int state =
         switch (info.state()) {
           case LIVE -> VersionRow.LIVE;
@@ -268,6 +247,8 @@ public final class SlotHistory {
           case MARKER -> VersionRow.MARKER;
         };
     long created = info.lastModified().toEpochMilli();
+    // A tombstone's retention runs from when this replica learnt of it: the peer's time is not
+    // known.
     long changed = state == VersionRow.TOMBSTONED ? ctx.clock().millis() : created;
     return new VersionRow(
         info.path(),
@@ -279,9 +260,9 @@ public final class SlotHistory {
         created,
         changed,
         ctx.chunkSize(),
-        0,
+        chunkCount,
         checksums,
-        true,
+        inline,
         null);
   }
 
