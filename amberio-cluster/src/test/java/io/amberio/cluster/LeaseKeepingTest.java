@@ -58,7 +58,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>one keep-alive in three hangs until the client's timeout, longer than the TTL (etcd's
  *       client routing it to a member cut off from the others): the next keep-alives go out on time
  *       instead of waiting for it. Before, the node lost its lease whenever a cut-off etcd member
- *       got one.
+ *       got one;
+ *   <li>a keep-alive right after the grant answers that the lease does not exist (an etcd member
+ *       that has not applied the grant yet): the lease stays. Before, the node took a new lease and
+ *       claimed every slot again (seen once in a fault run, 0.35 s after a grant).
  * </ul>
  */
 class LeaseKeepingTest {
@@ -78,6 +81,14 @@ class LeaseKeepingTest {
     Duration ttl = ClusterConfig.DEFAULTS.leaseTtl();
     keepsItsFirstLease(
         sched, new Slow(new InMemoryRegistry(sched), sched, Duration.ZERO, 3, ttl.multipliedBy(2)));
+  }
+
+  @Test
+  void aLeaseNotFoundRightAfterItsGrantIsNotTakenForItsEnd() {
+    SimScheduler sched = SimScheduler.create(13);
+    Slow registry = new Slow(new InMemoryRegistry(sched), sched, Duration.ZERO, 0, Duration.ZERO);
+    registry.notFoundFirst().set(2);
+    keepsItsFirstLease(sched, registry);
   }
 
   private void keepsItsFirstLease(SimScheduler sched, Slow registry) {
@@ -124,7 +135,8 @@ class LeaseKeepingTest {
       int stuckEvery,
       Duration stuckFor,
       AtomicInteger grants,
-      AtomicInteger keepAlives)
+      AtomicInteger keepAlives,
+      AtomicInteger notFoundFirst)
       implements Registry {
     Slow(
         Registry delegate,
@@ -138,6 +150,7 @@ class LeaseKeepingTest {
           listDelay,
           stuckEvery,
           stuckFor,
+          new AtomicInteger(),
           new AtomicInteger(),
           new AtomicInteger());
     }
@@ -195,6 +208,12 @@ class LeaseKeepingTest {
 
         @Override
         public CompletableFuture<Lease> keepAlive(long leaseId) {
+          if (notFoundFirst.getAndDecrement() > 0) {
+            // A registry member that has not applied the grant yet.
+            return CompletableFuture.failedFuture(
+                new RegistryException(
+                    RegistryException.Reason.LEASE_NOT_FOUND, "lease " + leaseId + " not found"));
+          }
           if (stuckEvery > 0 && keepAlives.incrementAndGet() % stuckEvery == 0) {
             CompletableFuture<Lease> stuck = new CompletableFuture<>();
             sched.schedule(
