@@ -189,6 +189,11 @@ public final class ClusterCommand implements Runnable {
       return parent.target(spec.commandLine(), needToken);
     }
 
+    /** POSTs {@code body} (JSON) to {@code path}: the answer, or null (printed) on an error. */
+    JsonNode post(Target t, String path, String body) throws IOException, InterruptedException {
+      return request(t, "POST", path, body, out(), err());
+    }
+
     /** Polls {@code GET /cluster} until converged; 0, or 3 when {@code timeout} passed first. */
     int await(Target t, Duration timeout) throws IOException, InterruptedException {
       long end = System.nanoTime() + timeout.toNanos();
@@ -287,7 +292,7 @@ public final class ClusterCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Target t = target(true);
-      JsonNode r = request(t, "POST", "/cluster/nodes", body(), out(), err());
+      JsonNode r = post(t, "/cluster/nodes", body());
       if (r == null) {
         return 1;
       }
@@ -309,13 +314,10 @@ public final class ClusterCommand implements Runnable {
     public Integer call() throws Exception {
       Target t = target(true);
       JsonNode r =
-          request(
+          post(
               t,
-              "POST",
               "/cluster/nodes/" + URLEncoder.encode(dead, StandardCharsets.UTF_8) + "/replace",
-              body(),
-              out(),
-              err());
+              body());
       if (r == null) {
         return 1;
       }
@@ -415,13 +417,10 @@ public final class ClusterCommand implements Runnable {
     public Integer call() throws Exception {
       Target t = target(true);
       JsonNode r =
-          request(
+          post(
               t,
-              "POST",
               "/cluster/slots/" + URLEncoder.encode(slot, StandardCharsets.UTF_8) + "/rebuild",
-              "{\"acceptLoss\":" + acceptLoss + "}",
-              out(),
-              err());
+              "{\"acceptLoss\":" + acceptLoss + "}");
       if (r == null) {
         return 1;
       }
