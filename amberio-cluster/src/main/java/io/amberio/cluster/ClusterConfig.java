@@ -39,8 +39,8 @@ import java.util.Objects;
  * @param copyReserveBytes a node starts no copy while less than this is free on its disks (a copy
  *     in progress goes on; the store's own {@code minFreeBytes} still guards every write)
  * @param maxOutgoingCopies the most copies a node serves to learners at once (a copy counts from
- *     its FENCE until it has asked nothing for an RPC timeout); a learner refused looks for another
- *     in-sync source, then tries again later
+ *     its FENCE until it reads the slot's last page, or asks nothing for an RPC timeout); a learner
+ *     refused looks for another in-sync source, then tries again later
  */
 public record ClusterConfig(
     Duration leaseTtl,
@@ -54,10 +54,13 @@ public record ClusterConfig(
     long copyReserveBytes,
     int maxOutgoingCopies) {
 
-  /** Default copy limits: 8 slots in and 8 out at once, 64 MiB/s in, 1 GiB kept free. */
+  /**
+   * Default copy limits: 8 slots in and 16 out at once (two learners copying their most from one
+   * source, as after a whole cluster restarted), 64 MiB/s in, 1 GiB kept free.
+   */
   public static final int DEFAULT_MAX_INCOMING_COPIES = 8;
 
-  public static final int DEFAULT_MAX_OUTGOING_COPIES = 8;
+  public static final int DEFAULT_MAX_OUTGOING_COPIES = 16;
 
   public static final long DEFAULT_COPY_BYTES_PER_SECOND = 64L << 20;
   public static final long DEFAULT_COPY_RESERVE_BYTES = 1L << 30;

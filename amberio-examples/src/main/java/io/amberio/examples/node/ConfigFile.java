@@ -70,7 +70,7 @@ import java.util.Set;
  *   "registry": {"etcd": ["http://10.0.0.9:2379"]},   // or {"memory": true} for a one-node cluster
  *   "secretFile": "/etc/amberio/secret",      // required with more than one node; at least 16 bytes
  *   "timings": {"leaseTtlMs": 5000, "rpcTimeoutMs": 5000, "requestTimeoutMs": 30000},  // optional
- *   "copies": {"maxIncoming": 8, "maxOutgoing": 8, "bytesPerSecond": 67108864, "reserveBytes": 1073741824} // optional
+ *   "copies": {"maxIncoming": 8, "maxOutgoing": 16, "bytesPerSecond": 67108864, "reserveBytes": 1073741824} // optional
  * }
  * }</pre>
  *

@@ -70,7 +70,8 @@ public final class SyncServer {
   /**
    * Counts a request of {@code learner}'s copy of {@code slot}. A FENCE ({@code starts}) starts a
    * copy attempt: refused with BUSY while {@code maxOutgoingCopies} other copies are served. A copy
-   * counts until it has asked nothing for an RPC timeout (a learner does not say when it is done).
+   * counts until it reads an empty page (its end), or has asked nothing for an RPC timeout (a
+   * learner that gave up says nothing).
    */
   private synchronized void admit(NodeId learner, int slot, boolean starts) {
     long now = ctx.now();
@@ -88,6 +89,11 @@ public final class SyncServer {
               + " copies from another replica, or later");
     }
     serving.put(c, now);
+  }
+
+  /** Forgets {@code learner}'s copy of {@code slot}: it has read the last page. */
+  private synchronized void done(NodeId learner, int slot) {
+    serving.remove(new Copy(learner, slot));
   }
 
   /** How many copies this node serves now. */
@@ -154,6 +160,9 @@ public final class SyncServer {
           List<BlobInfo> list =
               ctx.store.versionsAfter(
                   m.slot(), m.after(), Math.min(m.limit(), ctx.config.catchUpBatch()));
+          if (list.isEmpty()) {
+            done(from, m.slot()); // the copy has read to the end: it counts no more
+          }
           // Small live versions travel with the page: one request for a page of them instead of
           // a FETCH each, which is most of a copy's cost when versions are small.
           List<Versions.Reply.Inline> inline = new ArrayList<>();
