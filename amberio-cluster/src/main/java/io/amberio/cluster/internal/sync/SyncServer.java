@@ -74,9 +74,7 @@ public final class SyncServer {
    * learner that gave up says nothing).
    */
   private synchronized void admit(NodeId learner, int slot, boolean starts) {
-    long now = ctx.now();
-    long idle = ctx.config.rpcTimeout().toMillis();
-    serving.values().removeIf(last -> now - last > idle);
+    long now = expire();
     Copy c = new Copy(learner, slot);
     if (starts && !serving.containsKey(c) && serving.size() >= ctx.config.maxOutgoingCopies()) {
       throw new HandlerException(
@@ -98,10 +96,16 @@ public final class SyncServer {
 
   /** How many copies this node serves now. */
   public synchronized int servingCopies() {
+    expire();
+    return serving.size();
+  }
+
+  /** Forgets copies silent for an RPC timeout; returns now. */
+  private long expire() {
     long now = ctx.now();
     long idle = ctx.config.rpcTimeout().toMillis();
     serving.values().removeIf(last -> now - last > idle);
-    return serving.size();
+    return now;
   }
 
   public CompletableFuture<Response> fence(NodeId from, Fence m, long epoch) {
