@@ -20,6 +20,7 @@
  */
 module io.amberio.core {
   requires transitive com.github.f4b6a3.ulid; // BlobId wraps a Ulid
+  requires com.github.benmanes.caffeine;
   requires java.sql;
   requires org.slf4j;
   requires org.xerial.sqlitejdbc;

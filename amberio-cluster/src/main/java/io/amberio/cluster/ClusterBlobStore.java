@@ -26,6 +26,7 @@ import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
+import io.amberio.core.ReadCacheStats;
 import io.amberio.core.SlotStats;
 import java.io.InputStream;
 import java.util.OptionalLong;
@@ -125,6 +126,12 @@ final class ClusterBlobStore implements BlobStore {
   public SlotStats slotStats(int slot) {
     ensureOpen();
     return node.store().slotStats(slot);
+  }
+
+  /** The read cache of this node's replica store (reads served here go through it). */
+  @Override
+  public ReadCacheStats readCacheStats() {
+    return node.store().readCacheStats();
   }
 
   @Override

@@ -128,6 +128,14 @@ public interface BlobStore extends Closeable {
   SlotStats slotStats(int slot);
 
   /**
+   * The counters of this store's read cache (see {@link BlobStoreBuilder#readCacheBytes}); {@link
+   * ReadCacheStats#NONE} for a store without one.
+   */
+  default ReadCacheStats readCacheStats() {
+    return ReadCacheStats.NONE;
+  }
+
+  /**
    * Removes tombstoned versions and delete markers (with every version below a marker) whose
    * retention has passed, metadata and bytes, in every slot. The store also runs this periodically
    * on its scheduler.

@@ -64,6 +64,9 @@ public final class BlobStoreBuilder {
   /** Default time after which an unused slot is closed. */
   public static final Duration DEFAULT_IDLE_SLOT_TIMEOUT = Duration.ofSeconds(60);
 
+  /** The largest default read cache, in bytes (64 MiB); see {@link #readCacheBytes}. */
+  public static final long DEFAULT_MAX_READ_CACHE_BYTES = 64L << 20;
+
   /** Default free space each disk keeps: writes that would eat into it fail with NO_SPACE. */
   public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
 
@@ -77,6 +80,7 @@ public final class BlobStoreBuilder {
   private Integer maxOpenSlots;
   private Duration idleSlotTimeout;
   private Long minFreeBytes;
+  private Long readCacheBytes;
   private InstantSource clock;
   private Random idRandom;
   private Scheduler scheduler;
@@ -182,6 +186,19 @@ public final class BlobStoreBuilder {
   }
 
   /**
+   * The heap bytes the read cache may hold (0 disables it). It keeps recent lookups: the metadata
+   * of a version and, for a blob stored inline (see {@link #inlineThreshold}), its bytes, so that
+   * repeated reads skip the slot's database. A cached read is never older than a committed write.
+   * Default: 1/8 of the maximum heap, at most {@value #DEFAULT_MAX_READ_CACHE_BYTES} bytes.
+   */
+  public BlobStoreBuilder readCacheBytes(long bytes) {
+    requireUnset("readCacheBytes", readCacheBytes);
+    requireRange("readCacheBytes", bytes, 0, Long.MAX_VALUE);
+    readCacheBytes = bytes;
+    return this;
+  }
+
+  /**
    * The clock for version timestamps, blob ids, retention and idle timeouts. Default the system
    * clock.
    */
@@ -248,6 +265,9 @@ public final class BlobStoreBuilder {
             or(maxOpenSlots, DEFAULT_MAX_OPEN_SLOTS),
             or(idleSlotTimeout, DEFAULT_IDLE_SLOT_TIMEOUT),
             or(minFreeBytes, DEFAULT_MIN_FREE_BYTES),
+            or(
+                readCacheBytes,
+                Math.min(DEFAULT_MAX_READ_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 8)),
             clock == null ? InstantSource.system() : clock,
             idRandom,
             scheduler);

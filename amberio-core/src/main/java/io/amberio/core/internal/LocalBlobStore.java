@@ -27,10 +27,12 @@ import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
+import io.amberio.core.ReadCacheStats;
 import io.amberio.core.Scheduler;
 import io.amberio.core.SlotStats;
 import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
+import io.amberio.core.internal.meta.LookupCache;
 import io.amberio.core.internal.slot.ReadBuffers;
 import io.amberio.core.internal.slot.Slot;
 import io.amberio.core.internal.slot.SlotManager;
@@ -84,6 +86,7 @@ public final class LocalBlobStore implements ReplicaStore {
   private final ScheduledExecutorService ownExecutor;
   private final List<Periodic> tasks = new ArrayList<>();
   private final TransactionIndex transactions;
+  private final LookupCache lookupCache;
   private volatile Journals journals;
   private volatile boolean recovered;
   private volatile boolean closed;
@@ -91,6 +94,7 @@ public final class LocalBlobStore implements ReplicaStore {
   private LocalBlobStore(StoreSettings settings, StoreLayout layout) {
     this.settings = settings;
     this.layout = layout;
+    this.lookupCache = new LookupCache(settings.readCacheBytes(), settings.slotCount());
     this.context = new Context();
     this.slots =
         new SlotManager(
@@ -226,6 +230,11 @@ public final class LocalBlobStore implements ReplicaStore {
     Objects.requireNonNull(options, "options");
     BlobPaths.validate(path);
     return withExisting(path, slot -> slot.get(path, options.version(), options.range()));
+  }
+
+  @Override
+  public ReadCacheStats readCacheStats() {
+    return lookupCache.stats();
   }
 
   @Override
@@ -617,6 +626,11 @@ public final class LocalBlobStore implements ReplicaStore {
     @Override
     public ReadBuffers readBuffers() {
       return readBuffers;
+    }
+
+    @Override
+    public LookupCache lookupCache() {
+      return lookupCache;
     }
 
     @Override

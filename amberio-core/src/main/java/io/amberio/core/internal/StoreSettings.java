@@ -38,6 +38,7 @@ public record StoreSettings(
     int maxOpenSlots,
     Duration idleSlotTimeout,
     long minFreeBytes,
+    long readCacheBytes,
     InstantSource clock,
     Random idRandom,
     Scheduler scheduler) {}

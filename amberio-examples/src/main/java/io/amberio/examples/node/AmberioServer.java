@@ -117,6 +117,7 @@ public final class AmberioServer implements Closeable {
     NodeStatus node =
         new NodeStatus(options.nodeId() == null ? address : options.nodeId(), address);
     HttpMetrics metrics = new HttpMetrics();
+    metrics.bind(store);
     Router router = new Router(store, node, cluster, metrics, options.maxBlobSize());
     MinimumDataRateHandler rateAndStats =
         new MinimumDataRateHandler(router, options.minRequestRate(), 0);

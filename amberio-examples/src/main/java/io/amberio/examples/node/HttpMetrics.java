@@ -15,6 +15,7 @@
  */
 package io.amberio.examples.node;
 
+import io.amberio.core.BlobStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -70,6 +71,28 @@ final class HttpMetrics implements AutoCloseable {
         .register(registry);
     Gauge.builder("amberio.http.requests.active", stats, StatisticsHandler::getRequestsActive)
         .description("Requests being served")
+        .register(registry);
+  }
+
+  /** Publishes the counters of {@code store}'s read cache. */
+  void bind(BlobStore store) {
+    FunctionCounter.builder("amberio.read.cache.hits", store, s -> s.readCacheStats().hits())
+        .description("Lookups answered by the read cache")
+        .register(registry);
+    FunctionCounter.builder("amberio.read.cache.misses", store, s -> s.readCacheStats().misses())
+        .description("Lookups that went to a slot's database")
+        .register(registry);
+    FunctionCounter.builder(
+            "amberio.read.cache.evictions", store, s -> s.readCacheStats().evictions())
+        .description("Read cache entries dropped to stay within its bound")
+        .register(registry);
+    Gauge.builder("amberio.read.cache.size", store, s -> s.readCacheStats().bytes())
+        .baseUnit("bytes")
+        .description("Estimated heap bytes the read cache holds")
+        .register(registry);
+    Gauge.builder("amberio.read.cache.max", store, s -> s.readCacheStats().maxBytes())
+        .baseUnit("bytes")
+        .description("The read cache's bound (0: disabled)")
         .register(registry);
   }
 

@@ -121,6 +121,15 @@ public final class NodeCommand implements Callable<Integer> {
   long chunkSize;
 
   @Option(
+      names = "--read-cache",
+      paramLabel = "SIZE",
+      converter = CliValues.SizeConverter.class,
+      description =
+          "Heap the read cache may hold (metadata and small blobs); 0 disables it."
+              + " Default: 1/8 of the maximum heap, at most 64MiB.")
+  Long readCache;
+
+  @Option(
       names = "--max-blob-size",
       paramLabel = "SIZE",
       defaultValue = "5GiB",
@@ -303,6 +312,10 @@ public final class NodeCommand implements Callable<Integer> {
         chunkSize >= 64 << 10 && chunkSize <= 64 << 20,
         "--chunk-size must be 64KiB to 64MiB, was " + chunkSize);
     check(!gcInterval.isNegative(), "--gc-interval must not be negative");
+    if (readCache != null) {
+      check(readCache >= 0, "--read-cache must not be negative, was " + readCache);
+      builder.readCacheBytes(readCache);
+    }
     return builder
         .chunkSize((int) chunkSize)
         .maxBlobSize(maxBlobSize)

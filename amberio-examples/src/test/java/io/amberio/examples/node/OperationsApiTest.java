@@ -118,6 +118,27 @@ class OperationsApiTest {
   }
 
   @Test
+  void metricsCountReadCacheHitsAndMisses() {
+    assertThat(
+            node.put("/objects/metrics/cached", "hello".getBytes(StandardCharsets.UTF_8))
+                .statusCode())
+        .isEqualTo(201);
+    assertThat(node.get("/objects/metrics/cached").statusCode()).isEqualTo(200);
+    assertThat(node.get("/objects/metrics/cached").statusCode()).isEqualTo(200);
+    String text = new String(node.get("/metrics").body(), StandardCharsets.UTF_8);
+    assertThat(counter(text, "amberio_read_cache_hits_total")).isGreaterThanOrEqualTo(1);
+    assertThat(counter(text, "amberio_read_cache_misses_total")).isGreaterThanOrEqualTo(1);
+    assertThat(counter(text, "amberio_read_cache_max_bytes")).isPositive();
+  }
+
+  private static double counter(String text, String name) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(text);
+    assertThat(m.find()).as("%s in %s", name, text).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
   void headOnOperationsEndpointsHasNoBody() {
     HttpResponse<byte[]> head = node.head("/health");
     assertThat(head.statusCode()).isEqualTo(200);

@@ -64,22 +64,37 @@ public final class SlotDatabase implements AutoCloseable {
   // @GuardedBy("writeLock")
   private final Connection writer;
   private final Connection reader;
+  private final LookupCache cache;
+  private final int slot;
 
-  private SlotDatabase(Path file, Connection writer, Connection reader) {
+  private SlotDatabase(
+      Path file, Connection writer, Connection reader, LookupCache cache, int slot) {
     this.where = file.toString();
     this.walFile = file.resolveSibling(file.getFileName() + "-wal");
     this.writer = writer;
     this.reader = reader;
+    this.cache = cache;
+    this.slot = slot;
   }
 
-  /** Opens (creating if absent) and migrates the database at {@code file}. */
+  /** Opens (creating if absent) and migrates the database at {@code file}, without a cache. */
   public static SlotDatabase open(Path file) {
+    return open(file, LookupCache.DISABLED, 0);
+  }
+
+  /**
+   * Opens (creating if absent) and migrates the database at {@code file}, the metadata of slot
+   * {@code slot}, whose lookups {@code cache} keeps.
+   */
+  public static SlotDatabase open(Path file, LookupCache cache, int slot) {
     String where = file.toString();
     Connection writer = null;
     try {
       writer = config().createConnection("jdbc:sqlite:" + file);
       SlotSchema.migrate(writer, where);
-      return new SlotDatabase(file, writer, writer);
+      SlotDatabase db = new SlotDatabase(file, writer, writer, cache, slot);
+      db.changed();
+      return db;
     } catch (SQLException | RuntimeException e) {
       closeQuietly(writer);
       if (e instanceof BlobStoreException bse) {
@@ -124,6 +139,27 @@ public final class SlotDatabase implements AutoCloseable {
    * whole result is null when the path was never written.
    */
   public Lookup find(String path, OptionalLong version, boolean withData) {
+    if (!cache.enabled()) {
+      return query(path, version, withData);
+    }
+    long key = version.orElse(0);
+    Lookup hit = cache.get(slot, path, key);
+    if (hit != null) {
+      return hit == LookupCache.NEVER_WRITTEN ? null : hit;
+    }
+    // A miss always reads the inline bytes, so the entry serves reads and heads alike. The query
+    // and the generation come from under the same lock (see LookupCache).
+    readLock.lock();
+    try {
+      Lookup found = query(path, version, true);
+      cache.put(slot, path, key, cache.generation(slot), found);
+      return found;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private Lookup query(String path, OptionalLong version, boolean withData) {
     String sql =
         "SELECT p.max_version, IFNULL(p.current_version, 0), "
             + ROW_COLUMNS
@@ -547,8 +583,17 @@ public final class SlotDatabase implements AutoCloseable {
     } catch (SQLException e) {
       throw translate("writing " + where, e);
     } finally {
+      // Under the lock and after the commit (or the rollback): see LookupCache.
+      changed();
       writeLock.unlock();
     }
+  }
+
+  /**
+   * Invalidates the cached lookups of this slot; the caller holds the lock, or owns the database.
+   */
+  private void changed() {
+    cache.changed(slot);
   }
 
   /**
@@ -894,6 +939,7 @@ public final class SlotDatabase implements AutoCloseable {
       statements.clear();
       closeQuietly(writer);
     } finally {
+      changed();
       writeLock.unlock();
     }
   }

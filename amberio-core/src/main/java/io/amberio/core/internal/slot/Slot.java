@@ -25,6 +25,7 @@ import io.amberio.core.PutOptions;
 import io.amberio.core.SlotStats;
 import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
+import io.amberio.core.internal.meta.LookupCache;
 import io.amberio.core.internal.meta.SlotDatabase;
 import io.amberio.core.internal.meta.SlotDatabase.Lookup;
 import io.amberio.core.internal.row.VersionRow;
@@ -114,7 +115,7 @@ public final class Slot implements AutoCloseable {
     } catch (IOException e) {
       throw BlobStoreException.io("creating slot directory " + dir, e);
     }
-    SlotDatabase db = SlotDatabase.open(meta);
+    SlotDatabase db = SlotDatabase.open(meta, ctx.lookupCache(), number);
     if (isNew) {
       try {
         // The new database file and the slot directory must survive a crash like the data they will
@@ -441,6 +442,9 @@ public final class Slot implements AutoCloseable {
     long minFreeBytes();
 
     ReadBuffers readBuffers();
+
+    /** The store's read cache (possibly {@link LookupCache#DISABLED}). */
+    LookupCache lookupCache();
 
     String newBlobId();
 
