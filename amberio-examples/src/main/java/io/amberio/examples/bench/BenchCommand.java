@@ -162,6 +162,14 @@ public final class BenchCommand implements Callable<Integer> {
   String chunkSize;
 
   @Option(
+      names = "--read-cache",
+      paramLabel = "SIZE",
+      description =
+          "Read cache of the stores under test; 0 disables it, so GETs measure SQLite (default: the"
+              + " store's default).")
+  String readCache;
+
+  @Option(
       names = "--no-prefill",
       description =
           "Do not write one 1-byte blob into each slot of a store before its cells: the first cells "
@@ -258,6 +266,7 @@ public final class BenchCommand implements Callable<Integer> {
               ? -1
               : inlineThreshold.equals("0") ? 0 : intSize("--inline-threshold", inlineThreshold),
           chunkSize == null ? 0 : intSize("--chunk-size", chunkSize),
+          readCache == null ? -1 : Units.parseSize(readCache),
           !noPrefill && !quick,
           clusterMode(cluster),
           clusterRegistry == null ? "etcd" : clusterRegistry,

@@ -39,6 +39,7 @@ import java.util.Objects;
  * @param maxOpenSlots open-slot limit of the stores under test; 0 for the default
  * @param inlineThreshold inline threshold of the stores under test; -1 for the default
  * @param chunkSize chunk size of the stores under test; 0 for the default
+ * @param readCacheBytes read cache of the stores under test; -1 for the default
  * @param prefill whether to write one small blob into every slot of a store before its cells
  * @param cluster whether and how the cluster section runs
  * @param clusterRegistry the registry of the cluster section: {@code etcd} (a real etcd started by
@@ -63,6 +64,7 @@ record BenchOptions(
     int maxOpenSlots,
     int inlineThreshold,
     int chunkSize,
+    long readCacheBytes,
     boolean prefill,
     ClusterMode cluster,
     String clusterRegistry,

@@ -91,6 +91,9 @@ final class RunSetup {
     if (options.inlineThreshold() >= 0) {
       s.add("inline threshold " + Units.bytes(options.inlineThreshold()));
     }
+    if (options.readCacheBytes() >= 0) {
+      s.add("read cache " + Units.bytes(options.readCacheBytes()));
+    }
     if (options.chunkSize() > 0) {
       s.add("chunk size " + Units.bytes(options.chunkSize()));
     }

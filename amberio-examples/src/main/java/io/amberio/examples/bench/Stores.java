@@ -69,6 +69,9 @@ final class Stores {
     if (options.chunkSize() > 0) {
       builder.chunkSize(options.chunkSize());
     }
+    if (options.readCacheBytes() >= 0) {
+      builder.readCacheBytes(options.readCacheBytes());
+    }
     return builder;
   }
 
