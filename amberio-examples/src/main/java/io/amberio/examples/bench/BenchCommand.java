@@ -266,7 +266,7 @@ public final class BenchCommand implements Callable<Integer> {
               ? -1
               : inlineThreshold.equals("0") ? 0 : intSize("--inline-threshold", inlineThreshold),
           chunkSize == null ? 0 : intSize("--chunk-size", chunkSize),
-          readCache == null ? -1 : Units.parseSize(readCache),
+          readCache == null ? -1 : readCache.equals("0") ? 0 : Units.parseSize(readCache),
           !noPrefill && !quick,
           clusterMode(cluster),
           clusterRegistry == null ? "etcd" : clusterRegistry,
