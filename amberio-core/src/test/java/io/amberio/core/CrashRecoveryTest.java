@@ -270,12 +270,26 @@ class CrashRecoveryTest {
   }
 
   /**
+   * The listing of current versions (from the catalog, replayed like the slots) agrees with the
+   * current versions that the listing of every version implies.
+   */
+  private static void checkCurrentListing(BlobStore store, List<BlobInfo> all, String where) {
+    assertThat(
+            TestSupport.pathVersions(
+                TestSupport.listAll(
+                    store, ListRequest.prefix("").withLimit(ListRequest.MAX_LIMIT))))
+        .as(where + ": current versions listed")
+        .isEqualTo(TestSupport.currentOf(all));
+  }
+
+  /**
    * Without collection: everything acknowledged is there, versions are dense, nothing half-written.
    */
   private static int verifyPlain(List<Path> dirs, Acks acks, String where) {
     try (BlobStore store = CrashWriter.open(dirs, SLOTS, K, INLINE)) {
       List<BlobInfo> all = TestSupport.listAllVersions(store);
       checkListedVersions(store, all, acks, where);
+      checkCurrentListing(store, all, where);
       Map<String, TreeSet<Long>> versions = new TreeMap<>();
       Map<String, VersionState> states = new HashMap<>();
       for (BlobInfo i : all) {
@@ -315,6 +329,7 @@ class CrashRecoveryTest {
     try (BlobStore store = CrashWriter.open(dirs, SLOTS, K, INLINE)) {
       List<BlobInfo> all = TestSupport.listAllVersions(store);
       checkListedVersions(store, all, acks, where);
+      checkCurrentListing(store, all, where);
       for (Ack a : acks.puts.values()) {
         String key = a.path() + "@" + a.version();
         try {

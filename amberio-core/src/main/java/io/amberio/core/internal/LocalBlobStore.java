@@ -32,6 +32,7 @@ import io.amberio.core.Scheduler;
 import io.amberio.core.SlotStats;
 import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
+import io.amberio.core.internal.meta.Catalog;
 import io.amberio.core.internal.meta.LookupCache;
 import io.amberio.core.internal.slot.ReadBuffers;
 import io.amberio.core.internal.slot.Slot;
@@ -43,6 +44,7 @@ import io.amberio.core.replica.ReplicaStore;
 import io.amberio.core.replica.TxnKind;
 import io.amberio.core.replica.VersionChecksums;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -87,6 +89,8 @@ public final class LocalBlobStore implements ReplicaStore {
   private final List<Periodic> tasks = new ArrayList<>();
   private final TransactionIndex transactions;
   private final LookupCache lookupCache;
+  private final Catalog catalog; // null when it could not be opened: listings merge slots
+  private volatile Thread catalogBuild;
   private volatile Journals journals;
   private volatile boolean recovered;
   private volatile boolean closed;
@@ -95,6 +99,7 @@ public final class LocalBlobStore implements ReplicaStore {
     this.settings = settings;
     this.layout = layout;
     this.lookupCache = new LookupCache(settings.readCacheBytes(), settings.slotCount());
+    this.catalog = openCatalog(layout.catalogFile());
     this.context = new Context();
     this.slots =
         new SlotManager(
@@ -123,6 +128,65 @@ public final class LocalBlobStore implements ReplicaStore {
     if (!settings.gcInterval().isZero()) {
       tasks.add(Periodic.start(scheduler, settings.gcInterval(), this::backgroundGc));
     }
+  }
+
+  private static Catalog openCatalog(Path file) {
+    try {
+      return Catalog.open(file);
+    } catch (BlobStoreException e) {
+      log.warn("no listing catalog at {}: listings merge every slot", file, e);
+      return null;
+    }
+  }
+
+  /** The listing catalog, or null. */
+  Catalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Builds the catalog in the background when it is not complete (a store of an older release, or a
+   * catalog that was lost): every slot hands over its current versions; listings merge slots until
+   * the end.
+   */
+  private void startCatalogBuild() {
+    if (catalog == null || catalog.complete()) {
+      return;
+    }
+    BitSet existing = slots.existing();
+    Thread t =
+        new Thread(
+            () -> {
+              long started = System.nanoTime();
+              try {
+                for (int s = existing.nextSetBit(0);
+                    s >= 0 && !closed;
+                    s = existing.nextSetBit(s + 1)) {
+                  withSlot(
+                      s,
+                      false,
+                      slot -> {
+                        slot.publishCurrent();
+                        return null;
+                      });
+                }
+                if (!closed) {
+                  catalog.markComplete();
+                  log.info(
+                      "listing catalog built from {} slots in {} ms",
+                      existing.cardinality(),
+                      (System.nanoTime() - started) / 1_000_000);
+                }
+              } catch (RuntimeException e) {
+                if (!closed) {
+                  log.warn("building the listing catalog failed; the next open tries again", e);
+                }
+              }
+            },
+            "amberio-catalog-build");
+    t.setDaemon(true);
+    catalogBuild = t;
+    t.start();
   }
 
   /** Opens the store described by {@code settings}; see {@code BlobStoreBuilder.build()}. */
@@ -170,6 +234,7 @@ public final class LocalBlobStore implements ReplicaStore {
       }
     }
     recovered = true;
+    startCatalogBuild();
   }
 
   private Slot openSlot(int n, boolean create) {
@@ -212,6 +277,9 @@ public final class LocalBlobStore implements ReplicaStore {
           slots.release(slot);
         }
       }
+    }
+    if (catalog != null) {
+      catalog.sync();
     }
   }
 
@@ -580,6 +648,17 @@ public final class LocalBlobStore implements ReplicaStore {
         journals.close();
       }
     }
+    Thread build = catalogBuild;
+    if (build != null) {
+      try {
+        build.join(CLOSE_TIMEOUT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (catalog != null) {
+      catalog.close();
+    }
     if (drained) {
       layout.closeCleanly();
     } else {
@@ -631,6 +710,11 @@ public final class LocalBlobStore implements ReplicaStore {
     @Override
     public LookupCache lookupCache() {
       return lookupCache;
+    }
+
+    @Override
+    public Catalog catalog() {
+      return catalog;
     }
 
     @Override

@@ -235,6 +235,11 @@ final class StoreLayout implements AutoCloseable {
     return disk(slot).slotsDir().resolve(Integer.toString(slot));
   }
 
+  /** The listing catalog of the store, on the first disk. */
+  Path catalogFile() {
+    return disks.get(0).root().resolve("catalog").resolve("listing.sqlite3");
+  }
+
   Path journalDir(int disk) {
     return disks.get(disk).root().resolve("journal");
   }

@@ -25,6 +25,7 @@ import io.amberio.core.BlobStoreException;
 import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
+import io.amberio.core.VersionState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +37,14 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -127,6 +131,33 @@ public final class TestSupport {
   public static List<BlobInfo> listAllVersions(BlobStore store) {
     return listAll(
         store, ListRequest.prefix("").withAllVersions(true).withLimit(ListRequest.MAX_LIMIT));
+  }
+
+  /**
+   * The current versions that {@code allVersions} (a listing of every version, in listing order)
+   * implies: per path, the newest live version newer than every delete marker, as "path@version".
+   */
+  public static List<String> currentOf(List<BlobInfo> allVersions) {
+    Map<String, Long> markers = new HashMap<>();
+    Map<String, Long> live = new TreeMap<>(ListPage.PATH_ORDER);
+    for (BlobInfo i : allVersions) {
+      if (i.state() == VersionState.MARKER) {
+        markers.merge(i.path(), i.version(), Math::max);
+      }
+    }
+    for (BlobInfo i : allVersions) {
+      if (i.state() == VersionState.LIVE && i.version() > markers.getOrDefault(i.path(), 0L)) {
+        live.merge(i.path(), i.version(), Math::max);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    live.forEach((path, v) -> out.add(path + "@" + v));
+    return out;
+  }
+
+  /** "path@version" of each item. */
+  public static List<String> pathVersions(List<BlobInfo> infos) {
+    return infos.stream().map(i -> i.path() + "@" + i.version()).toList();
   }
 
   public static List<String> paths(List<BlobInfo> infos) {

@@ -152,11 +152,13 @@ public final class ReadServer {
           List<BlobInfo> items = new ArrayList<>();
           String c = m.cursor();
           boolean more = false;
+          // Local pages start at the size asked for (this replica usually serves most slots
+          // named) and double while other slots' items fill them.
+          int local = Math.min(ListRequest.MAX_LIMIT, m.limit() + 1);
           scan:
           do {
-            ListPage page =
-                ctx.store.list(
-                    new ListRequest(m.prefix(), ListRequest.MAX_LIMIT, c, m.allVersions()));
+            ListPage page = ctx.store.list(new ListRequest(m.prefix(), local, c, m.allVersions()));
+            local = Math.min(ListRequest.MAX_LIMIT, 2 * local);
             for (BlobInfo b : page.items()) {
               if (wanted.contains(ctx.store.slotOf(b.path()))) {
                 if (items.size() == m.limit()) {

@@ -65,34 +65,45 @@ public final class SlotDatabase implements AutoCloseable {
   private final Connection writer;
   private final Connection reader;
   private final LookupCache cache;
+  private final Catalog catalog; // null: no catalog
   private final int slot;
 
   private SlotDatabase(
-      Path file, Connection writer, Connection reader, LookupCache cache, int slot) {
+      Path file,
+      Connection writer,
+      Connection reader,
+      LookupCache cache,
+      Catalog catalog,
+      int slot) {
     this.where = file.toString();
     this.walFile = file.resolveSibling(file.getFileName() + "-wal");
     this.writer = writer;
     this.reader = reader;
     this.cache = cache;
+    this.catalog = catalog;
     this.slot = slot;
   }
 
-  /** Opens (creating if absent) and migrates the database at {@code file}, without a cache. */
+  /**
+   * Opens (creating if absent) and migrates the database at {@code file}, without a cache or a
+   * catalog.
+   */
   public static SlotDatabase open(Path file) {
-    return open(file, LookupCache.DISABLED, 0);
+    return open(file, LookupCache.DISABLED, null, 0);
   }
 
   /**
    * Opens (creating if absent) and migrates the database at {@code file}, the metadata of slot
-   * {@code slot}, whose lookups {@code cache} keeps.
+   * {@code slot}, whose lookups {@code cache} keeps and whose current versions {@code catalog}
+   * (null: none) lists.
    */
-  public static SlotDatabase open(Path file, LookupCache cache, int slot) {
+  public static SlotDatabase open(Path file, LookupCache cache, Catalog catalog, int slot) {
     String where = file.toString();
     Connection writer = null;
     try {
       writer = config().createConnection("jdbc:sqlite:" + file);
       SlotSchema.migrate(writer, where);
-      SlotDatabase db = new SlotDatabase(file, writer, writer, cache, slot);
+      SlotDatabase db = new SlotDatabase(file, writer, writer, cache, catalog, slot);
       db.changed();
       return db;
     } catch (SQLException | RuntimeException e) {
@@ -580,11 +591,79 @@ public final class SlotDatabase implements AutoCloseable {
         rollback();
         throw e;
       }
+      if (catalog != null) {
+        catalog.enqueue(currentOf(touchedPaths(record)));
+      }
     } catch (SQLException e) {
       throw translate("writing " + where, e);
     } finally {
       // Under the lock and after the commit (or the rollback): see LookupCache.
       changed();
+      writeLock.unlock();
+    }
+  }
+
+  /** The paths whose current version {@code record} may have changed. */
+  private static List<String> touchedPaths(JournalRecord record) {
+    if (record instanceof JournalRecord.PutVersion p) {
+      return List.of(p.row().path());
+    } else if (record instanceof JournalRecord.CommitPrepared c) {
+      return List.of(c.row().path());
+    } else if (record instanceof JournalRecord.Tombstone t) {
+      return List.of(t.path());
+    } else if (record instanceof JournalRecord.CommitTombstone t) {
+      return List.of(t.path());
+    } else if (record instanceof JournalRecord.Collect c) {
+      return c.removed().stream().map(JournalRecord.Removed::path).distinct().toList();
+    }
+    return List.of(); // prepared transactions and reclaim records change no current version
+  }
+
+  /** The current versions of {@code paths} as committed, for the catalog; the lock is held. */
+  private List<Catalog.Change> currentOf(List<String> paths) throws SQLException {
+    List<Catalog.Change> changes = new ArrayList<>(paths.size());
+    for (String path : paths) {
+      VersionRow row =
+          select(
+              writer,
+              "SELECT "
+                  + ROW_COLUMNS
+                  + " FROM paths p JOIN blobs b ON b.path = p.path AND b.version = p.current_version"
+                  + " WHERE p.path = ?",
+              ps -> ps.setString(1, path),
+              firstOrNull(rs -> readRow(rs, 1, false)));
+      changes.add(new Catalog.Change(slot, path, row));
+    }
+    return changes;
+  }
+
+  /**
+   * Hands every current version of this slot to the catalog (building it), under the lock so that
+   * later changes follow them.
+   */
+  public void publishCurrent() {
+    if (catalog == null) {
+      return;
+    }
+    writeLock.lock();
+    try {
+      List<VersionRow> rows =
+          select(
+              writer,
+              "SELECT "
+                  + ROW_COLUMNS
+                  + " FROM paths p JOIN blobs b ON b.path = p.path AND b.version = p.current_version"
+                  + " WHERE p.current_version IS NOT NULL",
+              NO_PARAMETERS,
+              all(rs -> readRow(rs, 1, false)));
+      List<Catalog.Change> changes = new ArrayList<>(rows.size());
+      for (VersionRow r : rows) {
+        changes.add(new Catalog.Change(slot, r.path(), r));
+      }
+      catalog.enqueue(changes);
+    } catch (SQLException e) {
+      throw translate("reading " + where, e);
+    } finally {
       writeLock.unlock();
     }
   }

@@ -25,6 +25,7 @@ import io.amberio.core.PutOptions;
 import io.amberio.core.SlotStats;
 import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
+import io.amberio.core.internal.meta.Catalog;
 import io.amberio.core.internal.meta.LookupCache;
 import io.amberio.core.internal.meta.SlotDatabase;
 import io.amberio.core.internal.meta.SlotDatabase.Lookup;
@@ -115,7 +116,7 @@ public final class Slot implements AutoCloseable {
     } catch (IOException e) {
       throw BlobStoreException.io("creating slot directory " + dir, e);
     }
-    SlotDatabase db = SlotDatabase.open(meta, ctx.lookupCache(), number);
+    SlotDatabase db = SlotDatabase.open(meta, ctx.lookupCache(), ctx.catalog(), number);
     if (isNew) {
       try {
         // The new database file and the slot directory must survive a crash like the data they will
@@ -363,6 +364,11 @@ public final class Slot implements AutoCloseable {
     return row;
   }
 
+  /** Hands every current version of this slot to the store's catalog (building it). */
+  public void publishCurrent() {
+    db.publishCurrent();
+  }
+
   /** Current versions under a prefix after a path; see {@link SlotDatabase#listCurrent}. */
   public List<VersionRow> listCurrent(String prefix, String upper, String after, int limit) {
     return db.listCurrent(prefix, upper, after, limit);
@@ -445,6 +451,9 @@ public final class Slot implements AutoCloseable {
 
     /** The store's read cache (possibly {@link LookupCache#DISABLED}). */
     LookupCache lookupCache();
+
+    /** The store's listing catalog, or null when it has none. */
+    Catalog catalog();
 
     String newBlobId();
 
