@@ -246,6 +246,7 @@ final class Bench {
           }
         }
       }
+      rows.addAll(ListingSection.run(options, open, err));
     } finally {
       for (Map.Entry<String, Subject> e : open.entrySet()) {
         closeQuietly(e.getValue());

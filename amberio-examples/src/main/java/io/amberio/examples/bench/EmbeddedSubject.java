@@ -17,6 +17,8 @@ package io.amberio.examples.bench;
 
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobStore;
+import io.amberio.core.ListPage;
+import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +52,11 @@ final class EmbeddedSubject implements Subject {
     return session(List.of(store), worker);
   }
 
+  @Override
+  public boolean lists() {
+    return true;
+  }
+
   /**
    * A worker's session over {@code stores}: each op goes to the next store in turn, starting at
    * {@code worker} (with one store, always that one).
@@ -63,6 +70,21 @@ final class EmbeddedSubject implements Subject {
         BlobStore s = stores.get(Math.floorMod(next, stores.size()));
         next++;
         return s;
+      }
+
+      @Override
+      public long list(String prefix) {
+        BlobStore s = next();
+        long n = 0;
+        ListRequest request = ListRequest.prefix(prefix).withLimit(ListingSection.PAGE);
+        while (true) {
+          ListPage page = s.list(request);
+          n += page.items().size();
+          if (page.nextCursor() == null) {
+            return n;
+          }
+          request = request.withCursor(page.nextCursor());
+        }
       }
 
       @Override

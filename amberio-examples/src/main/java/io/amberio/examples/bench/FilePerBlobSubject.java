@@ -19,9 +19,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -99,8 +102,33 @@ final class FilePerBlobSubject implements Subject {
       }
 
       @Override
+      public long list(String prefix) throws IOException {
+        // What a file-per-blob store must do to list a prefix: read every fan-out directory,
+        // keep the matching names, sort them.
+        String wanted = prefix.replace('/', '_');
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < FAN_OUT; i++) {
+          try (DirectoryStream<Path> dir = Files.newDirectoryStream(root.resolve(dirName(i)))) {
+            for (Path p : dir) {
+              String name = p.getFileName().toString();
+              if (name.startsWith(wanted)) {
+                names.add(name);
+              }
+            }
+          }
+        }
+        Collections.sort(names);
+        return names.size();
+      }
+
+      @Override
       public void close() {}
     };
+  }
+
+  @Override
+  public boolean lists() {
+    return true;
   }
 
   @Override

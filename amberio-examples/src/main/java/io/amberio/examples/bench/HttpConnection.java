@@ -150,6 +150,11 @@ final class HttpConnection implements Closeable {
     }
   }
 
+  /** The first {@code length} bytes of the last response body, as UTF-8 text. */
+  String bodyText(int length) {
+    return new String(buffer, 0, length, StandardCharsets.UTF_8);
+  }
+
   /** GETs {@code target}; returns the number of body bytes, which land in the reusable buffer. */
   long get(String target) throws IOException {
     boolean ok = false;

@@ -22,6 +22,8 @@ import io.amberio.examples.node.ServerOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -78,10 +80,34 @@ final class HttpSubject implements Subject {
       }
 
       @Override
+      public long list(String prefix) throws IOException {
+        long n = 0;
+        String cursor = null;
+        do {
+          String target =
+              "/objects?prefix="
+                  + URLEncoder.encode(prefix, StandardCharsets.UTF_8)
+                  + "&limit="
+                  + ListingSection.PAGE
+                  + (cursor == null ? "" : "&cursor=" + cursor);
+          int length = (int) connection.get(target);
+          String body = connection.bodyText(length);
+          n += ListingSection.count(body, "\"path\":");
+          cursor = ListingSection.nextCursor(body);
+        } while (cursor != null);
+        return n;
+      }
+
+      @Override
       public void close() {
         connection.close();
       }
     };
+  }
+
+  @Override
+  public boolean lists() {
+    return true;
   }
 
   @Override

@@ -18,5 +18,7 @@ package io.amberio.examples.bench;
 /** What a cell does. */
 enum Op {
   PUT,
-  GET
+  GET,
+  /** A whole listing of a prefix (see {@link ListingSection}). */
+  LIST
 }

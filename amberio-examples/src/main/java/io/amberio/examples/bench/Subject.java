@@ -32,6 +32,11 @@ interface Subject extends AutoCloseable {
    */
   String name();
 
+  /** Whether this subject lists keys (see {@link Session#list}). */
+  default boolean lists() {
+    return false;
+  }
+
   /** Whether this subject reads blobs back (the fsync limit only writes). */
   default boolean reads() {
     return true;
@@ -64,6 +69,16 @@ interface Subject extends AutoCloseable {
 
     /** Reads all bytes of {@code key} into a reusable buffer and returns how many there were. */
     long get(String key) throws IOException;
+
+    /**
+     * Lists every key under {@code prefix} (current versions, in pages of {@value
+     * ListingSection#PAGE} where the subject pages) and returns how many there were.
+     *
+     * @throws UnsupportedOperationException if the subject cannot list
+     */
+    default long list(String prefix) throws IOException {
+      throw new UnsupportedOperationException("cannot list");
+    }
 
     @Override
     void close() throws IOException;
