@@ -134,22 +134,16 @@ final class Listing {
     if (catalog == null || !catalog.complete() || !catalog.awaitLevel()) {
       return null;
     }
-    List<VersionRow> rows =
+    List<BlobInfo> rows =
         catalog.list(
             request.prefix(), upper, from == null ? null : from.path(), request.limit() + 1);
     if (rows == null) {
       return null;
     }
     boolean more = rows.size() > request.limit();
-    int n = more ? request.limit() : rows.size();
-    List<BlobInfo> items = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      items.add(rows.get(i).toInfo());
-    }
-    String next =
-        more
-            ? new ListCursor(rows.get(n - 1).path(), rows.get(n - 1).version()).encode(false)
-            : null;
+    List<BlobInfo> items = more ? rows.subList(0, request.limit()) : rows;
+    BlobInfo last = items.isEmpty() ? null : items.get(items.size() - 1);
+    String next = more ? new ListCursor(last.path(), last.version()).encode(false) : null;
     return new ListPage(items, next);
   }
 

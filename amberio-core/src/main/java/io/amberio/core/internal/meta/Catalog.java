@@ -15,10 +15,16 @@
  */
 package io.amberio.core.internal.meta;
 
+import com.github.f4b6a3.ulid.Ulid;
+import io.amberio.core.BlobId;
+import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStoreException;
+import io.amberio.core.VersionState;
 import io.amberio.core.internal.row.VersionRow;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,6 +33,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,15 +161,13 @@ public final class Catalog implements AutoCloseable {
         throw new SQLException("catalog format " + version + " is newer than " + FORMAT);
       }
       if (version == 0) {
+        // A listing reads every column of every row it returns, and sqlite-jdbc crosses JNI once
+        // per column, so what a listing shows is packed into one column (see Entry).
         s.execute(
             "CREATE TABLE IF NOT EXISTS current ("
                 + " path TEXT PRIMARY KEY,"
                 + " slot INTEGER NOT NULL,"
-                + " version INTEGER NOT NULL,"
-                + " blob_id TEXT NOT NULL,"
-                + " size INTEGER NOT NULL,"
-                + " content_type TEXT,"
-                + " created_at INTEGER NOT NULL"
+                + " entry BLOB NOT NULL"
                 + ") WITHOUT ROWID");
         s.execute(
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID");
@@ -244,9 +249,9 @@ public final class Catalog implements AutoCloseable {
    * byte order); null if the catalog failed meanwhile. The caller checked {@link #complete} and
    * called {@link #awaitLevel}.
    */
-  public List<VersionRow> list(String prefix, String upper, String after, int limit) {
+  public List<BlobInfo> list(String prefix, String upper, String after, int limit) {
     String sql =
-        "SELECT path, version, blob_id, size, content_type, created_at FROM current"
+        "SELECT path, entry FROM current"
             + " WHERE path >= ?"
             + (upper != null ? " AND path < ?" : "")
             + (after != null ? " AND path > ?" : "")
@@ -266,25 +271,10 @@ public final class Catalog implements AutoCloseable {
         ps.setString(i++, after);
       }
       ps.setInt(i, limit);
-      List<VersionRow> rows = new ArrayList<>(Math.min(limit, 1024));
+      List<BlobInfo> rows = new ArrayList<>(Math.min(limit, 1024));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          long created = rs.getLong(6);
-          rows.add(
-              new VersionRow(
-                  rs.getString(1),
-                  rs.getLong(2),
-                  rs.getString(3),
-                  VersionRow.LIVE,
-                  rs.getLong(4),
-                  rs.getString(5),
-                  created,
-                  created,
-                  0,
-                  0,
-                  new byte[0],
-                  false,
-                  null));
+          rows.add(Entry.decode(rs.getString(1), rs.getBytes(2)));
         }
       }
       return rows;
@@ -292,6 +282,52 @@ public final class Catalog implements AutoCloseable {
       throw SlotDatabase.translate("listing " + file, e);
     } finally {
       db.unlock();
+    }
+  }
+
+  /**
+   * The packed {@code entry} column: {@code [format 1][version 8][size 8][created_at 8][blob id
+   * 16][content type length 4, -1 when none][content type UTF-8]}, big-endian.
+   */
+  static final class Entry {
+    private static final byte FORMAT = 1;
+
+    private Entry() {}
+
+    static byte[] encode(VersionRow r) {
+      byte[] ct = r.contentType() == null ? null : r.contentType().getBytes(StandardCharsets.UTF_8);
+      ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 8 + 16 + 4 + (ct == null ? 0 : ct.length));
+      Ulid id = Ulid.from(r.blobId());
+      b.put(FORMAT).putLong(r.version()).putLong(r.size()).putLong(r.createdAt());
+      b.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+      b.putInt(ct == null ? -1 : ct.length);
+      if (ct != null) {
+        b.put(ct);
+      }
+      return b.array();
+    }
+
+    static BlobInfo decode(String path, byte[] entry) throws SQLException {
+      ByteBuffer b = ByteBuffer.wrap(entry);
+      if (entry.length < 45 || b.get() != FORMAT) {
+        throw new SQLException("catalog entry of '" + path + "' has an unknown format");
+      }
+      long version = b.getLong();
+      long size = b.getLong();
+      long created = b.getLong();
+      Ulid id = new Ulid(b.getLong(), b.getLong());
+      int ctLength = b.getInt();
+      String ct =
+          ctLength < 0 ? null : new String(entry, b.position(), ctLength, StandardCharsets.UTF_8);
+      return new BlobInfo(
+          path,
+          version,
+          new BlobId(id),
+          VersionState.LIVE,
+          size,
+          id.toLowerCase(),
+          ct,
+          Instant.ofEpochMilli(created));
     }
   }
 
@@ -369,9 +405,7 @@ public final class Catalog implements AutoCloseable {
     try (Statement tx = conn.createStatement();
         PreparedStatement upsert =
             conn.prepareStatement(
-                "INSERT OR REPLACE INTO current"
-                    + " (path, slot, version, blob_id, size, content_type, created_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+                "INSERT OR REPLACE INTO current (path, slot, entry) VALUES (?, ?, ?)");
         PreparedStatement delete = conn.prepareStatement("DELETE FROM current WHERE path = ?")) {
       tx.execute("BEGIN IMMEDIATE");
       try {
@@ -383,14 +417,9 @@ public final class Catalog implements AutoCloseable {
             delete.setString(1, c.path());
             delete.executeUpdate();
           } else {
-            VersionRow r = c.current();
-            upsert.setString(1, r.path());
+            upsert.setString(1, c.path());
             upsert.setInt(2, c.slot());
-            upsert.setLong(3, r.version());
-            upsert.setString(4, r.blobId());
-            upsert.setLong(5, r.size());
-            upsert.setString(6, r.contentType());
-            upsert.setLong(7, r.createdAt());
+            upsert.setBytes(3, Entry.encode(c.current()));
             upsert.executeUpdate();
           }
         }
