@@ -15,9 +15,13 @@
  */
 package io.amberio.examples.node;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amberio.core.BlobInfo;
+import io.amberio.core.ListPage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,6 +44,39 @@ final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode a response body", e);
     }
+  }
+
+  /**
+   * A listing page, {@code {"items": [...], "nextCursor": ...}}, each item with the fields of
+   * {@link #version} (and its {@code state} when {@code withState}). Written by a streaming
+   * generator: a page holds up to 10,000 items, and building a map per item costs more than the
+   * rest of the listing.
+   */
+  static byte[] listPage(ListPage page, boolean withState) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 160 * page.items().size());
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("items");
+      for (BlobInfo info : page.items()) {
+        g.writeStartObject();
+        g.writeStringField("path", info.path());
+        g.writeNumberField("version", info.version());
+        g.writeNumberField("size", info.size());
+        g.writeStringField("etag", info.etag());
+        g.writeStringField("blobId", info.blobId().toString());
+        g.writeStringField("lastModified", info.lastModified().toString());
+        if (withState) {
+          g.writeStringField("state", info.state().wireName());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeStringField("nextCursor", page.nextCursor());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode a listing", e);
+    }
+    return out.toByteArray();
   }
 
   /**

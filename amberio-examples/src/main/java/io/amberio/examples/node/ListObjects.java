@@ -15,14 +15,9 @@
  */
 package io.amberio.examples.node;
 
-import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -57,17 +52,6 @@ final class ListObjects implements Endpoint {
             versions);
     ListPage page = store.list(request);
 
-    List<Map<String, Object>> items = new ArrayList<>(page.items().size());
-    for (BlobInfo info : page.items()) {
-      Map<String, Object> item = Json.version(info);
-      if (versions) {
-        item.put("state", info.state().wireName());
-      }
-      items.add(item);
-    }
-    Map<String, Object> reply = new LinkedHashMap<>();
-    reply.put("items", items);
-    reply.put("nextCursor", page.nextCursor());
-    ex.json(200, reply);
+    ex.send(200, Json.MEDIA_TYPE, Json.listPage(page, versions));
   }
 }
