@@ -22,6 +22,9 @@ import io.amberio.core.BlobInfo;
 import io.amberio.core.ListPage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,7 +67,7 @@ final class Json {
         g.writeNumberField("size", info.size());
         g.writeStringField("etag", info.etag());
         g.writeStringField("blobId", info.blobId().toString());
-        g.writeStringField("lastModified", info.lastModified().toString());
+        g.writeStringField("lastModified", isoInstant(info.lastModified()));
         if (withState) {
           g.writeStringField("state", info.state().wireName());
         }
@@ -80,6 +83,51 @@ final class Json {
   }
 
   /**
+   * {@code t.toString()} (ISO-8601, UTC: {@code 2026-12-07T22:29:25.123Z}, the fraction only when
+   * not zero), written by hand for instants of whole milliseconds in years 0 to 9999, which is what
+   * the store keeps; others go to {@link Instant#toString}. A listing formats one per item.
+   */
+  static String isoInstant(Instant t) {
+    long sec = t.getEpochSecond();
+    int nanos = t.getNano();
+    if (nanos % 1_000_000 != 0 || sec < MIN_FAST || sec > MAX_FAST) {
+      return t.toString();
+    }
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(sec, 86_400));
+    int time = (int) Math.floorMod(sec, 86_400);
+    int millis = nanos / 1_000_000;
+    byte[] b = new byte[millis == 0 ? 20 : 24];
+    digits(b, 0, date.getYear(), 4);
+    b[4] = '-';
+    digits(b, 5, date.getMonthValue(), 2);
+    b[7] = '-';
+    digits(b, 8, date.getDayOfMonth(), 2);
+    b[10] = 'T';
+    digits(b, 11, time / 3600, 2);
+    b[13] = ':';
+    digits(b, 14, time / 60 % 60, 2);
+    b[16] = ':';
+    digits(b, 17, time % 60, 2);
+    if (millis != 0) {
+      b[19] = '.';
+      digits(b, 20, millis, 3);
+    }
+    b[b.length - 1] = 'Z';
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+
+  // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z
+  private static final long MIN_FAST = -62_167_219_200L;
+  private static final long MAX_FAST = 253_402_300_799L;
+
+  private static void digits(byte[] b, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      b[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+  }
+
+  /**
    * The fields of a version as the API shows it: path, version, size, etag (unquoted), blobId and
    * lastModified (ISO-8601, UTC).
    */
@@ -90,7 +138,7 @@ final class Json {
     item.put("size", info.size());
     item.put("etag", info.etag());
     item.put("blobId", info.blobId().toString());
-    item.put("lastModified", info.lastModified().toString());
+    item.put("lastModified", isoInstant(info.lastModified()));
     return item;
   }
 }
