@@ -34,6 +34,8 @@ import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
 import io.amberio.core.internal.meta.Catalog;
 import io.amberio.core.internal.meta.LookupCache;
+import io.amberio.core.internal.meta.SlotDatabase.Lookup;
+import io.amberio.core.internal.row.VersionRow;
 import io.amberio.core.internal.slot.ReadBuffers;
 import io.amberio.core.internal.slot.Slot;
 import io.amberio.core.internal.slot.SlotManager;
@@ -297,6 +299,18 @@ public final class LocalBlobStore implements ReplicaStore {
   public BlobContent get(String path, GetOptions options) {
     Objects.requireNonNull(options, "options");
     BlobPaths.validate(path);
+    ensureOpen();
+    // A cached inline blob is answered without the slot: no open, no lock (see LookupCache).
+    Lookup hit =
+        lookupCache.enabled()
+            ? lookupCache.get(slotOf(path), path, options.version().orElse(0))
+            : null;
+    if (hit != null && (hit.row() == null || hit.row().inline())) {
+      lookupCache.hit();
+      VersionRow row =
+          Slot.liveRow(hit == LookupCache.NEVER_WRITTEN ? null : hit, path, options.version());
+      return Slot.inlineContent(row, options.range().resolve(row.size()));
+    }
     return withExisting(path, slot -> slot.get(path, options.version(), options.range()));
   }
 

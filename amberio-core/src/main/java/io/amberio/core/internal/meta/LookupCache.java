@@ -60,7 +60,7 @@ public final class LookupCache {
   public static final LookupCache DISABLED = new LookupCache(0, 1);
 
   /** What {@link #get} returns for a path that was never written ({@code find} returns null). */
-  static final Lookup NEVER_WRITTEN = new Lookup(null, null);
+  public static final Lookup NEVER_WRITTEN = new Lookup(null, null);
 
   // Rough heap cost of an entry beyond its strings and arrays: key, entry, lookup, row, and
   // Caffeine's node.
@@ -73,7 +73,8 @@ public final class LookupCache {
   private final long maxBytes;
   private final Cache<Key, Entry> cache;
   private final AtomicLongArray generations;
-  private final LongAdder staleHits = new LongAdder();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   /** A cache of at most {@code maxBytes} (0 disables it) for a store of {@code slotCount} slots. */
   public LookupCache(long maxBytes, int slotCount) {
@@ -94,15 +95,16 @@ public final class LookupCache {
   }
 
   /** Whether this cache keeps anything. */
-  boolean enabled() {
+  public boolean enabled() {
     return cache != null;
   }
 
   /**
    * The cached lookup of {@code path} ({@code version} 0: the current one) in slot {@code slot}:
-   * {@link #NEVER_WRITTEN} for a path that was never written, null on a miss.
+   * {@link #NEVER_WRITTEN} for a path that was never written, null on a miss. Counts nothing: the
+   * caller that answers from it (or queries instead) calls {@link #hit} or {@link #miss}.
    */
-  Lookup get(int slot, String path, long version) {
+  public Lookup get(int slot, String path, long version) {
     if (cache == null) {
       return null;
     }
@@ -110,12 +112,17 @@ public final class LookupCache {
     if (e == null) {
       return null;
     }
-    if (e.generation() != generations.get(slot)) {
-      // Caffeine counted a hit, but the entry is stale and costs a query: count it as a miss.
-      staleHits.increment();
-      return null;
-    }
-    return e.lookup();
+    return e.generation() == generations.get(slot) ? e.lookup() : null;
+  }
+
+  /** Counts a read answered from the cache. */
+  public void hit() {
+    hits.increment();
+  }
+
+  /** Counts a read that went to the database. */
+  public void miss() {
+    misses.increment();
   }
 
   /** The generation of {@code slot}; read it under the slot database's lock. */
@@ -147,12 +154,10 @@ public final class LookupCache {
     if (cache == null) {
       return ReadCacheStats.NONE;
     }
-    var s = cache.stats();
-    long stale = staleHits.sum();
     return new ReadCacheStats(
-        s.hitCount() - stale,
-        s.missCount() + stale,
-        s.evictionCount(),
+        hits.sum(),
+        misses.sum(),
+        cache.stats().evictionCount(),
         cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0)).orElse(0L),
         maxBytes);
   }

@@ -156,8 +156,10 @@ public final class SlotDatabase implements AutoCloseable {
     long key = version.orElse(0);
     Lookup hit = cache.get(slot, path, key);
     if (hit != null) {
+      cache.hit();
       return hit == LookupCache.NEVER_WRITTEN ? null : hit;
     }
+    cache.miss();
     // A miss always reads the inline bytes, so the entry serves reads and heads alike. The query
     // and the generation come from under the same lock (see LookupCache).
     readLock.lock();

@@ -300,23 +300,7 @@ public final class Slot implements AutoCloseable {
     ByteRange.Resolved r = range.resolve(row.size());
     BlobInfo info = row.toInfo();
     if (row.inline()) {
-      byte[] data = row.inlineData();
-      CRC32C crc = new CRC32C();
-      crc.update(data);
-      if (data.length != row.size() || (int) crc.getValue() != row.checksum(0)) {
-        throw BlobStoreException.of(
-            Reason.CORRUPT,
-            "version "
-                + row.version()
-                + " of '"
-                + path
-                + "' (blob "
-                + row.blobId()
-                + ") is corrupt: its inline"
-                + " bytes do not match their checksum");
-      }
-      return new BlobContent(
-          info, r, new ByteArrayInputStream(data, (int) r.offset(), (int) r.length()));
+      return inlineContent(row, r);
     }
     ChunkStream stream =
         new ChunkStream(
@@ -329,13 +313,41 @@ public final class Slot implements AutoCloseable {
     return new BlobContent(info, r, stream.open());
   }
 
+  /** The bytes of an inline row, checked against their CRC32C, or CORRUPT. */
+  public static BlobContent inlineContent(VersionRow row, ByteRange.Resolved r) {
+    byte[] data = row.inlineData();
+    CRC32C crc = new CRC32C();
+    crc.update(data);
+    if (data.length != row.size() || (int) crc.getValue() != row.checksum(0)) {
+      throw BlobStoreException.of(
+          Reason.CORRUPT,
+          "version "
+              + row.version()
+              + " of '"
+              + row.path()
+              + "' (blob "
+              + row.blobId()
+              + ") is corrupt: its inline"
+              + " bytes do not match their checksum");
+    }
+    return new BlobContent(
+        row.toInfo(), r, new ByteArrayInputStream(data, (int) r.offset(), (int) r.length()));
+  }
+
   /** Whether the version with this blob id is still committed. */
   public boolean hasBlob(String blobId) {
     return db.hasBlob(blobId);
   }
 
   private VersionRow live(String path, OptionalLong version, boolean withData) {
-    Lookup found = db.find(path, version, withData);
+    return liveRow(db.find(path, version, withData), path, version);
+  }
+
+  /**
+   * The live row of a lookup of {@code path} ({@code version}, or the current one when empty), or
+   * NOT_FOUND / DELETED as a read of it answers.
+   */
+  public static VersionRow liveRow(Lookup found, String path, OptionalLong version) {
     if (found == null || (version.isPresent() && version.getAsLong() > found.path().maxVersion())) {
       throw BlobStoreException.of(
           Reason.NOT_FOUND,
