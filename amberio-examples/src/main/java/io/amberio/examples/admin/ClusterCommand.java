@@ -57,7 +57,9 @@ import picocli.CommandLine.ParentCommand;
       ClusterCommand.RebuildSlot.class
     })
 public final class ClusterCommand implements Runnable {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper(); // on first use, like Http
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -137,8 +139,12 @@ public final class ClusterCommand implements Runnable {
     }
   }
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // Built on first use: picocli instantiates every subcommand at start-up, and an HttpClient sets
+  // up TLS (trust store and all), which cost the node a third of a second before it served.
+  private static final class Http {
+    static final HttpClient CLIENT =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
 
   /** Sends a request; prints the JSON answer; the parsed answer, or null (printed) on an error. */
   private static JsonNode request(
@@ -157,10 +163,10 @@ public final class ClusterCommand implements Runnable {
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode json;
     try {
-      json = MAPPER.readTree(r.body());
+      json = Json.MAPPER.readTree(r.body());
     } catch (IOException e) {
       json = null;
     }
@@ -273,7 +279,7 @@ public final class ClusterCommand implements Runnable {
     Duration timeout;
 
     String body() {
-      ObjectNode n = MAPPER.createObjectNode();
+      ObjectNode n = Json.MAPPER.createObjectNode();
       n.put("id", id);
       n.put("address", address);
       if (zone != null) {

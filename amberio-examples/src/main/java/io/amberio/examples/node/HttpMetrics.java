@@ -30,6 +30,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 
@@ -49,14 +50,30 @@ final class HttpMetrics implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
+  // The JVM and process binders start JMX (a tenth of a second or more), so they are bound on a
+  // thread of their own while the node starts; a scrape waits for them.
+  private final CompletableFuture<Void> jvmBound = new CompletableFuture<>();
+
   HttpMetrics() {
-    new ClassLoaderMetrics().bindTo(registry);
-    new JvmMemoryMetrics().bindTo(registry);
-    gcMetrics.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    new FileDescriptorMetrics().bindTo(registry);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                new ClassLoaderMetrics().bindTo(registry);
+                new JvmMemoryMetrics().bindTo(registry);
+                gcMetrics.bindTo(registry);
+                new JvmThreadMetrics().bindTo(registry);
+                new ProcessorMetrics().bindTo(registry);
+                new UptimeMetrics().bindTo(registry);
+                new FileDescriptorMetrics().bindTo(registry);
+                jvmBound.complete(null);
+              } catch (RuntimeException | Error e) {
+                jvmBound.completeExceptionally(e);
+              }
+            },
+            "amberio-metrics-bind");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Publishes the byte and in-flight counts of {@code stats}. */
@@ -113,11 +130,13 @@ final class HttpMetrics implements AutoCloseable {
 
   /** The current values in the Prometheus text format. */
   byte[] scrape() {
+    jvmBound.join();
     return registry.scrape().getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
   public void close() {
+    jvmBound.exceptionally(e -> null).join();
     gcMetrics.close();
     registry.close();
   }

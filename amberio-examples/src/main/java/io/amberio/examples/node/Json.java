@@ -15,8 +15,8 @@
  */
 package io.amberio.examples.node;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.ListPage;
@@ -36,17 +36,56 @@ final class Json {
   /** The media type of every JSON body. */
   static final String MEDIA_TYPE = "application/json";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Replies are written with jackson-core's streaming generator: building an ObjectMapper loads
+  // databind, a tenth of a second of the node's start before its first /health could answer.
+  private static final JsonFactory FACTORY = new JsonFactory();
 
   private Json() {}
 
   /** Encodes {@code value} (maps, lists, strings, numbers, booleans, null) as UTF-8 JSON. */
   static byte[] encode(Object value) {
-    try {
-      return MAPPER.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      write(g, value);
+    } catch (IOException e) {
       throw new IllegalStateException("cannot encode a response body", e);
     }
+    return out.toByteArray();
+  }
+
+  private static void write(JsonGenerator g, Object value) throws IOException {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof CharSequence cs) {
+      g.writeString(cs.toString());
+    } else if (value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+      g.writeNumber(((Number) value).longValue());
+    } else if (value instanceof Double d) {
+      g.writeNumber(d);
+    } else if (value instanceof Float f) {
+      g.writeNumber(f);
+    } else if (value instanceof Map<?, ?> m) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        g.writeFieldName(String.valueOf(e.getKey()));
+        write(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else if (value instanceof Iterable<?> items) {
+      g.writeStartArray();
+      for (Object item : items) {
+        write(g, item);
+      }
+      g.writeEndArray();
+    } else {
+      Databind.MAPPER.writeValue(g, value); // anything else: as Jackson databind writes it
+    }
+  }
+
+  private static final class Databind {
+    static final ObjectMapper MAPPER = new ObjectMapper(); // loaded on first use only
   }
 
   /**
@@ -57,7 +96,7 @@ final class Json {
    */
   static byte[] listPage(ListPage page, boolean withState) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 160 * page.items().size());
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeArrayFieldStart("items");
       for (BlobInfo info : page.items()) {
