@@ -245,6 +245,10 @@ final class ClusterSection {
                   .build();
       try {
         runCells(work, single, cluster, revisions, rows, notes);
+        Map<String, Subject> listing = new LinkedHashMap<>();
+        listing.put(SINGLE, single);
+        listing.put(CLUSTER, cluster);
+        rows.addAll(ListingSection.run(options, listing, err));
       } finally {
         if (revisions != memory) {
           revisions.close();
@@ -256,7 +260,7 @@ final class ClusterSection {
       if (rows.isEmpty()) {
         for (long[] g : GROUPS) {
           for (String name : List.of(SINGLE, CLUSTER)) {
-            for (Op op : Op.values()) {
+            for (Op op : List.of(Op.PUT, Op.GET)) {
               rows.add(
                   Measurement.failed(
                       name, op, g[0], (int) g[1], "the cluster section could not start: " + e));

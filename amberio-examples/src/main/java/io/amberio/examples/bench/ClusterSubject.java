@@ -255,6 +255,11 @@ final class ClusterSubject implements Subject {
   }
 
   @Override
+  public boolean lists() {
+    return true;
+  }
+
+  @Override
   public Session open(int worker) {
     return EmbeddedSubject.session(views, worker);
   }
