@@ -26,9 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Today's code opens a store written before chunk compression ({@code fixtures/before-compression},
@@ -74,14 +78,65 @@ class BeforeCompressionFixtureTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"lz4", "zstd:3"})
+  void aStoreThatNowCompressesServesItsRawChunksAndWritesCompressedOnes(String compression)
+      throws Exception {
+    List<Expected> expected = expected();
+    Path copy = copyFixture();
+    Map<Path, Long> sizesBefore = chunkFileSizes(copy);
+    byte[] text = TestSupport.text(200_000, 42);
+    try (BlobStore store = open(copy, Compression.parse(compression))) {
+      assertEveryVersion(store, expected);
+      BlobInfo next = store.put("text/lorem.txt", text);
+      assertThat(next.version()).isEqualTo(2);
+      assertThat(TestSupport.readCurrent(store, "text/lorem.txt")).isEqualTo(text);
+    }
+    Map<Path, Long> sizesAfter = chunkFileSizes(copy);
+    assertThat(sizesAfter)
+        .as("the old chunk files are left as they were")
+        .containsAllEntriesOf(sizesBefore);
+    assertThat(sizesAfter.size()).isEqualTo(sizesBefore.size() + 4);
+    long newBytes =
+        sizesAfter.entrySet().stream()
+            .filter(e -> !sizesBefore.containsKey(e.getKey()))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    assertThat(newBytes).as("the new version's chunks are compressed").isLessThan(text.length / 2);
+    // And back without compression: every version, old and new, still reads.
+    try (BlobStore store = open(copy, Compression.none())) {
+      assertEveryVersion(store, expected);
+      assertThat(TestSupport.readCurrent(store, "text/lorem.txt")).isEqualTo(text);
+    }
+  }
+
+  static Map<Path, Long> chunkFileSizes(Path storeDir) throws IOException {
+    try (Stream<Path> files = Files.walk(storeDir.resolve("slots"))) {
+      Map<Path, Long> sizes = new TreeMap<>();
+      for (Path p :
+          files.filter(p -> p.getParent().getFileName().toString().equals("chunks")).toList()) {
+        sizes.put(storeDir.relativize(p), Files.size(p));
+      }
+      return sizes;
+    }
+  }
+
   static BlobStore open(Path storeDir) {
-    return BlobStore.builder()
-        .dataDir(storeDir)
-        .slotCount(4)
-        .chunkSize(64 * 1024)
-        .gcInterval(Duration.ZERO)
-        .minFreeBytes(0)
-        .build();
+    return open(storeDir, null);
+  }
+
+  static BlobStore open(Path storeDir, Compression compression) {
+    BlobStoreBuilder b =
+        BlobStore.builder()
+            .dataDir(storeDir)
+            .slotCount(4)
+            .chunkSize(64 * 1024)
+            .gcInterval(Duration.ZERO)
+            .minFreeBytes(0);
+    if (compression != null) {
+      b.compression(compression);
+    }
+    return b.build();
   }
 
   static List<Expected> expected() throws IOException, URISyntaxException {

@@ -15,6 +15,7 @@
  */
 package io.amberio.core.internal;
 
+import io.amberio.core.Compression;
 import io.amberio.core.Scheduler;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,4 +41,5 @@ public record StoreSettings(
     long minFreeBytes,
     InstantSource clock,
     Random idRandom,
-    Scheduler scheduler) {}
+    Scheduler scheduler,
+    Compression compression) {}
