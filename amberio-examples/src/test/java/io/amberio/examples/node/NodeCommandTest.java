@@ -46,6 +46,7 @@ class NodeCommandTest {
             "--node-id",
             "--slots",
             "--chunk-size",
+            "--compression",
             "--max-blob-size",
             "--retention",
             "--gc-interval",
@@ -58,7 +59,13 @@ class NodeCommandTest {
             "--max-connections",
             "--config")
         .contains(
-            "Default: 7480", "Default: 127.0.0.1", "amberio-data", "Default: 5GiB", "Default: 24h");
+            "Default: 7480",
+            "Default: 127.0.0.1",
+            "amberio-data",
+            "Default: 5GiB",
+            "Default: 24h",
+            "zstd:LEVEL (1 to 19)",
+            "Default: none");
   }
 
   @ParameterizedTest
@@ -74,6 +81,10 @@ class NodeCommandTest {
         "--chunk-size|1KiB|--chunk-size",
         "--chunk-size|1GiB|--chunk-size",
         "--chunk-size|4XB|--chunk-size",
+        "--compression|gzip|'gzip' is not a compression: use none, lz4, zstd or zstd:LEVEL (1 to 19)",
+        "--compression|zstd:0|'zstd:0' has no zstd level from 1 to 19",
+        "--compression|zstd:20|--compression",
+        "--compression|lz4:1|--compression",
         "--max-blob-size|-5|--max-blob-size",
         "--max-blob-size|99999999999TiB|--max-blob-size",
         "--retention|forever|--retention",
