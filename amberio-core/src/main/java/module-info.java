@@ -22,6 +22,8 @@ module io.amberio.core {
   requires transitive com.github.f4b6a3.ulid; // BlobId wraps a Ulid
   requires com.github.benmanes.caffeine;
   requires java.sql;
+  requires org.lz4.java; // chunk compression (an automatic module)
+  requires com.github.luben.zstd_jni; // chunk compression
   requires org.slf4j;
   requires org.xerial.sqlitejdbc;
 

@@ -17,6 +17,7 @@ package io.amberio.core;
 
 import io.amberio.core.internal.LocalBlobStore;
 import io.amberio.core.internal.StoreSettings;
+import io.amberio.core.internal.chunk.BlockCodecs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -84,6 +85,7 @@ public final class BlobStoreBuilder {
   private InstantSource clock;
   private Random idRandom;
   private Scheduler scheduler;
+  private Compression compression;
 
   BlobStoreBuilder() {}
 
@@ -199,6 +201,18 @@ public final class BlobStoreBuilder {
   }
 
   /**
+   * How new chunk files are compressed; see {@link Compression}. Each chunk is compressed on its
+   * own and written compressed only when that saves space, so ranged reads still read only the
+   * chunks they need and incompressible data is stored raw. Chunks written with any setting stay
+   * readable: the setting may change between opens. Default {@link Compression#none()}.
+   */
+  public BlobStoreBuilder compression(Compression compression) {
+    requireUnset("compression", this.compression);
+    this.compression = Objects.requireNonNull(compression, "compression");
+    return this;
+  }
+
+  /**
    * The clock for version timestamps, blob ids, retention and idle timeouts. Default the system
    * clock.
    */
@@ -238,7 +252,8 @@ public final class BlobStoreBuilder {
    * Opens the store, creating it if the directories are empty, and reclaims what unfinished writes
    * left.
    *
-   * @throws IllegalStateException if no data directory was given
+   * @throws IllegalStateException if no data directory was given, or the compression's library does
+   *     not load on this platform
    * @throws BlobStoreException with reason INCOMPATIBLE_STORE if a directory holds a store made
    *     with another slot count, another set of disks, or a newer format; IO_ERROR if a directory
    *     is unusable
@@ -253,6 +268,8 @@ public final class BlobStoreBuilder {
       throw new IllegalStateException(
           "inlineThreshold (" + inline + ") must not exceed chunkSize (" + chunk + ")");
     }
+    Compression codec = or(compression, Compression.none());
+    BlockCodecs.requireAvailable(codec);
     StoreSettings settings =
         new StoreSettings(
             List.copyOf(dataDirs),
@@ -270,7 +287,8 @@ public final class BlobStoreBuilder {
                 Math.min(DEFAULT_MAX_READ_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 8)),
             clock == null ? InstantSource.system() : clock,
             idRandom,
-            scheduler);
+            scheduler,
+            codec);
     return LocalBlobStore.open(settings);
   }
 

@@ -74,6 +74,8 @@ class BlobStoreBuilderTest {
         .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> BlobStore.builder().dataDir(null))
         .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> BlobStore.builder().compression(null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -94,6 +96,16 @@ class BlobStoreBuilderTest {
     assertThatThrownBy(
             () -> BlobStore.builder().clock(InstantSource.system()).clock(InstantSource.system()))
         .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                BlobStore.builder().compression(Compression.zstd(7)).compression(Compression.lz4()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("compression was already set to zstd:7");
+    assertThatThrownBy(
+            () ->
+                BlobStore.builder().compression(Compression.none()).compression(Compression.none()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("compression was already set to none");
   }
 
   @Test

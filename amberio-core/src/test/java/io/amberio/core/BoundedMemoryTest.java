@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,22 +28,26 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Heap use does not grow with blob size: a child JVM with a 48 MiB heap writes and reads back a
- * blob several times larger than its heap, streaming both ways.
+ * blob several times larger than its heap, streaming both ways; random bytes without compression,
+ * and text-like bytes with zstd (every chunk compressed, so every read decodes).
  */
 class BoundedMemoryTest {
   static final long SIZE = 200L << 20;
 
   @TempDir Path dir;
 
-  @Test
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"none,random", "zstd:3,text"})
   @Timeout(120)
-  void aBlobLargerThanTheHeapStreamsInAndOut() throws Exception {
+  void aBlobLargerThanTheHeapStreamsInAndOut(String compression, String data) throws Exception {
     Path err = dir.resolve("child.err");
     Path out = dir.resolve("child.out");
     Process p =
@@ -53,7 +58,9 @@ class BoundedMemoryTest {
                     "-cp",
                     System.getProperty("java.class.path"),
                     BoundedMemoryTest.class.getName(),
-                    Files.createDirectories(dir.resolve("store")).toString()))
+                    Files.createDirectories(dir.resolve("store")).toString(),
+                    compression,
+                    data))
             .redirectError(err.toFile())
             .redirectOutput(out.toFile())
             .start();
@@ -62,13 +69,34 @@ class BoundedMemoryTest {
     assertThat(Files.readString(out)).contains("OK " + SIZE);
   }
 
-  /** A stream of {@code size} deterministic bytes that never exists in memory as a whole. */
+  /**
+   * A stream of {@code size} deterministic bytes that never exists in memory as a whole: random, or
+   * text-like (words of a small vocabulary), which compresses.
+   */
   static final class Generated extends InputStream {
+    private static final byte[][] WORDS = {
+      "amber ".getBytes(StandardCharsets.US_ASCII),
+      "blob ".getBytes(StandardCharsets.US_ASCII),
+      "chunk ".getBytes(StandardCharsets.US_ASCII),
+      "the ".getBytes(StandardCharsets.US_ASCII),
+      "of ".getBytes(StandardCharsets.US_ASCII),
+      "journal.\n".getBytes(StandardCharsets.US_ASCII),
+      "replica ".getBytes(StandardCharsets.US_ASCII),
+      "version ".getBytes(StandardCharsets.US_ASCII)
+    };
     private final SplittableRandom random = new SplittableRandom(42);
+    private final boolean text;
+    private byte[] word = new byte[0];
+    private int inWord;
     private long left;
 
     Generated(long size) {
+      this(size, false);
+    }
+
+    Generated(long size, boolean text) {
       left = size;
+      this.text = text;
     }
 
     @Override
@@ -84,7 +112,15 @@ class BoundedMemoryTest {
       }
       int n = (int) Math.min(len, left);
       for (int i = 0; i < n; i++) {
-        b[off + i] = (byte) random.nextInt(256);
+        if (!text) {
+          b[off + i] = (byte) random.nextInt(256);
+          continue;
+        }
+        if (inWord == word.length) {
+          word = WORDS[random.nextInt(WORDS.length)];
+          inWord = 0;
+        }
+        b[off + i] = word[inWord++];
       }
       left -= n;
       return n;
@@ -104,18 +140,22 @@ class BoundedMemoryTest {
   }
 
   /**
-   * The child: writes the big blob with default settings (4 MiB chunks), reads it back, prints OK.
+   * The child: writes the big blob with default settings (4 MiB chunks) and the compression named
+   * by {@code args[1]}, of {@code args[2]} bytes (random or text), reads it back, prints OK.
    */
   public static void main(String[] args) throws Exception {
+    boolean text = args[2].equals("text");
+    Path dataDir = Path.of(args[0]);
     try (BlobStore store =
         BlobStore.builder()
-            .dataDir(Path.of(args[0]))
+            .dataDir(dataDir)
             .slotCount(4)
             .gcInterval(Duration.ZERO)
             .minFreeBytes(0)
+            .compression(Compression.parse(args[1]))
             .build()) {
-      String want = digest(new Generated(SIZE));
-      BlobInfo info = store.put("big", new Generated(SIZE), PutOptions.defaults());
+      String want = digest(new Generated(SIZE, text));
+      BlobInfo info = store.put("big", new Generated(SIZE, text), PutOptions.defaults());
       if (info.size() != SIZE) {
         throw new AssertionError("size " + info.size());
       }
@@ -138,6 +178,18 @@ class BoundedMemoryTest {
         }
       } catch (IOException e) {
         throw new AssertionError(e);
+      }
+      long onDisk;
+      try (Stream<Path> files = Files.walk(dataDir.resolve("slots"))) {
+        onDisk =
+            files
+                .filter(Files::isRegularFile)
+                .filter(p -> p.toString().contains("chunks"))
+                .mapToLong(p -> p.toFile().length())
+                .sum();
+      }
+      if (text != (onDisk < SIZE / 2)) {
+        throw new AssertionError(onDisk + " bytes of chunk files for " + args[1] + " " + args[2]);
       }
       System.out.println("OK " + SIZE);
     }

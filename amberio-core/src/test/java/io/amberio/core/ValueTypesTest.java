@@ -45,6 +45,48 @@ class ValueTypesTest {
   }
 
   @Test
+  void compressionsParseFromTheirTextAndBack() {
+    for (Compression c :
+        new Compression[] {
+          Compression.none(),
+          Compression.lz4(),
+          Compression.zstd(),
+          Compression.zstd(1),
+          Compression.zstd(19)
+        }) {
+      assertThat(Compression.parse(c.toString())).isEqualTo(c);
+    }
+    assertThat(Compression.parse(" ZSTD ")).isEqualTo(Compression.zstd(3));
+    assertThat(Compression.parse("zstd:7").level()).isEqualTo(7);
+    assertThat(Compression.parse("LZ4").codec()).isEqualTo(Compression.Codec.LZ4);
+    assertThat(Compression.zstd().toString()).isEqualTo("zstd:3");
+    assertThat(Compression.none().level()).isZero();
+    assertThat(Compression.zstd(5))
+        .isEqualTo(Compression.zstd(5))
+        .isNotEqualTo(Compression.zstd(6));
+    assertThat(Compression.zstd(5)).hasSameHashCodeAs(Compression.parse("zstd:5"));
+  }
+
+  @Test
+  void badCompressionsAreRejectedNamingTheText() {
+    for (String bad : new String[] {"", "gzip", "zstd:", "zstd:0", "zstd:20", "zstd:-1", "lz4:1"}) {
+      assertThatThrownBy(() -> Compression.parse(bad))
+          .as("'%s'", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'" + bad + "'");
+    }
+    assertThatThrownBy(() -> Compression.parse("zstd:99"))
+        .hasMessageContaining("no zstd level from 1 to 19");
+    assertThatThrownBy(() -> Compression.parse("snappy"))
+        .hasMessageContaining("use none, lz4, zstd or zstd:LEVEL");
+    assertThatThrownBy(() -> Compression.zstd(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("zstd level must be 1 to 19, was 0");
+    assertThatThrownBy(() -> Compression.zstd(20)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Compression.parse(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void requestAndOptionRecordsValidate() {
     assertThatThrownBy(() -> ListRequest.prefix("").withLimit(0))
         .isInstanceOf(IllegalArgumentException.class);

@@ -22,6 +22,7 @@ import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
+import io.amberio.core.Compression;
 import io.amberio.core.GcReport;
 import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
@@ -729,6 +730,11 @@ public final class LocalBlobStore implements ReplicaStore {
     @Override
     public Catalog catalog() {
       return catalog;
+    }
+
+    @Override
+    public Compression compression() {
+      return settings.compression();
     }
 
     @Override

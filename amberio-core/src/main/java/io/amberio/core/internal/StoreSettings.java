@@ -15,6 +15,7 @@
  */
 package io.amberio.core.internal;
 
+import io.amberio.core.Compression;
 import io.amberio.core.Scheduler;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,4 +42,5 @@ public record StoreSettings(
     long readCacheBytes,
     InstantSource clock,
     Random idRandom,
-    Scheduler scheduler) {}
+    Scheduler scheduler,
+    Compression compression) {}

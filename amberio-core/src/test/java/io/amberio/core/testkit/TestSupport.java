@@ -62,6 +62,41 @@ public final class TestSupport {
         return Arrays.compareUnsigned(x, y);
       };
 
+  /**
+   * Deterministic text-like bytes (words of a small vocabulary, spaces, full stops and line breaks)
+   * that compress well: the same (size, seed) always gives the same bytes.
+   */
+  public static byte[] text(int size, long seed) {
+    String[] words = {
+      "amber",
+      "blob",
+      "chunk",
+      "slot",
+      "store",
+      "journal",
+      "replica",
+      "version",
+      "the",
+      "of",
+      "and",
+      "a",
+      "to",
+      "is",
+      "in",
+      "that",
+      "checksum",
+      "fsync",
+      "page",
+      "cache"
+    };
+    SplittableRandom r = new SplittableRandom(seed);
+    StringBuilder b = new StringBuilder(size + 16);
+    while (b.length() < size) {
+      b.append(words[r.nextInt(words.length)]).append(r.nextInt(12) == 0 ? ".\n" : " ");
+    }
+    return b.substring(0, size).getBytes(StandardCharsets.US_ASCII);
+  }
+
   /** Deterministic pseudo-random bytes: the same (size, seed) always gives the same bytes. */
   public static byte[] bytes(int size, long seed) {
     byte[] b = new byte[size];

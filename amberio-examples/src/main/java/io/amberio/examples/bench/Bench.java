@@ -64,12 +64,13 @@ final class Bench {
   private final BenchOptions options;
   private final PrintStream out;
   private final PrintStream err;
-  private final PatternData data = new PatternData(20240607L);
+  private final PatternData data;
 
   Bench(BenchOptions options, PrintStream out, PrintStream err) {
     this.options = options;
     this.out = out;
     this.err = err;
+    this.data = PatternData.of(options.data(), 20240607L);
   }
 
   /** Runs the bench, prints the report and returns it. */
@@ -91,8 +92,12 @@ final class Bench {
     try {
       List<String> setup = RunSetup.describe(options, DiskInfo.of(work));
       setup.forEach(err::println);
-      boolean gridToo = options.cluster() != BenchOptions.ClusterMode.ONLY;
-      long needed = gridToo ? Math.max(neededBytes(), clusterNeededBytes()) : clusterNeededBytes();
+      boolean compressionOnly = options.compressionSection() == BenchOptions.SectionMode.ONLY;
+      boolean gridToo = options.cluster() != BenchOptions.ClusterMode.ONLY && !compressionOnly;
+      long needed =
+          compressionOnly
+              ? options.compressionBytes() + SPARE_BYTES
+              : gridToo ? Math.max(neededBytes(), clusterNeededBytes()) : clusterNeededBytes();
       long usable = usableBytes(work);
       if (usable < needed) {
         throw new IllegalStateException(
@@ -106,8 +111,16 @@ final class Bench {
       }
       List<String> notes = new ArrayList<>();
       List<Measurement> rows = gridToo ? runAll(work, notes) : List.of();
+      CompressionReport compression = null;
+      if (options.compressionSection() != BenchOptions.SectionMode.OFF
+          && options.cluster() != BenchOptions.ClusterMode.ONLY) {
+        compression = new CompressionSection(options, err).run(work);
+      }
       ClusterReport cluster = null;
-      String skipped = ClusterSection.skipReason(options);
+      String skipped =
+          compressionOnly
+              ? "the cluster section did not run (--compression-section only)"
+              : ClusterSection.skipReason(options);
       if (skipped == null) {
         if (gridToo) {
           notes.add(
@@ -120,7 +133,7 @@ final class Bench {
       notes.add("load average at the end (1, 5, 15 min): " + RunSetup.loadAverage());
       List<TargetCheck> checks =
           rows.isEmpty() ? List.of() : TargetCheck.evaluate(rows, options.threads());
-      BenchReport report = new BenchReport(setup, rows, checks, notes, cluster);
+      BenchReport report = new BenchReport(setup, rows, checks, notes, compression, cluster);
       report.print(out, options.markdown());
       return report;
     } finally {

@@ -15,6 +15,7 @@
  */
 package io.amberio.examples.bench;
 
+import io.amberio.core.Compression;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +44,9 @@ import picocli.CommandLine.Spec;
           + " (4 KiB overwrites + fdatasync per op). Prints ops/s, MiB/s, p50/p99 latency and ratios to the"
           + " baselines, then checks the performance targets.",
       "A cell stops at whichever comes first: --duration, --ops, or --max-cell-bytes (PUT).",
-      "Then, by default when etcd is installed, the cluster section: three cluster nodes in this process"
-          + " beside a single node (see --cluster)."
+      "Then the compression section (ratio and throughput of each codec on text and random data; see"
+          + " --compression-section), and, by default when etcd is installed, the cluster section: three cluster"
+          + " nodes in this process beside a single node (see --cluster)."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -170,6 +172,38 @@ public final class BenchCommand implements Callable<Integer> {
   String readCache;
 
   @Option(
+      names = "--compression",
+      paramLabel = "CODEC",
+      description =
+          "Compression of the stores under test, the grid's and the cluster section's: none (default), lz4, zstd or"
+              + " zstd:LEVEL (1 to 19).")
+  String compression;
+
+  @Option(
+      names = "--data",
+      paramLabel = "KIND",
+      description =
+          "What the grid's and the cluster section's PUT cells write: random (default; nothing compresses) or text"
+              + " (server log lines, which compress like real logs).")
+  String data;
+
+  @Option(
+      names = "--compression-section",
+      paramLabel = "MODE",
+      description =
+          "The compression section: for text and random data and each codec (none, lz4, zstd:1, zstd:3 and"
+              + " --compression's), 1 MiB PUTs and GETs on one thread through a fresh store: MiB/s, MiB per CPU-second"
+              + " and the on-disk ratio. on (default): after the single-node grid; off; only: the section alone.")
+  String compressionSection;
+
+  @Option(
+      names = "--compression-bytes",
+      paramLabel = "SIZE",
+      description =
+          "Bytes written by each row of the compression section (default 64MiB; --quick: 4MiB).")
+  String compressionBytes;
+
+  @Option(
       names = "--no-prefill",
       description =
           "Do not write one 1-byte blob into each slot of a store before its cells: the first cells "
@@ -237,6 +271,31 @@ public final class BenchCommand implements Callable<Integer> {
     };
   }
 
+  private static BenchOptions.SectionMode sectionMode(String text) {
+    if (text == null) {
+      return BenchOptions.SectionMode.ON;
+    }
+    return switch (text.toLowerCase(Locale.ROOT)) {
+      case "on" -> BenchOptions.SectionMode.ON;
+      case "off" -> BenchOptions.SectionMode.OFF;
+      case "only" -> BenchOptions.SectionMode.ONLY;
+      default ->
+          throw new IllegalArgumentException(
+              "--compression-section must be on, off or only, was '" + text + "'");
+    };
+  }
+
+  private static Compression compression(String text) {
+    if (text == null) {
+      return Compression.none();
+    }
+    try {
+      return Compression.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--compression: " + e.getMessage(), e);
+    }
+  }
+
   /** Resolves the options: an explicit value wins over --quick's, which wins over the default. */
   BenchOptions options() {
     try {
@@ -270,7 +329,13 @@ public final class BenchCommand implements Callable<Integer> {
           !noPrefill && !quick,
           clusterMode(cluster),
           clusterRegistry == null ? "etcd" : clusterRegistry,
-          clusterSlots != null ? clusterSlots : quick ? 64 : 256);
+          clusterSlots != null ? clusterSlots : quick ? 64 : 256,
+          compression(compression),
+          data == null ? "random" : data.toLowerCase(Locale.ROOT),
+          sectionMode(compressionSection),
+          compressionBytes != null
+              ? Units.parseSize(compressionBytes)
+              : quick ? 4L << 20 : 64L << 20);
     } catch (IllegalArgumentException e) {
       if (spec == null) {
         throw e;

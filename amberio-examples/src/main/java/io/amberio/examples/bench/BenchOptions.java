@@ -15,6 +15,7 @@
  */
 package io.amberio.examples.bench;
 
+import io.amberio.core.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,10 @@ import java.util.Objects;
  *     memory}
  * @param clusterSlots slot count of the cluster section's stores (the three nodes and its single
  *     node); 0 for the store's default
+ * @param compression how the stores under test compress their chunks
+ * @param data what the PUT cells write: {@code random} or {@code text} ({@link PatternData#KINDS})
+ * @param compressionSection whether and how the compression section runs
+ * @param compressionBytes how many bytes each row of the compression section writes
  */
 record BenchOptions(
     Path parentDir,
@@ -68,7 +73,21 @@ record BenchOptions(
     boolean prefill,
     ClusterMode cluster,
     String clusterRegistry,
-    int clusterSlots) {
+    int clusterSlots,
+    Compression compression,
+    String data,
+    SectionMode compressionSection,
+    long compressionBytes) {
+
+  /** Whether the compression section runs: see {@code --compression-section}. */
+  enum SectionMode {
+    /** After the single-node grid, before the cluster section. */
+    ON,
+    /** Not at all. */
+    OFF,
+    /** Only the compression section. */
+    ONLY
+  }
 
   /** Whether the cluster section runs: see {@code --cluster}. */
   enum ClusterMode {
@@ -130,6 +149,20 @@ record BenchOptions(
     }
     if (clusterSlots < 0 || clusterSlots > 65536) {
       throw new IllegalArgumentException("--cluster-slots must be 1 to 65536, was " + clusterSlots);
+    }
+    Objects.requireNonNull(compression, "compression");
+    Objects.requireNonNull(compressionSection, "compressionSection");
+    if (!PatternData.KINDS.contains(data)) {
+      throw new IllegalArgumentException(
+          "--data must be " + String.join(" or ", PatternData.KINDS) + ", was '" + data + "'");
+    }
+    if (compressionBytes < CompressionSection.BLOB) {
+      throw new IllegalArgumentException(
+          "--compression-bytes must be at least 1MiB, was " + compressionBytes);
+    }
+    if (compressionSection == SectionMode.ONLY && cluster == ClusterMode.ONLY) {
+      throw new IllegalArgumentException(
+          "--compression-section only and --cluster only cannot be combined");
     }
     if (subjects.isEmpty()) {
       throw new IllegalArgumentException(

@@ -21,14 +21,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The result of a run: where and how it ran, one row per cell, the target checks, and the cluster
- * section (null when it did not run). Prints itself as plain text, and as Markdown on request.
+ * The result of a run: where and how it ran, one row per cell, the target checks, and the
+ * compression and cluster sections (null when they did not run). Prints itself as plain text, and
+ * as Markdown on request.
  */
 record BenchReport(
     List<String> setup,
     List<Measurement> rows,
     List<TargetCheck> checks,
     List<String> notes,
+    CompressionReport compression,
     ClusterReport cluster) {
 
   private static final List<String> ORDER =
@@ -66,6 +68,7 @@ record BenchReport(
 
   boolean anyFailed() {
     return rows.stream().anyMatch(m -> m.error() != null)
+        || (compression != null && compression.anyFailed())
         || (cluster != null && cluster.anyFailed());
   }
 
@@ -141,6 +144,9 @@ record BenchReport(
               + unmeasured
               + " not measured.");
     }
+    if (compression != null) {
+      compression.print(out);
+    }
     if (cluster != null) {
       cluster.print(out);
     }
@@ -152,6 +158,9 @@ record BenchReport(
         out.print(table().markdown());
         out.println();
         out.print(targetTable().markdown());
+      }
+      if (compression != null) {
+        compression.printMarkdown(out);
       }
       if (cluster != null) {
         cluster.printMarkdown(out);

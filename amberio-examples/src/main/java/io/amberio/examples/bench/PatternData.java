@@ -16,22 +16,94 @@
 package io.amberio.examples.bench;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * The bytes the bench writes: one shared block of 1 MiB of random bytes, read cyclically from a
- * random starting offset, so every blob differs and nothing compresses, while a 64 MiB blob costs
- * no memory.
+ * The bytes the bench writes: one shared block of 1 MiB, read cyclically from a random starting
+ * offset, so every blob differs while a 64 MiB blob costs no memory. The block is random bytes
+ * (nothing compresses: the default) or {@link #text log lines} (compresses like real logs).
  */
 final class PatternData {
-  /** Size of the shared random block. */
+  /** Size of the shared block. */
   static final int BLOCK = 1 << 20;
 
-  private final byte[] block = new byte[BLOCK];
+  /** The kinds of data, as {@code --data} names them. */
+  static final List<String> KINDS = List.of("random", "text");
 
+  private final byte[] block;
+
+  /** Random bytes. */
   PatternData(long seed) {
-    new SplittableRandom(seed).nextBytes(block);
+    this(randomBlock(seed));
+  }
+
+  private PatternData(byte[] block) {
+    this.block = block;
+  }
+
+  /** {@code kind} data ({@link #KINDS}). */
+  static PatternData of(String kind, long seed) {
+    return switch (kind) {
+      case "random" -> new PatternData(seed);
+      case "text" -> new PatternData(text(seed));
+      default -> throw new IllegalArgumentException("unknown data kind " + kind);
+    };
+  }
+
+  private static byte[] randomBlock(long seed) {
+    byte[] b = new byte[BLOCK];
+    new SplittableRandom(seed).nextBytes(b);
+    return b;
+  }
+
+  /**
+   * 1 MiB of server log lines: a time, a level, a thread, a random request id, a path of two words
+   * from a vocabulary of 64, a status, sizes and durations. Random ids and numbers keep it from
+   * compressing like a repeated phrase: LZ4 and zstd shrink it about as much as they shrink real
+   * application logs.
+   */
+  static byte[] text(long seed) {
+    String[] words = new String[64];
+    SplittableRandom r = new SplittableRandom(seed);
+    String letters = "abcdefghijklmnopqrstuvwxyz";
+    for (int i = 0; i < words.length; i++) {
+      StringBuilder w = new StringBuilder();
+      for (int n = 3 + r.nextInt(7); n > 0; n--) {
+        w.append(letters.charAt(r.nextInt(letters.length())));
+      }
+      words[i] = w.toString();
+    }
+    String[] levels = {"INFO ", "INFO ", "INFO ", "DEBUG", "WARN "};
+    int[] statuses = {200, 200, 200, 200, 201, 204, 304, 404, 412, 503};
+    StringBuilder sb = new StringBuilder(BLOCK + 256);
+    long millis = 0;
+    while (sb.length() < BLOCK) {
+      millis += r.nextInt(40);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "2026-12-07T%02d:%02d:%02d.%03dZ %s [worker-%d] request %08x %s /objects/%s/%s"
+                  + " status=%d bytes=%d took=%dms%n",
+              (millis / 3_600_000) % 24,
+              (millis / 60_000) % 60,
+              (millis / 1000) % 60,
+              millis % 1000,
+              levels[r.nextInt(levels.length)],
+              r.nextInt(16),
+              r.nextInt(),
+              r.nextInt(3) == 0 ? "PUT" : "GET",
+              words[Math.min(r.nextInt(64), r.nextInt(64))],
+              words[r.nextInt(64)],
+              statuses[r.nextInt(statuses.length)],
+              r.nextInt(1 << 20),
+              r.nextInt(200)));
+    }
+    return Arrays.copyOf(sb.toString().getBytes(StandardCharsets.US_ASCII), BLOCK);
   }
 
   /**

@@ -15,6 +15,7 @@
  */
 package io.amberio.examples.bench;
 
+import io.amberio.core.Compression;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -97,7 +98,12 @@ final class RunSetup {
     if (options.chunkSize() > 0) {
       s.add("chunk size " + Units.bytes(options.chunkSize()));
     }
-    return "; stores: "
+    if (!options.compression().equals(Compression.none())) {
+      s.add("compression " + options.compression());
+    }
+    return "; data "
+        + options.data()
+        + "; stores: "
         + (s.isEmpty() ? "default settings" : String.join(", ", s))
         + ", no background GC"
         + (options.prefill() ? ", every slot prefilled" : ", not prefilled");

@@ -17,6 +17,7 @@ package io.amberio.examples.bench;
 
 import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreBuilder;
+import io.amberio.core.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,10 +57,16 @@ final class Stores {
 
   /**
    * The bench's store settings on {@code builder}: no background collection or retention (a cell's
-   * deletes are reclaimed at once), and the slot, inline and chunk options of the run.
+   * deletes are reclaimed at once), and the slot, inline, chunk and compression options of the run.
    */
   static BlobStoreBuilder tune(BlobStoreBuilder builder, BenchOptions options) {
-    builder.gcInterval(Duration.ZERO).retention(Duration.ZERO);
+    return tune(builder, options, options.compression());
+  }
+
+  /** {@link #tune(BlobStoreBuilder, BenchOptions)} with another compression than the run's. */
+  static BlobStoreBuilder tune(
+      BlobStoreBuilder builder, BenchOptions options, Compression compression) {
+    builder.gcInterval(Duration.ZERO).retention(Duration.ZERO).compression(compression);
     if (options.maxOpenSlots() > 0) {
       builder.maxOpenSlots(options.maxOpenSlots());
     }

@@ -15,6 +15,7 @@
  */
 package io.amberio.examples.node;
 
+import io.amberio.core.Compression;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -109,6 +110,18 @@ final class CliValues {
     @Override
     public Long convert(String value) {
       return parseSize(value);
+    }
+  }
+
+  /** picocli converter for {@code --compression}; see {@link Compression#parse(String)}. */
+  static final class CompressionConverter implements ITypeConverter<Compression> {
+    @Override
+    public Compression convert(String value) {
+      try {
+        return Compression.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 

@@ -18,6 +18,7 @@ package io.amberio.examples.node;
 import io.amberio.core.BlobStore;
 import io.amberio.core.BlobStoreBuilder;
 import io.amberio.core.BlobStoreException;
+import io.amberio.core.Compression;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -128,6 +129,17 @@ public final class NodeCommand implements Callable<Integer> {
           "Heap the read cache may hold (metadata and small blobs); 0 disables it."
               + " Default: 1/8 of the maximum heap, at most 64MiB.")
   Long readCache;
+
+  @Option(
+      names = "--compression",
+      paramLabel = "CODEC",
+      defaultValue = "none",
+      converter = CliValues.CompressionConverter.class,
+      description =
+          "How new chunk files are compressed: none, lz4, zstd (level 3) or zstd:LEVEL (1 to 19). Each chunk on its"
+              + " own and only when it saves space (random or already compressed data stays raw); chunks written"
+              + " with any setting stay readable, so it may change between starts. Default: ${DEFAULT-VALUE}.")
+  Compression compression;
 
   @Option(
       names = "--max-blob-size",
@@ -318,6 +330,7 @@ public final class NodeCommand implements Callable<Integer> {
     }
     return builder
         .chunkSize((int) chunkSize)
+        .compression(compression)
         .maxBlobSize(maxBlobSize)
         .retention(retention)
         .gcInterval(gcInterval)

@@ -16,7 +16,9 @@
 package io.amberio.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.amberio.core.Compression;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -74,11 +76,29 @@ class BenchCommandTest {
         .hasSize(11)
         .allSatisfy(c -> assertThat(c.ratio()).as(c.target()).isNotNull().isPositive());
 
+    CompressionReport compression = report.compression();
+    assertThat(compression).isNotNull();
+    assertThat(compression.rows()).hasSize(8);
+    for (CompressionSection.Row r : compression.rows()) {
+      String row = r.data() + " " + r.codec();
+      assertThat(r.error()).as(row).isNull();
+      assertThat(r.bytes()).as(row).isEqualTo(4L << 20);
+      assertThat(r.putNanos()).as(row).isPositive();
+      assertThat(r.getNanos()).as(row).isPositive();
+      if (r.data().equals("random") || r.codec().equals(Compression.none())) {
+        assertThat(r.onDisk()).as(row + ": raw chunks").isEqualTo(r.bytes());
+      } else {
+        assertThat(r.ratio()).as(row + " ratio").isGreaterThan(2);
+      }
+    }
+
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(printed)
         .contains(
             "data directory: ",
             "file store:",
+            "== Compression (4.0 MiB per row)",
+            "| data | codec |",
             "== Targets",
             "| workload | size | threads |",
             "| target | needs |")
@@ -123,6 +143,65 @@ class BenchCommandTest {
       for (Op op : Op.values()) {
         assertPositive(report, subject, op, 4 << 10, 2);
       }
+    }
+  }
+
+  @Test
+  void compressionAndDataReachTheStoresUnderTest(@TempDir Path dir) throws IOException {
+    BenchCommand command = new BenchCommand();
+    new CommandLine(command)
+        .parseArgs(
+            "--quick",
+            "--sizes",
+            "1MiB",
+            "--threads",
+            "1",
+            "--subjects",
+            "embedded",
+            "--compression",
+            "lz4",
+            "--data",
+            "text",
+            "--compression-section",
+            "off",
+            "--cluster",
+            "off",
+            "--keep",
+            "--dir",
+            dir.toString());
+    BenchOptions options = command.options();
+    assertThat(options.compression()).isEqualTo(Compression.lz4());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BenchReport report =
+        new Bench(
+                options,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run();
+    assertThat(report.anyFailed()).as(err.toString(StandardCharsets.UTF_8)).isFalse();
+    assertThat(report.compression()).isNull();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("data text", "compression lz4");
+    assertPositive(report, "embedded", Op.GET, 1 << 20, 1);
+  }
+
+  @Test
+  void badCompressionOptionsNameTheOption() {
+    for (String[] args :
+        new String[][] {
+          {"--compression", "gzip"},
+          {"--data", "zeros"},
+          {"--compression-section", "maybe"},
+          {"--compression-bytes", "1KiB"},
+          {"--compression-section", "only", "--cluster", "only"}
+        }) {
+      BenchCommand command = new BenchCommand();
+      new CommandLine(command).parseArgs(args);
+      assertThatThrownBy(command::options)
+          .as(String.join(" ", args))
+          .as("a usage error (exit code 2)")
+          .isInstanceOf(CommandLine.ParameterException.class)
+          .hasMessageContaining(args[0]);
     }
   }
 

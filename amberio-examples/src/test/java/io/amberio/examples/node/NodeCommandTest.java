@@ -47,6 +47,7 @@ class NodeCommandTest {
             "--slots",
             "--chunk-size",
             "--read-cache",
+            "--compression",
             "--max-blob-size",
             "--retention",
             "--gc-interval",
@@ -59,7 +60,13 @@ class NodeCommandTest {
             "--max-connections",
             "--config")
         .contains(
-            "Default: 7480", "Default: 127.0.0.1", "amberio-data", "Default: 5GiB", "Default: 24h");
+            "Default: 7480",
+            "Default: 127.0.0.1",
+            "amberio-data",
+            "Default: 5GiB",
+            "Default: 24h",
+            "zstd:LEVEL (1 to 19)",
+            "Default: none");
   }
 
   @ParameterizedTest
@@ -77,6 +84,10 @@ class NodeCommandTest {
         "--chunk-size|4XB|--chunk-size",
         "--read-cache|-1|--read-cache",
         "--read-cache|lots|--read-cache",
+        "--compression|gzip|'gzip' is not a compression: use none, lz4, zstd or zstd:LEVEL (1 to 19)",
+        "--compression|zstd:0|'zstd:0' has no zstd level from 1 to 19",
+        "--compression|zstd:20|--compression",
+        "--compression|lz4:1|--compression",
         "--max-blob-size|-5|--max-blob-size",
         "--max-blob-size|99999999999TiB|--max-blob-size",
         "--retention|forever|--retention",

@@ -26,10 +26,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -87,6 +89,44 @@ class NodeProcessTest {
       assertThat(store.get("proc/before").readAllBytes()).asString().isEqualTo("acknowledged");
       assertThat(store.get("proc/inflight").readAllBytes()).asString().isEqualTo("0123456789");
     }
+  }
+
+  @Test
+  void compressionAppliesToTheChunksTheNodeWrites() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; text.length() < 300_000; i++) {
+      text.append("line ").append(i % 97).append(" of a compressible body\n");
+    }
+    byte[] body = text.toString().getBytes(StandardCharsets.US_ASCII);
+    try (NodeProcess node =
+        node("--slots", "16", "--chunk-size", "64KiB", "--compression", "zstd:5")) {
+      URI base = node.awaitServing();
+      HttpClient client = HttpClient.newHttpClient();
+      HttpResponse<String> put =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/objects/proc/text"))
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).isEqualTo(201);
+      HttpResponse<byte[]> get =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/objects/proc/text")).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(get.body()).isEqualTo(body);
+      assertThat(node.process().toHandle().destroy()).isTrue();
+      assertThat(node.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(node.process().exitValue()).as("output: %s", node.output()).isZero();
+    }
+    long onDisk;
+    try (Stream<Path> files = Files.walk(dir.resolve("slots"))) {
+      onDisk =
+          files
+              .filter(p -> p.getParent().getFileName().toString().equals("chunks"))
+              .mapToLong(p -> p.toFile().length())
+              .sum();
+    }
+    assertThat(onDisk).as("bytes of chunk files").isPositive().isLessThan(body.length / 4);
   }
 
   @Test

@@ -17,9 +17,10 @@ package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
+import io.amberio.core.Compression;
+import io.amberio.core.internal.chunk.ChunkWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileStore;
@@ -36,6 +37,9 @@ import java.util.zip.CRC32C;
  * The chunk files of a slot: {@code blobs/<blob_id>/chunks/<chunk_index>}. Writing makes every file
  * and every directory entry durable (fdatasync of each chunk, fsync of the chunks, blob and blobs
  * directories) before it returns; nothing here makes a version visible, the metadata commit does.
+ * Each file is written by a {@link ChunkWriter}: raw, or compressed with the store's {@link
+ * Compression} when that pays. The CRC32C returned for a chunk is always that of its uncompressed
+ * bytes.
  */
 final class ChunkFiles {
   private static final int TRANSFER = 128 << 10;
@@ -43,11 +47,13 @@ final class ChunkFiles {
   private final Path blobsDir;
   private final FileStore fileStore;
   private final long minFreeBytes;
+  private final Compression compression;
 
-  ChunkFiles(Path blobsDir, FileStore fileStore, long minFreeBytes) {
+  ChunkFiles(Path blobsDir, FileStore fileStore, long minFreeBytes, Compression compression) {
     this.blobsDir = blobsDir;
     this.fileStore = fileStore;
     this.minFreeBytes = minFreeBytes;
+    this.compression = compression;
   }
 
   /** The directory of a blob's chunks. */
@@ -76,7 +82,7 @@ final class ChunkFiles {
     List<Integer> crcs = new ArrayList<>();
     byte[] buf = head.length >= TRANSFER ? head : new byte[TRANSFER];
     long total = 0;
-    FileChannel out = null;
+    ChunkWriter out = null;
     CRC32C crc = new CRC32C();
     long inChunk = 0;
     byte[] pending = head;
@@ -100,11 +106,7 @@ final class ChunkFiles {
         while (off < n) {
           if (out == null) {
             ensureSpace(chunkSize);
-            out =
-                FileChannel.open(
-                    chunks.resolve(Integer.toString(crcs.size())),
-                    StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            out = ChunkWriter.create(chunks.resolve(Integer.toString(crcs.size())), compression);
             crc.reset();
             inChunk = 0;
           }
@@ -114,25 +116,22 @@ final class ChunkFiles {
             throw BlobStoreException.of(
                 Reason.TOO_LARGE, "the blob is larger than the maximum of " + maxSize + " bytes");
           }
-          ByteBuffer bb = ByteBuffer.wrap(src, off, take);
-          while (bb.hasRemaining()) {
-            out.write(bb);
-          }
+          out.write(src, off, take);
           crc.update(src, off, take);
           off += take;
           inChunk += take;
           if (inChunk == chunkSize) {
-            out.force(false);
-            out.close();
+            ChunkWriter done = out;
             out = null;
+            done.finish();
             crcs.add((int) crc.getValue());
           }
         }
       }
       if (out != null) {
-        out.force(false);
-        out.close();
+        ChunkWriter done = out;
         out = null;
+        done.finish();
         crcs.add((int) crc.getValue());
       }
       fsyncDirectory(chunks);
@@ -177,13 +176,9 @@ final class ChunkFiles {
     Path file = chunksDir(blobId).resolve(Integer.toString(index));
     try {
       ensureSpace(length);
-      try (FileChannel out =
-          FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer bb = ByteBuffer.wrap(data, 0, length);
-        while (bb.hasRemaining()) {
-          out.write(bb);
-        }
-        out.force(false);
+      try (ChunkWriter out = ChunkWriter.create(file, compression)) {
+        out.write(data, 0, length);
+        out.finish();
       }
     } catch (IOException e) {
       throw failure("writing chunk " + index + " of " + blobId, e);

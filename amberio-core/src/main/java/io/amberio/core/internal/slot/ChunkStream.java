@@ -17,6 +17,9 @@ package io.amberio.core.internal.slot;
 
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
+import io.amberio.core.internal.chunk.ChunkFormat;
+import io.amberio.core.internal.chunk.CompressedChunk;
+import io.amberio.core.internal.chunk.CorruptChunkException;
 import io.amberio.core.internal.row.VersionRow;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,10 +36,16 @@ import java.util.zip.CRC32C;
  * Streams a range of a chunked blob, one chunk at a time, and never returns a byte of a chunk
  * before the whole chunk matched its CRC32C.
  *
- * <p>Memory: when the {@link ReadBuffers} budget allows, a chunk is read once into a buffer,
- * verified and served from it. Otherwise the chunk is verified by a first pass through a small
- * buffer and then served by a second pass from the file (from the page cache), so heap use stays
- * bounded however many reads run.
+ * <p>A chunk file is raw (exactly the chunk's length) or a compressed frame (shorter; see {@link
+ * ChunkFormat}); its length tells which. A compressed chunk is decoded whole and its CRC32C, always
+ * that of the uncompressed bytes, checked before any byte is served; a frame that does not parse or
+ * decode is CORRUPT like a checksum mismatch.
+ *
+ * <p>Memory: when the {@link ReadBuffers} budget allows, a chunk is read (or decoded) once into a
+ * buffer, verified and served from it. Otherwise the chunk is verified by a first pass through a
+ * small buffer (a compressed one decoded block by block through a 64 KiB scratch buffer) and then
+ * served by a second pass from the file (a compressed one decoding the block that holds the bytes
+ * asked for), so heap use stays bounded however many reads run.
  */
 final class ChunkStream extends InputStream {
   private static final int SMALL = 64 << 10;
@@ -54,6 +63,7 @@ final class ChunkStream extends InputStream {
   private int chunkLength;
   private ByteBuffer buffer; // holds the verified chunk (buffered mode), or null
   private FileChannel channel; // serves the verified chunk (two-pass mode), or null
+  private CompressedChunk frame; // decodes it from the channel when it is compressed, or null
   private final byte[] one = new byte[1];
   private boolean closed;
 
@@ -112,6 +122,8 @@ final class ChunkStream extends InputStream {
     int n = (int) Math.min(Math.min(len, chunkLength - inChunk), end - position);
     if (buffer != null) {
       buffer.get(inChunk, b, off, n);
+    } else if (frame != null) {
+      n = readDecoded(c, inChunk, b, off, n);
     } else {
       ByteBuffer bb = ByteBuffer.wrap(b, off, n);
       while (bb.hasRemaining()) {
@@ -140,6 +152,22 @@ final class ChunkStream extends InputStream {
     return 0;
   }
 
+  /** Two-pass mode, compressed chunk: serves from the block that holds {@code inChunk}. */
+  private int readDecoded(int c, int inChunk, byte[] b, int off, int n) throws IOException {
+    int log = frame.header().blockLog();
+    int i = inChunk >>> log;
+    ByteBuffer block;
+    try {
+      block = frame.block(i);
+    } catch (CorruptChunkException e) {
+      throw corrupt(c, e.getMessage() + " (it changed after it was verified)");
+    }
+    int at = inChunk - (i << log);
+    int take = Math.min(n, block.limit() - at);
+    block.get(at, b, off, take);
+    return take;
+  }
+
   private void load(int c) {
     release();
     long start = (long) c * row.chunkSize();
@@ -149,11 +177,20 @@ final class ChunkStream extends InputStream {
     try {
       FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
       try {
-        if (ch.size() != length) {
-          throw corrupt(c, "it has " + ch.size() + " bytes instead of " + length);
+        long fileLength = ch.size();
+        CompressedChunk compressed = null;
+        if (fileLength < length) {
+          compressed = CompressedChunk.open(ch, fileLength, length);
+        } else if (fileLength > length) {
+          throw corrupt(c, "it has " + fileLength + " bytes instead of " + length);
         }
         CRC32C crc = new CRC32C();
-        if (buf != null) {
+        if (compressed != null) {
+          if (buf != null) {
+            buf.limit(length);
+          }
+          compressed.decodeAll(buf, crc);
+        } else if (buf != null) {
           buf.limit(length);
           while (buf.hasRemaining()) {
             if (ch.read(buf, buf.position()) < 0) {
@@ -184,7 +221,11 @@ final class ChunkStream extends InputStream {
           buf = null;
         } else {
           channel = ch;
+          frame = compressed;
         }
+      } catch (CorruptChunkException e) {
+        ch.close();
+        throw corrupt(c, e.getMessage());
       } catch (IOException | RuntimeException e) {
         ch.close();
         throw e;
@@ -237,6 +278,7 @@ final class ChunkStream extends InputStream {
       }
       channel = null;
     }
+    frame = null;
     chunk = -1;
   }
 

@@ -20,6 +20,7 @@ import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
 import io.amberio.core.ByteRange;
+import io.amberio.core.Compression;
 import io.amberio.core.GcReport;
 import io.amberio.core.PutOptions;
 import io.amberio.core.SlotStats;
@@ -128,7 +129,8 @@ public final class Slot implements AutoCloseable {
         throw BlobStoreException.io("creating slot directory " + dir, e);
       }
     }
-    return new Slot(number, db, new ChunkFiles(blobs, fileStore, ctx.minFreeBytes()), ctx);
+    return new Slot(
+        number, db, new ChunkFiles(blobs, fileStore, ctx.minFreeBytes(), ctx.compression()), ctx);
   }
 
   /**
@@ -466,6 +468,9 @@ public final class Slot implements AutoCloseable {
 
     /** The store's listing catalog, or null when it has none. */
     Catalog catalog();
+
+    /** How new chunk files are compressed; reads take chunk files of any compression. */
+    Compression compression();
 
     String newBlobId();
 
