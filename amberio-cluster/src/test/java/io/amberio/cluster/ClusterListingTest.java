@@ -146,6 +146,34 @@ class ClusterListingTest {
     assertThat(seen).containsExactlyElementsOf(expected);
   }
 
+  /**
+   * A page too large for a message header (1000 items of long paths: about 170 KB) comes back in
+   * the reply's body; before, the replica failed to send it and the listing never answered.
+   */
+  @Test
+  void aPageLargerThanAHeaderComesBackWhole() {
+    TreeSet<String> expected = new TreeSet<>(ListPage.PATH_ORDER);
+    String pad = "p".repeat(60);
+    for (int i = 0; i < 1100; i++) {
+      String path = "big/" + pad + "/" + i;
+      join(nodes.get(i % 3).put(path, new byte[] {(byte) i}, PutOptions.defaults()));
+      expected.add(path);
+    }
+    ListPage first = join(nodes.get(0).list(ListRequest.prefix("big/")));
+    assertThat(first.items()).hasSize(ListRequest.DEFAULT_LIMIT);
+    assertThat(first.nextCursor()).isNotNull();
+    ListPage second =
+        join(nodes.get(1).list(ListRequest.prefix("big/").withCursor(first.nextCursor())));
+    assertThat(second.nextCursor()).isNull();
+    List<String> seen = new ArrayList<>();
+    first.items().forEach(i -> seen.add(i.path()));
+    second.items().forEach(i -> seen.add(i.path()));
+    assertThat(seen).containsExactlyElementsOf(expected);
+    ListPage all =
+        join(nodes.get(2).list(ListRequest.prefix("big/").withLimit(ListRequest.MAX_LIMIT)));
+    assertThat(all.items()).hasSize(1100);
+  }
+
   @Test
   void versionListingShowsMarkersAndTombstonesNewestFirst() {
     join(nodes.get(0).put("v/p", new byte[] {1}, PutOptions.defaults()));

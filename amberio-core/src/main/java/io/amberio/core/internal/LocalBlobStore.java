@@ -175,10 +175,12 @@ public final class LocalBlobStore implements ReplicaStore {
                 }
                 if (!closed) {
                   catalog.markComplete();
-                  log.info(
-                      "listing catalog built from {} slots in {} ms",
-                      existing.cardinality(),
-                      (System.nanoTime() - started) / 1_000_000);
+                  // A new store's catalog is built from nothing: not worth a line.
+                  (existing.isEmpty() ? log.atDebug() : log.atInfo())
+                      .log(
+                          "listing catalog built from {} slots in {} ms",
+                          existing.cardinality(),
+                          (System.nanoTime() - started) / 1_000_000);
                 }
               } catch (RuntimeException e) {
                 if (!closed) {

@@ -335,7 +335,8 @@ public final class BenchCommand implements Callable<Integer> {
           sectionMode(compressionSection),
           compressionBytes != null
               ? Units.parseSize(compressionBytes)
-              : quick ? 4L << 20 : 64L << 20);
+              : quick ? 4L << 20 : 64L << 20,
+          quick ? ListingSection.QUICK_KEYS : ListingSection.KEYS);
     } catch (IllegalArgumentException e) {
       if (spec == null) {
         throw e;

@@ -52,6 +52,7 @@ import java.util.Objects;
  * @param data what the PUT cells write: {@code random} or {@code text} ({@link PatternData#KINDS})
  * @param compressionSection whether and how the compression section runs
  * @param compressionBytes how many bytes each row of the compression section writes
+ * @param listKeys how many keys the listing rows list (and a fifth of that beside them)
  */
 record BenchOptions(
     Path parentDir,
@@ -77,7 +78,8 @@ record BenchOptions(
     Compression compression,
     String data,
     SectionMode compressionSection,
-    long compressionBytes) {
+    long compressionBytes,
+    int listKeys) {
 
   /** Whether the compression section runs: see {@code --compression-section}. */
   enum SectionMode {

@@ -30,19 +30,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The listing rows: each subject that lists gets {@value #KEYS} keys of {@value #VALUE} bytes under
- * {@code list/} and {@value #DISTRACTORS} under {@code lisu/} (loaded by 8 threads, not timed),
- * then lists the whole {@code list/} prefix over and over, one thread, in pages of {@value #PAGE},
- * in rounds that alternate the subjects. A row's ops are whole listings; a listing that does not
- * return exactly {@value #KEYS} keys fails the row. (peer-bench's {@code list} workload is the same
- * shape, with etcd and a single SQLite table beside it.)
+ * The listing rows: each subject that lists gets {@value #KEYS} keys ({@code --quick}: {@value
+ * #QUICK_KEYS}) of {@value #VALUE} bytes under {@code list/} and a fifth as many under {@code
+ * lisu/} (loaded by 8 threads, not timed), then lists the whole {@code list/} prefix over and over,
+ * one thread, in pages of {@value #PAGE}, in rounds that alternate the subjects. A row's ops are
+ * whole listings; a listing that does not return exactly the keys loaded fails the row.
+ * (peer-bench's {@code list} workload is the same shape, with etcd and a single SQLite table beside
+ * it.)
  */
 final class ListingSection {
   /** Keys per listing page, as peer-bench and the HTTP API's default. */
   static final int PAGE = 1000;
 
   static final int KEYS = 10_000;
-  static final int DISTRACTORS = 2_000;
+
+  /** Keys listed by a {@code --quick} run. */
+  static final int QUICK_KEYS = 500;
+
   static final int VALUE = 256;
   private static final String PREFIX = "list/";
 
@@ -56,12 +60,12 @@ final class ListingSection {
       if (e.getValue().lists()) {
         try {
           long started = System.nanoTime();
-          load(e.getValue());
+          load(e.getValue(), options.listKeys());
           err.printf(
               Locale.ROOT,
               "listing: loaded %d + %d keys of %d B into %s in %.1f s%n",
-              KEYS,
-              DISTRACTORS,
+              options.listKeys(),
+              options.listKeys() / 5,
               VALUE,
               e.getKey(),
               (System.nanoTime() - started) / 1e9);
@@ -82,10 +86,11 @@ final class ListingSection {
         }
         try (Subject.Session session = e.getValue().open(0)) {
           if (round == 0 && !options.warmup().isZero()) {
-            listFor(session, options.warmup(), new ArrayList<>());
+            listFor(session, options.listKeys(), options.warmup(), 0, new ArrayList<>());
           }
           List<Long> lat = new ArrayList<>();
-          long elapsed = listFor(session, perRound, lat);
+          long cap = options.ops() == 0 ? 0 : Math.max(1, options.ops() / options.rounds());
+          long elapsed = listFor(session, options.listKeys(), perRound, cap, lat);
           long[] t = totals.computeIfAbsent(name, k -> new long[2]);
           t[0] += lat.size();
           t[1] += elapsed;
@@ -99,7 +104,7 @@ final class ListingSection {
               round + 1,
               options.rounds(),
               lat.size(),
-              KEYS,
+              options.listKeys(),
               elapsed / 1e9);
         } catch (Exception x) {
           failures.put(name, x.toString());
@@ -134,8 +139,12 @@ final class ListingSection {
     return rows;
   }
 
-  /** Lists the prefix until {@code time} has passed; returns the elapsed nanoseconds. */
-  private static long listFor(Subject.Session session, Duration time, List<Long> latencies)
+  /**
+   * Lists the prefix until {@code time} has passed (or {@code maxOps} listings, when not 0);
+   * returns the elapsed nanoseconds.
+   */
+  private static long listFor(
+      Subject.Session session, int keys, Duration time, long maxOps, List<Long> latencies)
       throws IOException {
     long start = System.nanoTime();
     long end = start + time.toNanos();
@@ -143,16 +152,16 @@ final class ListingSection {
     do {
       long n = session.list(PREFIX);
       long after = System.nanoTime();
-      if (n != KEYS) {
-        throw new IOException("a listing of " + PREFIX + " returned " + n + " keys, not " + KEYS);
+      if (n != keys) {
+        throw new IOException("a listing of " + PREFIX + " returned " + n + " keys, not " + keys);
       }
       latencies.add(after - now);
       now = after;
-    } while (now < end);
+    } while (now < end && (maxOps == 0 || latencies.size() < maxOps));
     return now - start;
   }
 
-  private static void load(Subject subject) throws Exception {
+  private static void load(Subject subject, int keys) throws Exception {
     byte[] value = new byte[VALUE];
     Arrays.fill(value, (byte) 'v');
     int threads = 8;
@@ -165,11 +174,11 @@ final class ListingSection {
             pool.submit(
                 () -> {
                   try (Subject.Session s = subject.open(worker)) {
-                    for (int i = worker; i < KEYS + DISTRACTORS; i += threads) {
+                    for (int i = worker; i < keys + keys / 5; i += threads) {
                       String key =
-                          i < KEYS
+                          i < keys
                               ? String.format(Locale.ROOT, "%sk%05d", PREFIX, i)
-                              : String.format(Locale.ROOT, "lisu/k%05d", i - KEYS);
+                              : String.format(Locale.ROOT, "lisu/k%05d", i - keys);
                       s.put(key, new ByteArrayInputStream(value), VALUE);
                     }
                   }

@@ -54,8 +54,18 @@ public record Listing(
     return new Listing(prefix, cursor, limit, all, slots);
   }
 
-  /** The page, and whether the slots hold more after it. */
+  /**
+   * The page, and whether the slots hold more after it. A page that fits in a header (the form
+   * every release sends) travels there; a larger one (which releases before this form failed to
+   * send) travels as the body, under an empty header, which no header-form reply can be.
+   */
   public record Reply(List<BlobInfo> items, boolean more) {
+    /** The header of a reply whose encoding is the body. */
+    public static final byte[] IN_BODY = new byte[0];
+
+    /** The most bytes a body-form reply may have (10,000 items of 1 KiB paths, and room). */
+    public static final int MAX_BODY = 32 << 20;
+
     public Reply {
       items = List.copyOf(items);
     }

@@ -35,6 +35,7 @@ import io.amberio.core.ByteRange;
 import io.amberio.core.GetOptions;
 import io.amberio.core.ListPage;
 import io.amberio.core.ListRequest;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -182,7 +183,7 @@ public final class ReadRouter {
       }
       groups.computeIfAbsent(c.get(0), k -> new ArrayList<>()).add(slot);
     }
-    List<CompletableFuture<Response>> calls = new ArrayList<>();
+    List<CompletableFuture<Listing.Reply>> calls = new ArrayList<>();
     for (Map.Entry<NodeId, List<Integer>> g : groups.entrySet()) {
       byte[] h =
           new Listing(
@@ -192,14 +193,17 @@ public final class ReadRouter {
                   request.allVersions(),
                   g.getValue())
               .encode();
-      calls.add(peers.call(g.getKey(), Listing.TYPE, 0, h, FrameSource.empty()));
+      calls.add(
+          peers
+              .call(g.getKey(), Listing.TYPE, 0, h, FrameSource.empty())
+              .thenCompose(this::listReply));
     }
     return Futures.settle(calls)
         .thenCompose(
             x -> {
               List<BlobInfo> items = new ArrayList<>();
               boolean more = false;
-              for (CompletableFuture<Response> c : calls) {
+              for (CompletableFuture<Listing.Reply> c : calls) {
                 if (c.isCompletedExceptionally()) {
                   Throwable t = c.handle((r, e) -> e).join();
                   BlobStoreException b = Errors.fromRemote(t);
@@ -210,7 +214,7 @@ public final class ReadRouter {
                   }
                   return retryList(request, deadline, round, Bodies.unwrap(t).getMessage());
                 }
-                Listing.Reply r = Listing.Reply.decode(c.join().header());
+                Listing.Reply r = c.join();
                 items.addAll(r.items());
                 more |= r.more();
               }
@@ -225,6 +229,32 @@ public final class ReadRouter {
                       : null;
               return CompletableFuture.completedFuture(new ListPage(items, next));
             });
+  }
+
+  /** The page a replica answered: in its header, or (a large one) in its body. */
+  private CompletableFuture<Listing.Reply> listReply(Response r) {
+    if (!r.hasBody()) {
+      return CompletableFuture.completedFuture(Listing.Reply.decode(r.header()));
+    }
+    if (r.header().length != 0) {
+      r.body().close();
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("a list reply has both a header and a body"));
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    return Bodies.drain(
+            r.body(),
+            ctx.disk,
+            b -> {
+              if (buf.size() + b.remaining() > Listing.Reply.MAX_BODY) {
+                throw new IllegalStateException(
+                    "a list reply is larger than " + Listing.Reply.MAX_BODY + " bytes");
+              }
+              byte[] a = new byte[b.remaining()];
+              b.get(a);
+              buf.writeBytes(a);
+            })
+        .thenApply(n -> Listing.Reply.decode(buf.toByteArray()));
   }
 
   private CompletableFuture<ListPage> retryList(

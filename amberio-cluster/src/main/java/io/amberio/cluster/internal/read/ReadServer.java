@@ -24,6 +24,7 @@ import io.amberio.cluster.internal.msg.Listing;
 import io.amberio.cluster.internal.msg.Read;
 import io.amberio.cluster.internal.txn.Decisions;
 import io.amberio.cluster.internal.txn.Transactions;
+import io.amberio.cluster.transport.Request;
 import io.amberio.cluster.transport.Response;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobId;
@@ -170,7 +171,10 @@ public final class ReadServer {
             }
             c = page.nextCursor();
           } while (c != null);
-          return Response.of(new Listing.Reply(items, more).encode());
+          byte[] reply = new Listing.Reply(items, more).encode();
+          return reply.length <= Request.MAX_HEADER_BYTES
+              ? Response.of(reply)
+              : new Response(Listing.Reply.IN_BODY, Bodies.of(reply));
         });
   }
 }

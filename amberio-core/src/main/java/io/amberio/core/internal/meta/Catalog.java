@@ -393,7 +393,7 @@ public final class Catalog implements AutoCloseable {
       }
       if (completes) {
         complete = true;
-        log.info("the listing catalog {} is complete", file);
+        log.debug("the listing catalog {} is complete", file);
       }
       batch.clear();
     }
