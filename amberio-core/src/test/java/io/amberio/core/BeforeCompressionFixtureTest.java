@@ -58,6 +58,30 @@ class BeforeCompressionFixtureTest {
     }
   }
 
+  /**
+   * The fixture predates the listing catalog: the store builds one when it opens, and listings of
+   * current versions agree with the versions before and after.
+   */
+  @Test
+  void aStoreWithoutACatalogBuildsOneAndListsTheSame() throws Exception {
+    Path copy = copyFixture();
+    assertThat(copy.resolve("catalog")).doesNotExist();
+    List<String> current;
+    try (BlobStore store = open(copy)) {
+      current = TestSupport.currentOf(TestSupport.listAllVersions(store));
+      assertThat(current).isNotEmpty();
+      assertThat(TestSupport.pathVersions(TestSupport.listAll(store, ListRequest.prefix(""))))
+          .isEqualTo(current);
+    }
+    assertThat(copy.resolve("catalog").resolve("listing.sqlite3")).exists();
+    try (BlobStore store = open(copy)) {
+      assertThat(TestSupport.pathVersions(TestSupport.listAll(store, ListRequest.prefix(""))))
+          .as("from the catalog built at the first open")
+          .isEqualTo(current);
+      assertEveryVersion(store, expected());
+    }
+  }
+
   static void assertEveryVersion(BlobStore store, List<Expected> expected) {
     for (Expected e : expected) {
       if (e.marker()) {
