@@ -19,7 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amberio.core.testkit.TestSupport;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,23 +183,6 @@ class BeforeCompressionFixtureTest {
 
   /** A private copy of the fixture's store (opening a store writes to it). */
   Path copyFixture() throws IOException, URISyntaxException {
-    Path source = fixture().resolve("store");
-    Path target = dir.resolve("store");
-    try (Stream<Path> files = Files.walk(source)) {
-      files.forEach(
-          p -> {
-            try {
-              Path t = target.resolve(source.relativize(p).toString());
-              if (Files.isDirectory(p)) {
-                Files.createDirectories(t);
-              } else {
-                Files.copy(p, t);
-              }
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    }
-    return target;
+    return TestSupport.copyTree(fixture().resolve("store"), dir.resolve("store"));
   }
 }

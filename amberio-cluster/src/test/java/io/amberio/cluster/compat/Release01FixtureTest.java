@@ -35,8 +35,8 @@ import io.amberio.core.BlobStoreException;
 import io.amberio.core.GetOptions;
 import io.amberio.core.Scheduler;
 import io.amberio.core.replica.ReplicaStore;
+import io.amberio.core.testkit.TestSupport;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -264,22 +264,6 @@ class Release01FixtureTest {
   private Path copyFixture() throws IOException, URISyntaxException {
     Path source =
         Path.of(getClass().getResource("/fixtures/release-0.1/registry.txt").toURI()).getParent();
-    Path target = dir.resolve("release-0.1");
-    try (Stream<Path> files = Files.walk(source)) {
-      files.forEach(
-          p -> {
-            try {
-              Path t = target.resolve(source.relativize(p).toString());
-              if (Files.isDirectory(p)) {
-                Files.createDirectories(t);
-              } else {
-                Files.copy(p, t);
-              }
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    }
-    return target;
+    return TestSupport.copyTree(source, dir.resolve("release-0.1"));
   }
 }

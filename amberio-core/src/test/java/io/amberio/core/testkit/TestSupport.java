@@ -28,7 +28,10 @@ import io.amberio.core.ListRequest;
 import io.amberio.core.VersionState;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -46,6 +49,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * Small helpers of the contract suites, public for bindings and other tests: bytes, reads,
@@ -188,6 +192,29 @@ public final class TestSupport {
     List<String> out = new ArrayList<>();
     live.forEach((path, v) -> out.add(path + "@" + v));
     return out;
+  }
+
+  /**
+   * Copies the tree at {@code source} (a fixture's store, say) to {@code target}, which must not
+   * exist; returns {@code target}.
+   */
+  public static Path copyTree(Path source, Path target) throws IOException {
+    try (Stream<Path> files = Files.walk(source)) {
+      files.forEach(
+          p -> {
+            try {
+              Path t = target.resolve(source.relativize(p).toString());
+              if (Files.isDirectory(p)) {
+                Files.createDirectories(t);
+              } else {
+                Files.copy(p, t);
+              }
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    }
+    return target;
   }
 
   /** "path@version" of each item. */

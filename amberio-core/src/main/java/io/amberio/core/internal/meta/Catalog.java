@@ -23,11 +23,9 @@ import io.amberio.core.VersionState;
 import io.amberio.core.internal.row.VersionRow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -346,13 +344,9 @@ public final class Catalog implements AutoCloseable {
     }
     db.lock();
     try {
-      if (conn != null && Files.exists(walFile)) {
-        try (FileChannel ch = FileChannel.open(walFile, StandardOpenOption.WRITE)) {
-          ch.force(false);
-        }
+      if (conn != null) {
+        SlotDatabase.forceWal(walFile);
       }
-    } catch (IOException e) {
-      throw BlobStoreException.io("syncing " + walFile, e);
     } finally {
       db.unlock();
     }

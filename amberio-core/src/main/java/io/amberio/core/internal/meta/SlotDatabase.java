@@ -707,6 +707,18 @@ public final class SlotDatabase implements AutoCloseable {
   public void sync() {
     writeLock.lock();
     try {
+      forceWal(walFile);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Syncs a database's WAL file, if it has one, as a commit with {@code synchronous=FULL} would;
+   * the caller holds the connection's lock, so no checkpoint resets the file meanwhile.
+   */
+  static void forceWal(Path walFile) {
+    try {
       if (Files.exists(walFile)) {
         try (FileChannel ch = FileChannel.open(walFile, StandardOpenOption.WRITE)) {
           ch.force(false);
@@ -714,8 +726,6 @@ public final class SlotDatabase implements AutoCloseable {
       }
     } catch (IOException e) {
       throw BlobStoreException.io("syncing " + walFile, e);
-    } finally {
-      writeLock.unlock();
     }
   }
 
