@@ -120,6 +120,18 @@ public final class Header {
       return s(v == null ? null : v.toString());
     }
 
+    /** Bytes, possibly null: a presence flag, a length and the bytes. */
+    Writer bytes(byte[] v) {
+      return put(
+          () -> {
+            out.writeBoolean(v != null);
+            if (v != null) {
+              out.writeInt(v.length);
+              out.write(v);
+            }
+          });
+    }
+
     Writer nodes(List<NodeId> ids) {
       i(ids.size());
       for (NodeId n : ids) {
@@ -206,6 +218,21 @@ public final class Header {
               throw new IOException("length " + n + " past the end of the header");
             }
             return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+          });
+    }
+
+    /** Bytes written by {@link Writer#bytes}, possibly null. */
+    byte[] bytes() {
+      return get(
+          () -> {
+            if (!in.readBoolean()) {
+              return null;
+            }
+            int n = in.readInt();
+            if (n < 0 || n > in.available()) {
+              throw new IOException("length " + n + " past the end of the header");
+            }
+            return in.readNBytes(n);
           });
     }
 

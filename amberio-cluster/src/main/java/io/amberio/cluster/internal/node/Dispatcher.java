@@ -27,6 +27,7 @@ import io.amberio.cluster.internal.msg.Fetch;
 import io.amberio.cluster.internal.msg.Listing;
 import io.amberio.cluster.internal.msg.Lock;
 import io.amberio.cluster.internal.msg.Ping;
+import io.amberio.cluster.internal.msg.Prepare;
 import io.amberio.cluster.internal.msg.Read;
 import io.amberio.cluster.internal.msg.Status;
 import io.amberio.cluster.internal.msg.Versions;
@@ -80,6 +81,7 @@ public final class Dispatcher implements RequestHandler {
       return switch (request.type()) {
         case Lock.TYPE -> participant.lock(Lock.decode(h), epoch);
         case Data.TYPE -> dataOf(request);
+        case Prepare.TYPE -> prepareOf(request);
         case Commit.TYPE -> participant.commit(Commit.decode(h));
         case Abort.TYPE -> participant.abort(Abort.decode(h));
         case Status.TYPE -> participant.status(Status.decode(h));
@@ -96,6 +98,17 @@ public final class Dispatcher implements RequestHandler {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Errors.toRemote(e));
     }
+  }
+
+  private CompletableFuture<Response> prepareOf(Request request) {
+    Prepare m;
+    try {
+      m = Prepare.decode(request.header());
+    } catch (RuntimeException e) {
+      request.body().close();
+      throw e;
+    }
+    return participant.prepare(m, request.epoch(), request.body());
   }
 
   private CompletableFuture<Response> dataOf(Request request) {

@@ -24,6 +24,7 @@ import io.amberio.cluster.internal.msg.Codes;
 import io.amberio.cluster.internal.msg.Commit;
 import io.amberio.cluster.internal.msg.Data;
 import io.amberio.cluster.internal.msg.Lock;
+import io.amberio.cluster.internal.msg.Prepare;
 import io.amberio.cluster.internal.msg.PreparedContext;
 import io.amberio.cluster.internal.msg.Status;
 import io.amberio.cluster.transport.FrameSource;
@@ -33,6 +34,7 @@ import io.amberio.core.BlobId;
 import io.amberio.core.replica.PrepareSpec;
 import io.amberio.core.replica.PreparedTxn;
 import io.amberio.core.replica.PreparedWrite;
+import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -68,41 +70,12 @@ public final class Participant {
         .atEpoch(m.slot(), epoch)
         .thenCompose(
             s -> {
-              if (!new HashSet<>(s.participants()).equals(new HashSet<>(m.participants()))
-                  || !m.participants().contains(ctx.self)) {
-                throw new HandlerException(
-                    Codes.STALE_EPOCH,
-                    "participants "
-                        + m.participants()
-                        + " are not those of slot "
-                        + m.slot()
-                        + " at epoch "
-                        + epoch
-                        + ": "
-                        + s.participants());
-              }
-              // A learner prepares, but the in-sync replicas decide the version: it may not have
-              // copied the path yet.
+              byte[] context = contextOf(m, epoch, s);
               boolean learner = s.isLearner(ctx.self);
-              byte[] context = new PreparedContext(epoch, m.participants(), learner).encode();
               BlobId txn = m.txn();
               return ctx.onDisk(
                   () -> {
-                    if (txns.open(txn)) {
-                      throw new HandlerException(
-                          Codes.DUPLICATE, "transaction " + txn + " is already known");
-                    }
-                    PreparedWrite w =
-                        ctx.store.prepare(
-                            new PrepareSpec(
-                                txn,
-                                m.path(),
-                                m.kind(),
-                                m.tombstone(),
-                                m.contentType(),
-                                m.createdAt(),
-                                context,
-                                learner));
+                    PreparedWrite w = begin(m, context, learner);
                     long max;
                     try {
                       max = ctx.store.maxVersion(m.path());
@@ -120,6 +93,98 @@ public final class Participant {
                     return Response.of(new Lock.Reply(max).encode());
                   });
             });
+  }
+
+  /**
+   * PREPARE: LOCK and DATA in one request. With the bytes in the header, the path lock, the bytes
+   * and the durable prepare are one task on the disk executor; otherwise the body is received as
+   * DATA receives it, with the path held from the start.
+   */
+  public CompletableFuture<Response> prepare(Prepare m, long epoch, FrameSource body) {
+    Lock l = m.lock();
+    BlobId txn = l.txn();
+    CompletableFuture<Response> reply =
+        slots
+            .atEpoch(l.slot(), epoch)
+            .thenCompose(
+                s -> {
+                  byte[] context = contextOf(l, epoch, s);
+                  boolean learner = s.isLearner(ctx.self);
+                  return ctx.onDisk(
+                      () -> {
+                        Transactions.Pending p =
+                            new Transactions.Pending(
+                                begin(l, context, learner), l.slot(), epoch, l.path());
+                        p.receiving = true; // no timer: the bytes are here or on their way
+                        txns.putPending(txn, p);
+                        if (m.inline() == null) {
+                          return p;
+                        }
+                        try {
+                          p.write.write(ByteBuffer.wrap(m.inline()));
+                          return finishPrepare(p, txn);
+                        } catch (RuntimeException e) {
+                          txns.removePending(txn);
+                          abandonQuietly(p);
+                          throw e;
+                        }
+                      });
+                })
+            .thenCompose(
+                x -> {
+                  if (x instanceof Response r) {
+                    return CompletableFuture.completedFuture(r);
+                  }
+                  return receive((Transactions.Pending) x, txn, body);
+                });
+    if (m.inline() != null) {
+      body.close();
+    } else {
+      reply.whenComplete(
+          (r, t) -> {
+            if (t != null) {
+              body.close(); // failed before the body was drained: the sender must not wait
+            }
+          });
+    }
+    return reply;
+  }
+
+  /** The prepared context of {@code m} under {@code epoch}, after checking its participants. */
+  private byte[] contextOf(Lock m, long epoch, SlotState s) {
+    if (!new HashSet<>(s.participants()).equals(new HashSet<>(m.participants()))
+        || !m.participants().contains(ctx.self)) {
+      throw new HandlerException(
+          Codes.STALE_EPOCH,
+          "participants "
+              + m.participants()
+              + " are not those of slot "
+              + m.slot()
+              + " at epoch "
+              + epoch
+              + ": "
+              + s.participants());
+    }
+    // A learner prepares, but the in-sync replicas decide the version: it may not have copied the
+    // path yet.
+    return new PreparedContext(epoch, m.participants(), s.isLearner(ctx.self)).encode();
+  }
+
+  /** Takes the path lock for {@code m}; on the disk executor. */
+  private PreparedWrite begin(Lock m, byte[] context, boolean learner) {
+    if (txns.open(m.txn())) {
+      throw new HandlerException(Codes.DUPLICATE, "transaction " + m.txn() + " is already known");
+    }
+    return ctx.store.prepare(
+        new PrepareSpec(
+            m.txn(),
+            m.path(),
+            m.kind(),
+            m.tombstone(),
+            m.contentType(),
+            m.createdAt(),
+            context,
+            learner));
   }
 
   private void expire(BlobId txn, Transactions.Pending p) {
@@ -153,44 +218,55 @@ public final class Participant {
       p.receiving = true;
     }
     p.timer.cancel();
+    return receive(p, txn, body);
+  }
+
+  /** Drains the body into the pending write, then prepares it durably (DATA's second half). */
+  private CompletableFuture<Response> receive(
+      Transactions.Pending p, BlobId txn, FrameSource body) {
     return Bodies.drain(body, ctx.disk, p.write::write)
-        .thenApplyAsync(
-            n -> {
-              PreparedTxn done;
-              synchronized (slots.slotLock(p.slot)) {
-                SlotState s = slots.slot(p.slot);
-                if (s == null || s.epoch() != p.epoch) {
-                  throw new HandlerException(
-                      Codes.STALE_EPOCH,
-                      "slot "
-                          + p.slot
-                          + " moved past epoch "
-                          + p.epoch
-                          + " while "
-                          + txn
-                          + " was being prepared");
-                }
-                done = p.write.finish();
-                txns.track(done);
-              }
-              txns.removePending(txn);
-              return Response.of(new Data.Reply(done.maxVersion()).encode());
-            },
-            ctx.disk)
+        .thenApplyAsync(n -> finishPrepare(p, txn), ctx.disk)
         .whenComplete(
             (r, t) -> {
               if (t != null) {
                 txns.removePending(txn);
-                ctx.disk.execute(
-                    () -> {
-                      try {
-                        p.write.abandon();
-                      } catch (RuntimeException e) {
-                        log.debug("abandon: {}", e.toString());
-                      }
-                    });
+                ctx.disk.execute(() -> abandonQuietly(p));
               }
             });
+  }
+
+  /**
+   * Makes the pending write durably prepared, checking under the slot's monitor that the slot is
+   * still at the epoch of its lock (invariant 2 of docs/consistency.md); on the disk executor.
+   */
+  private Response finishPrepare(Transactions.Pending p, BlobId txn) {
+    PreparedTxn done;
+    synchronized (slots.slotLock(p.slot)) {
+      SlotState s = slots.slot(p.slot);
+      if (s == null || s.epoch() != p.epoch) {
+        throw new HandlerException(
+            Codes.STALE_EPOCH,
+            "slot "
+                + p.slot
+                + " moved past epoch "
+                + p.epoch
+                + " while "
+                + txn
+                + " was being prepared");
+      }
+      done = p.write.finish();
+      txns.track(done);
+    }
+    txns.removePending(txn);
+    return Response.of(new Data.Reply(done.maxVersion()).encode());
+  }
+
+  private static void abandonQuietly(Transactions.Pending p) {
+    try {
+      p.write.abandon();
+    } catch (RuntimeException e) {
+      log.debug("abandon: {}", e.toString());
+    }
   }
 
   public CompletableFuture<Response> commit(Commit m) {

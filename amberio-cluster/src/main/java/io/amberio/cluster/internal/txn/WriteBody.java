@@ -79,6 +79,28 @@ final class WriteBody {
     return rest == null;
   }
 
+  /** The whole body as one array, if it is held in memory and is at most {@code max} bytes. */
+  byte[] bytesUpTo(int max) {
+    if (rest != null) {
+      return null;
+    }
+    long n = 0;
+    for (ByteBuffer b : head) {
+      n += b.remaining();
+    }
+    if (n > max) {
+      return null;
+    }
+    byte[] all = new byte[(int) n];
+    int at = 0;
+    for (ByteBuffer b : head) {
+      int k = b.remaining();
+      b.duplicate().get(all, at, k);
+      at += k;
+    }
+    return all;
+  }
+
   /** The bytes for one attempt; null if they were already sent and cannot be again. */
   synchronized FrameSource open() {
     if (rest == null) {

@@ -29,6 +29,7 @@ import io.amberio.cluster.internal.msg.Commit;
 import io.amberio.cluster.internal.msg.Data;
 import io.amberio.cluster.internal.msg.Decision;
 import io.amberio.cluster.internal.msg.Lock;
+import io.amberio.cluster.internal.msg.Prepare;
 import io.amberio.cluster.internal.rpc.Peers;
 import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.DeleteOptions;
@@ -72,6 +73,9 @@ public final class WriteCoordinator {
   private final NodeContext ctx;
   private final SlotView slots;
   private final Peers peers;
+  // False once a participant answered that it does not know PREPARE (a node of the release before):
+  // every write then locks and sends its data in two requests.
+  private volatile boolean foldPrepare = true;
 
   public WriteCoordinator(NodeContext ctx, SlotView slots, Peers peers) {
     this.ctx = ctx;
@@ -170,8 +174,12 @@ public final class WriteCoordinator {
     }
     List<NodeId> participants = s.participants();
     BlobId txn = ctx.newId();
-    return lockAll(w, s, txn, participants)
-        .thenCompose(max -> dataPhase(w, s, txn, participants, max))
+    CompletableFuture<BlobInfo> phases =
+        foldPrepare && (w.kind != TxnKind.PUT || w.body.replayable())
+            ? prepareAll(w, s, txn, participants)
+            : lockAll(w, s, txn, participants)
+                .thenCompose(max -> dataPhase(w, s, txn, participants, max));
+    return phases
         .handle(
             (info, t) -> {
               if (t == null) {
@@ -238,24 +246,97 @@ public final class WriteCoordinator {
                 abortAll(txn, participants);
                 throw failure;
               }
-              long max = maxes.get(0);
-              for (long m : maxes) {
-                if (m != max) {
-                  abortAll(txn, participants);
-                  throw new Retry(
-                      "replicas disagree on the highest version of '" + w.path + "': " + maxes,
-                      false);
-                }
-              }
-              if (w.expected.isPresent() && w.expected.getAsLong() != max + 1) {
+              RuntimeException refused = disagreement(w, maxes);
+              if (refused != null) {
                 abortAll(txn, participants);
-                throw BlobStoreException.versionConflict(w.path, w.expected.getAsLong(), max);
+                throw refused;
               }
-              return max;
+              return maxes.get(0);
             });
   }
 
-  /** What a failed LOCK or DATA means for the write. */
+  /**
+   * PREPARE on every participant (LOCK and DATA in one request, for a write whose bytes are in
+   * memory); then the same agreement as after LOCK, and the decision.
+   */
+  private CompletableFuture<BlobInfo> prepareAll(
+      Write w, SlotState s, BlobId txn, List<NodeId> participants) {
+    Lock lock =
+        new Lock(w.slot, txn, w.path, w.kind, w.tombstone, w.contentType, ctx.now(), participants);
+    byte[] inline = w.kind == TxnKind.PUT ? w.body.bytesUpTo(Prepare.INLINE_BYTES) : new byte[0];
+    Tee tee = inline != null ? null : new Tee(w.body.open(), participants.size());
+    byte[] h = new Prepare(lock, inline).encode();
+    List<CompletableFuture<Response>> calls = new ArrayList<>();
+    for (int i = 0; i < participants.size(); i++) {
+      calls.add(
+          peers.call(
+              participants.get(i),
+              Prepare.TYPE,
+              s.epoch(),
+              h,
+              tee == null ? FrameSource.empty() : tee.branch(i)));
+    }
+    return Futures.settle(calls)
+        .thenCompose(
+            x -> {
+              List<Long> maxes = new ArrayList<>();
+              RuntimeException failure = null;
+              for (int i = 0; i < calls.size(); i++) {
+                CompletableFuture<Response> c = calls.get(i);
+                if (!c.isCompletedExceptionally()) {
+                  if (i < s.inSync().size()) {
+                    maxes.add(Data.Reply.decode(c.join().header()).maxVersion());
+                  }
+                  continue;
+                }
+                Throwable e = Futures.failure(c);
+                if (Errors.code(e).equals(Codes.BAD_REQUEST)
+                    && String.valueOf(Bodies.unwrap(e).getMessage()).contains(Prepare.TYPE)) {
+                  // A node of the release before, which knows LOCK and DATA only.
+                  if (foldPrepare) {
+                    log.info(
+                        "{} does not know PREPARE (an older release); writes use LOCK and DATA",
+                        participants.get(i));
+                  }
+                  foldPrepare = false;
+                }
+                RuntimeException mapped = classify(e, participants.get(i));
+                if (failure == null || failure instanceof Retry) {
+                  failure = failure instanceof Retry rr && rr.refresh ? failure : mapped;
+                }
+              }
+              if (failure == null) {
+                failure = disagreement(w, maxes);
+              }
+              if (failure != null) {
+                abortAll(txn, participants);
+                return CompletableFuture.failedFuture(failure);
+              }
+              long max = maxes.get(0);
+              long version = w.kind == TxnKind.TOMBSTONE ? w.tombstone : max + 1;
+              return decide(w, txn, participants, version);
+            });
+  }
+
+  /**
+   * Why the in-sync replicas' highest versions do not allow the write (a Retry if they disagree, a
+   * conflict if a conditional write expects another version), or null.
+   */
+  private static RuntimeException disagreement(Write w, List<Long> maxes) {
+    long max = maxes.get(0);
+    for (long m : maxes) {
+      if (m != max) {
+        return new Retry(
+            "replicas disagree on the highest version of '" + w.path + "': " + maxes, false);
+      }
+    }
+    if (w.expected.isPresent() && w.expected.getAsLong() != max + 1) {
+      return BlobStoreException.versionConflict(w.path, w.expected.getAsLong(), max);
+    }
+    return null;
+  }
+
+  /** What a failed LOCK, DATA or PREPARE means for the write. */
   private RuntimeException classify(Throwable e, NodeId n) {
     String code = Errors.code(e);
     if (code.equals(Codes.STALE_EPOCH)) {
