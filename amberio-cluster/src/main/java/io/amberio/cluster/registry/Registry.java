@@ -15,7 +15,11 @@
  */
 package io.amberio.cluster.registry;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -106,6 +110,50 @@ public interface Registry extends AutoCloseable {
    * @throws IllegalArgumentException if {@code key} is not a valid key
    */
   CompletableFuture<CasResult> delete(String key, DeleteOptions options);
+
+  /**
+   * The most writes {@link #writeEach} takes in one call (etcd allows 128 operations per request).
+   */
+  int MAX_BATCH_WRITES = 64;
+
+  /**
+   * Several writes, each applied or not on its own exactly as {@link #compareAndSet} or {@link
+   * #delete} alone would apply it, judged against the state before any of them; one future per
+   * write, in the order of {@code writes}, each with the answers and failures of the single call. A
+   * registry that can sends them as one request: {@link
+   * io.amberio.cluster.registry.etcd.EtcdRegistry EtcdRegistry} makes one etcd transaction of them
+   * (one Raft entry, one fsync per member), so every future then completes together, and after a
+   * {@link RegistryException.Reason#TIMEOUT} none or all of the writes that met their condition
+   * were applied. The default sends them one by one, concurrently.
+   *
+   * @throws IllegalArgumentException if a key repeats, there are more than {@value
+   *     #MAX_BATCH_WRITES} writes, or a key or value is not valid
+   */
+  default List<CompletableFuture<CasResult>> writeEach(List<BatchWrite> writes) {
+    checkBatch(writes);
+    List<CompletableFuture<CasResult>> results = new ArrayList<>(writes.size());
+    for (BatchWrite w : writes) {
+      results.add(
+          w.isDelete() ? delete(w.key(), w.delete()) : compareAndSet(w.key(), w.value(), w.cas()));
+    }
+    return results;
+  }
+
+  /**
+   * Checks the arguments of {@link #writeEach}: at most {@value #MAX_BATCH_WRITES}, distinct keys.
+   */
+  static void checkBatch(List<BatchWrite> writes) {
+    if (writes.size() > MAX_BATCH_WRITES) {
+      throw new IllegalArgumentException(
+          "at most " + MAX_BATCH_WRITES + " writes in one batch, not " + writes.size());
+    }
+    Set<String> keys = new HashSet<>();
+    for (BatchWrite w : writes) {
+      if (!keys.add(w.key())) {
+        throw new IllegalArgumentException("key '" + w.key() + "' appears twice in one batch");
+      }
+    }
+  }
 
   /**
    * Watches the keys that start with {@code prefix}. The future completes once the watch is

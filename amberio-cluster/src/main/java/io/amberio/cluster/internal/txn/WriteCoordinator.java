@@ -20,6 +20,7 @@ import io.amberio.cluster.internal.Bodies;
 import io.amberio.cluster.internal.Errors;
 import io.amberio.cluster.internal.Futures;
 import io.amberio.cluster.internal.NodeContext;
+import io.amberio.cluster.internal.RegistryBatcher;
 import io.amberio.cluster.internal.Tee;
 import io.amberio.cluster.internal.membership.SlotState;
 import io.amberio.cluster.internal.membership.SlotView;
@@ -31,6 +32,7 @@ import io.amberio.cluster.internal.msg.Decision;
 import io.amberio.cluster.internal.msg.Lock;
 import io.amberio.cluster.internal.msg.Prepare;
 import io.amberio.cluster.internal.rpc.Peers;
+import io.amberio.cluster.registry.BatchWrite;
 import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.DeleteOptions;
 import io.amberio.cluster.registry.KeyValue;
@@ -76,11 +78,17 @@ public final class WriteCoordinator {
   // False once a participant answered that it does not know PREPARE (a node of the release before):
   // every write then locks and sends its data in two requests.
   private volatile boolean foldPrepare = true;
+  // Decisions and the deletes of decided keys go to the registry in batches (one etcd transaction
+  // for the writes that arrive while a batch is in flight): one registry write for many PUTs.
+  private final RegistryBatcher decisions;
+  private final RegistryBatcher deletes;
 
   public WriteCoordinator(NodeContext ctx, SlotView slots, Peers peers) {
     this.ctx = ctx;
     this.slots = slots;
     this.peers = peers;
+    this.decisions = new RegistryBatcher(ctx.registry, 2);
+    this.deletes = new RegistryBatcher(ctx.registry, 1);
   }
 
   // ------------------------------------------------------------------ writes
@@ -427,8 +435,10 @@ public final class WriteCoordinator {
   private CompletableFuture<BlobInfo> decide(
       Write w, BlobId txn, List<NodeId> participants, long version) {
     Decision commit = Decision.commitAs(version);
-    return ctx.registry
-        .compareAndSet(NodeContext.txnKey(txn), commit.encode(), CasOptions.ifAbsent())
+    return decisions
+        .submit(
+            BatchWrite.compareAndSet(
+                NodeContext.txnKey(txn), commit.encode(), CasOptions.ifAbsent()))
         .handle(
             (r, t) -> {
               if (t != null) {
@@ -498,9 +508,11 @@ public final class WriteCoordinator {
               // holds the
               // prepared record and will look the decision up when it comes back.
               if (everyone) {
-                ctx.registry
-                    .delete(
-                        NodeContext.txnKey(txn), DeleteOptions.ifRevision(decision.modRevision()))
+                deletes
+                    .submit(
+                        BatchWrite.delete(
+                            NodeContext.txnKey(txn),
+                            DeleteOptions.ifRevision(decision.modRevision())))
                     .whenComplete(
                         (d, t) -> {
                           if (t != null) {

@@ -15,6 +15,7 @@
  */
 package io.amberio.cluster.registry.etcd;
 
+import io.amberio.cluster.registry.BatchWrite;
 import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.CasResult;
 import io.amberio.cluster.registry.DeleteOptions;
@@ -216,6 +217,93 @@ public final class EtcdRegistry implements Registry {
                 .Else(Op.get(k, GetOption.DEFAULT))
                 .commit(),
         r -> r.isSucceeded() ? CasResult.success(Optional.empty()) : CasResult.failure(firstKv(r)));
+  }
+
+  /**
+   * One etcd transaction for the whole batch: a nested transaction per write (etcd 3.3 and later),
+   * each with the condition, the operation and the read of the key that a single call would send,
+   * so every write is judged on its own and all that apply take one revision.
+   */
+  @Override
+  public List<CompletableFuture<CasResult>> writeEach(List<BatchWrite> writes) {
+    Registry.checkBatch(writes);
+    for (BatchWrite w : writes) {
+      Keys.requireKey(w.key());
+      if (!w.isDelete()) {
+        Keys.requireValue(w.value(), Registry.MAX_VALUE_BYTES);
+      }
+    }
+    if (writes.size() <= 1) {
+      return Registry.super.writeEach(writes);
+    }
+    Op[] ops = new Op[writes.size()];
+    for (int i = 0; i < ops.length; i++) {
+      BatchWrite w = writes.get(i);
+      ByteSequence k = bytes(w.key());
+      Op[] orElse = {Op.get(k, GetOption.DEFAULT)};
+      if (w.isDelete() && w.delete().expectedRevision().isEmpty()) {
+        ops[i] = Op.txn(new Cmp[0], new Op[] {Op.delete(k, DeleteOption.DEFAULT)}, new Op[0]);
+      } else if (w.isDelete()) {
+        Cmp at =
+            new Cmp(
+                k, Cmp.Op.EQUAL, CmpTarget.modRevision(w.delete().expectedRevision().getAsLong()));
+        ops[i] = Op.txn(new Cmp[] {at}, new Op[] {Op.delete(k, DeleteOption.DEFAULT)}, orElse);
+      } else {
+        CasOptions o = w.cas();
+        PutOption put =
+            o.leaseId() == NO_LEASE
+                ? PutOption.builder().withPrevKV().build()
+                : PutOption.builder().withLeaseId(o.leaseId()).withPrevKV().build();
+        Cmp at = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(o.expectedRevision()));
+        ops[i] =
+            Op.txn(new Cmp[] {at}, new Op[] {Op.put(k, ByteSequence.from(w.value()), put)}, orElse);
+      }
+    }
+    CompletableFuture<List<CasResult>> all =
+        call(
+            "a batch of " + writes.size() + " writes ('" + writes.get(0).key() + "', ...)",
+            true,
+            () -> kv.txn().Then(ops).commit(),
+            r -> {
+              List<TxnResponse> nested = r.getTxnResponses();
+              if (nested.size() != writes.size()) {
+                throw new RegistryException(
+                    Reason.UNAVAILABLE,
+                    "etcd answered a batch of "
+                        + writes.size()
+                        + " writes with "
+                        + nested.size()
+                        + " results");
+              }
+              long rev = r.getHeader().getRevision();
+              List<CasResult> out = new ArrayList<>(writes.size());
+              for (int i = 0; i < writes.size(); i++) {
+                out.add(batchResult(writes.get(i), nested.get(i), rev));
+              }
+              return out;
+            });
+    List<CompletableFuture<CasResult>> results = new ArrayList<>(writes.size());
+    for (int i = 0; i < writes.size(); i++) {
+      int at = i;
+      results.add(all.thenApply(list -> list.get(at)));
+    }
+    return results;
+  }
+
+  private CasResult batchResult(BatchWrite w, TxnResponse n, long rev) {
+    if (w.isDelete() && w.delete().expectedRevision().isEmpty()) {
+      return new CasResult(n.getDeleteResponses().get(0).getDeleted() > 0, Optional.empty());
+    }
+    if (!n.isSucceeded()) {
+      return CasResult.failure(firstKv(n));
+    }
+    if (w.isDelete()) {
+      return CasResult.success(Optional.empty());
+    }
+    PutResponse p = n.getPutResponses().get(0);
+    long created = p.hasPrevKv() ? p.getPrevKv().getCreateRevision() : rev;
+    return CasResult.success(
+        Optional.of(new KeyValue(w.key(), w.value(), created, rev, w.cas().leaseId())));
   }
 
   @Override
