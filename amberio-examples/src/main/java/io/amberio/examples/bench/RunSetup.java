@@ -105,7 +105,7 @@ final class RunSetup {
         + options.data()
         + "; stores: "
         + (s.isEmpty() ? "default settings" : String.join(", ", s))
-        + ", no background GC"
+        + ", no background GC, slots kept open for the run"
         + (options.prefill() ? ", every slot prefilled" : ", not prefilled");
   }
 

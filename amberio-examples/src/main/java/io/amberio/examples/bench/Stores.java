@@ -57,8 +57,14 @@ final class Stores {
 
   /**
    * The bench's store settings on {@code builder}: no background collection or retention (a cell's
-   * deletes are reclaimed at once), and the slot, inline, chunk and compression options of the run.
+   * deletes are reclaimed at once), slots kept open for the whole run (an idle-slot timeout of
+   * {@link #IDLE_SLOT_TIMEOUT}: otherwise a cell that comes more than the default minute after the
+   * prefill would also measure reopening every slot another cell left idle), and the slot, inline,
+   * chunk and compression options of the run.
    */
+  /** How long an unused slot of a bench store stays open: longer than any run. */
+  static final Duration IDLE_SLOT_TIMEOUT = Duration.ofHours(6);
+
   static BlobStoreBuilder tune(BlobStoreBuilder builder, BenchOptions options) {
     return tune(builder, options, options.compression());
   }
@@ -66,7 +72,11 @@ final class Stores {
   /** {@link #tune(BlobStoreBuilder, BenchOptions)} with another compression than the run's. */
   static BlobStoreBuilder tune(
       BlobStoreBuilder builder, BenchOptions options, Compression compression) {
-    builder.gcInterval(Duration.ZERO).retention(Duration.ZERO).compression(compression);
+    builder
+        .gcInterval(Duration.ZERO)
+        .retention(Duration.ZERO)
+        .idleSlotTimeout(IDLE_SLOT_TIMEOUT)
+        .compression(compression);
     if (options.maxOpenSlots() > 0) {
       builder.maxOpenSlots(options.maxOpenSlots());
     }
