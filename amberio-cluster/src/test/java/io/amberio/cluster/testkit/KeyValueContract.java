@@ -18,6 +18,7 @@ package io.amberio.cluster.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.amberio.cluster.registry.BatchWrite;
 import io.amberio.cluster.registry.CasOptions;
 import io.amberio.cluster.registry.CasResult;
 import io.amberio.cluster.registry.DeleteOptions;
@@ -166,6 +167,75 @@ public abstract class KeyValueContract extends RegistryContractSupport {
     CasResult absent = await(registry.delete("txn/1", DeleteOptions.ifRevision(v2.modRevision())));
     assertThat(absent.succeeded()).isFalse();
     assertThat(absent.current()).isEmpty();
+  }
+
+  @Test
+  public void aBatchAppliesEachWriteOnItsOwn() {
+    KeyValue taken = create("txn/taken", "abort");
+    KeyValue doomed = create("txn/doomed", "commit");
+    KeyValue kept = create("txn/kept", "commit");
+    List<BatchWrite> writes =
+        List.of(
+            BatchWrite.compareAndSet("txn/new1", b("commit 1"), CasOptions.ifAbsent()),
+            BatchWrite.compareAndSet("txn/taken", b("commit 2"), CasOptions.ifAbsent()),
+            BatchWrite.delete("txn/doomed", DeleteOptions.ifRevision(doomed.modRevision())),
+            BatchWrite.delete("txn/kept", DeleteOptions.ifRevision(kept.modRevision() + 100)),
+            BatchWrite.delete("txn/never", DeleteOptions.unconditionally()),
+            BatchWrite.compareAndSet("txn/new2", b("commit 3"), CasOptions.ifAbsent()));
+    List<CompletableFuture<CasResult>> futures = registry.writeEach(writes);
+    assertThat(futures).hasSize(writes.size());
+    List<CasResult> r = new ArrayList<>();
+    for (CompletableFuture<CasResult> f : futures) {
+      r.add(await(f));
+    }
+
+    assertThat(r.get(0).succeeded()).isTrue();
+    KeyValue new1 = r.get(0).current().orElseThrow();
+    assertThat(new1.valueAsString()).isEqualTo("commit 1");
+    assertThat(new1.createRevision())
+        .isEqualTo(new1.modRevision())
+        .isGreaterThan(kept.modRevision());
+    assertThat(await(registry.get("txn/new1"))).contains(new1);
+
+    assertThat(r.get(1).succeeded()).as("create-if-absent of a taken key").isFalse();
+    assertThat(r.get(1).current()).contains(taken);
+    assertThat(await(registry.get("txn/taken"))).contains(taken);
+
+    assertThat(r.get(2).succeeded()).isTrue();
+    assertThat(await(registry.get("txn/doomed"))).isEmpty();
+
+    assertThat(r.get(3).succeeded()).as("delete at a wrong revision").isFalse();
+    assertThat(r.get(3).current()).contains(kept);
+    assertThat(await(registry.get("txn/kept"))).contains(kept);
+
+    assertThat(r.get(4).succeeded()).as("delete of an absent key").isFalse();
+    assertThat(r.get(5).succeeded()).isTrue();
+    assertThat(await(registry.get("txn/new2")).orElseThrow().valueAsString()).isEqualTo("commit 3");
+  }
+
+  @Test
+  public void aBadBatchIsRefusedBeforeAnythingIsSent() {
+    assertThatThrownBy(
+            () ->
+                registry.writeEach(
+                    List.of(
+                        BatchWrite.compareAndSet("txn/x", b("1"), CasOptions.ifAbsent()),
+                        BatchWrite.delete("txn/x", DeleteOptions.unconditionally()))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'txn/x' appears twice");
+    List<BatchWrite> tooMany = new ArrayList<>();
+    for (int i = 0; i <= Registry.MAX_BATCH_WRITES; i++) {
+      tooMany.add(BatchWrite.compareAndSet("txn/m" + i, b("1"), CasOptions.ifAbsent()));
+    }
+    assertThatThrownBy(() -> registry.writeEach(tooMany))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most " + Registry.MAX_BATCH_WRITES);
+    assertThatThrownBy(() -> BatchWrite.delete("txn/y", null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new BatchWrite("txn/y", b("1"), null, DeleteOptions.unconditionally()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(await(registry.get("txn/x"))).isEmpty();
+    assertThat(await(registry.get("txn/m0"))).isEmpty();
   }
 
   @Test

@@ -166,6 +166,41 @@ class EncodingsTest {
     assertThat(Fetch.Reply.decode(withSums.encode())).isEqualTo(withSums);
   }
 
+  /**
+   * PREPARE (added after release 0.1) is LOCK's fields followed by the bytes, if they are inline.
+   */
+  @Test
+  void prepareIsLocksFieldsFollowedByItsInlineBytes() {
+    Lock lock = new Lock(5, TXN, PATH, TxnKind.PUT, 0, "text/plain", CREATED_AT, NODES);
+    Prepare inline = new Prepare(lock, new byte[] {'a', 'b', 'c'});
+    assertThat(str(inline.encode())).isEqualTo(V + LOCK + "01" + "00000003" + "616263");
+    assertThat(Prepare.decode(inline.encode())).isEqualTo(inline);
+    Prepare streamed = new Prepare(lock, null);
+    assertThat(str(streamed.encode())).isEqualTo(V + LOCK + "00");
+    assertThat(Prepare.decode(streamed.encode())).isEqualTo(streamed);
+    assertThat(Prepare.decode(streamed.encode()).inline()).isNull();
+
+    byte[] longer = Arrays.copyOf(inline.encode(), inline.encode().length + 1);
+    assertThatThrownBy(() -> Prepare.decode(longer)).hasMessageContaining("after the last field");
+    byte[] future = inline.encode();
+    future[0] = 3;
+    assertThatThrownBy(() -> Prepare.decode(future))
+        .isInstanceOf(UnsupportedVersionException.class)
+        .hasMessageContaining("format version 3");
+    // A length past the end of the header, and more inline bytes than a header may carry.
+    byte[] truncated = LegacyVectors.hex(V + LOCK + "01" + "00000009" + "616263");
+    assertThatThrownBy(() -> Prepare.decode(truncated)).hasMessageContaining("past the end");
+    byte[] big = new byte[Prepare.INLINE_BYTES + 1];
+    assertThatThrownBy(() -> new Prepare(lock, big))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most " + Prepare.INLINE_BYTES);
+    byte[] bigEncoded =
+        LegacyVectors.hex(
+            V + LOCK + "01" + String.format("%08x", big.length) + "00".repeat(big.length));
+    assertThatThrownBy(() -> Prepare.decode(bigEncoded))
+        .hasMessageContaining("more than " + Prepare.INLINE_BYTES);
+  }
+
   @Test
   void malformedHeadersAreRefused() {
     assertThatThrownBy(() -> Lock.decode(LegacyVectors.hex(V + LOCK.substring(0, 20))))

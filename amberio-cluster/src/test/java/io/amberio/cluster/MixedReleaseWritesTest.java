@@ -1,0 +1,217 @@
+/*
+ * Copyright 2026 The Amberio Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.amberio.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.amberio.cluster.internal.msg.Codes;
+import io.amberio.cluster.registry.memory.InMemoryRegistry;
+import io.amberio.cluster.sim.SimScheduler;
+import io.amberio.cluster.topology.Topology;
+import io.amberio.cluster.transport.HandlerException;
+import io.amberio.cluster.transport.Request;
+import io.amberio.cluster.transport.RequestHandler;
+import io.amberio.cluster.transport.Response;
+import io.amberio.cluster.transport.SendOptions;
+import io.amberio.cluster.transport.Transport;
+import io.amberio.cluster.transport.memory.InMemoryNetwork;
+import io.amberio.core.BlobContent;
+import io.amberio.core.BlobInfo;
+import io.amberio.core.BlobStore;
+import io.amberio.core.PutOptions;
+import io.amberio.core.replica.ReplicaStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Writes fold LOCK and DATA into one PREPARE, and still work beside a node of the release before,
+ * which answers PREPARE as an unknown request (as that release's dispatcher does): coordinators
+ * then fall back to LOCK and DATA.
+ */
+class MixedReleaseWritesTest {
+  private static final int SLOTS = 4;
+
+  @TempDir Path dir;
+  private final List<ClusterNode> nodes = new ArrayList<>();
+  private final List<ReplicaStore> stores = new ArrayList<>();
+  private final List<Recording> transports = new ArrayList<>();
+  private SimScheduler sched;
+
+  @AfterEach
+  void stop() {
+    nodes.forEach(ClusterNode::halt);
+    stores.forEach(ReplicaStore::close);
+  }
+
+  /** A node's transport that records the request types it serves, optionally refusing PREPARE. */
+  private static final class Recording implements Transport {
+    final Transport inner;
+    final boolean refusePrepare;
+    final List<String> served = Collections.synchronizedList(new ArrayList<>());
+
+    Recording(Transport inner, boolean refusePrepare) {
+      this.inner = inner;
+      this.refusePrepare = refusePrepare;
+    }
+
+    @Override
+    public io.amberio.cluster.NodeId self() {
+      return inner.self();
+    }
+
+    @Override
+    public void serve(RequestHandler handler) {
+      inner.serve(
+          (from, request) -> {
+            served.add(request.type());
+            if (refusePrepare && request.type().equals("prepare")) {
+              request.body().close();
+              return CompletableFuture.failedFuture(
+                  new HandlerException(Codes.BAD_REQUEST, "unknown request type prepare"));
+            }
+            return handler.handle(from, request);
+          });
+    }
+
+    @Override
+    public CompletableFuture<Response> send(
+        io.amberio.cluster.NodeId to, Request request, SendOptions options) {
+      return inner.send(to, request, options);
+    }
+
+    @Override
+    public Optional<byte[]> credentialCheck() {
+      return inner.credentialCheck();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  private void start(boolean cIsOld) {
+    sched = SimScheduler.create(11);
+    InMemoryRegistry registry = new InMemoryRegistry(sched);
+    InMemoryNetwork net = InMemoryNetwork.builder(sched, new Random(1)).build();
+    List<Topology.Node> tn =
+        List.of(
+            Topology.Node.of("a", "a:1"),
+            Topology.Node.of("b", "b:1"),
+            Topology.Node.of("c", "c:1"));
+    Topology topology = Topology.of(SLOTS, 3, tn);
+    for (Topology.Node n : tn) {
+      ReplicaStore store =
+          ReplicaStore.open(
+              BlobStore.builder()
+                  .dataDir(dir.resolve(n.id().value()))
+                  .slotCount(SLOTS)
+                  .clock(sched.clock()));
+      stores.add(store);
+      Recording t = new Recording(net.join(n.id()), cIsOld && n.id().value().equals("c"));
+      transports.add(t);
+      nodes.add(
+          ClusterNode.builder()
+              .id(n.id())
+              .topology(topology)
+              .store(store)
+              .transport(t)
+              .registry(registry)
+              .scheduler(sched)
+              .diskExecutor(sched)
+              .random(new Random(n.id().hashCode()))
+              .build());
+    }
+    nodes.forEach(ClusterNode::start);
+    assertThat(
+            sched.runUntil(
+                () ->
+                    nodes.stream()
+                        .allMatch(n -> n.ready() && IntStream.range(0, SLOTS).allMatch(n::serving)),
+                Duration.ofSeconds(30)))
+        .isTrue();
+  }
+
+  private BlobInfo put(ClusterNode through, String path, byte[] data) {
+    CompletableFuture<BlobInfo> f = through.put(path, data, PutOptions.defaults());
+    assertThat(sched.runUntil(f::isDone, Duration.ofSeconds(30))).isTrue();
+    return f.join();
+  }
+
+  private static byte[] bytes(int n, char c) {
+    return String.valueOf(c).repeat(n).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Every replica holds exactly {@code data} as version {@code version} of {@code path}. */
+  private void everyReplicaHolds(String path, long version, byte[] data) {
+    for (ReplicaStore s : stores) {
+      try (BlobContent c = s.get(path)) {
+        assertThat(c.info().version()).isEqualTo(version);
+        assertThat(c.readAllBytes()).isEqualTo(data);
+      }
+    }
+  }
+
+  @Test
+  void aWriteIsOnePrepareOnEveryReplica() {
+    start(false);
+    byte[] small = bytes(3000, 's');
+    byte[] streamed = bytes(200_000, 'l'); // above the inline limit: PREPARE with a body
+    assertThat(put(nodes.get(0), "p", small).version()).isEqualTo(1);
+    assertThat(put(nodes.get(1), "p", streamed).version()).isEqualTo(2);
+    assertThat(put(nodes.get(2), "q", new byte[0]).version()).isEqualTo(1);
+    everyReplicaHolds("p", 2, streamed);
+    everyReplicaHolds("q", 1, new byte[0]);
+    for (Recording t : transports) {
+      assertThat(t.served).as("requests served by %s", t.self()).doesNotContain("lock", "data");
+    }
+    // In the in-memory network a node's calls to itself skip its transport: two of the three
+    // writes reach each node through it.
+    assertThat(transports.get(0).served.stream().filter("prepare"::equals).count()).isEqualTo(2);
+  }
+
+  @Test
+  void coordinatorsFallBackToLockAndDataForANodeOfTheReleaseBefore() {
+    start(true);
+    byte[] first = bytes(100, 'a');
+    byte[] second = bytes(200_000, 'b');
+    assertThat(put(nodes.get(0), "k", first).version()).isEqualTo(1);
+    assertThat(put(nodes.get(1), "k", second).version()).isEqualTo(2);
+    everyReplicaHolds("k", 2, second);
+    List<String> atC = transports.get(2).served;
+    assertThat(atC).contains("prepare", "lock", "data");
+    // Each coordinator tried PREPARE once, then locked: c prepared nothing through PREPARE.
+    assertThat(atC.stream().filter("prepare"::equals).count()).isLessThanOrEqualTo(2);
+    int lastPrepare = atC.lastIndexOf("prepare");
+    assertThat(atC.subList(lastPrepare + 1, atC.size())).contains("lock", "data");
+    // A later write through a coordinator that fell back goes straight to LOCK and DATA.
+    int before = atC.size();
+    assertThat(put(nodes.get(0), "k", first).version()).isEqualTo(3);
+    assertThat(atC.subList(before, atC.size())).doesNotContain("prepare").contains("lock");
+    everyReplicaHolds("k", 3, first);
+  }
+}
