@@ -18,6 +18,8 @@ package io.amberio.cluster.internal;
 import io.amberio.cluster.registry.BatchWrite;
 import io.amberio.cluster.registry.CasResult;
 import io.amberio.cluster.registry.Registry;
+import io.amberio.core.Scheduler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -33,6 +35,10 @@ import java.util.concurrent.CompletableFuture;
  * (group commit), so the registry sees one request, one Raft entry and one fsync per member for
  * many writes. Each write keeps its own answer; a batch never holds one key twice (a repeated key
  * waits for the next batch).
+ *
+ * <p>With a {@code linger}, writes that nobody waits for (the deletes of decided keys) are held up
+ * to that long, or until a full batch of {@link Registry#MAX_BATCH_WRITES} is waiting, so that a
+ * batch gathers more of them.
  */
 public final class RegistryBatcher {
 
@@ -40,26 +46,65 @@ public final class RegistryBatcher {
 
   private final Registry registry;
   private final int maxInFlight;
+  private final Scheduler scheduler;
+  private final Duration linger;
   // @GuardedBy("this")
   private final LinkedList<Item> queue = new LinkedList<>();
   // @GuardedBy("this")
   private int inFlight;
+  // @GuardedBy("this")
+  private boolean lingering;
 
+  /** Sends each batch as soon as fewer than {@code maxInFlight} are in flight. */
   public RegistryBatcher(Registry registry, int maxInFlight) {
+    this(registry, maxInFlight, null, Duration.ZERO);
+  }
+
+  /** Holds writes up to {@code linger} on {@code scheduler} before a batch leaves. */
+  public RegistryBatcher(Registry registry, int maxInFlight, Scheduler scheduler, Duration linger) {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
     }
+    if (linger.isNegative() || (!linger.isZero() && scheduler == null)) {
+      throw new IllegalArgumentException("a linger needs a scheduler and must not be negative");
+    }
     this.registry = registry;
     this.maxInFlight = maxInFlight;
+    this.scheduler = scheduler;
+    this.linger = linger;
   }
 
   /** Queues {@code write}; its answer, or the failure of the batch it went in. */
   public CompletableFuture<CasResult> submit(BatchWrite write) {
     Item item = new Item(write, new CompletableFuture<>());
     List<Item> batch = null;
+    boolean wait = false;
     synchronized (this) {
       queue.add(item);
       if (inFlight < maxInFlight) {
+        if (linger.isZero() || queue.size() >= Registry.MAX_BATCH_WRITES) {
+          inFlight++;
+          batch = take();
+        } else if (!lingering) {
+          lingering = true;
+          wait = true;
+        }
+      }
+    }
+    if (batch != null) {
+      send(batch);
+    } else if (wait) {
+      scheduler.schedule(linger, this::lingered);
+    }
+    return item.result;
+  }
+
+  /** The linger is over: what waits leaves, unless a batch took it meanwhile. */
+  private void lingered() {
+    List<Item> batch = null;
+    synchronized (this) {
+      lingering = false;
+      if (!queue.isEmpty() && inFlight < maxInFlight) {
         inFlight++;
         batch = take();
       }
@@ -67,7 +112,6 @@ public final class RegistryBatcher {
     if (batch != null) {
       send(batch);
     }
-    return item.result;
   }
 
   // @GuardedBy("this")

@@ -27,6 +27,7 @@ import io.amberio.cluster.sim.SimScheduler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -140,6 +141,41 @@ class RegistryBatcherTest {
     b.answer(1);
     assertThat(b.keys(3)).containsExactly("txn/c");
     assertThat(b.sent.get(3).get(0).isDelete()).isTrue();
+  }
+
+  @Test
+  void withALingerWritesWaitForItOrForAFullBatch() {
+    Batches b = new Batches();
+    SimScheduler sched = SimScheduler.create(3);
+    RegistryBatcher batcher = new RegistryBatcher(b.registry, 1, sched, Duration.ofMillis(20));
+    batcher.submit(cas("txn/1"));
+    sched.runFor(Duration.ofMillis(5));
+    batcher.submit(cas("txn/2"));
+    sched.runFor(Duration.ofMillis(10));
+    assertThat(b.sent).as("still lingering").isEmpty();
+    sched.runFor(Duration.ofMillis(10));
+    assertThat(b.sent).hasSize(1);
+    assertThat(b.keys(0)).containsExactly("txn/1", "txn/2");
+
+    // While that batch is in flight writes queue up; a full batch does not wait for the linger
+    // once the way is free, and the rest leaves when the batch is answered.
+    for (int i = 0; i < Registry.MAX_BATCH_WRITES + 3; i++) {
+      batcher.submit(cas("txn/m" + i));
+    }
+    assertThat(b.sent).hasSize(1);
+    b.answer(0);
+    assertThat(b.sent).hasSize(2);
+    assertThat(b.sent.get(1)).hasSize(Registry.MAX_BATCH_WRITES);
+    b.answer(1);
+    assertThat(b.keys(2)).hasSize(3);
+
+    // Idle again: a full batch submitted at once leaves without waiting.
+    b.answer(2);
+    for (int i = 0; i < Registry.MAX_BATCH_WRITES; i++) {
+      batcher.submit(cas("txn/f" + i));
+    }
+    assertThat(b.sent).hasSize(4);
+    assertThat(b.sent.get(3)).hasSize(Registry.MAX_BATCH_WRITES);
   }
 
   @Test

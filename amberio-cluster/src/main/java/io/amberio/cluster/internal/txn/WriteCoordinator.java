@@ -83,12 +83,19 @@ public final class WriteCoordinator {
   private final RegistryBatcher decisions;
   private final RegistryBatcher deletes;
 
+  /**
+   * How long the delete of a decided key may wait to share a registry request with others. Nobody
+   * waits for it; a node that crashes meanwhile leaves the key behind, as one whose delete was in
+   * flight does.
+   */
+  static final Duration DELETE_LINGER = Duration.ofMillis(20);
+
   public WriteCoordinator(NodeContext ctx, SlotView slots, Peers peers) {
     this.ctx = ctx;
     this.slots = slots;
     this.peers = peers;
     this.decisions = new RegistryBatcher(ctx.registry, 2);
-    this.deletes = new RegistryBatcher(ctx.registry, 1);
+    this.deletes = new RegistryBatcher(ctx.registry, 1, ctx.scheduler, DELETE_LINGER);
   }
 
   // ------------------------------------------------------------------ writes
