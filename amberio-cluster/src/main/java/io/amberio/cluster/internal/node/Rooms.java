@@ -82,12 +82,9 @@ public final class Rooms {
     this.txns = new Transactions(ctx);
     Decisions decisions = new Decisions(ctx, txns);
     this.serving = new SyncServer(ctx, slots, txns, decisions);
+    ReadServer readServer = new ReadServer(ctx, slots, txns, decisions);
     this.dispatcher =
-        new Dispatcher(
-            ctx,
-            new Participant(ctx, slots, txns, decisions),
-            new ReadServer(ctx, slots, txns, decisions),
-            serving);
+        new Dispatcher(ctx, new Participant(ctx, slots, txns, decisions), readServer, serving);
     Peers peers = new Peers(ctx, dispatcher, health);
     this.isolation = new Isolation(ctx, liveness, health, peers);
     this.resolver = new Resolver(ctx, txns, decisions, peers);
@@ -113,7 +110,7 @@ public final class Rooms {
             });
     this.follower = new RegistryFollower(ctx, liveness, slots, store, reconciler);
     this.writes = new WriteCoordinator(ctx, slots, peers);
-    this.reads = new ReadRouter(ctx, slots, liveness, peers);
+    this.reads = new ReadRouter(ctx, slots, liveness, peers, readServer);
     this.topology = new TopologyChanges(ctx, slots);
     this.rebuilds = new SlotRebuilds(ctx, slots);
   }

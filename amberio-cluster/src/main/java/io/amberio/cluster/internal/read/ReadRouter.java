@@ -27,7 +27,9 @@ import io.amberio.cluster.internal.msg.Listing;
 import io.amberio.cluster.internal.msg.Read;
 import io.amberio.cluster.internal.rpc.Peers;
 import io.amberio.cluster.transport.FrameSource;
+import io.amberio.cluster.transport.HandlerException;
 import io.amberio.cluster.transport.Response;
+import io.amberio.cluster.transport.TransportException;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.BlobStoreException;
 import io.amberio.core.BlobStoreException.Reason;
@@ -43,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The client side of reads and listings: routes each to replicas that may serve it. Any node
@@ -59,12 +62,15 @@ public final class ReadRouter {
   private final SlotView slots;
   private final Liveness liveness;
   private final Peers peers;
+  private final ReadServer local;
 
-  public ReadRouter(NodeContext ctx, SlotView slots, Liveness liveness, Peers peers) {
+  public ReadRouter(
+      NodeContext ctx, SlotView slots, Liveness liveness, Peers peers, ReadServer local) {
     this.ctx = ctx;
     this.slots = slots;
     this.liveness = liveness;
     this.peers = peers;
+    this.local = local;
   }
 
   /** A read's answer: the version, the range served, and its bytes (empty for a head). */
@@ -194,9 +200,11 @@ public final class ReadRouter {
                   g.getValue())
               .encode();
       calls.add(
-          peers
-              .call(g.getKey(), Listing.TYPE, 0, h, FrameSource.empty())
-              .thenCompose(this::listReply));
+          g.getKey().equals(ctx.self)
+              ? listHere(h)
+              : peers
+                  .call(g.getKey(), Listing.TYPE, 0, h, FrameSource.empty())
+                  .thenCompose(this::listReply));
     }
     return Futures.settle(calls)
         .thenCompose(
@@ -229,6 +237,28 @@ public final class ReadRouter {
                       : null;
               return CompletableFuture.completedFuture(new ListPage(items, next));
             });
+  }
+
+  /**
+   * This node's own part of a listing, straight from its {@link ReadServer} (no encoding of a page
+   * that never leaves the process); failures as a call to itself through {@link Peers} reports
+   * them.
+   */
+  private CompletableFuture<Listing.Reply> listHere(byte[] h) {
+    CompletableFuture<Listing.Reply> r;
+    try {
+      r = local.listHere(Listing.decode(h));
+    } catch (RuntimeException e) {
+      r = CompletableFuture.failedFuture(e);
+    }
+    return r.handle(
+        (reply, t) -> {
+          if (t != null) {
+            HandlerException e = Errors.toRemote(t);
+            throw new CompletionException(TransportException.remote(e.code(), e.getMessage()));
+          }
+          return reply;
+        });
   }
 
   /** The page a replica answered: in its header, or (a large one) in its body. */

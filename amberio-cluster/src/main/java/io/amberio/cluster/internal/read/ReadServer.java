@@ -140,6 +140,21 @@ public final class ReadServer {
   }
 
   public CompletableFuture<Response> list(Listing m) {
+    return listHere(m)
+        .thenApply(
+            r -> {
+              byte[] reply = r.encode();
+              return reply.length <= Request.MAX_HEADER_BYTES
+                  ? Response.of(reply)
+                  : new Response(Listing.Reply.IN_BODY, Bodies.of(reply));
+            });
+  }
+
+  /**
+   * LIST on this replica, as {@link #list} answers it but not encoded: what the {@link ReadRouter}
+   * of this node uses for the slots it serves itself.
+   */
+  CompletableFuture<Listing.Reply> listHere(Listing m) {
     if (m.slots().size() > slots.slotCount()) {
       throw new IllegalArgumentException("bad slot count " + m.slots().size());
     }
@@ -171,10 +186,7 @@ public final class ReadServer {
             }
             c = page.nextCursor();
           } while (c != null);
-          byte[] reply = new Listing.Reply(items, more).encode();
-          return reply.length <= Request.MAX_HEADER_BYTES
-              ? Response.of(reply)
-              : new Response(Listing.Reply.IN_BODY, Bodies.of(reply));
+          return new Listing.Reply(items, more);
         });
   }
 }
