@@ -47,7 +47,8 @@ import java.util.TreeSet;
  * for that, and skips cells if free space runs low.
  *
  * <p>After the grid (or instead of it, {@code --cluster only}) the cluster section runs: see {@link
- * ClusterSection}.
+ * ClusterSection}. Last (or alone, {@code --footprint only}) the footprint section: see {@link
+ * FootprintSection}.
  */
 final class Bench {
   /** The reusable buffer every worker reads and writes through. */
@@ -93,11 +94,18 @@ final class Bench {
       List<String> setup = RunSetup.describe(options, DiskInfo.of(work));
       setup.forEach(err::println);
       boolean compressionOnly = options.compressionSection() == BenchOptions.SectionMode.ONLY;
-      boolean gridToo = options.cluster() != BenchOptions.ClusterMode.ONLY && !compressionOnly;
+      boolean footprintOnly = options.footprint() == BenchOptions.SectionMode.ONLY;
+      boolean gridToo =
+          options.cluster() != BenchOptions.ClusterMode.ONLY && !compressionOnly && !footprintOnly;
       long needed =
-          compressionOnly
-              ? options.compressionBytes() + SPARE_BYTES
-              : gridToo ? Math.max(neededBytes(), clusterNeededBytes()) : clusterNeededBytes();
+          footprintOnly
+              ? footprintNeededBytes()
+              : compressionOnly
+                  ? options.compressionBytes() + SPARE_BYTES
+                  : gridToo ? Math.max(neededBytes(), clusterNeededBytes()) : clusterNeededBytes();
+      if (options.footprintRuns()) {
+        needed = Math.max(needed, footprintNeededBytes());
+      }
       long usable = usableBytes(work);
       if (usable < needed) {
         throw new IllegalStateException(
@@ -113,14 +121,17 @@ final class Bench {
       List<Measurement> rows = gridToo ? runAll(work, notes) : List.of();
       CompressionReport compression = null;
       if (options.compressionSection() != BenchOptions.SectionMode.OFF
-          && options.cluster() != BenchOptions.ClusterMode.ONLY) {
+          && options.cluster() != BenchOptions.ClusterMode.ONLY
+          && !footprintOnly) {
         compression = new CompressionSection(options, err).run(work);
       }
       ClusterReport cluster = null;
       String skipped =
           compressionOnly
               ? "the cluster section did not run (--compression-section only)"
-              : ClusterSection.skipReason(options);
+              : footprintOnly
+                  ? "the cluster section did not run (--footprint only)"
+                  : ClusterSection.skipReason(options);
       if (skipped == null) {
         if (gridToo) {
           notes.add(
@@ -130,10 +141,22 @@ final class Bench {
       } else {
         notes.add(skipped);
       }
+      FootprintReport footprint = null;
+      if (options.footprintRuns()) {
+        footprint = new FootprintSection(options, err).run(work);
+      } else {
+        notes.add(
+            "the footprint section did not run ("
+                + (options.footprint() == BenchOptions.SectionMode.OFF
+                    ? "--footprint off"
+                    : "another section ran alone")
+                + ")");
+      }
       notes.add("load average at the end (1, 5, 15 min): " + RunSetup.loadAverage());
       List<TargetCheck> checks =
           rows.isEmpty() ? List.of() : TargetCheck.evaluate(rows, options.threads());
-      BenchReport report = new BenchReport(setup, rows, checks, notes, compression, cluster);
+      BenchReport report =
+          new BenchReport(setup, rows, checks, notes, compression, cluster, footprint);
       report.print(out, options.markdown());
       return report;
     } finally {
@@ -158,6 +181,14 @@ final class Bench {
     return stores * (RECLAIM_BYTES + perCell + perCell / 4)
         + (long) maxThreads * FsyncLimitSubject.FILE_SIZE
         + SPARE_BYTES;
+  }
+
+  /**
+   * Space for the footprint section: the big blob, the small ones (in 2048 SQLite databases) and
+   * the spare.
+   */
+  private long footprintNeededBytes() {
+    return options.footprintBlob() + 2L * options.footprintPuts() * (16 << 10) + SPARE_BYTES;
   }
 
   /**

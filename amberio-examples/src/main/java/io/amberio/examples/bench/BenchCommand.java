@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  * {@code amberio bench}: PUT and GET of blobs of several sizes with several thread counts, against
  * the embedded store, the node over HTTP on loopback, and two baselines of the same disk (one file
  * per blob, and the fsync limit), in one process; then a cluster of three nodes in the same process
- * beside a single node. See docs/benchmarks.md.
+ * beside a single node; then a node in a child process with 128 MiB of heap (the footprint
+ * section). See docs/benchmarks.md.
  */
 @Command(
     name = "bench",
@@ -46,7 +47,10 @@ import picocli.CommandLine.Spec;
       "A cell stops at whichever comes first: --duration, --ops, or --max-cell-bytes (PUT).",
       "Then the compression section (ratio and throughput of each codec on text and random data; see"
           + " --compression-section), and, by default when etcd is installed, the cluster section: three cluster"
-          + " nodes in this process beside a single node (see --cluster)."
+          + " nodes in this process beside a single node (see --cluster).",
+      "Last, the footprint section: a node in a child process with -Xmx128m and default settings, its time to"
+          + " healthy, resident memory and PUT rates into a new and a warm store, and a 1 GiB PUT and GET through it"
+          + " (see --footprint)."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -133,7 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "A fast smoke run: short cells, no warm-up, no prefill. The numbers are not meaningful.")
+          "A fast smoke run: short cells, no warm-up, no prefill, a smaller footprint section. The numbers are not"
+              + " meaningful.")
   boolean quick;
 
   @Option(names = "--markdown", description = "Print the tables as Markdown too.")
@@ -236,6 +241,34 @@ public final class BenchCommand implements Callable<Integer> {
               + " 2048 slots, starting, prefilling and closing three nodes take about a minute more; --quick: 64).")
   Integer clusterSlots;
 
+  @Option(
+      names = "--footprint",
+      paramLabel = "MODE",
+      description =
+          "The footprint section: a node (amberio node, default settings) in a child process with -Xmx128m, the"
+              + " edge box of the issue. Time to healthy (three starts: process start to the first 200 from GET"
+              + " /health), its RSS idle, after --footprint-puts PUTs of 4 KiB into a new store (8 threads, every"
+              + " one of the 2048 slots gets some), after as many more (warm; and the rate of both), and after one"
+              + " --footprint-blob PUT and GET streamed and checked; then the four footprint targets. on (default):"
+              + " last; off; only: the section alone.")
+  String footprint;
+
+  @Option(
+      names = "--footprint-puts",
+      paramLabel = "N",
+      description =
+          "PUTs of 4 KiB in each of the footprint section's two runs (default 20000, as in the targets; --quick:"
+              + " 4096).")
+  Integer footprintPuts;
+
+  @Option(
+      names = "--footprint-blob",
+      paramLabel = "SIZE",
+      description =
+          "The footprint section's big blob, PUT and GET through -Xmx128m (default 1GiB, as in the targets;"
+              + " --quick: 64MiB).")
+  String footprintBlob;
+
   @Override
   public Integer call() {
     BenchOptions options = options();
@@ -271,7 +304,7 @@ public final class BenchCommand implements Callable<Integer> {
     };
   }
 
-  private static BenchOptions.SectionMode sectionMode(String text) {
+  private static BenchOptions.SectionMode sectionMode(String option, String text) {
     if (text == null) {
       return BenchOptions.SectionMode.ON;
     }
@@ -281,7 +314,7 @@ public final class BenchCommand implements Callable<Integer> {
       case "only" -> BenchOptions.SectionMode.ONLY;
       default ->
           throw new IllegalArgumentException(
-              "--compression-section must be on, off or only, was '" + text + "'");
+              option + " must be on, off or only, was '" + text + "'");
     };
   }
 
@@ -332,11 +365,16 @@ public final class BenchCommand implements Callable<Integer> {
           clusterSlots != null ? clusterSlots : quick ? 64 : 256,
           compression(compression),
           data == null ? "random" : data.toLowerCase(Locale.ROOT),
-          sectionMode(compressionSection),
+          sectionMode("--compression-section", compressionSection),
           compressionBytes != null
               ? Units.parseSize(compressionBytes)
               : quick ? 4L << 20 : 64L << 20,
-          quick ? ListingSection.QUICK_KEYS : ListingSection.KEYS);
+          quick ? ListingSection.QUICK_KEYS : ListingSection.KEYS,
+          sectionMode("--footprint", footprint),
+          footprintPuts != null ? footprintPuts : quick ? 4096 : FootprintSection.PUTS,
+          footprintBlob != null
+              ? Units.parseSize(footprintBlob)
+              : quick ? 64L << 20 : FootprintSection.BLOB);
     } catch (IllegalArgumentException e) {
       if (spec == null) {
         throw e;

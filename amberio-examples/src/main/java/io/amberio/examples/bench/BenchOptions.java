@@ -53,6 +53,9 @@ import java.util.Objects;
  * @param compressionSection whether and how the compression section runs
  * @param compressionBytes how many bytes each row of the compression section writes
  * @param listKeys how many keys the listing rows list (and a fifth of that beside them)
+ * @param footprint whether and how the footprint section runs
+ * @param footprintPuts PUTs of 4 KiB in each of the footprint section's two runs
+ * @param footprintBlob size of the footprint section's big blob
  */
 record BenchOptions(
     Path parentDir,
@@ -79,15 +82,21 @@ record BenchOptions(
     String data,
     SectionMode compressionSection,
     long compressionBytes,
-    int listKeys) {
+    int listKeys,
+    SectionMode footprint,
+    int footprintPuts,
+    long footprintBlob) {
 
-  /** Whether the compression section runs: see {@code --compression-section}. */
+  /**
+   * Whether the compression section (see {@code --compression-section}) or the footprint section
+   * (see {@code --footprint}) runs.
+   */
   enum SectionMode {
-    /** After the single-node grid, before the cluster section. */
+    /** With the others: the compression section after the grid, the footprint section last. */
     ON,
     /** Not at all. */
     OFF,
-    /** Only the compression section. */
+    /** Only this section. */
     ONLY
   }
 
@@ -166,9 +175,31 @@ record BenchOptions(
       throw new IllegalArgumentException(
           "--compression-section only and --cluster only cannot be combined");
     }
+    Objects.requireNonNull(footprint, "footprint");
+    if (footprint == SectionMode.ONLY
+        && (compressionSection == SectionMode.ONLY || cluster == ClusterMode.ONLY)) {
+      throw new IllegalArgumentException(
+          "--footprint only cannot be combined with --compression-section only or --cluster only");
+    }
+    if (footprintPuts < 1 || footprintPuts > 10_000_000) {
+      throw new IllegalArgumentException(
+          "--footprint-puts must be 1 to 10000000, was " + footprintPuts);
+    }
+    if (footprintBlob < 1 << 20) {
+      throw new IllegalArgumentException(
+          "--footprint-blob must be at least 1MiB, was " + footprintBlob);
+    }
     if (subjects.isEmpty()) {
       throw new IllegalArgumentException(
           "--subjects needs at least one of " + String.join(", ", ALL_SUBJECTS));
     }
+  }
+
+  /** Whether the footprint section runs: {@code on} unless another section runs alone. */
+  boolean footprintRuns() {
+    return footprint == SectionMode.ONLY
+        || (footprint == SectionMode.ON
+            && compressionSection != SectionMode.ONLY
+            && cluster != ClusterMode.ONLY);
   }
 }

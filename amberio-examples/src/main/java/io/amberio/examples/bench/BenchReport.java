@@ -31,7 +31,8 @@ record BenchReport(
     List<TargetCheck> checks,
     List<String> notes,
     CompressionReport compression,
-    ClusterReport cluster) {
+    ClusterReport cluster,
+    FootprintReport footprint) {
 
   private static final List<String> ORDER =
       List.of("embedded", "http", "file-per-blob", "fsync-limit");
@@ -69,7 +70,8 @@ record BenchReport(
   boolean anyFailed() {
     return rows.stream().anyMatch(m -> m.error() != null)
         || (compression != null && compression.anyFailed())
-        || (cluster != null && cluster.anyFailed());
+        || (cluster != null && cluster.anyFailed())
+        || (footprint != null && footprint.anyFailed());
   }
 
   /** The table of measurements. */
@@ -150,6 +152,9 @@ record BenchReport(
     if (cluster != null) {
       cluster.print(out);
     }
+    if (footprint != null) {
+      footprint.print(out);
+    }
     if (markdown) {
       out.println();
       out.println("== Markdown");
@@ -164,6 +169,9 @@ record BenchReport(
       }
       if (cluster != null) {
         cluster.printMarkdown(out);
+      }
+      if (footprint != null) {
+        footprint.printMarkdown(out);
       }
     }
     out.flush();

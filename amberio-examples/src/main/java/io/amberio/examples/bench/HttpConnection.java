@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.zip.Checksum;
 
 /**
  * A minimal HTTP/1.1 client over one keep-alive socket, for the bench only: it sends a PUT with a
@@ -157,6 +158,14 @@ final class HttpConnection implements Closeable {
 
   /** GETs {@code target}; returns the number of body bytes, which land in the reusable buffer. */
   long get(String target) throws IOException {
+    return get(target, null);
+  }
+
+  /**
+   * GETs {@code target} like {@link #get(String)} and feeds every body byte to {@code checksum} as
+   * it arrives (null for none): a body of any size is checked without being held.
+   */
+  long get(String target, Checksum checksum) throws IOException {
     boolean ok = false;
     try {
       connect();
@@ -168,7 +177,7 @@ final class HttpConnection implements Closeable {
       out.write(buffer, 0, n);
       out.flush();
       Response response = readHead();
-      long got = readBody(response);
+      long got = readBody(response, response.status == 200 ? checksum : null);
       ok = true;
       if (response.status != 200) {
         throw new IOException(
@@ -246,6 +255,11 @@ final class HttpConnection implements Closeable {
 
   /** Reads the body into the buffer (wrapping around for big bodies) and returns its length. */
   private long readBody(Response r) throws IOException {
+    return readBody(r, null);
+  }
+
+  /** {@link #readBody(Response)}, feeding the body bytes to {@code checksum} unless it is null. */
+  private long readBody(Response r, Checksum checksum) throws IOException {
     if (r.chunked) {
       long total = 0;
       while (true) {
@@ -258,25 +272,28 @@ final class HttpConnection implements Closeable {
           }
           return total;
         }
-        total += readFixed(chunk);
+        total += readFixed(chunk, checksum);
         if (!readLine().isEmpty()) {
           throw new IOException("malformed chunked body");
         }
       }
     }
     if (r.contentLength >= 0) {
-      return readFixed(r.contentLength);
+      return readFixed(r.contentLength, checksum);
     }
-    return r.close ? readFixed(Long.MAX_VALUE) : 0;
+    return r.close ? readFixed(Long.MAX_VALUE, checksum) : 0;
   }
 
   /**
    * Reads {@code length} bytes (to the end of the stream for MAX_VALUE) into the buffer, wrapping
    * around; a body that fits stays at the start of the buffer, so an error message can be shown.
    */
-  private long readFixed(long length) throws IOException {
+  private long readFixed(long length, Checksum checksum) throws IOException {
     int ahead = (int) Math.min(limit - pos, length);
     System.arraycopy(head, pos, buffer, 0, ahead);
+    if (checksum != null) {
+      checksum.update(buffer, 0, ahead);
+    }
     pos += ahead;
     long done = ahead;
     int dest = ahead;
@@ -290,6 +307,9 @@ final class HttpConnection implements Closeable {
           return done;
         }
         throw new EOFException("the body ended after " + done + " of " + length + " bytes");
+      }
+      if (checksum != null) {
+        checksum.update(buffer, dest, r);
       }
       done += r;
       dest += r;

@@ -17,16 +17,43 @@ package io.amberio.examples.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One performance target of the issue, checked against the measurements.
  *
  * @param target what is compared with what, for people
- * @param threshold the least ratio that meets the target
- * @param ratio the measured ratio, or {@code null} when one side was not measured (or failed)
+ * @param threshold the least ratio that meets the target (for {@link Kind#RATIO}); the most bytes
+ *     or seconds (for {@link Kind#MAX_BYTES} and {@link Kind#MAX_SECONDS}); 1 for {@link
+ *     Kind#WORKS}
+ * @param ratio the measured value (a ratio, bytes, seconds, or 1 when it worked and 0 when not), or
+ *     {@code null} when it was not measured (or one side failed)
+ * @param kind how the value compares with the threshold and how both are printed
  */
-record TargetCheck(String target, double threshold, Double ratio) {
+record TargetCheck(String target, double threshold, Double ratio, Kind kind) {
+
+  /** How a target is met and printed. */
+  enum Kind {
+    /** A ratio of at least the threshold: {@code >= 0.50x}. */
+    RATIO,
+    /** At most the threshold in bytes: {@code <= 200.0 MiB}. */
+    MAX_BYTES,
+    /** At most the threshold in seconds: {@code <= 1.00 s}. */
+    MAX_SECONDS,
+    /** Something that works (1) or not (0). */
+    WORKS
+  }
+
+  TargetCheck {
+    Objects.requireNonNull(kind, "kind");
+  }
+
+  /** A ratio target: met at {@code threshold} or more. */
+  TargetCheck(String target, double threshold, Double ratio) {
+    this(target, threshold, ratio, Kind.RATIO);
+  }
 
   /**
    * met, MISSED or not measured; "(borderline)" when within 5% of the threshold, where noise can
@@ -36,12 +63,41 @@ record TargetCheck(String target, double threshold, Double ratio) {
     if (ratio == null) {
       return "not measured";
     }
-    String s = ratio >= threshold ? "met" : "MISSED";
-    return Math.abs(ratio / threshold - 1) < 0.05 ? s + " (borderline)" : s;
+    String s = missed() ? "MISSED" : "met";
+    return kind != Kind.WORKS && Math.abs(ratio / threshold - 1) < 0.05 ? s + " (borderline)" : s;
   }
 
   boolean missed() {
-    return ratio != null && ratio < threshold;
+    if (ratio == null) {
+      return false;
+    }
+    return switch (kind) {
+      case RATIO, WORKS -> ratio < threshold;
+      case MAX_BYTES, MAX_SECONDS -> ratio > threshold;
+    };
+  }
+
+  /** The needs column: {@code >= 0.50x}, {@code <= 200.0 MiB}, {@code <= 1.00 s}, {@code works}. */
+  String needs() {
+    return switch (kind) {
+      case RATIO -> ">= " + Units.ratio(threshold);
+      case MAX_BYTES -> "<= " + Units.bytes(Math.round(threshold));
+      case MAX_SECONDS -> String.format(Locale.ROOT, "<= %.2f s", threshold);
+      case WORKS -> "works";
+    };
+  }
+
+  /** The measured column, or {@code -} when not measured. */
+  String measured() {
+    if (ratio == null) {
+      return "-";
+    }
+    return switch (kind) {
+      case RATIO -> Units.ratio(ratio);
+      case MAX_BYTES -> Units.bytes(Math.round(ratio));
+      case MAX_SECONDS -> String.format(Locale.ROOT, "%.2f s", ratio);
+      case WORKS -> ratio >= 1 ? "worked" : "failed";
+    };
   }
 
   /** The targets of the issue, over the thread counts that were run. */

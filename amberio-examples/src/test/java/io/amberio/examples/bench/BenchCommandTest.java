@@ -40,7 +40,9 @@ class BenchCommandTest {
   @Test
   void quickRunMeasuresEveryWorkloadSizeAndThreadCount(@TempDir Path dir) throws IOException {
     BenchCommand command = new BenchCommand();
-    new CommandLine(command).parseArgs("--quick", "--markdown", "--dir", dir.toString());
+    // The footprint section has its own test (FootprintBenchTest).
+    new CommandLine(command)
+        .parseArgs("--quick", "--markdown", "--footprint", "off", "--dir", dir.toString());
     BenchOptions options = command.options();
     assertThat(options.sizes()).containsExactly(4L << 10, 1L << 20, 64L << 20);
     assertThat(options.threads()).containsExactly(1, 8);
@@ -127,6 +129,8 @@ class BenchCommandTest {
             "file-per-blob,embedded",
             "--cluster",
             "off",
+            "--footprint",
+            "off",
             "--dir",
             dir.toString());
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -169,6 +173,8 @@ class BenchCommandTest {
             "--compression-section",
             "off",
             "--cluster",
+            "off",
+            "--footprint",
             "off",
             "--keep",
             "--dir",

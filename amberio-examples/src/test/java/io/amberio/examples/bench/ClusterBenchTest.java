@@ -132,7 +132,9 @@ class ClusterBenchTest {
             "--threads",
             "1",
             "--subjects",
-            "embedded");
+            "embedded",
+            "--footprint",
+            "off");
 
     assertThat(report.cluster()).isNull();
     assertThat(report.rows()).hasSize(3);

@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,24 @@ class HttpConnectionTest {
           long n = Long.parseLong(ex.getRequestURI().getPath().substring("/chunked/".length()));
           ex.sendResponseHeaders(200, 0);
           writeBytes(ex.getResponseBody(), n);
+        });
+    server.createContext(
+        "/counting/",
+        ex -> {
+          long n = Long.parseLong(ex.getRequestURI().getPath().substring("/counting/".length()));
+          boolean chunked = "chunked".equals(ex.getRequestURI().getQuery());
+          ex.sendResponseHeaders(200, chunked ? 0 : n);
+          try (OutputStream out = ex.getResponseBody()) {
+            byte[] b = new byte[7_777];
+            for (long at = 0; at < n; ) {
+              int len = (int) Math.min(n - at, b.length);
+              for (int i = 0; i < len; i++) {
+                b[i] = counting(at + i);
+              }
+              out.write(b, 0, len);
+              at += len;
+            }
+          }
         });
     server.createContext(
         "/put",
@@ -106,6 +125,29 @@ class HttpConnectionTest {
       assertThat(connection.get("/fixed/" + n)).as("fixed %d", n).isEqualTo(n);
       assertThat(connection.get("/chunked/" + n)).as("chunked %d", n).isEqualTo(n);
     }
+  }
+
+  /** Byte {@code i} of a counting body: every position differs from its neighbours. */
+  private static byte counting(long i) {
+    return (byte) (i % 251);
+  }
+
+  @Test
+  void checksumsEveryBodyByteAsItArrives() throws IOException {
+    for (long n : new long[] {0, 1, 4096, 65_536, 1_000_003, 3 << 20}) {
+      CRC32C expected = new CRC32C();
+      for (long i = 0; i < n; i++) {
+        expected.update(counting(i));
+      }
+      for (String query : new String[] {"", "?chunked"}) {
+        CRC32C got = new CRC32C();
+        assertThat(connection.get("/counting/" + n + query, got)).as("%d%s", n, query).isEqualTo(n);
+        assertThat(got.getValue()).as("CRC32C of %d%s", n, query).isEqualTo(expected.getValue());
+      }
+    }
+    CRC32C untouched = new CRC32C();
+    assertThatThrownBy(() -> connection.get("/missing", untouched)).hasMessageContaining("404");
+    assertThat(untouched.getValue()).as("an error body is not checksummed").isEqualTo(0);
   }
 
   @Test
