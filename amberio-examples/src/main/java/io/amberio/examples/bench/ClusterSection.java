@@ -385,7 +385,8 @@ final class ClusterSection {
             String.format(
                 Locale.ROOT,
                 "registry revisions per cluster PUT of %s x%d: %.2f (%d revisions over %d PUTs, warm-up included;"
-                    + " a CAS and a delete make 2)",
+                    + " a decision and the delete of its key make 2 when each goes alone; decisions made"
+                    + " together, and deletes, share one revision per batch)",
                 Units.size(size),
                 threads,
                 revisionsUsed / (double) clusterPuts,

@@ -110,10 +110,20 @@ class ClusterBenchTest {
     assertThat(cluster.checks())
         .hasSize(2)
         .allSatisfy(c -> assertThat(c.ratio()).as(c.target()).isNotNull());
-    // Every cluster PUT wrote its decision key and deleted it: two registry revisions.
+    // Every cluster PUT wrote its decision key and deleted it: at most two registry revisions,
+    // fewer
+    // when decisions or deletes went to the registry in batches (one revision per batch); at least
+    // one per batch of 64.
     assertThat(cluster.notes())
         .anySatisfy(
-            n -> assertThat(n).startsWith("registry revisions per cluster PUT of 4 KiB x8: 2.00"));
+            n -> {
+              assertThat(n).startsWith("registry revisions per cluster PUT of 4 KiB x8: ");
+              double perPut =
+                  Double.parseDouble(
+                      n.substring("registry revisions per cluster PUT of 4 KiB x8: ".length())
+                          .split(" ")[0]);
+              assertThat(perPut).isBetween(2.0 / 64, 2.0);
+            });
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left).as("the bench deletes its directory").isEmpty();
     }
