@@ -19,15 +19,10 @@ import io.amberio.cluster.NodeId;
 import io.amberio.core.BlobId;
 import io.amberio.core.BlobInfo;
 import io.amberio.core.VersionState;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -69,51 +64,54 @@ public final class Header {
     return new Reader(header, 1, what);
   }
 
-  /** Writes fields. */
+  /** Writes fields into a growing array (the bytes DataOutputStream would write). */
   static final class Writer {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-    private final DataOutputStream out = new DataOutputStream(bytes);
+    private byte[] buf = new byte[128];
+    private int n;
 
-    private interface Step {
-      void run() throws IOException;
-    }
-
-    private Writer put(Step s) {
-      try {
-        s.run();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    private void room(int more) {
+      if (n + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(n + more, 2 * buf.length));
       }
-      return this;
     }
 
     Writer u8(int v) {
-      return put(() -> out.writeByte(v));
+      room(1);
+      buf[n++] = (byte) v;
+      return this;
     }
 
     Writer i(int v) {
-      return put(() -> out.writeInt(v));
+      room(4);
+      buf[n++] = (byte) (v >>> 24);
+      buf[n++] = (byte) (v >>> 16);
+      buf[n++] = (byte) (v >>> 8);
+      buf[n++] = (byte) v;
+      return this;
     }
 
     Writer l(long v) {
-      return put(() -> out.writeLong(v));
+      return i((int) (v >>> 32)).i((int) v);
     }
 
     Writer b(boolean v) {
-      return put(() -> out.writeBoolean(v));
+      return u8(v ? 1 : 0);
+    }
+
+    private Writer raw(byte[] b) {
+      room(b.length);
+      System.arraycopy(b, 0, buf, n, b.length);
+      n += b.length;
+      return this;
     }
 
     /** A string, possibly null. */
     Writer s(String v) {
-      return put(
-          () -> {
-            out.writeBoolean(v != null);
-            if (v != null) {
-              byte[] b = v.getBytes(StandardCharsets.UTF_8);
-              out.writeInt(b.length);
-              out.write(b);
-            }
-          });
+      if (v == null) {
+        return b(false);
+      }
+      byte[] b = v.getBytes(StandardCharsets.UTF_8);
+      return b(true).i(b.length).raw(b);
     }
 
     Writer id(BlobId v) {
@@ -122,20 +120,16 @@ public final class Header {
 
     /** Bytes, possibly null: a presence flag, a length and the bytes. */
     Writer bytes(byte[] v) {
-      return put(
-          () -> {
-            out.writeBoolean(v != null);
-            if (v != null) {
-              out.writeInt(v.length);
-              out.write(v);
-            }
-          });
+      if (v == null) {
+        return b(false);
+      }
+      return b(true).i(v.length).raw(v);
     }
 
     Writer nodes(List<NodeId> ids) {
       i(ids.size());
-      for (NodeId n : ids) {
-        s(n.value());
+      for (NodeId id : ids) {
+        s(id.value());
       }
       return this;
     }
@@ -160,35 +154,38 @@ public final class Header {
     }
 
     byte[] done() {
-      return bytes.toByteArray();
+      return Arrays.copyOf(buf, n);
     }
   }
 
   /** Reads fields; malformed input throws {@link IllegalArgumentException}. */
   static final class Reader {
-    private final DataInputStream in;
+    private final byte[] in;
+    private int at;
     private final String what;
 
     Reader(byte[] header, int offset, String what) {
-      this.in =
-          new DataInputStream(new ByteArrayInputStream(header, offset, header.length - offset));
+      this.in = header;
+      this.at = offset;
       this.what = what;
     }
 
-    private interface Step<T> {
-      T run() throws IOException;
-    }
-
-    private <T> T get(Step<T> s) {
-      try {
-        return s.run();
-      } catch (IOException e) {
-        throw new IllegalArgumentException("malformed " + what + " header: " + e.getMessage(), e);
+    private int need(int k) {
+      if (in.length - at < k) {
+        throw new IllegalArgumentException(
+            "malformed " + what + " header: it ends before a field of " + k + " bytes");
       }
+      int from = at;
+      at += k;
+      return from;
     }
 
     int i() {
-      return get(in::readInt);
+      int p = need(4);
+      return (in[p] & 0xff) << 24
+          | (in[p + 1] & 0xff) << 16
+          | (in[p + 2] & 0xff) << 8
+          | (in[p + 3] & 0xff);
     }
 
     /**
@@ -196,44 +193,43 @@ public final class Header {
      * reads only when the sender wrote it (a sender of the release before did not).
      */
     boolean more() {
-      return get(in::available) > 0;
+      return at < in.length;
     }
 
     long l() {
-      return get(in::readLong);
+      long hi = i();
+      return hi << 32 | (i() & 0xffffffffL);
     }
 
     boolean b() {
-      return get(in::readBoolean);
+      return in[need(1)] != 0;
+    }
+
+    private int length() {
+      int k = i();
+      if (k < 0 || k > in.length - at) {
+        throw new IllegalArgumentException(
+            "malformed " + what + " header: length " + k + " past the end of the header");
+      }
+      return k;
     }
 
     String s() {
-      return get(
-          () -> {
-            if (!in.readBoolean()) {
-              return null;
-            }
-            int n = in.readInt();
-            if (n < 0 || n > in.available()) {
-              throw new IOException("length " + n + " past the end of the header");
-            }
-            return new String(in.readNBytes(n), StandardCharsets.UTF_8);
-          });
+      if (!b()) {
+        return null;
+      }
+      int k = length();
+      return new String(in, need(k), k, StandardCharsets.UTF_8);
     }
 
     /** Bytes written by {@link Writer#bytes}, possibly null. */
     byte[] bytes() {
-      return get(
-          () -> {
-            if (!in.readBoolean()) {
-              return null;
-            }
-            int n = in.readInt();
-            if (n < 0 || n > in.available()) {
-              throw new IOException("length " + n + " past the end of the header");
-            }
-            return in.readNBytes(n);
-          });
+      if (!b()) {
+        return null;
+      }
+      int k = length();
+      int p = need(k);
+      return Arrays.copyOfRange(in, p, p + k);
     }
 
     /** A blob or transaction id, possibly null. */
@@ -244,11 +240,11 @@ public final class Header {
 
     /** A count of at most {@code max} items. */
     int count(int max) {
-      int n = i();
-      if (n < 0 || n > max) {
-        throw new IllegalArgumentException("malformed " + what + " header: bad count " + n);
+      int k = i();
+      if (k < 0 || k > max) {
+        throw new IllegalArgumentException("malformed " + what + " header: bad count " + k);
       }
-      return n;
+      return k;
     }
 
     <E extends Enum<E>> E ordinal(Class<E> type) {
@@ -262,9 +258,9 @@ public final class Header {
     }
 
     List<NodeId> nodes() {
-      int n = count(64);
-      List<NodeId> ids = new ArrayList<>(n);
-      for (int k = 0; k < n; k++) {
+      int k = count(64);
+      List<NodeId> ids = new ArrayList<>(k);
+      for (int j = 0; j < k; j++) {
         ids.add(NodeId.of(s()));
       }
       return ids;
@@ -278,14 +274,14 @@ public final class Header {
       long size = l();
       String etag = s();
       String type = s();
-      long at = l();
-      return new BlobInfo(path, version, id, state, size, etag, type, Instant.ofEpochMilli(at));
+      long time = l();
+      return new BlobInfo(path, version, id, state, size, etag, type, Instant.ofEpochMilli(time));
     }
 
     List<BlobInfo> infos() {
-      int n = count(Integer.MAX_VALUE);
-      List<BlobInfo> list = new ArrayList<>(Math.min(n, 1024));
-      for (int k = 0; k < n; k++) {
+      int k = count(Integer.MAX_VALUE);
+      List<BlobInfo> list = new ArrayList<>(Math.min(k, 1024));
+      for (int j = 0; j < k; j++) {
         list.add(info());
       }
       return list;
@@ -293,7 +289,7 @@ public final class Header {
 
     /** Checks that every byte was read. */
     void end() {
-      int left = get(in::available);
+      int left = in.length - at;
       if (left != 0) {
         throw new IllegalArgumentException(
             "malformed " + what + " header: " + left + " bytes after the last field");
