@@ -42,7 +42,7 @@ import java.util.zip.CRC32C;
  * bytes.
  */
 final class ChunkFiles {
-  private static final int TRANSFER = 128 << 10;
+  private static final int TRANSFER = 1 << 20;
 
   private final Path blobsDir;
   private final FileStore fileStore;
@@ -80,13 +80,22 @@ final class ChunkFiles {
       throw failure("creating " + chunks, e);
     }
     List<Integer> crcs = new ArrayList<>();
-    byte[] buf = head.length >= TRANSFER ? head : new byte[TRANSFER];
+    // Writes go out in pieces of TRANSFER bytes at multiples of TRANSFER within each chunk, the
+    // head included: an unaligned write (the head is inlineThreshold + 1 bytes) leaves the file in
+    // the page cache as small folios, and every later read of it then costs about twice as much.
+    byte[] buf = new byte[TRANSFER];
     long total = 0;
     ChunkWriter out = null;
     CRC32C crc = new CRC32C();
     long inChunk = 0;
     byte[] pending = head;
     int pendingLength = headLength;
+    if (headLength < buf.length) {
+      System.arraycopy(head, 0, buf, 0, headLength);
+      pending = buf;
+      pendingLength =
+          headLength + fill(in, buf, headLength, Math.min(buf.length, chunkSize) - headLength);
+    }
     try {
       while (true) {
         int n;
@@ -97,8 +106,8 @@ final class ChunkFiles {
           pending = null;
         } else {
           src = buf;
-          n = readSome(in, buf);
-          if (n < 0) {
+          n = fill(in, buf, 0, (int) Math.min(buf.length, chunkSize - (out == null ? 0 : inChunk)));
+          if (n == 0) {
             break;
           }
         }
@@ -200,11 +209,16 @@ final class ChunkFiles {
     }
   }
 
-  /** Reads from the caller's stream; its failures are the caller's, not the disk's. */
-  static int readSome(InputStream in, byte[] buf) {
+  /**
+   * Reads up to {@code length} bytes (fewer only at the end) into {@code buf} at {@code off}; its
+   * failures are the caller's, not the disk's.
+   */
+  private static int fill(InputStream in, byte[] buf, int off, int length) {
+    if (length <= 0) {
+      return 0;
+    }
     try {
-      int n = in.readNBytes(buf, 0, buf.length);
-      return n == 0 ? -1 : n;
+      return in.readNBytes(buf, off, length);
     } catch (IOException e) {
       throw BlobStoreException.of(
           Reason.INPUT_FAILED, "reading the data to store failed: " + e.getMessage(), e);
@@ -235,7 +249,7 @@ final class ChunkFiles {
 
   private BlobStoreException failure(String what, IOException e) {
     try {
-      if (fileStore.getUsableSpace() < minFreeBytes + TRANSFER) {
+      if (fileStore.getUsableSpace() < minFreeBytes + (128 << 10)) {
         return BlobStoreException.of(Reason.NO_SPACE, what + ": the disk is full", e);
       }
     } catch (IOException ignored) {
