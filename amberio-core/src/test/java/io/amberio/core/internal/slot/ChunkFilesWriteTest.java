@@ -32,26 +32,28 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@link ChunkFiles#write}: the head and the rest of the stream land in chunk files of the right
  * lengths and CRC32Cs whatever the chunk size (a multiple of the write size or not, smaller than
- * the head or not).
+ * the head or not), and with helpers syncing full chunks while the next is written.
  */
 class ChunkFilesWriteTest {
   @TempDir Path dir;
 
-  @ParameterizedTest(name = "chunk {0}, head {1}, size {2}")
+  @ParameterizedTest(name = "chunk {0}, head {1}, size {2}, helpers {3}")
   @CsvSource({
-    "4194304, 65537, 1048576",
-    "4194304, 65537, 9437185",
-    "1048576, 65537, 3145728",
-    "100000, 65537, 1048577",
-    "100000, 150001, 1048577",
-    "65536, 65537, 300000",
+    "4194304, 65537, 1048576, 2",
+    "4194304, 65537, 9437185, 2",
+    "4194304, 65537, 9437185, 0",
+    "1048576, 65537, 3145728, 2",
+    "100000, 65537, 1048577, 2",
+    "100000, 150001, 1048577, 2",
+    "65536, 65537, 300000, 0",
   })
-  void chunksHoldTheBytesInOrder(int chunkSize, int headLength, int size) throws IOException {
+  void chunksHoldTheBytesInOrder(int chunkSize, int headLength, int size, int helpers)
+      throws IOException {
     byte[] data = new byte[size];
     new SplittableRandom(size).nextBytes(data);
     Path blobs = Files.createDirectories(dir.resolve("blobs"));
-    {
-      ChunkFiles files = new ChunkFiles(blobs, Files.getFileStore(dir), 0, Compression.none());
+    try (ChunkIo io = new ChunkIo(helpers)) {
+      ChunkFiles files = new ChunkFiles(blobs, Files.getFileStore(dir), 0, Compression.none(), io);
       byte[] head = Arrays.copyOf(data, headLength);
       ByteArrayInputStream rest = new ByteArrayInputStream(data, headLength, size - headLength);
       ChunkFiles.Written w = files.write("b", head, headLength, rest, chunkSize, Long.MAX_VALUE);
