@@ -37,6 +37,7 @@ import io.amberio.core.internal.meta.Catalog;
 import io.amberio.core.internal.meta.LookupCache;
 import io.amberio.core.internal.meta.SlotDatabase.Lookup;
 import io.amberio.core.internal.row.VersionRow;
+import io.amberio.core.internal.slot.ChunkIo;
 import io.amberio.core.internal.slot.ReadBuffers;
 import io.amberio.core.internal.slot.Slot;
 import io.amberio.core.internal.slot.SlotManager;
@@ -676,6 +677,7 @@ public final class LocalBlobStore implements ReplicaStore {
     if (catalog != null) {
       catalog.close();
     }
+    context.chunkIo.close();
     if (drained) {
       layout.closeCleanly();
     } else {
@@ -693,6 +695,7 @@ public final class LocalBlobStore implements ReplicaStore {
     private final ReadBuffers readBuffers =
         new ReadBuffers(
             Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 4), settings.chunkSize());
+    private final ChunkIo chunkIo = new ChunkIo(ChunkIo.defaultHelpers());
 
     @Override
     public InstantSource clock() {
@@ -722,6 +725,11 @@ public final class LocalBlobStore implements ReplicaStore {
     @Override
     public ReadBuffers readBuffers() {
       return readBuffers;
+    }
+
+    @Override
+    public ChunkIo chunkIo() {
+      return chunkIo;
     }
 
     @Override

@@ -113,6 +113,18 @@ public final class ChunkWriter implements AutoCloseable {
    * @return the file's length
    */
   public long finish() throws IOException {
+    long n = complete();
+    syncAndClose();
+    return n;
+  }
+
+  /**
+   * Writes what is pending and the header, but does not sync: {@link #syncAndClose} (on any thread)
+   * must follow. On failure the file is closed.
+   *
+   * @return the file's length
+   */
+  public long complete() throws IOException {
     try {
       if (mode != Mode.RAW && filled > 0) {
         flushBlock(true);
@@ -136,8 +148,20 @@ public final class ChunkWriter implements AutoCloseable {
           out.write(head, head.position());
         }
       }
-      out.force(false);
+      freeCompressor();
+      block = null;
+      packed = null;
       return mode == Mode.FRAME ? position : length;
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Fdatasyncs and closes a file that {@link #complete} wrote whole. */
+  public void syncAndClose() throws IOException {
+    try {
+      out.force(false);
     } finally {
       close();
     }

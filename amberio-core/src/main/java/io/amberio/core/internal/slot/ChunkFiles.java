@@ -28,8 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -42,14 +44,22 @@ import java.util.zip.CRC32C;
  * bytes.
  */
 final class ChunkFiles {
-  private static final int TRANSFER = 128 << 10;
+  private static final int TRANSFER = 1 << 20;
+  private static final int MAX_PENDING_SYNCS = 2;
 
   private final Path blobsDir;
   private final FileStore fileStore;
   private final long minFreeBytes;
   private final Compression compression;
+  private final ChunkIo io;
 
   ChunkFiles(Path blobsDir, FileStore fileStore, long minFreeBytes, Compression compression) {
+    this(blobsDir, fileStore, minFreeBytes, compression, ChunkIo.NONE);
+  }
+
+  ChunkFiles(
+      Path blobsDir, FileStore fileStore, long minFreeBytes, Compression compression, ChunkIo io) {
+    this.io = io;
     this.blobsDir = blobsDir;
     this.fileStore = fileStore;
     this.minFreeBytes = minFreeBytes;
@@ -79,14 +89,26 @@ final class ChunkFiles {
     } catch (IOException e) {
       throw failure("creating " + chunks, e);
     }
+    // Syncs that run on helpers while the caller goes on writing; all are awaited before returning.
+    ArrayDeque<CompletableFuture<Void>> syncs = new ArrayDeque<>();
     List<Integer> crcs = new ArrayList<>();
-    byte[] buf = head.length >= TRANSFER ? head : new byte[TRANSFER];
+    // Writes go out in pieces of TRANSFER bytes at multiples of TRANSFER within each chunk, the
+    // head included: an unaligned write (the head is inlineThreshold + 1 bytes) leaves the file in
+    // the page cache as small folios, and every later read of it then costs about twice as much.
+    byte[] buf = new byte[TRANSFER];
     long total = 0;
     ChunkWriter out = null;
     CRC32C crc = new CRC32C();
     long inChunk = 0;
     byte[] pending = head;
     int pendingLength = headLength;
+    if (headLength < buf.length) {
+      System.arraycopy(head, 0, buf, 0, headLength);
+      pending = buf;
+      pendingLength =
+          headLength + fill(in, buf, headLength, Math.min(buf.length, chunkSize) - headLength);
+    }
+    boolean done = false;
     try {
       while (true) {
         int n;
@@ -97,8 +119,8 @@ final class ChunkFiles {
           pending = null;
         } else {
           src = buf;
-          n = readSome(in, buf);
-          if (n < 0) {
+          n = fill(in, buf, 0, (int) Math.min(buf.length, chunkSize - (out == null ? 0 : inChunk)));
+          if (n == 0) {
             break;
           }
         }
@@ -121,25 +143,33 @@ final class ChunkFiles {
           off += take;
           inChunk += take;
           if (inChunk == chunkSize) {
-            ChunkWriter done = out;
+            ChunkWriter full = out;
             out = null;
-            done.finish();
+            finishAside(syncs, full, false);
             crcs.add((int) crc.getValue());
           }
         }
       }
       if (out != null) {
-        ChunkWriter done = out;
+        ChunkWriter last = out;
         out = null;
-        done.finish();
+        finishAside(syncs, last, true);
         crcs.add((int) crc.getValue());
+      }
+      while (!syncs.isEmpty()) {
+        ChunkIo.awaitIo(syncs.removeFirst());
       }
       fsyncDirectory(chunks);
       fsyncDirectory(blobDir);
       fsyncDirectory(blobsDir);
+      done = true;
     } catch (IOException e) {
       throw failure("writing chunks of " + blobId, e);
     } finally {
+      if (!done) {
+        // Let the helpers finish with this blob's files before the caller deletes them.
+        syncs.forEach(ChunkIo::awaitQuietly);
+      }
       if (out != null) {
         try {
           out.close();
@@ -200,11 +230,61 @@ final class ChunkFiles {
     }
   }
 
-  /** Reads from the caller's stream; its failures are the caller's, not the disk's. */
-  static int readSome(InputStream in, byte[] buf) {
+  /** A file-system step that may run on a helper. */
+  private interface IoStep {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code step} on an idle helper (adding it to {@code syncs}), or here when none is idle.
+   */
+  private void aside(ArrayDeque<CompletableFuture<Void>> syncs, IoStep step) throws IOException {
+    CompletableFuture<Void> f =
+        io.tryStart(
+            () -> {
+              step.run();
+              return null;
+            });
+    if (f == null) {
+      step.run();
+    } else {
+      syncs.addLast(f);
+    }
+  }
+
+  /**
+   * Completes a chunk file and has it fdatasynced aside while the next chunk is written. At most
+   * {@link #MAX_PENDING_SYNCS} syncs are pending per write, so a large blob does not hold many open
+   * files or get far ahead of the disk.
+   */
+  private void finishAside(ArrayDeque<CompletableFuture<Void>> syncs, ChunkWriter w, boolean last)
+      throws IOException {
+    if (last) {
+      w.finish();
+      return;
+    }
+    w.complete();
     try {
-      int n = in.readNBytes(buf, 0, buf.length);
-      return n == 0 ? -1 : n;
+      while (syncs.size() >= MAX_PENDING_SYNCS) {
+        ChunkIo.awaitIo(syncs.removeFirst());
+      }
+    } catch (IOException | RuntimeException e) {
+      w.close();
+      throw e;
+    }
+    aside(syncs, w::syncAndClose);
+  }
+
+  /**
+   * Reads up to {@code length} bytes (fewer only at the end) into {@code buf} at {@code off}; its
+   * failures are the caller's, not the disk's.
+   */
+  private static int fill(InputStream in, byte[] buf, int off, int length) {
+    if (length <= 0) {
+      return 0;
+    }
+    try {
+      return in.readNBytes(buf, off, length);
     } catch (IOException e) {
       throw BlobStoreException.of(
           Reason.INPUT_FAILED, "reading the data to store failed: " + e.getMessage(), e);
@@ -235,7 +315,7 @@ final class ChunkFiles {
 
   private BlobStoreException failure(String what, IOException e) {
     try {
-      if (fileStore.getUsableSpace() < minFreeBytes + TRANSFER) {
+      if (fileStore.getUsableSpace() < minFreeBytes + (128 << 10)) {
         return BlobStoreException.of(Reason.NO_SPACE, what + ": the disk is full", e);
       }
     } catch (IOException ignored) {

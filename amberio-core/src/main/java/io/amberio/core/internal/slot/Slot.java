@@ -130,7 +130,10 @@ public final class Slot implements AutoCloseable {
       }
     }
     return new Slot(
-        number, db, new ChunkFiles(blobs, fileStore, ctx.minFreeBytes(), ctx.compression()), ctx);
+        number,
+        db,
+        new ChunkFiles(blobs, fileStore, ctx.minFreeBytes(), ctx.compression(), ctx.chunkIo()),
+        ctx);
   }
 
   /**
@@ -462,6 +465,9 @@ public final class Slot implements AutoCloseable {
     long minFreeBytes();
 
     ReadBuffers readBuffers();
+
+    /** The store's helper threads for chunk I/O: syncing chunk files (see {@link ChunkIo}). */
+    ChunkIo chunkIo();
 
     /** The store's read cache (possibly {@link LookupCache#DISABLED}). */
     LookupCache lookupCache();
