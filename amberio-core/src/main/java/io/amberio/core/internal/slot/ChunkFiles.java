@@ -44,7 +44,7 @@ import java.util.zip.CRC32C;
  * bytes.
  */
 final class ChunkFiles {
-  private static final int TRANSFER = 1 << 20;
+  private static final int TRANSFER = 128 << 10;
   private static final int MAX_PENDING_SYNCS = 2;
 
   private final Path blobsDir;
