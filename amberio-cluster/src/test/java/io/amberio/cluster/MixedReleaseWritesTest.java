@@ -18,19 +18,15 @@ package io.amberio.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amberio.cluster.internal.msg.Codes;
-import io.amberio.cluster.registry.memory.InMemoryRegistry;
-import io.amberio.cluster.sim.SimScheduler;
-import io.amberio.cluster.topology.Topology;
+import io.amberio.cluster.testkit.SimCluster;
 import io.amberio.cluster.transport.HandlerException;
 import io.amberio.cluster.transport.Request;
 import io.amberio.cluster.transport.RequestHandler;
 import io.amberio.cluster.transport.Response;
 import io.amberio.cluster.transport.SendOptions;
 import io.amberio.cluster.transport.Transport;
-import io.amberio.cluster.transport.memory.InMemoryNetwork;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobInfo;
-import io.amberio.core.BlobStore;
 import io.amberio.core.PutOptions;
 import io.amberio.core.replica.ReplicaStore;
 import java.nio.charset.StandardCharsets;
@@ -38,11 +34,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,15 +52,14 @@ class MixedReleaseWritesTest {
   private static final int SLOTS = 4;
 
   @TempDir Path dir;
-  private final List<ClusterNode> nodes = new ArrayList<>();
-  private final List<ReplicaStore> stores = new ArrayList<>();
-  private final List<Recording> transports = new ArrayList<>();
-  private SimScheduler sched;
+  private final Map<String, Recording> transports = new LinkedHashMap<>();
+  private SimCluster cluster;
 
   @AfterEach
   void stop() {
-    nodes.forEach(ClusterNode::halt);
-    stores.forEach(ReplicaStore::close);
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   /** A node's transport that records the request types it serves, optionally refusing PREPARE. */
@@ -79,7 +74,7 @@ class MixedReleaseWritesTest {
     }
 
     @Override
-    public io.amberio.cluster.NodeId self() {
+    public NodeId self() {
       return inner.self();
     }
 
@@ -98,8 +93,7 @@ class MixedReleaseWritesTest {
     }
 
     @Override
-    public CompletableFuture<Response> send(
-        io.amberio.cluster.NodeId to, Request request, SendOptions options) {
+    public CompletableFuture<Response> send(NodeId to, Request request, SendOptions options) {
       return inner.send(to, request, options);
     }
 
@@ -115,51 +109,24 @@ class MixedReleaseWritesTest {
   }
 
   private void start(boolean cIsOld) {
-    sched = SimScheduler.create(11);
-    InMemoryRegistry registry = new InMemoryRegistry(sched);
-    InMemoryNetwork net = InMemoryNetwork.builder(sched, new Random(1)).build();
-    List<Topology.Node> tn =
-        List.of(
-            Topology.Node.of("a", "a:1"),
-            Topology.Node.of("b", "b:1"),
-            Topology.Node.of("c", "c:1"));
-    Topology topology = Topology.of(SLOTS, 3, tn);
-    for (Topology.Node n : tn) {
-      ReplicaStore store =
-          ReplicaStore.open(
-              BlobStore.builder()
-                  .dataDir(dir.resolve(n.id().value()))
-                  .slotCount(SLOTS)
-                  .clock(sched.clock()));
-      stores.add(store);
-      Recording t = new Recording(net.join(n.id()), cIsOld && n.id().value().equals("c"));
-      transports.add(t);
-      nodes.add(
-          ClusterNode.builder()
-              .id(n.id())
-              .topology(topology)
-              .store(store)
-              .transport(t)
-              .registry(registry)
-              .scheduler(sched)
-              .diskExecutor(sched)
-              .random(new Random(n.id().hashCode()))
-              .build());
-    }
-    nodes.forEach(ClusterNode::start);
-    assertThat(
-            sched.runUntil(
-                () ->
-                    nodes.stream()
-                        .allMatch(n -> n.ready() && IntStream.range(0, SLOTS).allMatch(n::serving)),
-                Duration.ofSeconds(30)))
-        .isTrue();
+    cluster =
+        new SimCluster(dir, 11, SLOTS, 3, "a", "b", "c")
+            .wrapTransports(
+                (id, t) -> {
+                  Recording r = new Recording(t, cIsOld && id.value().equals("c"));
+                  transports.put(id.value(), r);
+                  return r;
+                })
+            .start(ClusterConfig.DEFAULTS);
+    assertThat(cluster.runUntil(() -> cluster.allInSync(3), Duration.ofSeconds(30))).isTrue();
+  }
+
+  private ClusterNode node(String id) {
+    return cluster.node(id);
   }
 
   private BlobInfo put(ClusterNode through, String path, byte[] data) {
-    CompletableFuture<BlobInfo> f = through.put(path, data, PutOptions.defaults());
-    assertThat(sched.runUntil(f::isDone, Duration.ofSeconds(30))).isTrue();
-    return f.join();
+    return cluster.await(through.put(path, data, PutOptions.defaults()), Duration.ofSeconds(30));
   }
 
   private static byte[] bytes(int n, char c) {
@@ -168,7 +135,8 @@ class MixedReleaseWritesTest {
 
   /** Every replica holds exactly {@code data} as version {@code version} of {@code path}. */
   private void everyReplicaHolds(String path, long version, byte[] data) {
-    for (ReplicaStore s : stores) {
+    for (String id : List.of("a", "b", "c")) {
+      ReplicaStore s = cluster.store(id);
       try (BlobContent c = s.get(path)) {
         assertThat(c.info().version()).isEqualTo(version);
         assertThat(c.readAllBytes()).isEqualTo(data);
@@ -181,17 +149,17 @@ class MixedReleaseWritesTest {
     start(false);
     byte[] small = bytes(3000, 's');
     byte[] streamed = bytes(200_000, 'l'); // above the inline limit: PREPARE with a body
-    assertThat(put(nodes.get(0), "p", small).version()).isEqualTo(1);
-    assertThat(put(nodes.get(1), "p", streamed).version()).isEqualTo(2);
-    assertThat(put(nodes.get(2), "q", new byte[0]).version()).isEqualTo(1);
+    assertThat(put(node("a"), "p", small).version()).isEqualTo(1);
+    assertThat(put(node("b"), "p", streamed).version()).isEqualTo(2);
+    assertThat(put(node("c"), "q", new byte[0]).version()).isEqualTo(1);
     everyReplicaHolds("p", 2, streamed);
     everyReplicaHolds("q", 1, new byte[0]);
-    for (Recording t : transports) {
+    for (Recording t : transports.values()) {
       assertThat(t.served).as("requests served by %s", t.self()).doesNotContain("lock", "data");
     }
     // In the in-memory network a node's calls to itself skip its transport: two of the three
     // writes reach each node through it.
-    assertThat(transports.get(0).served.stream().filter("prepare"::equals).count()).isEqualTo(2);
+    assertThat(transports.get("a").served.stream().filter("prepare"::equals).count()).isEqualTo(2);
   }
 
   @Test
@@ -199,10 +167,10 @@ class MixedReleaseWritesTest {
     start(true);
     byte[] first = bytes(100, 'a');
     byte[] second = bytes(200_000, 'b');
-    assertThat(put(nodes.get(0), "k", first).version()).isEqualTo(1);
-    assertThat(put(nodes.get(1), "k", second).version()).isEqualTo(2);
+    assertThat(put(node("a"), "k", first).version()).isEqualTo(1);
+    assertThat(put(node("b"), "k", second).version()).isEqualTo(2);
     everyReplicaHolds("k", 2, second);
-    List<String> atC = transports.get(2).served;
+    List<String> atC = transports.get("c").served;
     assertThat(atC).contains("prepare", "lock", "data");
     // Each coordinator tried PREPARE once, then locked: c prepared nothing through PREPARE.
     assertThat(atC.stream().filter("prepare"::equals).count()).isLessThanOrEqualTo(2);
@@ -210,7 +178,7 @@ class MixedReleaseWritesTest {
     assertThat(atC.subList(lastPrepare + 1, atC.size())).contains("lock", "data");
     // A later write through a coordinator that fell back goes straight to LOCK and DATA.
     int before = atC.size();
-    assertThat(put(nodes.get(0), "k", first).version()).isEqualTo(3);
+    assertThat(put(node("a"), "k", first).version()).isEqualTo(3);
     assertThat(atC.subList(before, atC.size())).doesNotContain("prepare").contains("lock");
     everyReplicaHolds("k", 3, first);
   }

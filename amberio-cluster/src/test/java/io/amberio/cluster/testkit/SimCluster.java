@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -54,6 +55,7 @@ public final class SimCluster implements AutoCloseable {
   private final Map<NodeId, ClusterNode> nodes = new LinkedHashMap<>();
   private final Map<NodeId, ReplicaStore> stores = new LinkedHashMap<>();
   private final Map<NodeId, Transport> transports = new LinkedHashMap<>();
+  private BiFunction<NodeId, Transport, Transport> wrap = (id, t) -> t;
 
   /**
    * A cluster of {@code ids} (addresses {@code <id>:1}), {@code slots} slots of {@code rf}
@@ -67,6 +69,15 @@ public final class SimCluster implements AutoCloseable {
     this.net = InMemoryNetwork.builder(sched, new Random(seed + 1)).build();
     this.topology =
         Topology.of(slots, rf, Stream.of(ids).map(id -> Topology.Node.of(id, id + ":1")).toList());
+  }
+
+  /**
+   * Wraps the transport each node gets from now on (for example to watch or refuse what it serves);
+   * {@code wrap} receives the node's id and its transport in the in-memory network.
+   */
+  public SimCluster wrapTransports(BiFunction<NodeId, Transport, Transport> wrap) {
+    this.wrap = wrap;
+    return this;
   }
 
   public SimScheduler scheduler() {
@@ -117,7 +128,7 @@ public final class SimCluster implements AutoCloseable {
             .id(n)
             .topology(topology)
             .store(store)
-            .transport(transports.computeIfAbsent(n, net::join))
+            .transport(transports.computeIfAbsent(n, k -> wrap.apply(k, net.join(k))))
             .registry(registry)
             .scheduler(sched)
             .diskExecutor(sched)

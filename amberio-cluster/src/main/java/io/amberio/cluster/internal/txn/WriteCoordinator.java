@@ -50,6 +50,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,34 +241,44 @@ public final class WriteCoordinator {
     }
     return Futures.settle(calls)
         .thenApply(
-            x -> {
-              List<Long> maxes = new ArrayList<>();
-              RuntimeException failure = null;
-              for (int i = 0; i < calls.size(); i++) {
-                CompletableFuture<Response> c = calls.get(i);
-                if (!c.isCompletedExceptionally()) {
-                  if (i < s.inSync().size()) {
-                    maxes.add(Lock.Reply.decode(c.join().header()).maxVersion());
-                  }
-                  continue;
-                }
-                Throwable e = Futures.failure(c);
-                RuntimeException mapped = classify(e, participants.get(i));
-                if (failure == null || failure instanceof Retry) {
-                  failure = failure instanceof Retry rr && rr.refresh ? failure : mapped;
-                }
-              }
-              if (failure != null) {
-                abortAll(txn, participants);
-                throw failure;
-              }
-              RuntimeException refused = disagreement(w, maxes);
-              if (refused != null) {
-                abortAll(txn, participants);
-                throw refused;
-              }
-              return maxes.get(0);
-            });
+            x -> agreedMax(w, s, txn, participants, calls, r -> Lock.Reply.decode(r).maxVersion()));
+  }
+
+  /**
+   * The highest version the in-sync replicas answered in {@code calls} (LOCK or PREPARE, all
+   * settled), if they all answered and agree; otherwise aborts everywhere and throws why (a Retry
+   * to try again).
+   */
+  private long agreedMax(
+      Write w,
+      SlotState s,
+      BlobId txn,
+      List<NodeId> participants,
+      List<CompletableFuture<Response>> calls,
+      ToLongFunction<byte[]> maxOf) {
+    List<Long> maxes = new ArrayList<>();
+    RuntimeException failure = null;
+    for (int i = 0; i < calls.size(); i++) {
+      CompletableFuture<Response> c = calls.get(i);
+      if (!c.isCompletedExceptionally()) {
+        if (i < s.inSync().size()) {
+          maxes.add(maxOf.applyAsLong(c.join().header()));
+        }
+        continue;
+      }
+      RuntimeException mapped = classify(Futures.failure(c), participants.get(i));
+      if (failure == null || failure instanceof Retry) {
+        failure = failure instanceof Retry rr && rr.refresh ? failure : mapped;
+      }
+    }
+    if (failure == null) {
+      failure = disagreement(w, maxes);
+    }
+    if (failure != null) {
+      abortAll(txn, participants);
+      throw failure;
+    }
+    return maxes.get(0);
   }
 
   /**
@@ -294,18 +305,11 @@ public final class WriteCoordinator {
     return Futures.settle(calls)
         .thenCompose(
             x -> {
-              List<Long> maxes = new ArrayList<>();
-              RuntimeException failure = null;
               for (int i = 0; i < calls.size(); i++) {
                 CompletableFuture<Response> c = calls.get(i);
-                if (!c.isCompletedExceptionally()) {
-                  if (i < s.inSync().size()) {
-                    maxes.add(Data.Reply.decode(c.join().header()).maxVersion());
-                  }
-                  continue;
-                }
-                Throwable e = Futures.failure(c);
-                if (Errors.code(e).equals(Codes.BAD_REQUEST)
+                Throwable e = c.isCompletedExceptionally() ? Futures.failure(c) : null;
+                if (e != null
+                    && Errors.code(e).equals(Codes.BAD_REQUEST)
                     && String.valueOf(Bodies.unwrap(e).getMessage()).contains(Prepare.TYPE)) {
                   // A node of the release before, which knows LOCK and DATA only.
                   if (foldPrepare) {
@@ -315,19 +319,9 @@ public final class WriteCoordinator {
                   }
                   foldPrepare = false;
                 }
-                RuntimeException mapped = classify(e, participants.get(i));
-                if (failure == null || failure instanceof Retry) {
-                  failure = failure instanceof Retry rr && rr.refresh ? failure : mapped;
-                }
               }
-              if (failure == null) {
-                failure = disagreement(w, maxes);
-              }
-              if (failure != null) {
-                abortAll(txn, participants);
-                return CompletableFuture.failedFuture(failure);
-              }
-              long max = maxes.get(0);
+              long max =
+                  agreedMax(w, s, txn, participants, calls, r -> Data.Reply.decode(r).maxVersion());
               long version = w.kind == TxnKind.TOMBSTONE ? w.tombstone : max + 1;
               return decide(w, txn, participants, version);
             });
