@@ -214,6 +214,28 @@ public abstract class KeyValueContract extends RegistryContractSupport {
   }
 
   @Test
+  public void aFullBatchIsAccepted() {
+    // etcd limits the operations of one request (128 by default): a batch of the most writes
+    // writeEach takes must fit.
+    List<BatchWrite> writes = new ArrayList<>();
+    for (int i = 0; i < Registry.MAX_BATCH_WRITES; i++) {
+      writes.add(BatchWrite.compareAndSet("txn/full" + i, b("commit " + i), CasOptions.ifAbsent()));
+    }
+    List<CompletableFuture<CasResult>> created = registry.writeEach(writes);
+    for (CompletableFuture<CasResult> f : created) {
+      assertThat(await(f).succeeded()).isTrue();
+    }
+    List<BatchWrite> deletes = new ArrayList<>();
+    for (int i = 0; i < Registry.MAX_BATCH_WRITES; i++) {
+      deletes.add(BatchWrite.delete("txn/full" + i, DeleteOptions.unconditionally()));
+    }
+    for (CompletableFuture<CasResult> f : registry.writeEach(deletes)) {
+      assertThat(await(f).succeeded()).isTrue();
+    }
+    assertThat(await(registry.get("txn/full0"))).isEmpty();
+  }
+
+  @Test
   public void aBadBatchIsRefusedBeforeAnythingIsSent() {
     assertThatThrownBy(
             () ->
