@@ -129,6 +129,9 @@ public final class WriteCoordinator {
     final long deadline;
     final long lockDeadline;
     int attempts;
+    // Set when a PREPARE was refused by a store error: the write then locks first, so that replicas
+    // that disagree are found before any of them judges the write (see prepareAll).
+    boolean lockFirst;
 
     Write(
         String path,
@@ -191,7 +194,7 @@ public final class WriteCoordinator {
     List<NodeId> participants = s.participants();
     BlobId txn = ctx.newId();
     CompletableFuture<BlobInfo> phases =
-        foldPrepare && (w.kind != TxnKind.PUT || w.body.replayable())
+        foldPrepare && !w.lockFirst && (w.kind != TxnKind.PUT || w.body.replayable())
             ? prepareAll(w, s, txn, participants)
             : lockAll(w, s, txn, participants)
                 .thenCompose(max -> dataPhase(w, s, txn, participants, max));
@@ -318,6 +321,20 @@ public final class WriteCoordinator {
                         participants.get(i));
                   }
                   foldPrepare = false;
+                }
+              }
+              for (int i = 0; i < calls.size(); i++) {
+                CompletableFuture<Response> c = calls.get(i);
+                if (c.isCompletedExceptionally()
+                    && !(classify(Futures.failure(c), participants.get(i)) instanceof Retry)) {
+                  // A store error (a tombstone of a version this replica does not have, a marker
+                  // on a path it never saw, ...) is the write's answer only if the in-sync
+                  // replicas agree on the path, which PREPARE learns after each judged it: a
+                  // lagging replica would answer for all. Start over with LOCK, which checks the
+                  // agreement before any replica judges the write.
+                  w.lockFirst = true;
+                  abortAll(txn, participants);
+                  throw new Retry(participants.get(i) + " refused the write; locking first", true);
                 }
               }
               long max =
