@@ -17,6 +17,7 @@ package io.amberio.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amberio.cluster.internal.Errors;
 import io.amberio.cluster.internal.msg.Codes;
 import io.amberio.cluster.testkit.SimCluster;
 import io.amberio.cluster.transport.HandlerException;
@@ -27,7 +28,10 @@ import io.amberio.cluster.transport.SendOptions;
 import io.amberio.cluster.transport.Transport;
 import io.amberio.core.BlobContent;
 import io.amberio.core.BlobInfo;
+import io.amberio.core.BlobStoreException;
+import io.amberio.core.ListRequest;
 import io.amberio.core.PutOptions;
+import io.amberio.core.VersionState;
 import io.amberio.core.replica.ReplicaStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -66,6 +70,9 @@ class MixedReleaseWritesTest {
   private static final class Recording implements Transport {
     final Transport inner;
     final boolean refusePrepare;
+    // Answers PREPARE as a lagging replica does, with the store's refusal (it does not have the
+    // version a tombstone names); LOCK and DATA pass.
+    boolean lagging;
     final List<String> served = Collections.synchronizedList(new ArrayList<>());
 
     Recording(Transport inner, boolean refusePrepare) {
@@ -83,6 +90,13 @@ class MixedReleaseWritesTest {
       inner.serve(
           (from, request) -> {
             served.add(request.type());
+            if (lagging && request.type().equals("prepare")) {
+              request.body().close();
+              return CompletableFuture.failedFuture(
+                  Errors.toRemote(
+                      BlobStoreException.of(
+                          BlobStoreException.Reason.NOT_FOUND, "'k' has no version 1 (lagging)")));
+            }
             if (refusePrepare && request.type().equals("prepare")) {
               request.body().close();
               return CompletableFuture.failedFuture(
@@ -160,6 +174,32 @@ class MixedReleaseWritesTest {
     // In the in-memory network a node's calls to itself skip its transport: two of the three
     // writes reach each node through it.
     assertThat(transports.get("a").served.stream().filter("prepare"::equals).count()).isEqualTo(2);
+  }
+
+  /**
+   * With PREPARE every replica judges a write before the agreement step; a lagging replica's
+   * refusal (a tombstone of a version it does not have yet) must not become the answer: the write
+   * starts over with LOCK, whose agreement runs first. (The simulation found a partitioned replica
+   * answering not_found for a live version this way.)
+   */
+  @Test
+  void aStoreErrorFromOnePrepareIsNotTheAnswer() {
+    start(false);
+    assertThat(put(node("a"), "k", bytes(10, 'x')).version()).isEqualTo(1);
+    transports.get("c").lagging = true;
+    CompletableFuture<BlobInfo> tombstone = node("a").deleteVersion("k", 1);
+    BlobInfo t = cluster.await(tombstone, Duration.ofSeconds(30));
+    assertThat(t.version()).isEqualTo(1);
+    assertThat(transports.get("c").served).contains("prepare", "lock", "data");
+    assertThat(t.state()).isEqualTo(VersionState.TOMBSTONED);
+    for (String id : List.of("a", "b", "c")) {
+      assertThat(cluster.store(id).list(new ListRequest("k", 10, null, true)).items())
+          .filteredOn(b -> b.path().equals("k") && b.version() == 1)
+          .singleElement()
+          .extracting(BlobInfo::state)
+          .as("version 1 on %s", id)
+          .isEqualTo(VersionState.TOMBSTONED);
+    }
   }
 
   @Test
