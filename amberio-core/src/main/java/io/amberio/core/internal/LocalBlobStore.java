@@ -87,7 +87,7 @@ public final class LocalBlobStore implements ReplicaStore {
 
   private final StoreSettings settings;
   private final StoreLayout layout;
-  private final SlotManager slots;
+  private final SlotManager<Slot> slots;
   private final Context context;
   private final ScheduledExecutorService ownExecutor;
   private final List<Periodic> tasks = new ArrayList<>();
@@ -106,7 +106,7 @@ public final class LocalBlobStore implements ReplicaStore {
     this.catalog = openCatalog(layout.catalogFile());
     this.context = new Context();
     this.slots =
-        new SlotManager(
+        new SlotManager<>(
             this::openSlot,
             layout.existingSlots(),
             settings.maxOpenSlots(),

@@ -61,7 +61,7 @@ final class TransactionIndex {
     <T> T withSlot(int n, boolean create, Function<Slot, T> fn);
   }
 
-  private final SlotManager slots;
+  private final SlotManager<Slot> slots;
   private final SlotRunner runner;
   private final BooleanSupplier closed;
 
@@ -81,7 +81,7 @@ final class TransactionIndex {
   private final BitSet txnsIndexed = new BitSet();
   private final Map<String, PendingWrite> receiving = new ConcurrentHashMap<>();
 
-  TransactionIndex(SlotManager slots, SlotRunner runner, BooleanSupplier closed) {
+  TransactionIndex(SlotManager<Slot> slots, SlotRunner runner, BooleanSupplier closed) {
     this.slots = slots;
     this.runner = runner;
     this.closed = closed;

@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * SlotTransactions} (a plain write asks it whether a transaction holds its path, at its commit),
  * copying versions from a peer in {@link SlotHistory}.
  */
-public final class Slot implements AutoCloseable {
+public final class Slot implements AutoCloseable, SlotManager.Managed {
   private static final Logger log = LoggerFactory.getLogger(Slot.class);
 
   private final int number;

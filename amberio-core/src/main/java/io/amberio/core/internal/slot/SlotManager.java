@@ -21,8 +21,9 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,16 +41,27 @@ import org.slf4j.LoggerFactory;
  * is never open twice: while one is opening or closing, others who want it wait. Opening and
  * closing (file I/O) happen outside the lock.
  *
+ * <p>Slots with no references wait in least-recently-released order, so finding the slot to close
+ * costs the same however many are open: with a small {@code maxOpen} and traffic spread over every
+ * slot, nearly every release closes one.
+ *
  * <pre>
  *   (absent) --acquire--> OPENING --opened--> OPEN --idle or over capacity, refs == 0--> CLOSING --> (absent)
  * </pre>
  */
-public final class SlotManager {
+public final class SlotManager<S extends SlotManager.Managed> {
   private static final Logger log = LoggerFactory.getLogger(SlotManager.class);
 
+  /** What the manager holds: a {@link Slot} (or, in tests, anything that counts its closes). */
+  public interface Managed {
+    int number();
+
+    void close();
+  }
+
   /** Opens a slot; returns null when it does not exist and {@code create} is false. */
-  public interface Opener {
-    Slot open(int slot, boolean create);
+  public interface Opener<S> {
+    S open(int slot, boolean create);
   }
 
   private enum State {
@@ -58,28 +70,34 @@ public final class SlotManager {
     CLOSING
   }
 
-  private static final class Entry {
+  private static final class Entry<S> {
     State state = State.OPENING;
-    Slot slot;
+    S slot;
     int refs;
     long lastUsed;
   }
 
-  private final Opener opener;
+  private final Opener<S> opener;
   private final int maxOpen;
   private final Duration idleTimeout;
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // @GuardedBy("lock")
-  private final Map<Integer, Entry> entries = new HashMap<>();
+  private final Map<Integer, Entry<S>> entries = new HashMap<>();
+  // OPEN entries with no references, least recently released first.
+  // @GuardedBy("lock")
+  private final LinkedHashMap<Integer, Entry<S>> unused = new LinkedHashMap<>();
+  // How many entries are CLOSING (still in entries until their close returns).
+  // @GuardedBy("lock")
+  private int closing;
   // @GuardedBy("lock")
   private final BitSet existing;
   // @GuardedBy("lock")
   private boolean closed;
 
   public SlotManager(
-      Opener opener, BitSet existing, int maxOpen, Duration idleTimeout, InstantSource clock) {
+      Opener<S> opener, BitSet existing, int maxOpen, Duration idleTimeout, InstantSource clock) {
     this.opener = opener;
     this.existing = (BitSet) existing.clone();
     this.maxOpen = maxOpen;
@@ -92,25 +110,27 @@ public final class SlotManager {
    * does not exist and {@code create} is false. Every non-null result must be {@link #release
    * released}.
    */
-  public Slot acquire(int number, boolean create) {
+  public S acquire(int number, boolean create) {
     lock.lock();
     try {
       while (true) {
         if (closed) {
           throw BlobStoreException.of(Reason.CLOSED, "the store is closed");
         }
-        Entry e = entries.get(number);
+        Entry<S> e = entries.get(number);
         if (e == null) {
           if (!create && !existing.get(number)) {
             return null;
           }
-          e = new Entry();
+          e = new Entry<>();
           e.refs = 1;
           entries.put(number, e);
           return openOutsideLock(number, e, create);
         }
         if (e.state == State.OPEN) {
-          e.refs++;
+          if (e.refs++ == 0) {
+            unused.remove(number);
+          }
           return e.slot;
         }
         changed.awaitUninterruptibly();
@@ -125,16 +145,18 @@ public final class SlotManager {
    * otherwise. A non-null result must be released. Works after {@link #shutdown} too, returning
    * null.
    */
-  public Slot acquireIfOpen(int number) {
+  public S acquireIfOpen(int number) {
     lock.lock();
     try {
       while (true) {
-        Entry e = entries.get(number);
+        Entry<S> e = entries.get(number);
         if (e == null) {
           return null;
         }
         if (e.state == State.OPEN) {
-          e.refs++;
+          if (e.refs++ == 0) {
+            unused.remove(number);
+          }
           return e.slot;
         }
         changed.awaitUninterruptibly();
@@ -145,8 +167,8 @@ public final class SlotManager {
   }
 
   // Called and returns with the lock held.
-  private Slot openOutsideLock(int number, Entry e, boolean create) {
-    Slot slot = null;
+  private S openOutsideLock(int number, Entry<S> e, boolean create) {
+    S slot = null;
     RuntimeException failure = null;
     lock.unlock();
     try {
@@ -172,21 +194,22 @@ public final class SlotManager {
   }
 
   /** Gives back a slot from {@link #acquire}; closes slots past capacity. */
-  public void release(Slot slot) {
-    List<Entry> victims;
+  public void release(S slot) {
+    List<Entry<S>> victims;
     lock.lock();
     try {
-      Entry e = entries.get(slot.number());
+      Entry<S> e = entries.get(slot.number());
       if (e == null || e.slot != slot || e.refs <= 0) {
         throw new IllegalStateException(
             "slot " + slot.number() + " released more often than acquired");
       }
       e.refs--;
       e.lastUsed = clock.millis();
-      victims = takeVictims(false);
       if (e.refs == 0) {
+        unused.put(slot.number(), e);
         changed.signalAll();
       }
+      victims = takeVictims(false);
     } finally {
       lock.unlock();
     }
@@ -195,7 +218,7 @@ public final class SlotManager {
 
   /** Closes slots that nobody used for the idle timeout (and any past capacity). */
   public void closeIdle() {
-    List<Entry> victims;
+    List<Entry<S>> victims;
     lock.lock();
     try {
       victims = takeVictims(true);
@@ -206,39 +229,34 @@ public final class SlotManager {
   }
 
   // @GuardedBy("lock")
-  private List<Entry> takeVictims(boolean idle) {
-    if (!idle && entries.size() <= maxOpen) {
-      return List.of();
-    }
-    List<Entry> unused = new ArrayList<>();
-    for (Entry e : entries.values()) {
-      if (e.state == State.OPEN && e.refs == 0) {
-        unused.add(e);
-      }
-    }
-    List<Entry> victims = new ArrayList<>();
-    long now = clock.millis();
+  private List<Entry<S>> takeVictims(boolean idle) {
+    List<Entry<S>> victims = new ArrayList<>(0);
     if (idle) {
-      for (Entry e : unused) {
-        if (now - e.lastUsed >= idleTimeout.toMillis()) {
-          victims.add(e);
+      long now = clock.millis();
+      Iterator<Entry<S>> it = unused.values().iterator();
+      while (it.hasNext()) {
+        Entry<S> e = it.next();
+        if (now - e.lastUsed < idleTimeout.toMillis()) {
+          break; // the rest were released later
         }
+        it.remove();
+        victims.add(e);
       }
     }
-    int excess = entries.size() - victims.size() - maxOpen;
-    if (excess > 0) {
-      unused.removeAll(victims);
-      unused.sort(Comparator.comparingLong(e -> e.lastUsed));
-      victims.addAll(unused.subList(0, Math.min(excess, unused.size())));
+    Iterator<Entry<S>> it = unused.values().iterator();
+    while (entries.size() - closing - victims.size() > maxOpen && it.hasNext()) {
+      victims.add(it.next());
+      it.remove();
     }
-    for (Entry e : victims) {
+    for (Entry<S> e : victims) {
       e.state = State.CLOSING;
     }
+    closing += victims.size();
     return victims;
   }
 
-  private void closeAll(List<Entry> victims) {
-    for (Entry e : victims) {
+  private void closeAll(List<Entry<S>> victims) {
+    for (Entry<S> e : victims) {
       try {
         e.slot.close();
       } catch (RuntimeException x) {
@@ -247,6 +265,7 @@ public final class SlotManager {
       lock.lock();
       try {
         entries.remove(e.slot.number());
+        closing--;
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -281,7 +300,7 @@ public final class SlotManager {
    * @return whether every slot was released in time and closed
    */
   public boolean shutdown(Duration timeout) {
-    List<Entry> victims = new ArrayList<>();
+    List<Entry<S>> victims = new ArrayList<>();
     boolean drained = true;
     lock.lock();
     try {
@@ -302,12 +321,14 @@ public final class SlotManager {
           break;
         }
       }
-      for (Entry e : entries.values()) {
+      for (Entry<S> e : entries.values()) {
         if (e.state == State.OPEN && e.refs == 0) {
           e.state = State.CLOSING;
           victims.add(e);
         }
       }
+      unused.clear();
+      closing += victims.size();
     } finally {
       lock.unlock();
     }
