@@ -104,6 +104,25 @@ class LocalBlobStoreTest extends BlobStoreContract {
   }
 
   @Test
+  void anOpenSlotKeepsItsWalIndexInMemoryAfterAReopen() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("wal-index"));
+    try (BlobStore s = LocalBlobStoreTest.builder(config).dataDir(dir).build()) {
+      s.put("w/1", bytes(100, 1));
+    }
+    // A database already in WAL mode is read on open; exclusive locking must come first, or SQLite
+    // maps a -shm file for every open slot (and creates and deletes it on every open and close).
+    try (BlobStore s = LocalBlobStoreTest.builder(config).dataDir(dir).build()) {
+      s.put("w/2", bytes(100, 2));
+      assertThat(s.get("w/1").readAllBytes()).isEqualTo(bytes(100, 1));
+      try (Stream<Path> files = Files.walk(dir)) {
+        List<String> names = files.map(p -> p.getFileName().toString()).toList();
+        assertThat(names).anyMatch(n -> n.equals("meta.sqlite3-wal"));
+        assertThat(names).noneMatch(n -> n.endsWith("-shm"));
+      }
+    }
+  }
+
+  @Test
   @org.junit.jupiter.api.Timeout(60)
   void oneOpenSlotServesEverySlotAndStreamsOutliveEviction() throws Exception {
     BlobStore s =

@@ -39,7 +39,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The listing catalog: the current version of every path of the store, in one SQLite table sorted
@@ -142,14 +141,13 @@ public final class Catalog implements AutoCloseable {
   }
 
   private static Catalog openOnce(Path file) throws SQLException {
-    SQLiteConfig c = new SQLiteConfig();
-    c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    c.setBusyTimeout(30_000);
-    c.setCacheSize(-2048); // KiB
-    c.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
-    c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Integer.toString(4 << 20));
-    Connection conn = c.createConnection("jdbc:sqlite:" + file);
+    Connection conn = SlotDatabase.CONFIG.createConnection("jdbc:sqlite:" + file);
+    try {
+      SlotDatabase.setPragmas(conn, file.toString(), 2048, 4 << 20);
+    } catch (SQLException e) {
+      conn.close();
+      throw e;
+    }
     try (Statement s = conn.createStatement()) {
       int version;
       try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {

@@ -29,6 +29,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,6 +64,9 @@ public final class SlotDatabase implements AutoCloseable {
   private final ReentrantLock readLock = writeLock;
   // @GuardedBy("writeLock")
   private final Connection writer;
+  // Whether a write may have reached the WAL since the last sync (the migration on open counts).
+  // @GuardedBy("writeLock")
+  private boolean unsynced = true;
   private final Connection reader;
   private final LookupCache cache;
   private final Catalog catalog; // null: no catalog
@@ -101,7 +105,8 @@ public final class SlotDatabase implements AutoCloseable {
     String where = file.toString();
     Connection writer = null;
     try {
-      writer = config().createConnection("jdbc:sqlite:" + file);
+      writer = CONFIG.createConnection("jdbc:sqlite:" + file);
+      setPragmas(writer, where, 64, 1 << 20);
       SlotSchema.migrate(writer, where);
       SlotDatabase db = new SlotDatabase(file, writer, writer, cache, catalog, slot);
       db.changed();
@@ -115,22 +120,44 @@ public final class SlotDatabase implements AutoCloseable {
     }
   }
 
+  // Built once: building one parses its defaults, and a slot opens often when the open-slot bound
+  // is small. Never changed after.
+  static final SQLiteConfig CONFIG = config();
+
   private static SQLiteConfig config() {
     SQLiteConfig c = new SQLiteConfig();
-    c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     c.setBusyTimeout(30_000);
-    c.setCacheSize(-64); // KiB: memory stays small with many open slots
-    c.setTempStore(SQLiteConfig.TempStore.MEMORY);
-    // One connection per database and one process per store (amberio.lock): exclusive locking keeps
-    // the
-    // WAL index in heap memory and skips the file locks SQLite otherwise takes on every
-    // transaction.
-    c.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
-    // Keep each slot's WAL small: checkpoint at 256 pages and truncate the file back to 1 MiB
-    // after.
-    c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Integer.toString(1 << 20));
+    // Nothing else here: the config applies its pragmas in its own order, and some of them read the
+    // database; see setPragmas.
     return c;
+  }
+
+  /**
+   * Sets the connection's pragmas, the locking mode first (for a slot: a page cache of 64 KiB, so
+   * that memory stays small with many open slots, and a WAL truncated back to 1 MiB). One
+   * connection per database and one process per store (amberio.lock): exclusive locking keeps the
+   * WAL index in heap memory (no -shm file to create, map and delete on every open and close) and
+   * skips the file locks SQLite otherwise takes on every transaction, but only when it comes before
+   * the first read of a database already in WAL mode; {@code synchronous} and {@code cache_size}
+   * read it.
+   */
+  static void setPragmas(Connection conn, String where, int cacheKiB, int journalSizeLimit)
+      throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      st.execute("PRAGMA locking_mode = EXCLUSIVE");
+      try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
+        String mode = rs.next() ? rs.getString(1) : null;
+        if (!"wal".equalsIgnoreCase(mode)) {
+          throw new SQLException(where + ": SQLite refused WAL mode (journal mode " + mode + ")");
+        }
+      }
+      // Commits do not sync: the store's journal made them durable first (see sync()).
+      st.execute("PRAGMA synchronous = NORMAL");
+      st.execute("PRAGMA cache_size = -" + cacheKiB);
+      st.execute("PRAGMA temp_store = MEMORY");
+      // Keep the WAL small: truncate the file back to this size after a checkpoint.
+      st.execute("PRAGMA journal_size_limit = " + journalSizeLimit);
+    }
   }
 
   /**
@@ -702,12 +729,16 @@ public final class SlotDatabase implements AutoCloseable {
    * synchronous=FULL} would, but once for many commits. Commits themselves do not sync ({@code
    * synchronous=NORMAL}): the journal made them durable first. Checkpoints (SQLite's own, and the
    * one on close) sync the database file before the WAL is reused or deleted, so the WAL plus the
-   * database always hold every synced commit.
+   * database always hold every synced commit. A database with no write since its last sync is not
+   * synced again, so the journal's sealer and the close of a slot that was only read cost no fsync.
    */
   public void sync() {
     writeLock.lock();
     try {
-      forceWal(walFile);
+      if (unsynced) {
+        forceWal(walFile);
+        unsynced = false;
+      }
     } finally {
       writeLock.unlock();
     }
@@ -982,6 +1013,7 @@ public final class SlotDatabase implements AutoCloseable {
   }
 
   private void begin() throws SQLException {
+    unsynced = true;
     prepared(writer, "BEGIN IMMEDIATE").executeUpdate();
   }
 
