@@ -104,6 +104,45 @@ class LocalBlobStoreTest extends BlobStoreContract {
   }
 
   @Test
+  void aNewSlotsDatabaseComesFromTheTemplateAtTheLatestSchemaInWalMode() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("template"));
+    try (BlobStore s = LocalBlobStoreTest.builder(config).dataDir(dir).build()) {
+      for (int i = 0; i < 20; i++) {
+        s.put("t/" + i, bytes(50, i));
+      }
+    }
+    List<Path> metas;
+    try (Stream<Path> files = Files.walk(dir)) {
+      List<Path> all = files.toList();
+      assertThat(all)
+          .as("no scratch template or half-written database is left")
+          .noneMatch(p -> p.getFileName().toString().startsWith(".slot-template-"))
+          .noneMatch(p -> p.getFileName().toString().endsWith(".new"));
+      metas = all.stream().filter(p -> p.getFileName().toString().equals("meta.sqlite3")).toList();
+    }
+    assertThat(metas).isNotEmpty();
+    for (Path meta : metas) {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + meta);
+          java.sql.Statement st = c.createStatement()) {
+        try (java.sql.ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+          assertThat(rs.getInt(1)).isEqualTo(io.amberio.core.internal.meta.SlotSchema.LATEST);
+        }
+        try (java.sql.ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+          assertThat(rs.getString(1)).isEqualTo("wal");
+        }
+      }
+    }
+    // and the slots it made read back and take writes after a reopen
+    try (BlobStore s = LocalBlobStoreTest.builder(config).dataDir(dir).build()) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(s.get("t/" + i).readAllBytes()).isEqualTo(bytes(50, i));
+      }
+      s.put("t/0", bytes(60, 99));
+      assertThat(s.get("t/0").readAllBytes()).isEqualTo(bytes(60, 99));
+    }
+  }
+
+  @Test
   void anOpenSlotKeepsItsWalIndexInMemoryAfterAReopen() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("wal-index"));
     try (BlobStore s = LocalBlobStoreTest.builder(config).dataDir(dir).build()) {

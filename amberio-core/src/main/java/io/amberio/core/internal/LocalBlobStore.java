@@ -35,6 +35,7 @@ import io.amberio.core.internal.journal.Journal;
 import io.amberio.core.internal.journal.JournalRecord;
 import io.amberio.core.internal.meta.Catalog;
 import io.amberio.core.internal.meta.LookupCache;
+import io.amberio.core.internal.meta.SlotDatabase;
 import io.amberio.core.internal.meta.SlotDatabase.Lookup;
 import io.amberio.core.internal.row.VersionRow;
 import io.amberio.core.internal.slot.ChunkIo;
@@ -750,6 +751,23 @@ public final class LocalBlobStore implements ReplicaStore {
     @Override
     public String newBlobId() {
       return ids.create().toString();
+    }
+
+    private volatile byte[] slotTemplate;
+
+    @Override
+    public byte[] slotTemplate(Path slotsDir) {
+      byte[] t = slotTemplate;
+      if (t == null) {
+        synchronized (this) {
+          t = slotTemplate;
+          if (t == null) {
+            t = SlotDatabase.template(slotsDir);
+            slotTemplate = t;
+          }
+        }
+      }
+      return t;
     }
 
     @Override

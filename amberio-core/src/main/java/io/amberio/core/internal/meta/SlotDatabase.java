@@ -21,9 +21,12 @@ import io.amberio.core.internal.journal.JournalRecord;
 import io.amberio.core.internal.row.PreparedRow;
 import io.amberio.core.internal.row.VersionRow;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -117,6 +120,68 @@ public final class SlotDatabase implements AutoCloseable {
         throw bse;
       }
       throw translate("opening " + where, e);
+    }
+  }
+
+  /**
+   * The bytes of a new, empty slot database at {@link SlotSchema#LATEST}, in WAL mode: built in a
+   * scratch file in {@code scratchDir} (deleted after, as are scratch files a crash left). A slot
+   * created from it skips what creating a database costs: a rollback journal to enter WAL mode,
+   * three fsyncs, and one transaction per migration (about half of a new slot's time here).
+   */
+  public static byte[] template(Path scratchDir) {
+    try {
+      try (DirectoryStream<Path> old =
+          Files.newDirectoryStream(scratchDir, TEMPLATE_PREFIX + "*")) {
+        for (Path p : old) {
+          Files.deleteIfExists(p);
+        }
+      }
+      Path scratch = Files.createTempFile(scratchDir, TEMPLATE_PREFIX, ".sqlite3");
+      try {
+        Files.delete(scratch); // SQLite creates it
+        open(scratch).close(); // the close checkpoints everything into the file and drops the WAL
+        byte[] bytes = Files.readAllBytes(scratch);
+        if (bytes.length < 100 || bytes[18] != 2 || bytes[19] != 2) {
+          throw new IOException("the template database is not in WAL mode");
+        }
+        return bytes;
+      } finally {
+        for (String suffix : new String[] {"", "-wal", "-journal"}) {
+          Files.deleteIfExists(scratch.resolveSibling(scratch.getFileName() + suffix));
+        }
+      }
+    } catch (IOException e) {
+      throw BlobStoreException.io("building the slot database template in " + scratchDir, e);
+    }
+  }
+
+  /** Scratch files of {@link #template}; never a slot's name (slots are numbers). */
+  public static final String TEMPLATE_PREFIX = ".slot-template-";
+
+  /**
+   * Creates the database file {@code file} from {@code template}: written next to it, synced, and
+   * renamed over it, so a crash leaves either no database or a whole one. The caller syncs the
+   * directory.
+   */
+  public static void create(Path file, byte[] template) {
+    Path next = file.resolveSibling(file.getFileName() + ".new");
+    try {
+      try (FileChannel ch =
+          FileChannel.open(
+              next,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(template);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
+      Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw BlobStoreException.io("creating " + file, e);
     }
   }
 

@@ -117,6 +117,9 @@ public final class Slot implements AutoCloseable, SlotManager.Managed {
     } catch (IOException e) {
       throw BlobStoreException.io("creating slot directory " + dir, e);
     }
+    if (isNew) {
+      SlotDatabase.create(meta, ctx.slotTemplate(dir.getParent()));
+    }
     SlotDatabase db = SlotDatabase.open(meta, ctx.lookupCache(), ctx.catalog(), number);
     if (isNew) {
       try {
@@ -482,6 +485,12 @@ public final class Slot implements AutoCloseable, SlotManager.Managed {
 
     /** The journal of the disk that holds slot {@code slot}. */
     Journal journal(int slot);
+
+    /**
+     * The bytes of a new slot database (see {@link SlotDatabase#template}), built once, in {@code
+     * slotsDir} on first use.
+     */
+    byte[] slotTemplate(Path slotsDir);
 
     /**
      * Whether blob {@code blobId} of slot {@code slot} is still committed (for reads racing a
