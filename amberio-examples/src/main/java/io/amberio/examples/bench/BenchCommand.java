@@ -153,7 +153,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--max-open-slots",
       paramLabel = "N",
-      description = "Open-slot limit of the stores under test (default: the store's default).")
+      description =
+          "Open-slot limit of the stores under test, the footprint section's node included (default: the"
+              + " store's default).")
   int maxOpenSlots;
 
   @Option(

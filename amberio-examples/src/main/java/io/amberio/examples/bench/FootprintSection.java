@@ -114,6 +114,13 @@ final class FootprintSection {
             + " s.");
   }
 
+  /** The node options beyond the defaults: the bench's {@code --max-open-slots}, if given. */
+  static List<String> nodeOptions(BenchOptions options) {
+    return options.maxOpenSlots() > 0
+        ? List.of("--max-open-slots", Integer.toString(options.maxOpenSlots()))
+        : List.of();
+  }
+
   /** Runs the section in {@code work}; its directory is deleted at the end. */
   FootprintReport run(Path work) {
     long begin = System.nanoTime();
@@ -124,6 +131,12 @@ final class FootprintSection {
     long blob = options.footprintBlob();
     FootprintReport.Builder report = new FootprintReport.Builder(puts, blob);
     report.setup.addAll(nodeSettings());
+    if (!nodeOptions(options).isEmpty()) {
+      report.setup.add(
+          "NOT the defaults: the node runs with "
+              + String.join(" ", nodeOptions(options))
+              + " (the bench's --max-open-slots).");
+    }
     report.setup.add(
         String.format(
             Locale.ROOT,
@@ -165,7 +178,7 @@ final class FootprintSection {
     try {
       Files.createDirectories(dataDir);
       for (int i = 0; i < STARTS; i++) {
-        node = NodeProcess.start(dataDir, logFile, List.of(HEAP), child::set);
+        node = NodeProcess.start(dataDir, logFile, List.of(HEAP), nodeOptions(options), child::set);
         report.healthyNanos.add(node.healthyNanos());
         err.printf(
             Locale.ROOT,

@@ -76,12 +76,14 @@ final class NodeProcess implements AutoCloseable {
    * so a node that exits before it is healthy is started again (three attempts); the time to
    * healthy is the attempt's own.
    *
+   * @param nodeOptions more {@code node} options, after {@code --data-dir} and {@code --port}
    * @param started told each child process as it starts, before it is healthy (to kill it at exit)
    */
   static NodeProcess start(
       Path dataDir,
       Path logFile,
       List<String> jvmOptions,
+      List<String> nodeOptions,
       java.util.function.Consumer<Process> started)
       throws IOException, InterruptedException {
     IOException last = null;
@@ -100,6 +102,7 @@ final class NodeProcess implements AutoCloseable {
               dataDir.toString(),
               "--port",
               String.valueOf(port)));
+      command.addAll(nodeOptions);
       Files.writeString(
           logFile,
           "== " + String.join(" ", command) + System.lineSeparator(),

@@ -130,6 +130,40 @@ class NodeProcessTest {
   }
 
   @Test
+  void maxOpenSlotsBoundsTheSlotsOpenAtOnce() throws Exception {
+    try (NodeProcess node = node("--slots", "64", "--max-open-slots", "2")) {
+      URI base = node.awaitServing();
+      HttpClient client = HttpClient.newHttpClient();
+      for (int i = 0; i < 64; i++) {
+        HttpResponse<String> put =
+            client.send(
+                HttpRequest.newBuilder(base.resolve("/objects/open/" + i))
+                    .PUT(HttpRequest.BodyPublishers.ofString("v" + i))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(201);
+      }
+      for (int i = 0; i < 64; i++) {
+        HttpResponse<String> get =
+            client.send(
+                HttpRequest.newBuilder(base.resolve("/objects/open/" + i)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.body()).isEqualTo("v" + i);
+      }
+      // An open slot's database has its WAL file; closing the slot checkpoints and removes it.
+      long openSlots;
+      long slots;
+      try (Stream<Path> files = Files.walk(dir.resolve("slots"))) {
+        List<String> names = files.map(p -> p.getFileName().toString()).toList();
+        openSlots = names.stream().filter(n -> n.equals("meta.sqlite3-wal")).count();
+        slots = names.stream().filter(n -> n.equals("meta.sqlite3")).count();
+      }
+      assertThat(slots).as("slots created").isGreaterThan(10);
+      assertThat(openSlots).as("slots open").isLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
   void aStoreThatCannotBeOpenedEndsWithExitCode1() throws Exception {
     try (BlobStore store = BlobStore.builder().dataDir(dir).slotCount(16).build()) {
       store.put("x", new byte[] {1});
