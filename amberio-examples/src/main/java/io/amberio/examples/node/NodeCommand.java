@@ -136,9 +136,9 @@ public final class NodeCommand implements Callable<Integer> {
       description =
           "Slots kept open at once, 1 to 65536; each costs about 200-300 KiB of native memory (its"
               + " SQLite connection), and opening a closed one about 0.5-1 ms. Bounds memory however"
-              + " many slots are touched. Default: all of them ("
+              + " many slots are touched. Default: "
               + BlobStoreBuilder.DEFAULT_MAX_OPEN_SLOTS
-              + ").")
+              + " (every slot, up to that many slots).")
   Integer maxOpenSlots;
 
   @Option(
